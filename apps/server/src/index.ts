@@ -1,0 +1,2 @@
+export { startServer, runMigrations, allMigrations, type RunningServer } from "./server.ts";
+export { modules } from "./modules.ts";

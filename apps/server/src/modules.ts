@@ -1,0 +1,5 @@
+import type { ModuleDefinition } from "@ensemble/kernel";
+import { accountsModule } from "@ensemble/kernel/accounts/module";
+
+/** The composition root's one list: adding a service is adding a line here. */
+export const modules: readonly ModuleDefinition[] = [accountsModule];

@@ -1,0 +1,64 @@
+import type { FastifyInstance } from "fastify";
+import {
+  buildHttpApp,
+  createKernel,
+  kernelMigrations,
+  migrateToLatest,
+  migrationsApplied,
+  type Config,
+  type Kernel,
+  type ModuleDefinition,
+  type NamedMigration,
+} from "@ensemble/kernel";
+import type { Logger } from "pino";
+import { modules as defaultModules } from "./modules.ts";
+
+export interface RunningServer {
+  app: FastifyInstance;
+  kernel: Kernel;
+  /** Base URL, e.g. http://127.0.0.1:8080 */
+  url: string;
+  close(): Promise<void>;
+}
+
+export function allMigrations(modules: readonly ModuleDefinition[]): NamedMigration[] {
+  return [...kernelMigrations, ...modules.flatMap((m) => m.migrations ?? [])].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export async function runMigrations(kernel: Kernel, modules: readonly ModuleDefinition[] = defaultModules) {
+  return migrateToLatest(kernel.db as never, kernel.database.kind, allMigrations(modules));
+}
+
+/**
+ * Starts the whole suite in this process: kernel, migrations, every module's
+ * policies, routes and start hooks, then listens.
+ */
+export async function startServer(
+  config: Config,
+  opts: { modules?: readonly ModuleDefinition[]; log?: Logger; listen?: boolean } = {},
+): Promise<RunningServer> {
+  const modules = opts.modules ?? defaultModules;
+  const kernel = await createKernel(config, opts.log);
+  const migrations = allMigrations(modules);
+  await migrateToLatest(kernel.db as never, kernel.database.kind, migrations);
+  let migrated = true;
+  for (const m of modules) m.policies?.(kernel);
+  const app = await buildHttpApp(kernel, modules, async () => migrated && (await migrationsApplied(kernel.db as never, migrations)));
+  for (const m of modules) await m.start?.(kernel);
+  let url = "";
+  if (opts.listen !== false) {
+    url = await app.listen({ port: config.PORT, host: config.HOST });
+    url = url.replace("[::1]", "127.0.0.1").replace("0.0.0.0", "127.0.0.1");
+  }
+  let closing: Promise<void> | null = null;
+  const close = () => {
+    closing ??= (async () => {
+      migrated = false;
+      await app.close();
+      for (const m of [...modules].reverse()) await m.stop?.(kernel);
+      await kernel.close();
+    })();
+    return closing;
+  };
+  return { app, kernel, url, close };
+}

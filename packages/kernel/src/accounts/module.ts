@@ -1,0 +1,22 @@
+import { defineModule } from "../module.ts";
+import { accountsPolicies } from "./policies.ts";
+import { authRoutes } from "./auth-routes.ts";
+import { adminExists, issueSetupToken } from "./setup.ts";
+
+/** The kernel's own module: identity, sign-in, groups, invitations. */
+export const accountsModule = defineModule({
+  name: "accounts",
+  policies: accountsPolicies,
+  routes: (app, k) => {
+    authRoutes(app, k);
+  },
+  start: async (k) => {
+    if (!(await adminExists(k.db))) {
+      const token = await issueSetupToken(k.db);
+      // Printed to stdout rather than logged: it is a secret meant for the operator's eyes only.
+      if (k.config.LOG_LEVEL !== "silent") {
+        process.stdout.write(`\nNo administrator yet. Create the first one at:\n  ${k.config.publicUrl}/setup#token=${token}\n\n`);
+      }
+    }
+  },
+});

@@ -1,0 +1,26 @@
+import type { Kernel } from "../kernel.ts";
+import { isUser, type Actor } from "../authz/actor.ts";
+import { can, Capability } from "../authz/capabilities.ts";
+import { AppTokenResource, GroupResource, InvitationResource, SessionResource, UserResource } from "./resources.ts";
+
+const self = (a: Actor, userId: string) => isUser(a) && a.id === userId;
+const manages = (a: Actor) => isUser(a) && can(a.role, Capability.manageUsers);
+
+/**
+ * Who may do what to kernel resources. Guests see only themselves and the
+ * people they share something with (modules add those rules); members and
+ * admins browse the directory.
+ */
+export function accountsPolicies(k: Kernel): void {
+  const p = k.policy;
+  p.allow(UserResource, "read", (a, u) => self(a, u.id) || (isUser(a) && can(a.role, Capability.browseDirectory)));
+  p.allow(UserResource, ["update", "manage_sessions", "manage_tokens"], (a, u) => self(a, u.id));
+  p.allow(UserResource, ["update", "deactivate", "change_role", "reset_two_factor", "manage_sessions"], (a) => manages(a));
+
+  p.allow(GroupResource, "read", (a, g) => g.viewerRole !== null || (isUser(a) && can(a.role, Capability.browseDirectory)));
+  p.allow(GroupResource, ["update", "delete", "add_member", "remove_member"], (a, g) => g.viewerRole === "owner" || manages(a));
+
+  p.allow(InvitationResource, ["read", "revoke"], (a, i) => self(a, i.created_by) || manages(a));
+  p.allow(SessionResource, ["read", "revoke"], (a, s) => self(a, s.user_id));
+  p.allow(AppTokenResource, ["read", "revoke"], (a, t) => self(a, t.user_id));
+}

@@ -1,0 +1,104 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+const url = (protocols: string[]) =>
+  z.url().refine((u) => protocols.some((p) => u.startsWith(`${p}:`)), {
+    message: `must be a URL starting with ${protocols.map((p) => `${p}://`).join(" or ")}`,
+  });
+
+/**
+ * Every setting, its default and what it switches. The README's configuration
+ * table is written from this list; keep them in step.
+ */
+export const configSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  PUBLIC_URL: url(["http", "https"]).optional(),
+  DATA_DIR: z.string().min(1).default("./data"),
+  DATABASE_URL: url(["postgres", "postgresql"]).optional(),
+  /** PostgreSQL schema to use (tests isolate themselves with one schema each). */
+  DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/).optional(),
+  REDIS_URL: url(["redis", "rediss"]).optional(),
+  SMTP_URL: url(["smtp", "smtps"]).optional(),
+  MAIL_FROM: z.string().default("Ensemble <no-reply@localhost>"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  TRUST_PROXY: bool.default(false),
+  /** argon2id memory cost in KiB and passes; see docs/PERFORMANCE.md for the choice. */
+  ARGON2_MEMORY_KIB: z.coerce.number().int().min(1024).default(19456),
+  ARGON2_PASSES: z.coerce.number().int().min(1).default(2),
+  SESSION_TTL_DAYS: z.coerce.number().int().min(1).default(30),
+  OIDC_ISSUER: url(["http", "https"]).optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  OIDC_NAME: z.string().min(1).default("SSO"),
+  OIDC_SCOPES: z.string().default("openid profile email"),
+  OIDC_ROLE_CLAIM: z.string().min(1).optional(),
+  OIDC_ADMIN_VALUES: z.string().default("admin"),
+  OIDC_GUEST_VALUES: z.string().default("guest"),
+  /** Hide local passwords: everyone signs in through OpenID Connect. */
+  SSO_ONLY: bool.default(false),
+  /** Allow plain-http OIDC issuers (tests, local labs); never in production. */
+  OIDC_ALLOW_INSECURE: bool.default(false),
+  RATE_LIMIT_SIGNIN_PER_MIN: z.coerce.number().int().min(1).default(10),
+  RATE_LIMIT_PUBLIC_PER_MIN: z.coerce.number().int().min(1).default(120),
+  LOCKOUT_THRESHOLD: z.coerce.number().int().min(1).default(5),
+  LOCKOUT_MINUTES: z.coerce.number().int().min(1).default(15),
+  CONFIG_FILE: z.string().optional(),
+});
+
+export type Config = z.infer<typeof configSchema> & { dataDir: string; publicUrl: string };
+
+export class ConfigError extends Error {
+  readonly issues: { variable: string; message: string }[];
+  constructor(issues: { variable: string; message: string }[]) {
+    super(
+      `Invalid configuration:\n${issues.map((i) => `  ${i.variable}: ${i.message}`).join("\n")}`,
+    );
+    this.name = "ConfigError";
+    this.issues = issues;
+  }
+}
+
+/**
+ * Reads settings from an optional JSON file (CONFIG_FILE) then the environment,
+ * the environment winning. Unknown ENSEMBLE-free variables are ignored: the
+ * process environment holds much that is not ours.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const fromFile: Record<string, string> = {};
+  if (env.CONFIG_FILE) {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(env.CONFIG_FILE, "utf8"));
+    } catch (e) {
+      throw new ConfigError([{ variable: "CONFIG_FILE", message: `cannot read JSON file: ${(e as Error).message}` }]);
+    }
+    if (typeof raw !== "object" || raw === null) {
+      throw new ConfigError([{ variable: "CONFIG_FILE", message: "must contain a JSON object" }]);
+    }
+    for (const [k, v] of Object.entries(raw)) fromFile[k] = String(v);
+  }
+  const merged: Record<string, string | undefined> = { ...fromFile };
+  for (const key of Object.keys(configSchema.shape)) {
+    const v = env[key];
+    if (v !== undefined && v !== "") merged[key] = v;
+  }
+  const parsed = configSchema.safeParse(merged);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => ({ variable: String(i.path[0] ?? "?"), message: i.message })),
+    );
+  }
+  const c = parsed.data;
+  const issues: { variable: string; message: string }[] = [];
+  if (c.OIDC_ISSUER && !c.OIDC_CLIENT_ID) issues.push({ variable: "OIDC_CLIENT_ID", message: "required when OIDC_ISSUER is set" });
+  if (c.SSO_ONLY && !c.OIDC_ISSUER) issues.push({ variable: "SSO_ONLY", message: "requires OIDC_ISSUER" });
+  if (issues.length) throw new ConfigError(issues);
+  const publicUrl = (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/$/, "");
+  return { ...c, dataDir: path.resolve(c.DATA_DIR), publicUrl };
+}

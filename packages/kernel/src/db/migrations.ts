@@ -1,0 +1,47 @@
+import type { Kysely } from "kysely";
+import { Migrator, type Migration, type MigrationResultSet } from "kysely/migration";
+import type { DbKind } from "./database.ts";
+
+/**
+ * A migration receives the dialect so that the few engine-specific bits
+ * (auto-increment keys, full-text indexes) can branch; everything else uses
+ * Kysely's portable schema builder. Names are `YYYYMMDDTHHMM_owner_what` and
+ * the list is append-only.
+ */
+export interface NamedMigration {
+  name: string;
+  up(db: Kysely<unknown>, kind: DbKind): Promise<void>;
+}
+
+export async function migrateToLatest(
+  db: Kysely<unknown>,
+  kind: DbKind,
+  migrations: readonly NamedMigration[],
+): Promise<MigrationResultSet> {
+  const byName: Record<string, Migration> = {};
+  for (const m of migrations) {
+    if (byName[m.name]) throw new Error(`duplicate migration name ${m.name}`);
+    byName[m.name] = { up: (d) => m.up(d, kind) };
+  }
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => byName },
+    migrationTableName: "schema_migrations",
+    migrationLockTableName: "schema_migrations_lock",
+  });
+  const result = await migrator.migrateToLatest();
+  if (result.error) throw result.error instanceof Error ? result.error : new Error(String(result.error));
+  return result;
+}
+
+/** True when every known migration has been applied (used by /readyz). */
+export async function migrationsApplied(db: Kysely<unknown>, migrations: readonly NamedMigration[]): Promise<boolean> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => Object.fromEntries(migrations.map((m) => [m.name, { up: async () => {} }])) },
+    migrationTableName: "schema_migrations",
+    migrationLockTableName: "schema_migrations_lock",
+  });
+  const all = await migrator.getMigrations();
+  return all.every((m) => m.executedAt !== undefined);
+}

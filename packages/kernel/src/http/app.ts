@@ -1,0 +1,77 @@
+import Fastify, { type FastifyInstance } from "fastify";
+import cookie from "@fastify/cookie";
+import formbody from "@fastify/formbody";
+import rateLimit from "@fastify/rate-limit";
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import type { Kernel } from "../kernel.ts";
+import type { ModuleDefinition } from "../module.ts";
+import { installProblemHandler } from "./problem-handler.ts";
+import { installSecurityHeaders } from "./security.ts";
+import { installAuthentication } from "./authenticate.ts";
+import { zodToOpenApi, zodValidatorCompiler } from "./route.ts";
+import { installOps } from "./ops.ts";
+import { httpDuration } from "../metrics.ts";
+import { AppError } from "../errors.ts";
+
+/** Builds the HTTP application: the shared pipeline, then each module's routes. */
+export async function buildHttpApp(
+  kernel: Kernel,
+  modules: readonly ModuleDefinition[],
+  isReady: () => Promise<boolean>,
+): Promise<FastifyInstance> {
+  // Typed as the base instance: the pino logger type is narrower than Fastify's and plugins expect the base.
+  const app = Fastify({
+    loggerInstance: kernel.log,
+    trustProxy: kernel.config.TRUST_PROXY,
+    bodyLimit: 1_048_576,
+    return503OnClosing: true,
+    forceCloseConnections: "idle",
+  }) as unknown as FastifyInstance;
+  app.setValidatorCompiler(zodValidatorCompiler);
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  installProblemHandler(app);
+  await installSecurityHeaders(app);
+  await app.register(cookie);
+  await app.register(formbody);
+  await app.register(rateLimit, {
+    global: false,
+    ...(kernel.redis ? { redis: kernel.redis, nameSpace: "ensemble-rl:" } : {}),
+    errorResponseBuilder: (_req, ctx) =>
+      new AppError("rate_limited", `too many requests, retry in ${Math.ceil(ctx.ttl / 1000)} s`, {
+        headers: { "retry-after": String(Math.ceil(ctx.ttl / 1000)) },
+      }),
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: { title: "Ensemble API", version: "0.1.0" },
+      components: {
+        securitySchemes: {
+          session: { type: "apiKey", in: "cookie", name: "ensemble_session" },
+          bearer: { type: "http", scheme: "bearer" },
+          basic: { type: "http", scheme: "basic" },
+        },
+      },
+    },
+    transform: ({ schema, url }) => {
+      const s = (schema ?? {}) as Record<string, unknown>;
+      const out: Record<string, unknown> = { ...s };
+      for (const k of ["body", "querystring", "params"] as const) if (s[k]) out[k] = zodToOpenApi(s[k]);
+      const resp = s.response as Record<string, unknown> | undefined;
+      if (resp) out.response = Object.fromEntries(Object.entries(resp).map(([c, v]) => [c, zodToOpenApi(v)]));
+      return { schema: out, url };
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: "/api/docs", staticCSP: true });
+  installAuthentication(app, kernel.db);
+  app.addHook("onResponse", async (req, reply) => {
+    httpDuration.observe(
+      { method: req.method, route: req.routeOptions.url ?? "unmatched", status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+  installOps(app, kernel, isReady);
+  for (const m of modules) await m.routes?.(app, kernel);
+  return app;
+}

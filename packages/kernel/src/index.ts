@@ -1,0 +1,18 @@
+export * from "./config.ts";
+export * from "./errors.ts";
+export * from "./kernel.ts";
+export * from "./module.ts";
+export * from "./metrics.ts";
+export * from "./settings.ts";
+export * from "./storage.ts";
+export * from "./mailer.ts";
+export * from "./logger.ts";
+export * from "./db/database.ts";
+export * from "./db/migrations.ts";
+export * from "./db/tables.ts";
+export { kernelMigrations } from "./db/kernel-migrations.ts";
+export * from "./authz/actor.ts";
+export * from "./authz/capabilities.ts";
+export * from "./authz/policy.ts";
+export { route, type RouteContext, type RouteDef } from "./http/route.ts";
+export { buildHttpApp } from "./http/app.ts";

@@ -1,0 +1,26 @@
+import type { FastifyInstance } from "fastify";
+import type { Kernel } from "./kernel.ts";
+import type { NamedMigration } from "./db/migrations.ts";
+
+/**
+ * The one interface through which a service plugs into Ensemble. Adding a
+ * module to the suite is one line in apps/server's module list.
+ */
+export interface ModuleDefinition {
+  /** Code name: `chat`, `files`, `docs`, `boards`, `meetings`, or `accounts` for the kernel's own. */
+  name: string;
+  /** Append-only; names start with a timestamp so they sort into one history. */
+  migrations?: readonly NamedMigration[];
+  /** Registers this module's rules on the shared policy. */
+  policies?(kernel: Kernel): void;
+  /** Registers HTTP routes (and WebSocket handlers) under the shared pipeline. */
+  routes?(app: FastifyInstance, kernel: Kernel): void | Promise<void>;
+  /** The web entry the shell lazy-loads, and the label of its navigation item. */
+  web?: { entry: string; navKey: string; path: string };
+  /** Runs once at start, after migrations (seed data, background jobs). */
+  start?(kernel: Kernel): void | Promise<void>;
+  /** Runs at shutdown, before the database closes. */
+  stop?(kernel: Kernel): void | Promise<void>;
+}
+
+export const defineModule = (m: ModuleDefinition): ModuleDefinition => m;

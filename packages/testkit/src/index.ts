@@ -1,0 +1,3 @@
+export * from "./client.ts";
+export * from "./test-server.ts";
+export * from "./test-db.ts";
