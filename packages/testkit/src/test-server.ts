@@ -35,7 +35,14 @@ export const TEST_PASSWORD = "Correct-Horse-Battery-42";
  * fast; the production defaults are measured in bench/.
  */
 export async function startTestServer(
-  opts: { env?: Record<string, string>; modules?: readonly ModuleDefinition[]; dataDir?: string; schema?: string } = {},
+  opts: {
+    env?: Record<string, string>;
+    modules?: readonly ModuleDefinition[];
+    dataDir?: string;
+    schema?: string;
+    /** A logger of the test's own, e.g. to capture and inspect what the server logs. */
+    log?: NonNullable<Parameters<typeof startServer>[1]>["log"];
+  } = {},
 ): Promise<TestServer> {
   const dataDir = opts.dataDir ?? (await mkdtemp(path.join(tmpdir(), "ensemble-test-")));
   const schema = testDbKind() === "postgres" ? (opts.schema ?? newSchemaName()) : undefined;
@@ -49,7 +56,7 @@ export async function startTestServer(
     ...(schema ? { DATABASE_URL: testDatabaseUrl(), DATABASE_SCHEMA: schema } : {}),
     ...opts.env,
   });
-  const server = await startServer(config, opts.modules ? { modules: opts.modules } : {});
+  const server = await startServer(config, { ...(opts.modules ? { modules: opts.modules } : {}), ...(opts.log ? { log: opts.log } : {}) });
   const createUser: TestServer["createUser"] = async (o = {}) => {
     counter += 1;
     const username = o.username ?? `user${counter}${Math.random().toString(36).slice(2, 6)}`;

@@ -1,6 +1,7 @@
 import { defineModule } from "../module.ts";
 import { accountsPolicies } from "./policies.ts";
 import { authRoutes } from "./auth-routes.ts";
+import { tokenRoutes } from "./token-routes.ts";
 import { adminExists, issueSetupToken } from "./setup.ts";
 
 /** The kernel's own module: identity, sign-in, groups, invitations. */
@@ -9,6 +10,7 @@ export const accountsModule = defineModule({
   policies: accountsPolicies,
   routes: (app, k) => {
     authRoutes(app, k);
+    tokenRoutes(app, k);
   },
   start: async (k) => {
     if (!(await adminExists(k.db))) {

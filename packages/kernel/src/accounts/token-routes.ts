@@ -1,0 +1,111 @@
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import type { Kernel } from "../kernel.ts";
+import type { AppTokensTable } from "../db/tables.ts";
+import { route } from "../http/route.ts";
+import { AppError } from "../errors.ts";
+import { can, Capability } from "../authz/capabilities.ts";
+import type { Scope } from "../authz/actor.ts";
+import { createAppToken } from "./app-tokens.ts";
+import { requireBrowserSession } from "./browser-session.ts";
+import { AppTokenResource } from "./resources.ts";
+
+const scopeSchema = z.enum(["read", "write", "admin"]);
+
+const createBody = z.object({
+  name: z.string().trim().min(1).max(80),
+  scopes: z.array(scopeSchema).min(1).max(3),
+});
+
+const idParams = z.object({ id: z.uuid() });
+
+const MAX_TOKENS_PER_USER = 100;
+
+const presentToken = (t: Pick<AppTokensTable, "id" | "name" | "prefix" | "scopes" | "created_at" | "last_used_at">) => ({
+  id: t.id,
+  name: t.name,
+  prefix: t.prefix,
+  scopes: t.scopes.split(",").filter(Boolean) as Scope[],
+  createdAt: t.created_at,
+  lastUsedAt: t.last_used_at,
+});
+
+/** App passwords / personal access tokens of the signed-in user: create (shown once), list, revoke. */
+export function tokenRoutes(app: FastifyInstance, k: Kernel): void {
+  route(app, {
+    method: "POST",
+    url: "/api/me/tokens",
+    summary: "Create an app token; its value is returned only in this response",
+    tags: ["tokens"],
+    auth: "user",
+    body: createBody,
+    handler: async ({ actor, body, reply }) => {
+      requireBrowserSession(actor);
+      const scopes = [...new Set(body.scopes)];
+      if (scopes.includes("admin") && !can(actor.role, Capability.administer)) {
+        throw new AppError("forbidden", "only administrators may create tokens with the admin scope");
+      }
+      const created = await k.db.transaction().execute(async (tx) => {
+        const count = await tx
+          .selectFrom("app_tokens")
+          .select((eb) => eb.fn.countAll<number>().as("n"))
+          .where("user_id", "=", actor.id)
+          .where("revoked_at", "is", null)
+          .executeTakeFirstOrThrow();
+        if (Number(count.n) >= MAX_TOKENS_PER_USER) {
+          throw new AppError("conflict", `at most ${MAX_TOKENS_PER_USER} active tokens per user`);
+        }
+        return createAppToken(tx, actor.id, body.name, scopes);
+      });
+      const row = await k.db.selectFrom("app_tokens").selectAll().where("id", "=", created.id).executeTakeFirstOrThrow();
+      reply.code(201);
+      return { ...presentToken(row), token: created.token };
+    },
+  });
+
+  route(app, {
+    method: "GET",
+    url: "/api/me/tokens",
+    summary: "List the active app tokens (never their values)",
+    tags: ["tokens"],
+    auth: "user",
+    handler: async ({ actor }) => {
+      const rows = await k.db
+        .selectFrom("app_tokens")
+        .select(["id", "name", "prefix", "scopes", "created_at", "last_used_at", "user_id"])
+        .where("user_id", "=", actor.id)
+        .where("revoked_at", "is", null)
+        .orderBy("created_at", "desc")
+        .orderBy("id", "desc")
+        .execute();
+      const visible = [];
+      for (const r of rows) if (await k.policy.can(actor, AppTokenResource, "read", r)) visible.push(presentToken(r));
+      return { items: visible };
+    },
+  });
+
+  route(app, {
+    method: "DELETE",
+    url: "/api/me/tokens/:id",
+    summary: "Revoke an app token",
+    tags: ["tokens"],
+    auth: "user",
+    params: idParams,
+    handler: async ({ actor, params }) => {
+      const row = await k.db
+        .selectFrom("app_tokens")
+        .select(["id", "user_id"])
+        .where("id", "=", params.id)
+        .where("revoked_at", "is", null)
+        .executeTakeFirst();
+      await k.policy.authorize(actor, AppTokenResource, "revoke", row);
+      await k.db
+        .updateTable("app_tokens")
+        .set({ revoked_at: new Date().toISOString() })
+        .where("id", "=", params.id)
+        .where("revoked_at", "is", null)
+        .execute();
+      return undefined;
+    },
+  });
+}
