@@ -25,6 +25,10 @@ export const ProblemCodes = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   setup_done: 409,
+  two_factor_enrolment_required: 403,
+  two_factor_already_enabled: 409,
+  two_factor_not_enabled: 409,
+  invalid_image: 422,
   internal: 500,
   unavailable: 503,
 } as const;

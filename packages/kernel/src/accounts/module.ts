@@ -1,6 +1,11 @@
 import { defineModule } from "../module.ts";
 import { accountsPolicies } from "./policies.ts";
 import { authRoutes } from "./auth-routes.ts";
+import { passwordResetRoutes } from "./password-reset-routes.ts";
+import { twoFactorRoutes } from "./two-factor-routes.ts";
+import { installTwoFactorEnforcement } from "./two-factor-enforcement.ts";
+import { sessionRoutes } from "./session-routes.ts";
+import { profileRoutes } from "./profile-routes.ts";
 import { tokenRoutes } from "./token-routes.ts";
 import { adminExists, issueSetupToken } from "./setup.ts";
 
@@ -9,6 +14,12 @@ export const accountsModule = defineModule({
   name: "accounts",
   policies: accountsPolicies,
   routes: (app, k) => {
+    // First, so that its hook covers every route registered after it.
+    installTwoFactorEnforcement(app, k);
+    passwordResetRoutes(app, k);
+    twoFactorRoutes(app, k);
+    sessionRoutes(app, k);
+    profileRoutes(app, k);
     authRoutes(app, k);
     tokenRoutes(app, k);
   },
