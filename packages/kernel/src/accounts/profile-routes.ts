@@ -10,6 +10,7 @@ import { checkPasswordRules, hashPassword, verifyPassword } from "./passwords.ts
 import { revokeAllSessions } from "./sessions.ts";
 import { displayNameSchema, emailSchema, findUserById, passwordSchema, presentSelf, type UserRow } from "./users.ts";
 import { UserResource } from "./resources.ts";
+import { requireBrowserSession } from "./browser-session.ts";
 
 export const AVATAR_MAX_BYTES = 5 * 1024 * 1024;
 export const AVATAR_SIZE = 256;
@@ -67,6 +68,7 @@ export function profileRoutes(app: FastifyInstance, k: Kernel): void {
     handler: async ({ actor, body }) => {
       const user = await loadSelf(actor);
       if (body.email !== undefined && body.email !== user.email) {
+        requireBrowserSession(actor);
         if (user.password_hash) {
           if (body.currentPassword === undefined) {
             throw new AppError("validation", "confirm with your current password to change the e-mail address", {
@@ -111,6 +113,7 @@ export function profileRoutes(app: FastifyInstance, k: Kernel): void {
     body: passwordBody,
     handler: async ({ actor, body }) => {
       if (k.config.SSO_ONLY) throw new AppError("sso_only", "passwords are managed by single sign-on");
+      requireBrowserSession(actor);
       const user = await loadSelf(actor);
       if (!(await verifyPassword(user.password_hash, body.current))) {
         throw new AppError("invalid_credentials", "the current password is wrong", { status: 422 });

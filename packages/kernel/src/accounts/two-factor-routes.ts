@@ -15,6 +15,7 @@ import { findUserById, passwordSchema, type UserRow } from "./users.ts";
 import { normaliseRecoveryCode, verifySecondFactor } from "./two-factor.ts";
 import { sha256 } from "./secrets.ts";
 import { UserResource } from "./resources.ts";
+import { requireBrowserSession } from "./browser-session.ts";
 
 export const RECOVERY_CODE_COUNT = 10;
 const ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789";
@@ -36,7 +37,9 @@ const wrongCode = () => new AppError("invalid_two_factor_code", "this code is no
 export function twoFactorRoutes(app: FastifyInstance, k: Kernel): void {
   const limit = { max: k.config.RATE_LIMIT_SIGNIN_PER_MIN, timeWindow: 60_000 };
 
-  const loadSelf = async (actor: UserActor): Promise<UserRow> => {
+  /** Reading the state needs any credential; changing the second factor needs a browser session. */
+  const loadSelf = async (actor: UserActor, change = true): Promise<UserRow> => {
+    if (change) requireBrowserSession(actor);
     const user = await findUserById(k.db, actor.id);
     return k.policy.authorize(actor, UserResource, "update", user);
   };
@@ -48,7 +51,7 @@ export function twoFactorRoutes(app: FastifyInstance, k: Kernel): void {
     tags: ["two-factor"],
     auth: "user",
     handler: async ({ actor }) => {
-      const user = await loadSelf(actor);
+      const user = await loadSelf(actor, false);
       const left = await k.db
         .selectFrom("recovery_codes")
         .select((eb) => eb.fn.countAll<number | string>().as("n"))
