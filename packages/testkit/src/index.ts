@@ -2,3 +2,4 @@ export * from "./client.ts";
 export * from "./test-server.ts";
 export * from "./test-db.ts";
 export * from "./smtp.ts";
+export * from "./oidc-provider.ts";

@@ -7,6 +7,7 @@ import { installTwoFactorEnforcement } from "./two-factor-enforcement.ts";
 import { sessionRoutes } from "./session-routes.ts";
 import { profileRoutes } from "./profile-routes.ts";
 import { tokenRoutes } from "./token-routes.ts";
+import { oidcRoutes } from "./oidc-routes.ts";
 import { adminExists, issueSetupToken } from "./setup.ts";
 
 /** The kernel's own module: identity, sign-in, groups, invitations. */
@@ -22,6 +23,7 @@ export const accountsModule = defineModule({
     profileRoutes(app, k);
     authRoutes(app, k);
     tokenRoutes(app, k);
+    oidcRoutes(app, k);
   },
   start: async (k) => {
     if (!(await adminExists(k.db))) {

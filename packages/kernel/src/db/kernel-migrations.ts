@@ -131,7 +131,21 @@ async function groupsAndInvitations(db: Kysely<unknown>): Promise<void> {
     .execute();
 }
 
+/** Pending OpenID Connect sign-ins: state, nonce and PKCE verifier, bound to the browser that started them. */
+async function oidcStates(db: Kysely<unknown>): Promise<void> {
+  await db.schema
+    .createTable("oidc_states")
+    .addColumn("state_hash", ts, (c) => c.primaryKey())
+    .addColumn("browser_hash", ts, (c) => c.notNull())
+    .addColumn("nonce", ts, (c) => c.notNull())
+    .addColumn("code_verifier", ts, (c) => c.notNull())
+    .addColumn("created_at", ts, (c) => c.notNull())
+    .addColumn("expires_at", ts, (c) => c.notNull())
+    .execute();
+}
+
 export const kernelMigrations: NamedMigration[] = [
   { name: "20261128T1400_kernel_accounts", up: accounts },
   { name: "20261128T1401_kernel_groups_invitations", up: groupsAndInvitations },
+  { name: "20261128T1423_kernel_oidc_states", up: oidcStates },
 ];

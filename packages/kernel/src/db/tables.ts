@@ -114,6 +114,15 @@ export interface SettingsTable {
   updated_at: string;
 }
 
+export interface OidcStatesTable {
+  state_hash: string;
+  browser_hash: string;
+  nonce: string;
+  code_verifier: string;
+  created_at: string;
+  expires_at: string;
+}
+
 export interface KernelTables {
   users: UsersTable;
   sessions: SessionsTable;
@@ -122,6 +131,7 @@ export interface KernelTables {
   one_time_tokens: OneTimeTokensTable;
   app_tokens: AppTokensTable;
   identities: IdentitiesTable;
+  oidc_states: OidcStatesTable;
   invitations: InvitationsTable;
   groups: GroupsTable;
   group_members: GroupMembersTable;
