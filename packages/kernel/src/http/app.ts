@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 import cookie from "@fastify/cookie";
 import formbody from "@fastify/formbody";
 import rateLimit from "@fastify/rate-limit";
@@ -7,12 +7,13 @@ import swaggerUi from "@fastify/swagger-ui";
 import type { Kernel } from "../kernel.ts";
 import type { ModuleDefinition } from "../module.ts";
 import { installProblemHandler } from "./problem-handler.ts";
-import { installSecurityHeaders } from "./security.ts";
+import { FALLBACK_SECURITY_HEADERS, installSecurityHeaders } from "./security.ts";
 import { installAuthentication } from "./authenticate.ts";
 import { zodToOpenApi, zodValidatorCompiler } from "./route.ts";
 import { installOps } from "./ops.ts";
 import { httpDuration } from "../metrics.ts";
-import { AppError } from "../errors.ts";
+import { AppError, toProblem } from "../errors.ts";
+import { PROBLEM_CONTENT_TYPE } from "@ensemble/protocol";
 
 /** Builds the HTTP application: the shared pipeline, then each module's routes. */
 export async function buildHttpApp(
@@ -26,6 +27,15 @@ export async function buildHttpApp(
     trustProxy: kernel.config.TRUST_PROXY,
     bodyLimit: 1_048_576,
     return503OnClosing: true,
+    // Room for file names (255 bytes, percent-encoded); longer segments are refused below.
+    routerOptions: { maxParamLength: 1024 },
+    // Malformed or oversized URLs are refused before any hook runs: answer problem+json all the same.
+    frameworkErrors: (error, req, reply) => {
+      const e = error.code === "FST_ERR_MAX_PARAM_LENGTH"
+        ? new AppError("not_found", "no resource has a name this long")
+        : new AppError("validation", "the URL is not valid");
+      return (reply as FastifyReply).code(e.status).headers(FALLBACK_SECURITY_HEADERS).type(PROBLEM_CONTENT_TYPE).send(toProblem(e, req.url.split("?")[0]));
+    },
     forceCloseConnections: "idle",
   }) as unknown as FastifyInstance;
   app.setValidatorCompiler(zodValidatorCompiler);

@@ -40,7 +40,11 @@ export async function actorFromRequest(
   db: Kysely<KernelTables>,
   req: Pick<FastifyRequest, "headers" | "cookies">,
 ): Promise<{ actor: Actor; via: "session" | "token" | null; csrf: string | null; badToken: boolean }> {
-  const auth = parseAuthorization(req.headers.authorization);
+  const header = req.headers.authorization;
+  const auth = parseAuthorization(header);
+  // Credentials we cannot read are refused, never ignored: ignoring them would
+  // quietly fall back to the session cookie or to anonymous access.
+  if (header !== undefined && !auth) return { actor: anonymous, via: null, csrf: null, badToken: true };
   if (auth) {
     const t = await resolveAppToken(db, auth.token, auth.username);
     if (!t) return { actor: anonymous, via: null, csrf: null, badToken: true };

@@ -5,6 +5,8 @@ import { hasScope, type Actor, type Scope, type UserActor } from "../authz/actor
 
 type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
+const CREDENTIALS = [{ session: [] }, { bearer: [] }, { basic: [] }];
+
 export interface RouteContext<B, Q, P, A extends Actor> {
   actor: A;
   body: B;
@@ -52,6 +54,9 @@ export function route<B = undefined, Q = undefined, P = undefined>(app: FastifyI
       ...(def.query ? { querystring: def.query } : {}),
       ...(def.params ? { params: def.params } : {}),
       ...(def.response ? { response: { 200: def.response } } : {}),
+      // Published so clients (and the robustness test) know which credentials an operation takes.
+      security: def.auth === "user" ? CREDENTIALS : def.auth === "optional" ? [{}, ...CREDENTIALS] : [],
+      ...(def.csrfExempt ? { "x-csrf-exempt": true } : {}),
     },
     config: {
       csrfExempt: def.csrfExempt === true,

@@ -1,0 +1,41 @@
+import { createHash } from "node:crypto";
+import { sql } from "kysely";
+import type { TestServer } from "@ensemble/testkit";
+
+/**
+ * Changes that are legitimate consequences of a rejected request, and why:
+ * - auth_failures: every table row is a failed-attempt counter or a lock.
+ *   Counting a failed sign-in (even a nonsensical one that passed the schema)
+ *   is the brute-force defence itself, not a side effect to forbid.
+ * - sessions.last_used_at / app_tokens.last_used_at: authentication runs
+ *   before validation and records (at most once a minute) that a genuine
+ *   credential was used; it reflects the valid part of the request, not the
+ *   malformed part, and changes nothing a user could see as data.
+ */
+const VOLATILE: Record<string, readonly string[] | "table"> = {
+  auth_failures: "table",
+  sessions: ["last_used_at"],
+  app_tokens: ["last_used_at"],
+};
+
+const stable = (_k: string, v: unknown) => (typeof v === "bigint" ? v.toString() : v);
+
+/** Row count and content hash of every table of this server's database, minus the volatile parts above. */
+export async function snapshotTables(s: TestServer): Promise<Record<string, string>> {
+  const db = s.kernel.db;
+  const schema = s.config.DATABASE_SCHEMA;
+  const tables = (await db.introspection.getTables()).filter((t) => s.kernel.database.kind === "sqlite" || t.schema === schema);
+  const out: Record<string, string> = {};
+  for (const t of tables) {
+    const skip = VOLATILE[t.name];
+    if (skip === "table") continue;
+    const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(t.name)}`.execute(db);
+    const lines = rows.map((r) => {
+      const kept = Object.fromEntries(Object.entries(r).filter(([c]) => !skip?.includes(c)));
+      return JSON.stringify(kept, stable);
+    });
+    lines.sort();
+    out[t.name] = `${rows.length}:${createHash("sha256").update(lines.join("\n")).digest("hex")}`;
+  }
+  return out;
+}
