@@ -98,8 +98,31 @@ describe("password reset by e-mail", () => {
     await s.client().post("/api/auth/password-reset/request", { login: u.username });
     const second = tokenFrom(await smtp.waitForMail((m) => m.to.includes(u.email!) && smtp.messages.indexOf(m) >= count));
     expect(second).not.toBe(first);
-    expect((await s.client().post("/api/auth/password-reset/confirm", { token: second, password: NEW_PASSWORD })).status).toBe(204);
     expect((await s.client().post("/api/auth/password-reset/confirm", { token: first, password: NEW_PASSWORD })).status).toBe(410);
+    expect((await s.client().post("/api/auth/password-reset/confirm", { token: second, password: NEW_PASSWORD })).status).toBe(204);
+  });
+
+  it("sends at most five links an hour to one account", async () => {
+    const u = await s.createUser();
+    const mine = () => smtp.messages.filter((m) => m.to.includes(u.email!)).length;
+    for (let i = 1; i <= 5; i += 1) {
+      await s.client().post("/api/auth/password-reset/request", { login: u.username });
+      await smtp.waitForMail(() => mine() === i);
+    }
+    expect((await s.client().post("/api/auth/password-reset/request", { login: u.username })).status).toBe(202);
+    // Requests are handled in order: once a later account's mail is in, the sixth was refused.
+    const other = await s.createUser();
+    await requestReset(other.username, other.email!);
+    expect(mine()).toBe(5);
+  });
+
+  it("sends nothing to accounts without a local password (single sign-on)", async () => {
+    const u = await s.createUser();
+    await s.kernel.db.updateTable("users").set({ password_hash: null }).where("id", "=", u.id).execute();
+    await s.client().post("/api/auth/password-reset/request", { login: u.username });
+    const other = await s.createUser();
+    await requestReset(other.username, other.email!);
+    expect(smtp.messages.some((m) => m.to.includes(u.email!))).toBe(false);
   });
 
   it("answers bad input with 4xx problem+json", async () => {

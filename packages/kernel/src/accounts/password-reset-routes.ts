@@ -37,15 +37,9 @@ export function passwordResetRoutes(app: FastifyInstance, k: Kernel): void {
     handler: async ({ body, reply }) => {
       reply.code(202);
       if (k.config.SSO_ONLY) return { accepted: true };
-      const user = await findUserByLogin(k.db, body.login);
-      if (!user || user.deactivated || !user.email) return { accepted: true };
-      const token = await issueResetToken(k.db, user.id);
-      const mail = resetMail(user.locale, `${k.config.publicUrl}/reset-password#token=${token}`, user.display_name);
-      const to = user.email;
-      // Sent after the answer: waiting for SMTP would make existing accounts measurably slower.
       setImmediate(() => {
-        k.mailer.send({ to, ...mail }).catch((err: unknown) => {
-          k.log.error({ err, userId: user.id }, "password reset mail could not be sent");
+        sendResetLink(k, body.login).catch((err: unknown) => {
+          k.log.error({ err }, "password reset mail could not be sent");
         });
       });
       return { accepted: true };
@@ -67,7 +61,7 @@ export function passwordResetRoutes(app: FastifyInstance, k: Kernel): void {
       const user = pending
         ? await k.db.selectFrom("users").selectAll().where("id", "=", pending.user_id).executeTakeFirst()
         : undefined;
-      if (!user || user.deactivated) throw invalidLink();
+      if (!user || user.deactivated || !user.password_hash) throw invalidLink();
       checkPasswordRules(body.password, { username: user.username, email: user.email });
       const passwordHash = await hashPassword(body.password, k.config);
       await k.db.transaction().execute(async (tx) => {
@@ -79,18 +73,50 @@ export function passwordResetRoutes(app: FastifyInstance, k: Kernel): void {
           .where("id", "=", user.id)
           .execute();
         await revokeAllSessions(tx, user.id);
-        // Every other link sent to this account dies with this one.
-        await tx
-          .deleteFrom("one_time_tokens")
-          .where("purpose", "=", "password_reset")
-          .where("user_id", "=", user.id)
-          .where("used_at", "is", null)
-          .execute();
+        await retireResetTokens(tx, user.id);
       });
       await clearFailures(k.db, [`user:${user.username}`, ...(user.email ? [`user:${user.email}`] : [])]);
       return undefined;
     },
   });
+}
+
+/** At most this many links per account and hour, whoever asks: the address cannot be flooded. */
+export const RESETS_PER_HOUR = 5;
+
+async function sendResetLink(k: Kernel, login: string): Promise<void> {
+  const user = await findUserByLogin(k.db, login);
+  // Accounts without a local password (single sign-on) are recovered at the identity provider.
+  if (!user || user.deactivated || !user.email || !user.password_hash) return;
+  const since = new Date(Date.now() - 3_600_000).toISOString();
+  const recent = await k.db
+    .selectFrom("one_time_tokens")
+    .select((eb) => eb.fn.countAll<number | string>().as("n"))
+    .where("purpose", "=", "password_reset")
+    .where("user_id", "=", user.id)
+    .where("created_at", ">", since)
+    .executeTakeFirstOrThrow();
+  if (Number(recent.n) >= RESETS_PER_HOUR) {
+    k.log.warn({ userId: user.id }, "password reset not sent: too many requests for this account");
+    return;
+  }
+  const token = await k.db.transaction().execute(async (tx) => {
+    await retireResetTokens(tx, user.id);
+    return issueResetToken(tx, user.id);
+  });
+  const mail = resetMail(user.locale, `${k.config.publicUrl}/reset-password#token=${token}`, user.display_name);
+  await k.mailer.send({ to: user.email, ...mail });
+}
+
+/** Only the newest link works; older ones are marked used (not deleted, so that they still count). */
+async function retireResetTokens(db: Kysely<KernelTables>, userId: string): Promise<void> {
+  await db
+    .updateTable("one_time_tokens")
+    .set({ used_at: new Date().toISOString() })
+    .where("purpose", "=", "password_reset")
+    .where("user_id", "=", userId)
+    .where("used_at", "is", null)
+    .execute();
 }
 
 const invalidLink = () => new AppError("token_invalid", "this reset link is invalid, already used or expired");
