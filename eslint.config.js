@@ -36,7 +36,8 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: moduleNames.filter((n) => n !== name).flatMap((n) => [`@ensemble/${n}/server*`, `@ensemble/${n}/web*`, `**/modules/${n}/server/**`, `**/modules/${n}/web/**`]),
+              // `**/${n}/server/**` also catches relative paths (../../files/server/x.ts) that never spell `modules/`.
+              group: moduleNames.filter((n) => n !== name).flatMap((n) => [`@ensemble/${n}/server*`, `@ensemble/${n}/web*`, `**/${n}/server/**`, `**/${n}/web/**`]),
               message: "Reach another module through its shared/ contract or the event bus, never its server/ or web/ internals.",
             },
             { group: ["@ensemble/server", "@ensemble/server/*", "**/apps/**"], message: "Modules must not import the composition root." },
