@@ -55,8 +55,8 @@ const avatarKey = (userId: string) => `avatars/${userId}.webp`;
 export function profileRoutes(app: FastifyInstance, k: Kernel): void {
   const limit = { max: k.config.RATE_LIMIT_SIGNIN_PER_MIN, timeWindow: 60_000 };
 
-  const loadSelf = async (actor: UserActor, action: "update" = "update"): Promise<UserRow> =>
-    k.policy.authorize(actor, UserResource, action, await findUserById(k.db, actor.id));
+  const loadSelf = async (actor: UserActor): Promise<UserRow> =>
+    k.policy.authorize(actor, UserResource, "update", await findUserById(k.db, actor.id));
 
   route(app, {
     method: "PATCH",
