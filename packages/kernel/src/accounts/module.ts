@@ -15,7 +15,7 @@ export const accountsModule = defineModule({
   name: "accounts",
   policies: accountsPolicies,
   routes: (app, k) => {
-    // First, so that its hook covers every route registered after it.
+    // A root hook: it confines sessions that must enrol in two-factor, on every module's routes.
     installTwoFactorEnforcement(app, k);
     passwordResetRoutes(app, k);
     twoFactorRoutes(app, k);
