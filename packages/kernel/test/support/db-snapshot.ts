@@ -23,19 +23,23 @@ const stable = (_k: string, v: unknown) => (typeof v === "bigint" ? v.toString()
 /** Row count and content hash of every table of this server's database, minus the volatile parts above. */
 export async function snapshotTables(s: TestServer): Promise<Record<string, string>> {
   const db = s.kernel.db;
-  const schema = s.config.DATABASE_SCHEMA;
-  const tables = (await db.introspection.getTables()).filter((t) => s.kernel.database.kind === "sqlite" || t.schema === schema);
+  // Listed by hand: Kysely's introspection walks every schema, and other suites drop theirs concurrently.
+  const list =
+    s.kernel.database.kind === "sqlite"
+      ? sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`
+      : sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'`;
+  const tables = (await list.execute(db)).rows.map((r) => r.name);
   const out: Record<string, string> = {};
-  for (const t of tables) {
-    const skip = VOLATILE[t.name];
+  for (const name of tables) {
+    const skip = VOLATILE[name];
     if (skip === "table") continue;
-    const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(t.name)}`.execute(db);
+    const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(name)}`.execute(db);
     const lines = rows.map((r) => {
       const kept = Object.fromEntries(Object.entries(r).filter(([c]) => !skip?.includes(c)));
       return JSON.stringify(kept, stable);
     });
     lines.sort();
-    out[t.name] = `${rows.length}:${createHash("sha256").update(lines.join("\n")).digest("hex")}`;
+    out[name] = `${rows.length}:${createHash("sha256").update(lines.join("\n")).digest("hex")}`;
   }
   return out;
 }
