@@ -226,3 +226,27 @@ describe("without OpenID Connect configured", () => {
     expect((await s.client().get("/api/auth/oidc/callback?state=x&code=y")).status).toBe(404);
   });
 });
+
+describe("with an unreachable identity provider", () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    const deadPort = await freePort();
+    s = await startTestServer({
+      env: { OIDC_ISSUER: `http://127.0.0.1:${deadPort}`, OIDC_CLIENT_ID: "x", OIDC_CLIENT_SECRET: "y", OIDC_ALLOW_INSECURE: "true" },
+    });
+  });
+  afterAll(async () => s.close());
+
+  it("answers 503 problem+json instead of crashing, and keeps no pending sign-in", async () => {
+    const r = await s.client().get("/api/auth/oidc/start");
+    expect(r.status).toBe(503);
+    expect(r.body).toMatchObject({ code: "unavailable" });
+    expect(await s.kernel.db.selectFrom("oidc_states").selectAll().execute()).toHaveLength(0);
+  });
+
+  it("refuses a callback it never started", async () => {
+    const r = await s.client().get("/api/auth/oidc/callback?code=abc&state=never-issued-state");
+    expect(r.status).toBe(401);
+    expect(r.body).toMatchObject({ code: "oidc_failed" });
+  });
+});

@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
 import { Migrator, type Migration, type MigrationResultSet } from "kysely/migration";
 import type { DbKind } from "./database.ts";
 
@@ -11,6 +11,19 @@ import type { DbKind } from "./database.ts";
 export interface NamedMigration {
   name: string;
   up(db: Kysely<unknown>, kind: DbKind): Promise<void>;
+}
+
+/**
+ * On PostgreSQL the migration tables live in the connection's own schema.
+ * Named explicitly because Kysely otherwise looks for them in every schema,
+ * and finding another schema's (parallel test servers, several instances on
+ * one database) would make it skip creating its own.
+ */
+async function migrationTableSchema(db: Kysely<unknown>, kind: DbKind): Promise<{ migrationTableSchema?: string }> {
+  if (kind !== "postgres") return {};
+  const r = await sql<{ s: string | null }>`select current_schema() as s`.execute(db);
+  const schema = r.rows[0]?.s;
+  return schema ? { migrationTableSchema: schema } : {};
 }
 
 export async function migrateToLatest(
@@ -28,6 +41,7 @@ export async function migrateToLatest(
     provider: { getMigrations: async () => byName },
     migrationTableName: "schema_migrations",
     migrationLockTableName: "schema_migrations_lock",
+    ...(await migrationTableSchema(db, kind)),
   });
   const result = await migrator.migrateToLatest();
   if (result.error) throw result.error instanceof Error ? result.error : new Error(String(result.error));
