@@ -1,5 +1,6 @@
 import type { ModuleDefinition } from "@ensemble/kernel";
 import { accountsModule } from "@ensemble/kernel/accounts/module";
+import { realtimeModule } from "@ensemble/kernel/realtime/realtime-module";
 
 /** The composition root's one list: adding a service is adding a line here. */
-export const modules: readonly ModuleDefinition[] = [accountsModule];
+export const modules: readonly ModuleDefinition[] = [accountsModule, realtimeModule];

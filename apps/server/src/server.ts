@@ -43,8 +43,17 @@ export async function startServer(
   await migrateToLatest(kernel.db as never, kernel.database.kind, migrations);
   let migrated = true;
   for (const m of modules) m.policies?.(kernel);
+  for (const m of modules) {
+    for (const t of m.topics?.(kernel) ?? []) kernel.realtime.defineTopics(t);
+    for (const h of m.eventHandlers?.(kernel) ?? []) kernel.events.register(h);
+  }
   const app = await buildHttpApp(kernel, modules, async () => migrated && (await migrationsApplied(kernel.db as never, migrations)));
   for (const m of modules) await m.start?.(kernel);
+  // Listening on the cluster bus before accepting sockets; the dispatcher drains what a crash left behind.
+  await kernel.cluster.ready();
+  kernel.realtime.start();
+  kernel.jobs.start();
+  await kernel.events.start();
   let url = "";
   if (opts.listen !== false) {
     url = await app.listen({ port: config.PORT, host: config.HOST });
@@ -54,7 +63,11 @@ export async function startServer(
   const close = () => {
     closing ??= (async () => {
       migrated = false;
+      // Clients are told to reconnect (close 4012) before the node stops: they resume elsewhere.
+      await kernel.realtime.shutdown();
       await app.close();
+      await kernel.events.stop();
+      await kernel.jobs.stop();
       for (const m of [...modules].reverse()) await m.stop?.(kernel);
       await kernel.close();
     })();

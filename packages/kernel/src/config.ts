@@ -48,6 +48,21 @@ export const configSchema = z.object({
   RATE_LIMIT_PUBLIC_PER_MIN: z.coerce.number().int().min(1).default(120),
   LOCKOUT_THRESHOLD: z.coerce.number().int().min(1).default(5),
   LOCKOUT_MINUTES: z.coerce.number().int().min(1).default(15),
+  /** Namespace of every Redis key and channel of this deployment (several deployments may share one Redis). */
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/).default("ensemble:"),
+  /** Events (and per-topic logs) kept this long for resuming clients; older resumes are told to refetch. */
+  EVENT_RETENTION_HOURS: z.coerce.number().min(0.01).default(72),
+  /** A failing event handler is retried after this delay, doubled per attempt (capped at 10 min). */
+  EVENT_RETRY_BASE_MS: z.coerce.number().int().min(1).default(1000),
+  EVENT_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(15),
+  /** `false` makes this node record events without dispatching them (maintenance, tests of recovery). */
+  EVENT_DISPATCH: bool.default(true),
+  /** Server heartbeat period on /ws; a socket silent for two periods is reaped. */
+  WS_HEARTBEAT_MS: z.coerce.number().int().min(100).default(25_000),
+  /** A client whose unsent buffer passes this many bytes is disconnected (close 4009). */
+  WS_MAX_BUFFER_BYTES: z.coerce.number().int().min(1024).default(4_194_304),
+  /** Client messages per second allowed on one connection (burst: twice as many); close 4008 beyond. */
+  WS_MESSAGES_PER_SEC: z.coerce.number().int().min(1).default(20),
   CONFIG_FILE: z.string().optional(),
 });
 

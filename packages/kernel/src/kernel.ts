@@ -10,6 +10,14 @@ import { SettingsStore } from "./settings.ts";
 import { createMailer, type Mailer } from "./mailer.ts";
 import { DiskBlobStore, type BlobStore } from "./storage.ts";
 import { loggerOptions } from "./logger.ts";
+import { uuidv7 } from "@ensemble/protocol";
+import type { EventTables } from "./events/event-tables.ts";
+import { EventDispatcher } from "./events/dispatcher.ts";
+import { DbLeases, JobScheduler, RedisLeases } from "./events/jobs.ts";
+import { RealtimeGateway } from "./realtime/gateway.ts";
+import { LocalBus, RedisBus, type ClusterBus } from "./realtime/cluster-bus.ts";
+import { LocalPresence, RedisPresence } from "./realtime/presence-store.ts";
+import { TopicLog } from "./realtime/topic-log.ts";
 
 /** What every module receives: the shared platform services, nothing module-specific. */
 export interface Kernel {
@@ -22,6 +30,16 @@ export interface Kernel {
   mailer: Mailer;
   blobs: BlobStore;
   redis: Redis | null;
+  /** This process's identity in the cluster (leases, logs). */
+  nodeId: string;
+  /** The outbox dispatcher: register handlers, start/stop delivery. Events are recorded with `recordEvent(tx, …)`. */
+  events: EventDispatcher;
+  /** The /ws gateway of this node: publish, revoke, disconnect, presence. */
+  realtime: RealtimeGateway;
+  /** Scheduled jobs, run once per cluster: `kernel.jobs.every(name, ms, fn)`. */
+  jobs: JobScheduler;
+  /** Cross-node messages (Redis pub/sub when REDIS_URL is set). */
+  cluster: ClusterBus;
   close(): Promise<void>;
 }
 
@@ -29,7 +47,20 @@ export async function createKernel(config: Config, log?: Logger): Promise<Kernel
   const logger = log ?? pino(loggerOptions(config.LOG_LEVEL));
   const database = await openDatabase(config);
   const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 2 }) : null;
+  const nodeId = uuidv7();
+  const eventsDb = database.db.withTables<EventTables>();
+  const prefix = config.REDIS_PREFIX;
+  const cluster: ClusterBus = redis ? new RedisBus(redis, prefix, logger) : new LocalBus();
+  const presence = redis ? new RedisPresence(redis, prefix, config.WS_HEARTBEAT_MS * 3) : new LocalPresence();
+  const realtime = new RealtimeGateway({ config, log: logger, bus: cluster, presence, topicLog: new TopicLog(eventsDb) });
+  const events = new EventDispatcher({ db: eventsDb, kind: database.kind, config, log: logger });
+  const jobs = new JobScheduler(redis ? new RedisLeases(redis, prefix) : new DbLeases(eventsDb), nodeId, logger);
   return {
+    nodeId,
+    events,
+    realtime,
+    jobs,
+    cluster,
     config,
     database,
     db: database.db,
@@ -40,6 +71,7 @@ export async function createKernel(config: Config, log?: Logger): Promise<Kernel
     blobs: new DiskBlobStore(path.join(config.dataDir, "files")),
     redis,
     close: async () => {
+      await cluster.close();
       await database.close();
       if (redis) redis.disconnect();
     },

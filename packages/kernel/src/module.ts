@@ -1,6 +1,8 @@
 import type { FastifyInstance } from "fastify";
 import type { Kernel } from "./kernel.ts";
 import type { NamedMigration } from "./db/migrations.ts";
+import type { EventHandler } from "./events/dispatcher.ts";
+import type { TopicDefinition } from "./realtime/gateway.ts";
 
 /**
  * The one interface through which a service plugs into Ensemble. Adding a
@@ -15,6 +17,10 @@ export interface ModuleDefinition {
   policies?(kernel: Kernel): void;
   /** Registers HTTP routes (and WebSocket handlers) under the shared pipeline. */
   routes?(app: FastifyInstance, kernel: Kernel): void | Promise<void>;
+  /** Consumers of committed domain events (realtime, notifications, search, audit …); see docs/ARCHITECTURE.md. */
+  eventHandlers?(kernel: Kernel): readonly EventHandler[];
+  /** Realtime topic families this module owns (`room:`) and who may subscribe to each topic. */
+  topics?(kernel: Kernel): readonly TopicDefinition[];
   /** The web entry the shell lazy-loads, and the label of its navigation item. */
   web?: { entry: string; navKey: string; path: string };
   /** Runs once at start, after migrations (seed data, background jobs). */

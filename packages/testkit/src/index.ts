@@ -3,3 +3,4 @@ export * from "./test-server.ts";
 export * from "./test-db.ts";
 export * from "./smtp.ts";
 export * from "./oidc-provider.ts";
+export * from "./realtime.ts";

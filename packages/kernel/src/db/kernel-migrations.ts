@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type { NamedMigration } from "./migrations.ts";
+import { eventsMigration } from "../events/event-migrations.ts";
 
 const ts = "text";
 
@@ -148,4 +149,5 @@ export const kernelMigrations: NamedMigration[] = [
   { name: "20261128T1400_kernel_accounts", up: accounts },
   { name: "20261128T1401_kernel_groups_invitations", up: groupsAndInvitations },
   { name: "20261128T1423_kernel_oidc_states", up: oidcStates },
+  { name: "20261128T1430_kernel_events", up: eventsMigration },
 ];

@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 import cookie from "@fastify/cookie";
+import websocket from "@fastify/websocket";
 import formbody from "@fastify/formbody";
 import rateLimit from "@fastify/rate-limit";
 import swagger from "@fastify/swagger";
@@ -43,6 +44,8 @@ export async function buildHttpApp(
   installProblemHandler(app);
   await installSecurityHeaders(app);
   await app.register(cookie);
+  // Before any module route: modules may add WebSocket endpoints too (/ws, /collab).
+  await app.register(websocket, { options: { maxPayload: 65_536 } });
   await app.register(formbody);
   await app.register(rateLimit, {
     global: false,

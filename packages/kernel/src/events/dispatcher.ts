@@ -1,0 +1,233 @@
+import { sql, type Kysely } from "kysely";
+import pg from "pg";
+import type { Logger } from "pino";
+import type { Config } from "../config.ts";
+import type { DbKind } from "../db/database.ts";
+import type { EventTables } from "./event-tables.ts";
+import { eventFromRow, NOTIFY_PREFIX, onEventRecorded, type DomainEvent, type PayloadOf } from "./record-event.ts";
+
+/**
+ * A consumer of domain events (realtime fan-out, notifications, webhooks,
+ * search indexer, audit log). Delivery is at least once: a handler must be
+ * idempotent, and a retried event may arrive after later ones.
+ */
+export interface EventHandler<N extends string = string> {
+  /** Stable, unique name (`realtime`, `notifications.inbox`): retry state is kept under it. */
+  name: string;
+  /** Event names it wants: exact (`chat.message.created`) or a prefix (`chat.*`). All when omitted. */
+  events?: readonly N[];
+  handle(event: DomainEvent<PayloadOf<N>>): Promise<void>;
+}
+
+export const defineEventHandler = <N extends string>(h: EventHandler<N>): EventHandler<N> => h;
+
+const CLAIM_MS = 30_000;
+const BATCH = 100;
+const SWEEP_MS = 1_000;
+const MAX_BACKOFF_MS = 600_000;
+
+const matches = (h: EventHandler, name: string) =>
+  !h.events || h.events.some((e) => (e.endsWith(".*") ? name.startsWith(e.slice(0, -1)) : e === name));
+
+/**
+ * Delivers committed outbox events to the registered handlers. Any node may
+ * dispatch: an event is claimed for a while (SKIP LOCKED on PostgreSQL) so
+ * two nodes do not run it twice, and an unfinished claim is taken over after
+ * it expires. At start it drains whatever a crashed process left behind.
+ */
+export class EventDispatcher {
+  private readonly handlers = new Map<string, EventHandler>();
+  private readonly db: Kysely<EventTables>;
+  private readonly kind: DbKind;
+  private readonly config: Config;
+  private readonly log: Logger;
+  private started = false;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private sweep: NodeJS.Timeout | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private listener: pg.Client | null = null;
+  private unhook: (() => void) | null = null;
+
+  constructor(opts: { db: Kysely<EventTables>; kind: DbKind; config: Config; log: Logger }) {
+    this.db = opts.db;
+    this.kind = opts.kind;
+    this.config = opts.config;
+    this.log = opts.log.child({ component: "events" });
+  }
+
+  register<N extends string>(h: EventHandler<N>): void {
+    if (this.handlers.has(h.name)) throw new Error(`event handler ${h.name} is registered twice`);
+    this.handlers.set(h.name, h as unknown as EventHandler);
+  }
+
+  async start(): Promise<void> {
+    if (this.started || !this.config.EVENT_DISPATCH) return;
+    this.started = true;
+    this.unhook = onEventRecorded(() => this.kick());
+    if (this.kind === "postgres" && this.config.DATABASE_URL) await this.listen(this.config.DATABASE_URL);
+    this.sweep = setInterval(() => this.kick(), SWEEP_MS);
+    this.sweep.unref();
+    this.kick();
+  }
+
+  async stop(): Promise<void> {
+    this.started = false;
+    this.unhook?.();
+    if (this.sweep) clearInterval(this.sweep);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    await this.running;
+    await this.listener?.end().catch(() => {});
+    this.listener = null;
+  }
+
+  /** Runs a dispatch pass now (coalesced with one in progress). */
+  kick(): void {
+    if (!this.started) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.loop().finally(() => {
+      this.running = null;
+    });
+  }
+
+  private async listen(url: string): Promise<void> {
+    const schema = this.config.DATABASE_SCHEMA ?? "public";
+    const client = new pg.Client({ connectionString: url });
+    client.on("error", (e) => this.log.warn({ err: e.message }, "event listener connection lost; falling back to the periodic sweep"));
+    client.on("notification", () => this.kick());
+    await client.connect();
+    await client.query(`LISTEN "${NOTIFY_PREFIX}${schema}"`);
+    this.listener = client;
+  }
+
+  private async loop(): Promise<void> {
+    try {
+      do {
+        this.again = false;
+        while (this.started && (await this.dispatchBatch()) === BATCH);
+        if (this.started) await this.retryDue();
+      } while (this.again && this.started);
+    } catch (e) {
+      this.log.error({ err: (e as Error).message }, "event dispatch pass failed; will retry");
+    }
+  }
+
+  private async dispatchBatch(): Promise<number> {
+    const now = new Date();
+    const until = new Date(now.getTime() + CLAIM_MS).toISOString();
+    let pending = this.db
+      .selectFrom("events")
+      .select("id")
+      .where("dispatched_at", "is", null)
+      .where((eb) => eb.or([eb("claimed_until", "is", null), eb("claimed_until", "<", now.toISOString())]))
+      .orderBy("id")
+      .limit(BATCH);
+    if (this.kind === "postgres") pending = pending.forUpdate().skipLocked();
+    const rows = await this.db
+      .updateTable("events")
+      .set({ claimed_until: until })
+      .where("id", "in", pending)
+      .returningAll()
+      .execute();
+    rows.sort((a, b) => (a.id < b.id ? -1 : 1));
+    for (const row of rows) {
+      if (!this.started) break;
+      const event = eventFromRow(row);
+      const targets = [...this.handlers.values()].filter((h) => matches(h, event.name));
+      const results = await Promise.allSettled(targets.map((h) => h.handle(event)));
+      for (const [i, r] of results.entries()) {
+        if (r.status === "rejected") await this.recordFailure(event.id, targets[i]!.name, 0, r.reason);
+      }
+      await this.db.updateTable("events").set({ dispatched_at: new Date().toISOString(), claimed_until: null }).where("id", "=", event.id).execute();
+    }
+    return rows.length;
+  }
+
+  private backoff(attempts: number): number {
+    return Math.min(this.config.EVENT_RETRY_BASE_MS * 2 ** (attempts - 1), MAX_BACKOFF_MS);
+  }
+
+  private async recordFailure(eventId: string, handler: string, previousAttempts: number, reason: unknown): Promise<void> {
+    const attempts = previousAttempts + 1;
+    const message = String(reason instanceof Error ? reason.message : reason).slice(0, 1000);
+    const gaveUp = attempts >= this.config.EVENT_MAX_ATTEMPTS;
+    const delay = this.backoff(attempts);
+    const values = {
+      attempts,
+      next_at: new Date(Date.now() + delay).toISOString(),
+      last_error: message,
+      gave_up_at: gaveUp ? new Date().toISOString() : null,
+    };
+    await this.db
+      .insertInto("event_failures")
+      .values({ event_id: eventId, handler, ...values })
+      .onConflict((oc) => oc.columns(["event_id", "handler"]).doUpdateSet(values))
+      .execute();
+    if (gaveUp) this.log.error({ eventId, handler, attempts, error: message }, "event handler gave up");
+    else {
+      this.log.warn({ eventId, handler, attempts, retryInMs: delay, error: message }, "event handler failed; will retry");
+      this.scheduleRetry(delay);
+    }
+  }
+
+  private scheduleRetry(delay: number): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => this.kick(), Math.min(delay, SWEEP_MS) + 5);
+    this.retryTimer.unref();
+  }
+
+  private async retryDue(): Promise<void> {
+    const now = new Date().toISOString();
+    const due = await this.db
+      .selectFrom("event_failures")
+      .selectAll()
+      .where("gave_up_at", "is", null)
+      .where("next_at", "<=", now)
+      .where("handler", "in", [...this.handlers.keys(), ""])
+      .orderBy("next_at")
+      .limit(BATCH)
+      .execute();
+    for (const f of due) {
+      if (!this.started) return;
+      // Optimistic claim: only the node that moves next_at first runs the retry.
+      const claimed = await this.db
+        .updateTable("event_failures")
+        .set({ next_at: new Date(Date.now() + CLAIM_MS).toISOString() })
+        .where("event_id", "=", f.event_id)
+        .where("handler", "=", f.handler)
+        .where("next_at", "=", f.next_at)
+        .executeTakeFirst();
+      if (Number(claimed.numUpdatedRows) !== 1) continue;
+      const handler = this.handlers.get(f.handler);
+      const row = await this.db.selectFrom("events").selectAll().where("id", "=", f.event_id).executeTakeFirst();
+      if (!handler || !row) {
+        await this.db.deleteFrom("event_failures").where("event_id", "=", f.event_id).where("handler", "=", f.handler).execute();
+        continue;
+      }
+      try {
+        await handler.handle(eventFromRow(row));
+        await this.db.deleteFrom("event_failures").where("event_id", "=", f.event_id).where("handler", "=", f.handler).execute();
+      } catch (e) {
+        await this.recordFailure(f.event_id, f.handler, f.attempts, e);
+      }
+    }
+  }
+
+  /** Deletes events and topic logs older than the retention window (failures still pending are kept). */
+  async prune(): Promise<void> {
+    const cutoff = new Date(Date.now() - this.config.EVENT_RETENTION_HOURS * 3_600_000).toISOString();
+    await this.db.deleteFrom("topic_events").where("created_at", "<", cutoff).execute();
+    await this.db
+      .deleteFrom("events")
+      .where("created_at", "<", cutoff)
+      .where("dispatched_at", "is not", null)
+      .where(({ not, exists, selectFrom }) =>
+        not(exists(selectFrom("event_failures").select(sql.lit(1).as("x")).whereRef("event_failures.event_id", "=", "events.id").where("gave_up_at", "is", null))),
+      )
+      .execute();
+    await this.db.deleteFrom("event_failures").where("gave_up_at", "<", cutoff).execute();
+  }
+}

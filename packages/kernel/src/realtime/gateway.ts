@@ -1,0 +1,400 @@
+import type { WebSocket } from "ws";
+import type { Logger } from "pino";
+import {
+  CloseCodes,
+  clientMessageSchema,
+  REALTIME_PROTOCOL_VERSION,
+  uuidv7,
+  type ClientMessage,
+  type PresenceStatus,
+  type ServerMessage,
+  type WireEvent,
+} from "@ensemble/protocol";
+import type { Config } from "../config.ts";
+import { hasScope, type UserActor } from "../authz/actor.ts";
+import type { ClusterBus, ClusterMessage, TopicMatch } from "./cluster-bus.ts";
+import { topicMatches } from "./cluster-bus.ts";
+import type { PresenceStore } from "./presence-store.ts";
+import { contiguous, type TopicLog } from "./topic-log.ts";
+
+/** A module's claim on a family of topics and who may subscribe to them. */
+export interface TopicDefinition {
+  /** `room:` owns `room:<id>`. The longest matching prefix wins. */
+  prefix: string;
+  /** Ephemeral topics (presence) carry no sequence numbers and no log. */
+  ephemeral?: boolean;
+  /** Decides through the policy layer; also asked again after a `revoke`. */
+  authorizeTopic(actor: UserActor, topic: string): Promise<boolean>;
+}
+
+type DeviceStatus = "online" | "away" | "dnd";
+
+interface Subscription {
+  topic: string;
+  ephemeral: boolean;
+  lastSeq: number;
+  /** Catch-up and live events of one subscription run one after another, in order. */
+  chain: Promise<void>;
+  open: boolean;
+}
+
+interface Connection {
+  id: string;
+  socket: WebSocket;
+  actor: UserActor;
+  subs: Map<string, Subscription>;
+  presence: DeviceStatus;
+  alive: boolean;
+  tokens: number;
+  refilledAt: number;
+}
+
+/** Catching up more than this many events is slower than refetching. */
+const MAX_CATCH_UP = 5_000;
+
+/**
+ * The /ws gateway of one node. Events arrive through the cluster bus (from
+ * whichever node dispatched them) and are sent to this node's subscribers in
+ * per-topic sequence order, filling any gap from the retained log.
+ */
+export class RealtimeGateway {
+  private readonly conns = new Map<string, Connection>();
+  private readonly byTopic = new Map<string, Set<Connection>>();
+  private readonly byUser = new Map<string, Set<Connection>>();
+  private readonly topics: TopicDefinition[] = [];
+  private readonly config: Config;
+  private readonly log: Logger;
+  private readonly bus: ClusterBus;
+  private readonly presence: PresenceStore;
+  private readonly topicLog: TopicLog;
+  private heartbeat: NodeJS.Timeout | null = null;
+  private closing = false;
+
+  constructor(opts: { config: Config; log: Logger; bus: ClusterBus; presence: PresenceStore; topicLog: TopicLog }) {
+    this.config = opts.config;
+    this.log = opts.log.child({ component: "realtime" });
+    this.bus = opts.bus;
+    this.presence = opts.presence;
+    this.topicLog = opts.topicLog;
+    this.bus.subscribe((m) => this.onClusterMessage(m));
+  }
+
+  defineTopics(def: TopicDefinition): void {
+    if (this.topics.some((t) => t.prefix === def.prefix)) throw new Error(`topic prefix ${def.prefix} is defined twice`);
+    this.topics.push(def);
+    this.topics.sort((a, b) => b.prefix.length - a.prefix.length);
+  }
+
+  get connectionCount(): number {
+    return this.conns.size;
+  }
+
+  start(): void {
+    this.heartbeat = setInterval(() => void this.beat(), this.config.WS_HEARTBEAT_MS);
+    this.heartbeat.unref();
+  }
+
+  /** Asks every client to reconnect (to another node) and stops accepting. */
+  async shutdown(): Promise<void> {
+    this.closing = true;
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    const closed = [...this.conns.values()].map(
+      (c) =>
+        new Promise<void>((resolve) => {
+          c.socket.once("close", () => resolve());
+          c.socket.close(CloseCodes.goingAway.code, CloseCodes.goingAway.reason);
+          setTimeout(() => {
+            c.socket.terminate();
+            resolve();
+          }, 2_000).unref();
+        }),
+    );
+    await Promise.all(closed);
+  }
+
+  /** Publishes one committed event to every node's subscribers of its topics. */
+  async publish(topic: string, seq: number, event: WireEvent): Promise<void> {
+    await this.bus.publish({ kind: "event", topic, seq, event });
+  }
+
+  /** Drops a user's subscriptions matching `match`, on every node (access revoked). */
+  async revoke(userId: string, match: TopicMatch): Promise<void> {
+    await this.bus.publish({ kind: "revoke", userId, match });
+  }
+
+  /** Closes every socket of a user, on every node (sessions ended, account deactivated). */
+  async disconnectUser(userId: string): Promise<void> {
+    await this.bus.publish({ kind: "disconnect-user", userId });
+  }
+
+  accept(socket: WebSocket, actor: UserActor, version: number): void {
+    if (version !== REALTIME_PROTOCOL_VERSION) {
+      socket.close(CloseCodes.unsupportedVersion.code, CloseCodes.unsupportedVersion.reason);
+      return;
+    }
+    if (this.closing) {
+      socket.close(CloseCodes.goingAway.code, CloseCodes.goingAway.reason);
+      return;
+    }
+    const conn: Connection = {
+      id: uuidv7(),
+      socket,
+      actor,
+      subs: new Map(),
+      presence: "online",
+      alive: true,
+      tokens: this.config.WS_MESSAGES_PER_SEC * 2,
+      refilledAt: Date.now(),
+    };
+    this.conns.set(conn.id, conn);
+    this.index(this.byUser, actor.id, conn, true);
+    socket.on("pong", () => (conn.alive = true));
+    socket.on("message", (data, isBinary) => void this.onMessage(conn, isBinary ? null : String(data)));
+    socket.on("close", () => void this.onClose(conn));
+    socket.on("error", () => socket.terminate());
+    this.send(conn, {
+      type: "hello",
+      version: REALTIME_PROTOCOL_VERSION,
+      connectionId: conn.id,
+      userId: actor.id,
+      heartbeatMs: this.config.WS_HEARTBEAT_MS,
+    });
+    void this.setPresence(conn, "online");
+  }
+
+  private index(map: Map<string, Set<Connection>>, key: string, conn: Connection, add: boolean): void {
+    const set = map.get(key) ?? new Set<Connection>();
+    if (add) set.add(conn);
+    else set.delete(conn);
+    if (set.size) map.set(key, set);
+    else map.delete(key);
+  }
+
+  private send(conn: Connection, msg: ServerMessage): void {
+    this.sendRaw(conn, JSON.stringify(msg));
+  }
+
+  private sendRaw(conn: Connection, raw: string): void {
+    const s = conn.socket;
+    if (s.readyState !== s.OPEN) return;
+    s.send(raw);
+    if (s.bufferedAmount > this.config.WS_MAX_BUFFER_BYTES) {
+      this.log.warn({ connection: conn.id, user: conn.actor.id, buffered: s.bufferedAmount }, "slow consumer disconnected");
+      s.close(CloseCodes.slowConsumer.code, CloseCodes.slowConsumer.reason);
+      setTimeout(() => s.terminate(), 1_000).unref();
+    }
+  }
+
+  private allow(conn: Connection): boolean {
+    const now = Date.now();
+    const rate = this.config.WS_MESSAGES_PER_SEC;
+    conn.tokens = Math.min(rate * 2, conn.tokens + ((now - conn.refilledAt) / 1000) * rate);
+    conn.refilledAt = now;
+    if (conn.tokens < 1) return false;
+    conn.tokens -= 1;
+    return true;
+  }
+
+  private async onMessage(conn: Connection, raw: string | null): Promise<void> {
+    conn.alive = true;
+    if (!this.allow(conn)) {
+      conn.socket.close(CloseCodes.rateLimited.code, CloseCodes.rateLimited.reason);
+      return;
+    }
+    let msg: ClientMessage;
+    try {
+      const parsed = clientMessageSchema.safeParse(JSON.parse(raw ?? "null"));
+      if (!parsed.success) throw new Error(parsed.error.issues[0]?.message ?? "invalid");
+      msg = parsed.data;
+    } catch (e) {
+      this.send(conn, { type: "error", code: "invalid_message", message: (e as Error).message });
+      return;
+    }
+    try {
+      switch (msg.type) {
+        case "ping":
+          this.send(conn, { type: "pong", ...(msg.id ? { id: msg.id } : {}) });
+          return;
+        case "subscribe":
+          await this.subscribe(conn, msg.topic, msg.since);
+          return;
+        case "unsubscribe":
+          this.drop(conn, msg.topic);
+          return;
+        case "presence":
+          await this.setPresence(conn, msg.status);
+          return;
+        case "typing":
+          if (conn.subs.get(msg.topic)?.open) {
+            await this.bus.publish({ kind: "typing", topic: msg.topic, userId: conn.actor.id, connectionId: conn.id });
+          }
+          return;
+      }
+    } catch (e) {
+      this.log.error({ err: (e as Error).message, type: msg.type }, "realtime message failed");
+      this.send(conn, { type: "error", code: "internal", message: "the server could not handle this message" });
+    }
+  }
+
+  private owner(topic: string): TopicDefinition | undefined {
+    return this.topics.find((t) => topic.startsWith(t.prefix));
+  }
+
+  private async authorized(actor: UserActor, topic: string): Promise<boolean> {
+    const owner = this.owner(topic);
+    return !!owner && hasScope(actor, "read") && (await owner.authorizeTopic(actor, topic));
+  }
+
+  private async subscribe(conn: Connection, topic: string, since: number | undefined): Promise<void> {
+    const owner = this.owner(topic);
+    if (!owner) {
+      this.send(conn, { type: "refused", topic, reason: "invalid" });
+      return;
+    }
+    if (!(await this.authorized(conn.actor, topic))) {
+      this.send(conn, { type: "refused", topic, reason: "forbidden" });
+      return;
+    }
+    if (conn.socket.readyState !== conn.socket.OPEN) return;
+    this.drop(conn, topic, false);
+    const sub: Subscription = { topic, ephemeral: !!owner.ephemeral, lastSeq: 0, chain: Promise.resolve(), open: true };
+    conn.subs.set(topic, sub);
+    // Listed before reading the log: an event committed from now on is either read below or queued behind it.
+    this.index(this.byTopic, topic, conn, true);
+    if (sub.ephemeral) {
+      this.send(conn, { type: "subscribed", topic, seq: 0 });
+      if (topic.startsWith("presence:")) {
+        const userId = topic.slice("presence:".length);
+        this.send(conn, { type: "presence", userId, status: await this.presence.get(userId) });
+      }
+      return;
+    }
+    this.enqueue(sub, async () => {
+      const current = await this.topicLog.current(topic);
+      if (since === undefined || since === current) {
+        sub.lastSeq = current;
+        this.send(conn, { type: "subscribed", topic, seq: current });
+        return;
+      }
+      const rows = since < current && current - since <= MAX_CATCH_UP ? await this.topicLog.range(topic, since, current) : [];
+      if (!sub.open) return;
+      sub.lastSeq = current;
+      if (!contiguous(rows, since, current)) {
+        this.send(conn, { type: "resync-required", topic, seq: current });
+        return;
+      }
+      for (const r of rows) this.send(conn, { type: "event", topic, seq: r.seq, event: r.event });
+      this.send(conn, { type: "subscribed", topic, seq: current });
+    });
+  }
+
+  private enqueue(sub: Subscription, step: () => Promise<void>): void {
+    sub.chain = sub.chain.then(step).catch((e: unknown) => this.log.error({ err: (e as Error).message, topic: sub.topic }, "realtime delivery failed"));
+  }
+
+  private drop(conn: Connection, topic: string, notify = false): void {
+    const sub = conn.subs.get(topic);
+    if (!sub) return;
+    sub.open = false;
+    conn.subs.delete(topic);
+    this.index(this.byTopic, topic, conn, false);
+    if (notify) this.send(conn, { type: "refused", topic, reason: "revoked" });
+  }
+
+  private async setPresence(conn: Connection, status: DeviceStatus | null): Promise<void> {
+    if (status) conn.presence = status;
+    const before = await this.presence.get(conn.actor.id);
+    const after = await this.presence.set(conn.actor.id, conn.id, status);
+    if (before !== after) await this.bus.publish({ kind: "presence", userId: conn.actor.id, status: after });
+  }
+
+  private async onClose(conn: Connection): Promise<void> {
+    if (!this.conns.delete(conn.id)) return;
+    for (const topic of [...conn.subs.keys()]) this.drop(conn, topic);
+    this.index(this.byUser, conn.actor.id, conn, false);
+    try {
+      await this.setPresence(conn, null);
+    } catch (e) {
+      this.log.warn({ err: (e as Error).message }, "could not clear presence");
+    }
+  }
+
+  private async beat(): Promise<void> {
+    for (const c of this.conns.values()) {
+      if (!c.alive) {
+        c.socket.close(CloseCodes.heartbeatTimeout.code, CloseCodes.heartbeatTimeout.reason);
+        c.socket.terminate();
+        continue;
+      }
+      c.alive = false;
+      c.socket.ping();
+    }
+    try {
+      await this.presence.refresh([...this.conns.values()].map((c) => ({ userId: c.actor.id, connectionId: c.id, status: c.presence })));
+    } catch (e) {
+      this.log.warn({ err: (e as Error).message }, "could not refresh presence");
+    }
+  }
+
+  private onClusterMessage(m: ClusterMessage): void {
+    switch (m.kind) {
+      case "event":
+        return this.deliverEvent(m.topic, m.seq, m.event);
+      case "presence": {
+        const raw = JSON.stringify({ type: "presence", userId: m.userId, status: m.status } satisfies ServerMessage);
+        for (const c of this.byTopic.get(`presence:${m.userId}`) ?? []) this.sendRaw(c, raw);
+        return;
+      }
+      case "typing": {
+        const raw = JSON.stringify({ type: "typing", topic: m.topic, userId: m.userId } satisfies ServerMessage);
+        for (const c of this.byTopic.get(m.topic) ?? []) if (c.actor.id !== m.userId) this.sendRaw(c, raw);
+        return;
+      }
+      case "revoke":
+        for (const c of this.byUser.get(m.userId) ?? []) {
+          for (const topic of [...c.subs.keys()]) if (topicMatches(m.match, topic)) this.drop(c, topic, true);
+        }
+        return;
+      case "disconnect-user":
+        for (const c of this.byUser.get(m.userId) ?? []) c.socket.close(CloseCodes.sessionEnded.code, CloseCodes.sessionEnded.reason);
+        return;
+    }
+  }
+
+  private deliverEvent(topic: string, seq: number, event: WireEvent): void {
+    const subscribers = this.byTopic.get(topic);
+    if (!subscribers) return;
+    const raw = JSON.stringify({ type: "event", topic, seq, event } satisfies ServerMessage);
+    for (const c of subscribers) {
+      const sub = c.subs.get(topic);
+      if (!sub || sub.ephemeral) continue;
+      this.enqueue(sub, async () => {
+        if (!sub.open || seq <= sub.lastSeq) return;
+        if (seq > sub.lastSeq + 1) await this.fillGap(c, sub, seq - 1);
+        if (!sub.open || seq <= sub.lastSeq) return;
+        this.sendRaw(c, raw);
+        sub.lastSeq = seq;
+      });
+    }
+  }
+
+  /** Events dispatched out of order (several dispatchers, a retried publish): read the missing ones from the log. */
+  private async fillGap(c: Connection, sub: Subscription, upTo: number): Promise<void> {
+    const rows = await this.topicLog.range(sub.topic, sub.lastSeq, upTo);
+    if (!sub.open) return;
+    if (!contiguous(rows, sub.lastSeq, upTo)) {
+      sub.lastSeq = upTo;
+      this.send(c, { type: "resync-required", topic: sub.topic, seq: upTo });
+      return;
+    }
+    for (const r of rows) this.send(c, { type: "event", topic: sub.topic, seq: r.seq, event: r.event });
+    sub.lastSeq = upTo;
+  }
+
+  /** Every subscription of the user is checked again; those no longer allowed are dropped (local node). */
+  async reauthorize(userId: string): Promise<void> {
+    for (const c of this.byUser.get(userId) ?? []) {
+      for (const topic of [...c.subs.keys()]) if (!(await this.authorized(c.actor, topic))) this.drop(c, topic, true);
+    }
+  }
+}

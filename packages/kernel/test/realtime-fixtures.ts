@@ -1,0 +1,36 @@
+import { z } from "zod";
+import { defineModule, recordEvent, route, type EventHandler, type ModuleDefinition } from "@ensemble/kernel";
+import { modules } from "@ensemble/server/modules";
+
+/**
+ * A stand-in service module for the event suites: a `room:` topic family
+ * whose membership the test controls, a route that records events on a room
+ * (as chat will), and whatever extra event handlers a test wants to observe.
+ */
+export function fixtureModules(opts: { handlers?: EventHandler[]; members?: Map<string, Set<string>> } = {}): ModuleDefinition[] {
+  const members = opts.members ?? new Map<string, Set<string>>();
+  const fixture = defineModule({
+    name: "fixture",
+    topics: () => [{ prefix: "room:", authorizeTopic: async (actor, topic) => members.get(topic.slice(5))?.has(actor.id) ?? true }],
+    eventHandlers: () => opts.handlers ?? [],
+    routes: (app, k) => {
+      route(app, {
+        method: "POST",
+        url: "/api/fixture/rooms/:room/posts",
+        summary: "Records one event per text on room:<room> (test fixture)",
+        auth: "user",
+        params: z.object({ room: z.string().regex(/^[a-z0-9-]+$/) }),
+        body: z.object({ texts: z.array(z.string()).min(1).max(500) }),
+        handler: async ({ actor, params, body }) => {
+          for (const text of body.texts) {
+            await k.db.transaction().execute((tx) =>
+              recordEvent(tx, { name: "fixture.post.created", actorId: actor.id, resources: { room: params.room }, payload: { text }, topics: [`room:${params.room}`] }),
+            );
+          }
+          return { ok: true };
+        },
+      });
+    },
+  });
+  return [...modules, fixture];
+}
