@@ -8,6 +8,10 @@ import { sessionRoutes } from "./session-routes.ts";
 import { profileRoutes } from "./profile-routes.ts";
 import { tokenRoutes } from "./token-routes.ts";
 import { oidcRoutes } from "./oidc-routes.ts";
+import { groupRoutes } from "./group-routes.ts";
+import { invitationRoutes } from "./invitation-routes.ts";
+import { directoryRoutes } from "./directory-routes.ts";
+import { adminRoutes } from "./admin-routes.ts";
 import { adminExists, issueSetupToken } from "./setup.ts";
 
 /** The kernel's own module: identity, sign-in, groups, invitations. */
@@ -23,6 +27,10 @@ export const accountsModule = defineModule({
     profileRoutes(app, k);
     authRoutes(app, k);
     tokenRoutes(app, k);
+    groupRoutes(app, k);
+    invitationRoutes(app, k);
+    directoryRoutes(app, k);
+    adminRoutes(app, k);
     oidcRoutes(app, k);
   },
   start: async (k) => {

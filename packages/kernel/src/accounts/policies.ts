@@ -1,6 +1,7 @@
 import type { Kernel } from "../kernel.ts";
 import { isUser, type Actor } from "../authz/actor.ts";
 import { can, Capability } from "../authz/capabilities.ts";
+import { shareAGroup } from "./groups.ts";
 import { AppTokenResource, GroupResource, InvitationResource, SessionResource, UserResource } from "./resources.ts";
 
 const self = (a: Actor, userId: string) => isUser(a) && a.id === userId;
@@ -14,6 +15,8 @@ const manages = (a: Actor) => isUser(a) && can(a.role, Capability.manageUsers);
 export function accountsPolicies(k: Kernel): void {
   const p = k.policy;
   p.allow(UserResource, "read", (a, u) => self(a, u.id) || (isUser(a) && can(a.role, Capability.browseDirectory)));
+  // Without the directory, people still see those they share a group with.
+  p.allow(UserResource, "read", async (a, u) => isUser(a) && (await shareAGroup(k.db, a.id, u.id)));
   p.allow(UserResource, ["update", "manage_sessions", "manage_tokens"], (a, u) => self(a, u.id));
   p.allow(UserResource, ["update", "deactivate", "change_role", "reset_two_factor", "manage_sessions"], (a) => manages(a));
 

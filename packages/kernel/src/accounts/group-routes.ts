@@ -1,0 +1,256 @@
+import type { FastifyInstance } from "fastify";
+import { sql } from "kysely";
+import { z } from "zod";
+import { decodeCursor, encodeCursor, pageQuery, uuidv7 } from "@ensemble/protocol";
+import type { Kernel } from "../kernel.ts";
+import { route } from "../http/route.ts";
+import { foldedContains } from "../db/fold.ts";
+import { AppError } from "../errors.ts";
+import { can, Capability } from "../authz/capabilities.ts";
+import { findUserById, presentUser } from "./users.ts";
+import { GroupResource, UserResource } from "./resources.ts";
+import { loadGroup, lockGroup, ownerCount, presentGroup } from "./groups.ts";
+
+const nameSchema = z.string().trim().min(1).max(80);
+const descriptionSchema = z.string().trim().max(500);
+const memberRole = z.enum(["owner", "member"]);
+
+const createBody = z.object({ name: nameSchema, description: descriptionSchema.default("") }).strict();
+const updateBody = z
+  .object({ name: nameSchema.optional(), description: descriptionSchema.optional() })
+  .strict()
+  .refine((b) => b.name !== undefined || b.description !== undefined, { message: "nothing to change" });
+const idParams = z.object({ id: z.uuid() });
+const memberParams = z.object({ id: z.uuid(), userId: z.uuid() });
+const addMemberBody = z.object({ userId: z.uuid(), role: memberRole.default("member") }).strict();
+const setRoleBody = z.object({ role: memberRole }).strict();
+const listQuery = pageQuery.extend({ q: z.string().trim().max(100).optional() });
+
+/**
+ * Groups (teams): members and admins see every group, guests only their own.
+ * Group owners (and admins) manage the group; a group always keeps an owner.
+ */
+export function groupRoutes(app: FastifyInstance, k: Kernel): void {
+  const countMembers = async (groupId: string) =>
+    Number(
+      (
+        await k.db
+          .selectFrom("group_members")
+          .select((eb) => eb.fn.countAll<number>().as("n"))
+          .where("group_id", "=", groupId)
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+
+  route(app, {
+    method: "POST",
+    url: "/api/groups",
+    summary: "Create a group; the creator becomes its owner",
+    tags: ["groups"],
+    auth: "user",
+    body: createBody,
+    handler: async ({ actor, body, reply }) => {
+      if (!can(actor.role, Capability.createGroup, await k.settings.get())) {
+        throw new AppError("forbidden", "you may not create groups");
+      }
+      const now = new Date().toISOString();
+      const group = { id: uuidv7(), name: body.name, description: body.description, created_by: actor.id, created_at: now, updated_at: now };
+      await k.db.transaction().execute(async (tx) => {
+        await tx.insertInto("groups").values(group).execute();
+        await tx.insertInto("group_members").values({ group_id: group.id, user_id: actor.id, role: "owner", created_at: now }).execute();
+      });
+      reply.code(201);
+      return presentGroup({ ...group, viewerRole: "owner" }, 1);
+    },
+  });
+
+  route(app, {
+    method: "GET",
+    url: "/api/groups",
+    summary: "Groups the actor may see (all for members and admins, their own for guests), by name",
+    tags: ["groups"],
+    auth: "user",
+    query: listQuery,
+    handler: async ({ actor, query }) => {
+      const cursor = decodeCursor(query.cursor);
+      if (query.cursor && (!cursor || cursor.length !== 2)) throw new AppError("validation", "bad cursor");
+      const all = can(actor.role, Capability.browseDirectory);
+      let q = k.db
+        .selectFrom("groups")
+        .leftJoin("group_members as mine", (j) => j.onRef("mine.group_id", "=", "groups.id").on("mine.user_id", "=", actor.id))
+        .selectAll("groups")
+        .select("mine.role as viewerRole")
+        .select((eb) =>
+          eb
+            .selectFrom("group_members as gm")
+            .select(eb.fn.countAll<number>().as("n"))
+            .whereRef("gm.group_id", "=", "groups.id")
+            .as("memberCount"),
+        )
+        .orderBy("groups.name")
+        .orderBy("groups.id")
+        .limit(query.limit + 1);
+      if (!all) q = q.where("mine.user_id", "is not", null);
+      if (query.q) q = q.where(foldedContains(sql.ref("groups.name"), query.q));
+      if (cursor) {
+        const [name, id] = cursor.map(String) as [string, string];
+        q = q.where((eb) => eb.or([eb("groups.name", ">", name), eb.and([eb("groups.name", "=", name), eb("groups.id", ">", id)])]));
+      }
+      const rows = await q.execute();
+      const page = rows.slice(0, query.limit);
+      const last = page.at(-1);
+      return {
+        items: page.map((g) => presentGroup({ ...g, viewerRole: g.viewerRole ?? null }, Number(g.memberCount ?? 0))),
+        next: rows.length > query.limit && last ? encodeCursor([last.name, last.id]) : null,
+      };
+    },
+  });
+
+  route(app, {
+    method: "GET",
+    url: "/api/groups/:id",
+    summary: "A group with its members",
+    tags: ["groups"],
+    auth: "user",
+    params: idParams,
+    handler: async ({ actor, params }) => {
+      const g = await k.policy.authorize(actor, GroupResource, "read", await loadGroup(k.db, params.id, actor));
+      const members = await k.db
+        .selectFrom("group_members")
+        .innerJoin("users", "users.id", "group_members.user_id")
+        .selectAll("users")
+        .select(["group_members.role as memberRole", "group_members.created_at as addedAt"])
+        .where("group_members.group_id", "=", g.id)
+        .orderBy("users.display_name")
+        .orderBy("users.id")
+        .execute();
+      return {
+        ...presentGroup(g, members.length),
+        members: members.map((m) => ({ user: presentUser(m), role: m.memberRole, addedAt: m.addedAt })),
+      };
+    },
+  });
+
+  route(app, {
+    method: "PATCH",
+    url: "/api/groups/:id",
+    summary: "Rename a group or change its description",
+    tags: ["groups"],
+    auth: "user",
+    params: idParams,
+    body: updateBody,
+    handler: async ({ actor, params, body }) => {
+      const g = await k.policy.authorize(actor, GroupResource, "update", await loadGroup(k.db, params.id, actor));
+      const next = { ...g, name: body.name ?? g.name, description: body.description ?? g.description, updated_at: new Date().toISOString() };
+      await k.db
+        .updateTable("groups")
+        .set({ name: next.name, description: next.description, updated_at: next.updated_at })
+        .where("id", "=", g.id)
+        .execute();
+      return presentGroup(next, await countMembers(g.id));
+    },
+  });
+
+  route(app, {
+    method: "DELETE",
+    url: "/api/groups/:id",
+    summary: "Delete a group (its memberships go with it)",
+    tags: ["groups"],
+    auth: "user",
+    params: idParams,
+    handler: async ({ actor, params }) => {
+      const g = await k.policy.authorize(actor, GroupResource, "delete", await loadGroup(k.db, params.id, actor));
+      await k.db.deleteFrom("groups").where("id", "=", g.id).execute();
+      return undefined;
+    },
+  });
+
+  route(app, {
+    method: "POST",
+    url: "/api/groups/:id/members",
+    summary: "Add a person to a group",
+    tags: ["groups"],
+    auth: "user",
+    params: idParams,
+    body: addMemberBody,
+    handler: async ({ actor, params, body, reply }) => {
+      const g = await k.policy.authorize(actor, GroupResource, "add_member", await loadGroup(k.db, params.id, actor));
+      // One may only add people one can see: a guest owner cannot probe the directory.
+      const user = await k.policy.authorize(actor, UserResource, "read", await findUserById(k.db, body.userId));
+      if (user.deactivated) throw new AppError("conflict", "this account is deactivated");
+      const now = new Date().toISOString();
+      await k.db.transaction().execute(async (tx) => {
+        await lockGroup(tx, k.database.kind, g.id);
+        const existing = await tx
+          .selectFrom("group_members")
+          .select("role")
+          .where("group_id", "=", g.id)
+          .where("user_id", "=", user.id)
+          .executeTakeFirst();
+        if (existing) throw new AppError("conflict", "this person is already a member of the group");
+        await tx.insertInto("group_members").values({ group_id: g.id, user_id: user.id, role: body.role, created_at: now }).execute();
+      });
+      reply.code(201);
+      return { user: presentUser(user), role: body.role, addedAt: now };
+    },
+  });
+
+  route(app, {
+    method: "PATCH",
+    url: "/api/groups/:id/members/:userId",
+    summary: "Make a member an owner, or an owner a member (the last owner stays)",
+    tags: ["groups"],
+    auth: "user",
+    params: memberParams,
+    body: setRoleBody,
+    handler: async ({ actor, params, body }) => {
+      const g = await k.policy.authorize(actor, GroupResource, "update", await loadGroup(k.db, params.id, actor));
+      await k.db.transaction().execute(async (tx) => {
+        await lockGroup(tx, k.database.kind, g.id);
+        const m = await tx
+          .selectFrom("group_members")
+          .select("role")
+          .where("group_id", "=", g.id)
+          .where("user_id", "=", params.userId)
+          .executeTakeFirst();
+        if (!m) throw new AppError("not_found", "this person is not a member of the group");
+        if (m.role === "owner" && body.role === "member" && (await ownerCount(tx, g.id)) <= 1) {
+          throw new AppError("conflict", "a group must keep at least one owner");
+        }
+        await tx.updateTable("group_members").set({ role: body.role }).where("group_id", "=", g.id).where("user_id", "=", params.userId).execute();
+      });
+      return { userId: params.userId, role: body.role };
+    },
+  });
+
+  route(app, {
+    method: "DELETE",
+    url: "/api/groups/:id/members/:userId",
+    summary: "Remove a person from a group (anyone may leave a group; the last owner stays)",
+    tags: ["groups"],
+    auth: "user",
+    params: memberParams,
+    handler: async ({ actor, params }) => {
+      const loaded = await loadGroup(k.db, params.id, actor);
+      const g =
+        params.userId === actor.id
+          ? await k.policy.authorize(actor, GroupResource, "read", loaded)
+          : await k.policy.authorize(actor, GroupResource, "remove_member", loaded);
+      await k.db.transaction().execute(async (tx) => {
+        await lockGroup(tx, k.database.kind, g.id);
+        const m = await tx
+          .selectFrom("group_members")
+          .select("role")
+          .where("group_id", "=", g.id)
+          .where("user_id", "=", params.userId)
+          .executeTakeFirst();
+        if (!m) throw new AppError("not_found", "this person is not a member of the group");
+        if (m.role === "owner" && (await ownerCount(tx, g.id)) <= 1) {
+          throw new AppError("conflict", "a group must keep at least one owner");
+        }
+        await tx.deleteFrom("group_members").where("group_id", "=", g.id).where("user_id", "=", params.userId).execute();
+      });
+      return undefined;
+    },
+  });
+}

@@ -1,0 +1,250 @@
+import type { FastifyInstance } from "fastify";
+import { sql } from "kysely";
+import { z } from "zod";
+import { uuidv7 } from "@ensemble/protocol";
+import type { Kernel } from "../kernel.ts";
+import type { InvitationsTable } from "../db/tables.ts";
+import { route } from "../http/route.ts";
+import { AppError } from "../errors.ts";
+import { can, Capability } from "../authz/capabilities.ts";
+import { checkPasswordRules, hashPassword } from "./passwords.ts";
+import { randomToken, sha256 } from "./secrets.ts";
+import { createSession } from "./sessions.ts";
+import { setSessionCookies } from "./cookies.ts";
+import { meta } from "./auth-routes.ts";
+import { displayNameSchema, emailSchema, insertUser, passwordSchema, presentSelf, usernameSchema } from "./users.ts";
+import { GroupResource, InvitationResource } from "./resources.ts";
+import { loadGroup } from "./groups.ts";
+
+const createBody = z
+  .object({
+    role: z.enum(["member", "guest"]).default("member"),
+    groupId: z.uuid().optional(),
+    email: emailSchema.optional(),
+    expiresInDays: z.number().int().min(1).max(90).default(7),
+    maxUses: z.number().int().min(1).max(1000).default(1),
+  })
+  .strict();
+const tokenBody = z.object({ token: z.string().min(20).max(200) }).strict();
+const acceptBody = z
+  .object({
+    token: z.string().min(20).max(200),
+    username: usernameSchema,
+    displayName: displayNameSchema,
+    email: emailSchema,
+    password: passwordSchema,
+  })
+  .strict();
+const idParams = z.object({ id: z.uuid() });
+
+export const invitationLink = (publicUrl: string, token: string) => `${publicUrl}/invite#token=${token}`;
+
+const status = (i: InvitationsTable, now: string) =>
+  i.revoked_at ? "revoked" : i.uses >= i.max_uses ? "used" : i.expires_at <= now ? "expired" : "active";
+
+export function presentInvitation(i: InvitationsTable) {
+  return {
+    id: i.id,
+    role: i.role,
+    groupId: i.group_id,
+    email: i.email,
+    createdBy: i.created_by,
+    createdAt: i.created_at,
+    expiresAt: i.expires_at,
+    maxUses: i.max_uses,
+    uses: i.uses,
+    revokedAt: i.revoked_at,
+    status: status(i, new Date().toISOString()),
+  };
+}
+
+const invalid = () => new AppError("invitation_invalid", "this invitation link is invalid, expired, revoked or already used");
+
+/**
+ * Invitation links. Members create member invitations when the organisation
+ * allows it (`invitations.create`, setting `membersCanInvite`); guest
+ * invitations need `invitations.guests`, which only admins hold, because a
+ * guest is an outsider whose entry the organisation vouches for. The link's
+ * token is shown once and stored hashed.
+ */
+export function invitationRoutes(app: FastifyInstance, k: Kernel): void {
+  const publicLimit = { max: k.config.RATE_LIMIT_PUBLIC_PER_MIN, timeWindow: 60_000 };
+  // Accepting hashes a password: as costly as a sign-in, limited like one.
+  const acceptLimit = { max: k.config.RATE_LIMIT_SIGNIN_PER_MIN, timeWindow: 60_000 };
+
+  /** The invitation behind a token, if it can still be used (inviter still active). */
+  const usable = async (token: string) => {
+    const now = new Date().toISOString();
+    const row = await k.db
+      .selectFrom("invitations")
+      .innerJoin("users as inviter", "inviter.id", "invitations.created_by")
+      .selectAll("invitations")
+      .select(["inviter.display_name as inviterName", "inviter.deactivated as inviterDeactivated"])
+      .where("invitations.token_hash", "=", sha256(token))
+      .executeTakeFirst();
+    if (!row || row.inviterDeactivated || status(row, now) !== "active") return null;
+    return row;
+  };
+
+  route(app, {
+    method: "POST",
+    url: "/api/invitations",
+    summary: "Create an invitation link (returned once); mailed when an e-mail address is given",
+    tags: ["invitations"],
+    auth: "user",
+    body: createBody,
+    handler: async ({ actor, body, reply }) => {
+      const settings = await k.settings.get();
+      if (!can(actor.role, Capability.createInvitation, settings)) throw new AppError("forbidden", "you may not invite people");
+      if (body.role === "guest" && !can(actor.role, Capability.inviteGuests, settings)) {
+        throw new AppError("forbidden", "only administrators may invite guests");
+      }
+      let groupName: string | null = null;
+      if (body.groupId) {
+        const g = await k.policy.authorize(actor, GroupResource, "add_member", await loadGroup(k.db, body.groupId, actor));
+        groupName = g.name;
+      }
+      const token = randomToken();
+      const now = new Date();
+      const row: InvitationsTable = {
+        id: uuidv7(),
+        token_hash: sha256(token),
+        created_by: actor.id,
+        role: body.role,
+        group_id: body.groupId ?? null,
+        email: body.email ?? null,
+        expires_at: new Date(now.getTime() + body.expiresInDays * 86_400_000).toISOString(),
+        max_uses: body.maxUses,
+        uses: 0,
+        revoked_at: null,
+        created_at: now.toISOString(),
+      };
+      await k.db.insertInto("invitations").values(row).execute();
+      const link = invitationLink(k.config.publicUrl, token);
+      if (body.email) {
+        const inviter = await k.db.selectFrom("users").select("display_name").where("id", "=", actor.id).executeTakeFirstOrThrow();
+        const where = groupName ? ` (groupe « ${groupName} »)` : "";
+        await k.mailer.send({
+          to: body.email,
+          subject: `${inviter.display_name} vous invite sur ${settings.brandName}`,
+          text:
+            `${inviter.display_name} vous invite à rejoindre ${settings.brandName}${where}.\n\n` +
+            `Créez votre compte en ouvrant ce lien :\n${link}\n\n` +
+            `Ce lien expire le ${row.expires_at.slice(0, 10)}.\n`,
+        });
+      }
+      reply.code(201);
+      return { invitation: presentInvitation(row), link };
+    },
+  });
+
+  route(app, {
+    method: "GET",
+    url: "/api/invitations",
+    summary: "Invitations I created (administrators: everyone's), newest first",
+    tags: ["invitations"],
+    auth: "user",
+    handler: async ({ actor }) => {
+      let q = k.db.selectFrom("invitations").selectAll().orderBy("created_at", "desc").orderBy("id", "desc").limit(500);
+      if (!can(actor.role, Capability.manageUsers)) q = q.where("created_by", "=", actor.id);
+      return { items: (await q.execute()).map(presentInvitation) };
+    },
+  });
+
+  route(app, {
+    method: "DELETE",
+    url: "/api/invitations/:id",
+    summary: "Revoke an invitation: its link stops working",
+    tags: ["invitations"],
+    auth: "user",
+    params: idParams,
+    handler: async ({ actor, params }) => {
+      const row = await k.db.selectFrom("invitations").selectAll().where("id", "=", params.id).executeTakeFirst();
+      const i = await k.policy.authorize(actor, InvitationResource, "revoke", row);
+      await k.db
+        .updateTable("invitations")
+        .set({ revoked_at: new Date().toISOString() })
+        .where("id", "=", i.id)
+        .where("revoked_at", "is", null)
+        .execute();
+      return undefined;
+    },
+  });
+
+  route(app, {
+    method: "POST",
+    url: "/api/invitations/preview",
+    summary: "What an invitation link offers, before the account is created",
+    tags: ["invitations"],
+    auth: "none",
+    rateLimit: publicLimit,
+    body: tokenBody,
+    handler: async ({ body }) => {
+      const i = await usable(body.token);
+      if (!i) throw invalid();
+      const group = i.group_id
+        ? await k.db.selectFrom("groups").select("name").where("id", "=", i.group_id).executeTakeFirst()
+        : undefined;
+      const settings = await k.settings.get();
+      return {
+        role: i.role,
+        organisationName: settings.brandName,
+        groupName: group?.name ?? null,
+        inviterDisplayName: i.inviterName,
+        email: i.email,
+        expiresAt: i.expires_at,
+      };
+    },
+  });
+
+  route(app, {
+    method: "POST",
+    url: "/api/invitations/accept",
+    summary: "Create an account from an invitation link and sign in",
+    tags: ["invitations"],
+    auth: "none",
+    rateLimit: acceptLimit,
+    body: acceptBody,
+    handler: async ({ body, req, reply }) => {
+      if (!(await usable(body.token))) throw invalid();
+      checkPasswordRules(body.password, { username: body.username, email: body.email });
+      const passwordHash = await hashPassword(body.password, k.config);
+      const { user, session } = await k.db.transaction().execute(async (tx) => {
+        const now = new Date().toISOString();
+        // One conditional increment: concurrent accepts can never push uses past max_uses.
+        const claimed = await tx
+          .updateTable("invitations")
+          .set({ uses: sql`uses + 1` })
+          .where("token_hash", "=", sha256(body.token))
+          .where("revoked_at", "is", null)
+          .where("expires_at", ">", now)
+          .where(sql<boolean>`uses < max_uses`)
+          .where("created_by", "in", (eb) => eb.selectFrom("users").select("id").where("deactivated", "=", 0))
+          .returningAll()
+          .executeTakeFirst();
+        if (!claimed) throw invalid();
+        const user = await insertUser(tx, {
+          username: body.username,
+          displayName: body.displayName,
+          email: body.email,
+          role: claimed.role,
+          passwordHash,
+        }).catch((err: unknown) => {
+          // Two people racing for the same name: the unique index decides, and that is a 409, not a 500.
+          if (err instanceof Error && !(err instanceof AppError) && /unique|23505/i.test(`${err.message} ${String((err as { code?: unknown }).code)}`)) {
+            throw new AppError("username_taken", "this username or e-mail address is taken");
+          }
+          throw err;
+        });
+        if (claimed.group_id) {
+          await tx.insertInto("group_members").values({ group_id: claimed.group_id, user_id: user.id, role: "member", created_at: now }).execute();
+        }
+        const session = await createSession(tx, user.id, meta(req), k.config.SESSION_TTL_DAYS);
+        return { user, session };
+      });
+      setSessionCookies(reply, req, k.config, session);
+      reply.code(201);
+      return { user: presentSelf(user), csrfToken: session.csrfToken };
+    },
+  });
+}

@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestServer, type TestServer } from "@ensemble/testkit";
+import { matrixUser } from "@ensemble/testkit/matrix";
+
+describe("deactivation signs the user out everywhere", () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer({ env: { RATE_LIMIT_SIGNIN_PER_MIN: "1000" } });
+  });
+  afterAll(async () => s.close());
+
+  it("ends every live session and stops every app token at once, and they stay dead after reactivation", async () => {
+    const admin = await matrixUser(s, "admin");
+    const { client: laptop, user } = await s.signedIn();
+    const phone = s.client();
+    expect((await phone.post("/api/auth/sign-in", { login: user.username, password: user.password })).status).toBe(200);
+    const created = await laptop.post<{ token: string }>("/api/me/tokens", { name: "sync", scopes: ["read", "write"] });
+    expect(created.status).toBe(201);
+    const bearer = s.client();
+    bearer.headers.authorization = `Bearer ${created.body.token}`;
+    const basic = s.client();
+    basic.headers.authorization = `Basic ${Buffer.from(`${user.username}:${created.body.token}`).toString("base64")}`;
+    for (const c of [laptop, phone, bearer, basic]) expect((await c.get("/api/me")).status).toBe(200);
+
+    const r = await admin.client.patch<{ deactivated: boolean }>(`/api/admin/users/${user.id}`, { deactivated: true });
+    expect(r.status).toBe(200);
+    expect(r.body.deactivated).toBe(true);
+
+    // Right after the answer, not eventually.
+    for (const c of [laptop, phone, bearer, basic]) expect((await c.get("/api/me")).status).toBe(401);
+    expect((await laptop.post("/api/groups", { name: "trop tard" })).status).toBe(401);
+    expect(await s.kernel.db.selectFrom("sessions").select("id").where("user_id", "=", user.id).execute()).toEqual([]);
+    const signIn = await s.client().post("/api/auth/sign-in", { login: user.username, password: user.password });
+    expect(signIn.status).toBe(401);
+
+    // Reactivation lets the person sign in again, but what was cut off stays cut off.
+    expect((await admin.client.patch(`/api/admin/users/${user.id}`, { deactivated: false })).status).toBe(200);
+    for (const c of [laptop, phone, bearer, basic]) expect((await c.get("/api/me")).status).toBe(401);
+    expect((await s.client().post("/api/auth/sign-in", { login: user.username, password: user.password })).status).toBe(200);
+  });
+
+  it("leaves other people's sessions alone", async () => {
+    const admin = await matrixUser(s, "admin");
+    const target = await matrixUser(s);
+    const bystander = await matrixUser(s);
+    await admin.client.patch(`/api/admin/users/${target.id}`, { deactivated: true });
+    expect((await target.client.get("/api/me")).status).toBe(401);
+    expect((await bystander.client.get("/api/me")).status).toBe(200);
+    expect((await admin.client.get("/api/me")).status).toBe(200);
+  });
+
+  it("refuses an administrator deactivating themselves", async () => {
+    const admin = await matrixUser(s, "admin");
+    await matrixUser(s, "admin");
+    const r = await admin.client.patch(`/api/admin/users/${admin.id}`, { deactivated: true });
+    expect(r.status).toBe(409);
+    expect((await admin.client.get("/api/me")).status).toBe(200);
+  });
+});
