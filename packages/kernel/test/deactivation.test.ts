@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "@ensemble/testkit";
+import { CloseCodes } from "@ensemble/protocol";
+import { realtimeClient, startTestServer, waitFor, type TestServer } from "@ensemble/testkit";
 import { matrixUser } from "@ensemble/testkit/matrix";
 
 describe("deactivation signs the user out everywhere", () => {
@@ -21,6 +22,10 @@ describe("deactivation signs the user out everywhere", () => {
     const basic = s.client();
     basic.headers.authorization = `Basic ${Buffer.from(`${user.username}:${created.body.token}`).toString("base64")}`;
     for (const c of [laptop, phone, bearer, basic]) expect((await c.get("/api/me")).status).toBe(200);
+    const socket = realtimeClient(s.url, laptop, { maxBackoffMs: 50 });
+    await socket.opened();
+    const closes: number[] = [];
+    socket.on("close", (e) => closes.push(e.code));
 
     const r = await admin.client.patch<{ deactivated: boolean }>(`/api/admin/users/${user.id}`, { deactivated: true });
     expect(r.status).toBe(200);
@@ -28,6 +33,8 @@ describe("deactivation signs the user out everywhere", () => {
 
     // Right after the answer, not eventually.
     for (const c of [laptop, phone, bearer, basic]) expect((await c.get("/api/me")).status).toBe(401);
+    await waitFor(() => closes.includes(CloseCodes.sessionEnded.code), "the live WebSocket closing with 4003");
+    expect(socket.state).toBe("closed");
     expect((await laptop.post("/api/groups", { name: "trop tard" })).status).toBe(401);
     expect(await s.kernel.db.selectFrom("sessions").select("id").where("user_id", "=", user.id).execute()).toEqual([]);
     const signIn = await s.client().post("/api/auth/sign-in", { login: user.username, password: user.password });

@@ -10,6 +10,7 @@ import { AppError } from "../errors.ts";
 import { can, Capability } from "../authz/capabilities.ts";
 import { foldedContains } from "../db/fold.ts";
 import { orgSettingsSchema, type OrgSettings } from "../settings.ts";
+import { endUserSessions } from "../realtime/end-user-sessions.ts";
 import { findUserById, presentSelf } from "./users.ts";
 import { UserResource } from "./resources.ts";
 
@@ -125,8 +126,8 @@ export function adminRoutes(app: FastifyInstance, k: Kernel): void {
         }
         return { ...current, role, deactivated, updated_at: now };
       });
-      // TODO(realtime): close the user's live WebSockets here with the realtime gateway's
-      // `endUserSessions` once it exists; sessions are gone already, so sockets cannot re-authenticate.
+      // Sessions went with the commit; this closes the live WebSockets on every node.
+      if (body.deactivated === true) await endUserSessions(k, u.id);
       return presentSelf(updated);
     },
   });
