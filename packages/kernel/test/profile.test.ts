@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import sharp from "sharp";
 import { startTestServer, type TestClient, type TestServer } from "@ensemble/testkit";
+import { runMatrix, type MatrixContext } from "@ensemble/testkit/matrix";
 
 const NEW_PASSWORD = "Quiet-Meadow-Lantern-58";
 
@@ -169,6 +170,36 @@ describe("profile", () => {
     expect(r.status).toBe(404);
     expect(r.headers.get("content-type")).toMatch(/problem\+json/);
     expect((await c.delete("/api/me/avatar")).status).toBe(204);
+  });
+
+  it("enforces the actor × action matrix", async () => {
+    /** A member with an avatar; `owner` is that member. */
+    const fixture = async (ctx: MatrixContext) => {
+      const owner = await ctx.newUser("member");
+      expect((await upload(owner.client, await image("png", 64, 64), "image/png")).status).toBe(200);
+      return { id: owner.id, actors: { owner: owner.client } };
+    };
+    await runMatrix(s, {
+      resource: "user profile",
+      setup: fixture,
+      rows: [
+        {
+          action: "read avatar",
+          request: (f) => ({ method: "GET", path: `/api/users/${f.id}/avatar` }),
+          expect: { anonymous: "hidden", guest: "hidden", member: "allow", owner: "allow", admin: "allow" },
+        },
+        {
+          action: "update own profile",
+          request: () => ({ method: "PATCH", path: "/api/me", body: { statusMessage: "Au bureau" } }),
+          expect: { anonymous: "auth", guest: "allow", member: "allow", owner: "allow", admin: "allow" },
+        },
+        {
+          action: "remove own avatar",
+          request: () => ({ method: "DELETE", path: "/api/me/avatar" }),
+          expect: { anonymous: "auth", guest: "allow", member: "allow", owner: "allow", admin: "allow" },
+        },
+      ],
+    });
   });
 
   it("answers 404 for users without an avatar, unknown users and bad ids", async () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestClient, type TestServer } from "@ensemble/testkit";
+import { runMatrix, type MatrixContext } from "@ensemble/testkit/matrix";
 
 const FIREFOX_WINDOWS = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0";
 const CHROME_ANDROID =
@@ -125,6 +126,36 @@ describe("sessions", () => {
     }
     expect((await b!.get("/api/me")).status).toBe(200);
     expect(await list(a!)).toHaveLength(2);
+  });
+
+  it("enforces the actor × action matrix", async () => {
+    /** A member's own browser session: only they may end it; everyone else is told it does not exist. */
+    const fixture = async (ctx: MatrixContext) => {
+      const owner = await ctx.newUser("member");
+      const id = (await list(owner.client))[0]!.id;
+      return { id, actors: { owner: owner.client } };
+    };
+    await runMatrix(s, {
+      resource: "session",
+      setup: fixture,
+      rows: [
+        {
+          action: "list mine",
+          request: () => ({ method: "GET", path: "/api/me/sessions" }),
+          expect: { anonymous: "auth", guest: "allow", member: "allow", owner: "allow", admin: "allow" },
+        },
+        {
+          action: "revoke",
+          request: (f) => ({ method: "DELETE", path: `/api/me/sessions/${f.id}` }),
+          expect: { anonymous: "auth", guest: "hidden", member: "hidden", owner: "allow", admin: "hidden" },
+        },
+        {
+          action: "revoke all mine",
+          request: () => ({ method: "POST", path: "/api/me/sessions/revoke-all", body: {} }),
+          expect: { anonymous: "auth", guest: "allow", member: "allow", owner: "allow", admin: "allow" },
+        },
+      ],
+    });
   });
 
   it("lists sessions to an app token, none of them current", async () => {
