@@ -12,6 +12,11 @@ import {
 } from "@ensemble/kernel";
 import type { Logger } from "pino";
 import { modules as defaultModules } from "./modules.ts";
+import { fileURLToPath } from "node:url";
+import { installWebApp } from "@ensemble/kernel/http/web-app";
+
+/** The web shell's production build, served at / when it has been built. */
+const webDist = fileURLToPath(new URL("../../web/dist", import.meta.url));
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -48,6 +53,7 @@ export async function startServer(
     for (const h of m.eventHandlers?.(kernel) ?? []) kernel.events.register(h);
   }
   const app = await buildHttpApp(kernel, modules, async () => migrated && (await migrationsApplied(kernel.db as never, migrations)));
+  await installWebApp(app, kernel, webDist);
   for (const m of modules) await m.start?.(kernel);
   // Listening on the cluster bus before accepting sockets; the dispatcher drains what a crash left behind.
   await kernel.cluster.ready();

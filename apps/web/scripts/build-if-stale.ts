@@ -1,0 +1,41 @@
+/**
+ * Runs before `npm start`: builds the web shell when apps/web/dist is missing
+ * or older than any of its sources, so that the start command always serves
+ * the current UI while an unchanged tree starts at once.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const web = fileURLToPath(new URL("..", import.meta.url));
+const built = path.join(web, "dist", "index.html");
+const sources = ["src", "public", "index.html", "vite.config.ts", "package.json"].map((p) => path.join(web, p));
+
+function newest(p: string): number {
+  if (!existsSync(p)) return 0;
+  const s = statSync(p);
+  if (!s.isDirectory()) return s.mtimeMs;
+  let max = s.mtimeMs;
+  for (const e of readdirSync(p)) max = Math.max(max, newest(path.join(p, e)));
+  return max;
+}
+
+export function webBuildIsStale(): boolean {
+  if (!existsSync(built)) return true;
+  const builtAt = statSync(built).mtimeMs;
+  return sources.some((s) => newest(s) > builtAt);
+}
+
+export function buildWeb(): void {
+  const vite = fileURLToPath(new URL("../../../node_modules/vite/bin/vite.js", import.meta.url));
+  const r = spawnSync(process.execPath, [vite, "build", "--logLevel", "warn"], { cwd: web, stdio: "inherit" });
+  if (r.status !== 0) throw new Error(`the web build failed (exit ${r.status})`);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  if (webBuildIsStale()) {
+    process.stdout.write("Building the web app (apps/web/dist)…\n");
+    buildWeb();
+  }
+}

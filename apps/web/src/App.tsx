@@ -1,0 +1,50 @@
+import { useEffect, useMemo } from "react";
+import { MantineProvider } from "@mantine/core";
+import { Notifications } from "@mantine/notifications";
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { RouterProvider } from "react-router";
+import { useTranslation } from "react-i18next";
+import { useBranding, useMe } from "./api/session.ts";
+import { setLanguage } from "./i18n/i18n.ts";
+import { brandTheme, brandVariables } from "./theme/theme.ts";
+import { router } from "./router.tsx";
+
+const queryClient = new QueryClient({
+  defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } },
+});
+
+const DEFAULT_COLOR = "#000091";
+
+/** Branding (colour, name) and language follow the server: the theme is rebuilt whenever they change. */
+function Themed() {
+  const branding = useBranding().data;
+  const me = useMe().data;
+  const { t } = useTranslation();
+  const color = branding?.color ?? DEFAULT_COLOR;
+  const theme = useMemo(() => brandTheme(color), [color]);
+  const resolver = useMemo(() => brandVariables(color), [color]);
+
+  useEffect(() => {
+    setLanguage(me?.locale ?? localStorage.getItem("ensemble.lang") ?? branding?.defaultLocale ?? "fr");
+  }, [me?.locale, branding?.defaultLocale]);
+
+  useEffect(() => {
+    document.title = branding?.name ?? "Ensemble";
+    document.querySelector('meta[name="theme-color"]')?.setAttribute("content", color);
+  }, [branding?.name, color, t]);
+
+  return (
+    <MantineProvider theme={theme} cssVariablesResolver={resolver} defaultColorScheme="light">
+      <Notifications position="top-right" />
+      <RouterProvider router={router} />
+    </MantineProvider>
+  );
+}
+
+export function App() {
+  return (
+    <QueryClientProvider client={queryClient}>
+      <Themed />
+    </QueryClientProvider>
+  );
+}

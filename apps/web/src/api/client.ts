@@ -1,0 +1,70 @@
+/** A problem+json answer from the API; `code` is what the UI translates. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly errors: { path: string; message: string }[];
+  constructor(status: number, code: string, detail: string, errors: { path: string; message: string }[] = []) {
+    super(detail);
+    this.name = "ApiError";
+    this.status = status;
+    this.code = code;
+    this.errors = errors;
+  }
+}
+
+function csrfToken(): string | null {
+  for (const part of document.cookie.split(";")) {
+    const [name, ...rest] = part.trim().split("=");
+    if (name === "ensemble_csrf") return decodeURIComponent(rest.join("="));
+  }
+  return null;
+}
+
+/**
+ * Calls the API on our own origin. Every write carries the CSRF token read
+ * from its cookie (double submit); errors become ApiError with the problem's code.
+ */
+export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { accept: "application/json" };
+  if (method !== "GET" && method !== "HEAD") {
+    const token = csrfToken();
+    if (token) headers["x-csrf-token"] = token;
+  }
+  let payload: BodyInit | undefined;
+  if (body instanceof FormData) payload = body;
+  else if (body instanceof Blob) {
+    headers["content-type"] = body.type || "application/octet-stream";
+    payload = body;
+  }
+  else if (body !== undefined) {
+    headers["content-type"] = "application/json";
+    payload = JSON.stringify(body);
+  }
+  let res: Response;
+  try {
+    res = await fetch(path, { method, headers, body: payload ?? null, credentials: "same-origin" });
+  } catch {
+    throw new ApiError(0, "network", "the server cannot be reached");
+  }
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  const data: unknown = text ? safeJson(text) : undefined;
+  if (!res.ok) {
+    const p = (data ?? {}) as { code?: string; detail?: string; title?: string; errors?: { path: string; message: string }[] };
+    throw new ApiError(res.status, p.code ?? (res.status === 404 ? "not_found" : "internal"), p.detail ?? p.title ?? res.statusText, p.errors ?? []);
+  }
+  return data as T;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+export const get = <T>(path: string) => api<T>("GET", path);
+export const post = <T>(path: string, body: unknown = {}) => api<T>("POST", path, body);
+export const patch = <T>(path: string, body: unknown = {}) => api<T>("PATCH", path, body);
+export const del = <T>(path: string) => api<T>("DELETE", path);

@@ -1,0 +1,42 @@
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { ApiError, get } from "./client.ts";
+import type { Branding, Me } from "./types.ts";
+
+/** The signed-in user, or null when nobody is signed in. */
+export function useMe() {
+  return useQuery({
+    queryKey: ["me"],
+    queryFn: async (): Promise<Me | null> => {
+      try {
+        const r = await get<{ user: Me }>("/api/me");
+        return r.user;
+      } catch (e) {
+        if (e instanceof ApiError && e.status === 401) return null;
+        throw e;
+      }
+    },
+    staleTime: 60_000,
+  });
+}
+
+export function useBranding() {
+  return useQuery({
+    queryKey: ["branding"],
+    queryFn: async (): Promise<Branding> => {
+      try {
+        const s = await get<{ brandName: string; brandColor: string; defaultLocale: "fr" | "en" }>("/api/settings/public");
+        return { name: s.brandName, color: s.brandColor, defaultLocale: s.defaultLocale };
+      } catch {
+        // Before the settings route exists (or while offline) the shell keeps the product's defaults.
+        return { name: "Ensemble", color: "#000091", defaultLocale: "fr" };
+      }
+    },
+    staleTime: 30_000,
+    refetchOnWindowFocus: true,
+  });
+}
+
+export function useSetMe() {
+  const qc = useQueryClient();
+  return (me: Me | null) => qc.setQueryData(["me"], me);
+}

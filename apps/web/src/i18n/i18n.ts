@@ -1,0 +1,25 @@
+import i18n from "i18next";
+import { initReactI18next } from "react-i18next";
+import fr from "./fr.json";
+import en from "./en.json";
+
+export const LANGUAGES = ["fr", "en"] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+/** French first: it is the default and the fallback. */
+void i18n.use(initReactI18next).init({
+  resources: { fr: { translation: fr }, en: { translation: en } },
+  lng: "fr",
+  fallbackLng: "fr",
+  supportedLngs: [...LANGUAGES],
+  interpolation: { escapeValue: false },
+  returnNull: false,
+});
+
+export function setLanguage(lang: string): void {
+  const next = (LANGUAGES as readonly string[]).includes(lang) ? lang : "fr";
+  if (i18n.language !== next) void i18n.changeLanguage(next);
+  document.documentElement.lang = next;
+}
+
+export default i18n;

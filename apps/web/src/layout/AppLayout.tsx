@@ -1,0 +1,140 @@
+import { Suspense } from "react";
+import { AppShell, Avatar, Burger, Group, Menu, NavLink, ScrollArea, Text, UnstyledButton } from "@mantine/core";
+import { useDisclosure } from "@mantine/hooks";
+import {
+  IconCalendarEvent,
+  IconFolders,
+  IconHome,
+  IconLayoutKanban,
+  IconLogout,
+  IconMessages,
+  IconSettings,
+  IconShieldLock,
+} from "@tabler/icons-react";
+import { useQueryClient } from "@tanstack/react-query";
+import { NavLink as RouterLink, Outlet, useLocation, useNavigate } from "react-router";
+import { useTranslation } from "react-i18next";
+import { post } from "../api/client.ts";
+import { useBranding, useMe } from "../api/session.ts";
+import { OfflineBanner } from "../components/OfflineBanner.tsx";
+import { BrandMark } from "../components/BrandMark.tsx";
+import { PageLoader } from "../components/PageLoader.tsx";
+
+const SERVICES = [
+  { to: "/", key: "home", icon: IconHome, end: true },
+  { to: "/chat", key: "chat", icon: IconMessages, end: false },
+  { to: "/files", key: "files", icon: IconFolders, end: false },
+  { to: "/boards", key: "boards", icon: IconLayoutKanban, end: false },
+  { to: "/meetings", key: "meetings", icon: IconCalendarEvent, end: false },
+] as const;
+
+/** The signed-in frame: header with brand and user menu, navigation to the services, the page. */
+export function AppLayout() {
+  const { t } = useTranslation();
+  const me = useMe().data;
+  const brand = useBranding().data;
+  const [opened, { toggle, close }] = useDisclosure();
+  const location = useLocation();
+  const navigate = useNavigate();
+  const qc = useQueryClient();
+
+  const signOut = async () => {
+    try {
+      await post("/api/auth/sign-out");
+    } finally {
+      qc.setQueryData(["me"], null);
+      qc.removeQueries({ predicate: (q) => q.queryKey[0] !== "me" && q.queryKey[0] !== "branding" });
+      navigate("/sign-in", { replace: true });
+    }
+  };
+
+  const isActive = (to: string, end: boolean) => (end ? location.pathname === to : location.pathname.startsWith(to));
+  const links = [
+    ...SERVICES,
+    ...(me?.role === "admin" ? [{ to: "/admin", key: "admin", icon: IconShieldLock, end: false } as const] : []),
+  ];
+
+  return (
+    <AppShell header={{ height: 60 }} navbar={{ width: 240, breakpoint: "sm", collapsed: { mobile: !opened } }} padding="lg">
+      <a href="#main" className="skip-link">
+        {t("app.skipToContent")}
+      </a>
+      <AppShell.Header className="brand-header">
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" color="var(--ensemble-on-brand)" aria-label={t("nav.toggleNav")} />
+            <BrandMark size={30} />
+            <Text fw={700} fz="lg" c="var(--ensemble-on-brand)" truncate>
+              {brand?.name ?? "Ensemble"}
+            </Text>
+          </Group>
+          <Menu position="bottom-end" withinPortal>
+            <Menu.Target>
+              <UnstyledButton aria-label={t("nav.userMenu", { name: me?.displayName ?? "" })} data-testid="user-menu">
+                <Group gap="xs" wrap="nowrap">
+                  <Avatar src={me?.avatarUrl ?? null} alt="" radius="xl" size={34} color="dark" variant="white">
+                    {initials(me?.displayName ?? "")}
+                  </Avatar>
+                  <Text c="var(--ensemble-on-brand)" visibleFrom="sm" fw={500}>
+                    {me?.displayName}
+                  </Text>
+                </Group>
+              </UnstyledButton>
+            </Menu.Target>
+            <Menu.Dropdown>
+              <Menu.Item leftSection={<IconSettings size={16} aria-hidden="true" />} onClick={() => navigate("/settings")}>
+                {t("nav.settings")}
+              </Menu.Item>
+              <Menu.Item leftSection={<IconLogout size={16} aria-hidden="true" />} onClick={() => void signOut()}>
+                {t("nav.signOut")}
+              </Menu.Item>
+            </Menu.Dropdown>
+          </Menu>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="sm" component="nav" aria-label={t("nav.main")}>
+        <ScrollArea>
+          {links.map(({ to, key, icon: Icon, end }) => (
+            <NavLink
+              key={key}
+              component={RouterLink}
+              to={to}
+              end={end}
+              label={t(`nav.${key}`)}
+              leftSection={<Icon size={20} aria-hidden="true" />}
+              active={isActive(to, end)}
+              aria-current={isActive(to, end) ? "page" : undefined}
+              onClick={close}
+              variant="filled"
+            />
+          ))}
+          <NavLink
+            component={RouterLink}
+            to="/settings"
+            label={t("nav.settings")}
+            leftSection={<IconSettings size={20} aria-hidden="true" />}
+            active={location.pathname.startsWith("/settings")}
+            aria-current={location.pathname.startsWith("/settings") ? "page" : undefined}
+            onClick={close}
+            variant="filled"
+          />
+        </ScrollArea>
+      </AppShell.Navbar>
+      <AppShell.Main id="main" tabIndex={-1}>
+        <OfflineBanner />
+        <Suspense fallback={<PageLoader />}>
+          <Outlet />
+        </Suspense>
+      </AppShell.Main>
+    </AppShell>
+  );
+}
+
+function initials(name: string): string {
+  return name
+    .split(/\s+/)
+    .filter(Boolean)
+    .slice(0, 2)
+    .map((w) => w[0]!.toUpperCase())
+    .join("");
+}

@@ -1,0 +1,66 @@
+import { lazy, Suspense, type ReactNode } from "react";
+import { createBrowserRouter, Navigate, useLocation } from "react-router";
+import { PageLoader } from "./components/PageLoader.tsx";
+import { useMe } from "./api/session.ts";
+import { SignInPage } from "./pages/SignInPage.tsx";
+import { SetupPage } from "./pages/SetupPage.tsx";
+import { InvitePage } from "./pages/InvitePage.tsx";
+import { ForgotPasswordPage } from "./pages/ForgotPasswordPage.tsx";
+import { ResetPasswordPage } from "./pages/ResetPasswordPage.tsx";
+import { OpenLinkPage } from "./pages/OpenLinkPage.tsx";
+import { NotFoundPage } from "./pages/NotFoundPage.tsx";
+import { AppLayout } from "./layout/AppLayout.tsx";
+import { HomePage } from "./pages/HomePage.tsx";
+
+// Each service and the heavier screens are separate chunks, fetched when first opened.
+const ChatService = lazy(() => import("./services/chat.tsx"));
+const FilesService = lazy(() => import("./services/files.tsx"));
+const BoardsService = lazy(() => import("./services/boards.tsx"));
+const MeetingsService = lazy(() => import("./services/meetings.tsx"));
+const SettingsPage = lazy(() => import("./settings/SettingsPage.tsx"));
+const AdminPage = lazy(() => import("./admin/AdminPage.tsx"));
+
+const lazyPage = (node: ReactNode) => <Suspense fallback={<PageLoader />}>{node}</Suspense>;
+
+/** Signed-in pages: anyone else goes to the sign-in page and comes back afterwards. */
+function RequireAuth({ children, admin = false }: { children: ReactNode; admin?: boolean }) {
+  const me = useMe();
+  const location = useLocation();
+  if (me.isPending) return <PageLoader />;
+  if (!me.data) {
+    const next = encodeURIComponent(location.pathname + location.search);
+    return <Navigate to={`/sign-in?next=${next}`} replace />;
+  }
+  if (admin && me.data.role !== "admin") return <NotFoundPage />;
+  return <>{children}</>;
+}
+
+export const router = createBrowserRouter([
+  { path: "/sign-in", element: <SignInPage /> },
+  { path: "/setup", element: <SetupPage /> },
+  { path: "/invite", element: <InvitePage /> },
+  { path: "/forgot-password", element: <ForgotPasswordPage /> },
+  { path: "/reset-password", element: <ResetPasswordPage /> },
+  {
+    path: "/",
+    element: (
+      <RequireAuth>
+        <AppLayout />
+      </RequireAuth>
+    ),
+    children: [
+      { index: true, element: <HomePage /> },
+      { path: "chat/*", element: lazyPage(<ChatService />) },
+      { path: "files/*", element: lazyPage(<FilesService />) },
+      { path: "boards/*", element: lazyPage(<BoardsService />) },
+      { path: "meetings/*", element: lazyPage(<MeetingsService />) },
+      { path: "settings/:tab?", element: lazyPage(<SettingsPage />) },
+      {
+        path: "admin/:tab?",
+        element: <RequireAuth admin>{lazyPage(<AdminPage />)}</RequireAuth>,
+      },
+      { path: "open", element: <OpenLinkPage /> },
+      { path: "*", element: <NotFoundPage /> },
+    ],
+  },
+]);

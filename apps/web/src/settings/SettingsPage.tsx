@@ -1,0 +1,47 @@
+import { Stack, Tabs, Title } from "@mantine/core";
+import { useNavigate, useParams } from "react-router";
+import { useTranslation } from "react-i18next";
+import { ProfileTab } from "./ProfileTab.tsx";
+import { PreferencesTab } from "./PreferencesTab.tsx";
+import { PasswordTab } from "./PasswordTab.tsx";
+import { SessionsTab } from "./SessionsTab.tsx";
+import { TokensTab } from "./TokensTab.tsx";
+import { TwoFactorTab } from "./TwoFactorTab.tsx";
+
+const TABS = ["profile", "preferences", "password", "sessions", "tokens", "two-factor"] as const;
+const LABEL: Record<(typeof TABS)[number], string> = {
+  profile: "settings.tabs.profile",
+  preferences: "settings.tabs.preferences",
+  password: "settings.tabs.password",
+  sessions: "settings.tabs.sessions",
+  tokens: "settings.tabs.tokens",
+  "two-factor": "settings.tabs.twoFactor",
+};
+
+/** Profile and security settings, one tab per concern, the tab in the URL. */
+export default function SettingsPage() {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const { tab } = useParams();
+  const current = (TABS as readonly string[]).includes(tab ?? "") ? (tab as (typeof TABS)[number]) : "profile";
+  return (
+    <Stack>
+      <Title order={1}>{t("settings.title")}</Title>
+      <Tabs value={current} onChange={(v) => v && navigate(`/settings/${v}`)} keepMounted={false}>
+        <Tabs.List>
+          {TABS.map((k) => (
+            <Tabs.Tab key={k} value={k}>
+              {t(LABEL[k])}
+            </Tabs.Tab>
+          ))}
+        </Tabs.List>
+        <Tabs.Panel value="profile" pt="lg"><ProfileTab /></Tabs.Panel>
+        <Tabs.Panel value="preferences" pt="lg"><PreferencesTab /></Tabs.Panel>
+        <Tabs.Panel value="password" pt="lg"><PasswordTab /></Tabs.Panel>
+        <Tabs.Panel value="sessions" pt="lg"><SessionsTab /></Tabs.Panel>
+        <Tabs.Panel value="tokens" pt="lg"><TokensTab /></Tabs.Panel>
+        <Tabs.Panel value="two-factor" pt="lg"><TwoFactorTab /></Tabs.Panel>
+      </Tabs>
+    </Stack>
+  );
+}

@@ -1,0 +1,43 @@
+import { createTheme, type CSSVariablesResolver, type MantineColorsTuple } from "@mantine/core";
+import { readableOnWhite, shades, textOn } from "./color.ts";
+
+/**
+ * The Mantine theme generated from the organisation's colour. Text on the
+ * colour is black or white by contrast; links and outlines use a darkened
+ * variant so that any brand colour stays AA-readable on white.
+ */
+export function brandTheme(color: string) {
+  return createTheme({
+    primaryColor: "brand",
+    primaryShade: 6,
+    autoContrast: true,
+    // WCAG crossover: above this relative luminance black text reads better than white.
+    luminanceThreshold: 0.179,
+    colors: { brand: shades(color) as unknown as MantineColorsTuple },
+    fontFamily: "system-ui, -apple-system, 'Segoe UI', Roboto, 'Marianne', Arial, sans-serif",
+    defaultRadius: "md",
+    focusRing: "auto",
+    respectReducedMotion: true,
+    cursorType: "pointer",
+  });
+}
+
+export function brandVariables(color: string): CSSVariablesResolver {
+  const onBrand = textOn(color);
+  const ink = readableOnWhite(color);
+  return () => ({
+    variables: {},
+    light: {
+      "--mantine-primary-color-contrast": onBrand,
+      "--mantine-color-anchor": ink,
+      "--mantine-color-brand-light-color": ink,
+      // Mantine's default dimmed grey is 3.3:1 on white; this one is AA.
+      "--mantine-color-dimmed": "#495057",
+      "--mantine-color-placeholder": "#5c636a",
+      "--ensemble-brand": color,
+      "--ensemble-on-brand": onBrand,
+      "--ensemble-brand-ink": ink,
+    },
+    dark: {},
+  });
+}
