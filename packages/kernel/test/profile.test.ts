@@ -179,7 +179,7 @@ describe("profile", () => {
       expect((await upload(owner.client, await image("png", 64, 64), "image/png")).status).toBe(200);
       return { id: owner.id, actors: { owner: owner.client } };
     };
-    await runMatrix(s, {
+    await runMatrix<Awaited<ReturnType<typeof fixture>>>(s, {
       resource: "user profile",
       setup: fixture,
       rows: [

@@ -135,7 +135,7 @@ describe("sessions", () => {
       const id = (await list(owner.client))[0]!.id;
       return { id, actors: { owner: owner.client } };
     };
-    await runMatrix(s, {
+    await runMatrix<Awaited<ReturnType<typeof fixture>>>(s, {
       resource: "session",
       setup: fixture,
       rows: [
