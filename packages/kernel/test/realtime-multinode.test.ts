@@ -1,0 +1,159 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CloseCodes, type PresenceStatus } from "@ensemble/protocol";
+import type { RealtimeClient } from "@ensemble/client";
+import {
+  dropSchema,
+  newSchemaName,
+  realtimeClient,
+  startTestServer,
+  testDatabaseUrl,
+  testRedisUrl,
+  waitFor,
+  TestClient,
+} from "@ensemble/testkit";
+
+const root = fileURLToPath(new URL("../../..", import.meta.url));
+
+interface Node {
+  proc: ChildProcess;
+  url: string;
+  exited: Promise<number | null>;
+}
+
+/** Starts `ensemble serve` as its own process and waits for its "ready" log line. */
+async function startNode(env: Record<string, string>): Promise<Node> {
+  const proc = spawn(process.execPath, [path.join(root, "apps/server/src/cli.ts"), "serve"], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const exited = new Promise<number | null>((resolve) => proc.once("exit", (code) => resolve(code)));
+  let stderr = "";
+  proc.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    let buf = "";
+    proc.stdout!.on("data", (d: Buffer) => {
+      buf += d.toString();
+      for (const line of buf.split("\n")) {
+        if (!line.startsWith("{")) continue;
+        try {
+          const entry = JSON.parse(line) as { msg?: string; url?: string };
+          if (entry.msg === "Ensemble is ready" && entry.url) resolve(entry.url);
+        } catch {
+          // a partial line: wait for the rest
+        }
+      }
+    });
+    void exited.then((code) => reject(new Error(`node exited (${code}) before ready: ${stderr}`)));
+  });
+  return { proc, url, exited };
+}
+
+describe("two nodes on one PostgreSQL and one Redis", () => {
+  const schema = newSchemaName();
+  const prefix = `t-${schema}:`;
+  const dirs: string[] = [];
+  const clients: RealtimeClient[] = [];
+  let a: Node;
+  let b: Node;
+  let user: { id: string; username: string; password: string };
+  let viewer: { id: string; username: string; password: string };
+
+  const env = async (): Promise<Record<string, string>> => {
+    const dir = await mkdtemp(path.join(tmpdir(), "ensemble-node-"));
+    dirs.push(dir);
+    return {
+      PORT: "0",
+      HOST: "127.0.0.1",
+      DATA_DIR: dir,
+      DATABASE_URL: testDatabaseUrl(),
+      DATABASE_SCHEMA: schema,
+      REDIS_URL: testRedisUrl(),
+      REDIS_PREFIX: prefix,
+      LOG_LEVEL: "info",
+      ARGON2_MEMORY_KIB: "1024",
+      ARGON2_PASSES: "1",
+      WS_HEARTBEAT_MS: "1000",
+    };
+  };
+
+  beforeAll(async () => {
+    // A short-lived in-process node migrates the shared schema and creates the users.
+    const setup = await startTestServer({ schema, env: { DATABASE_URL: testDatabaseUrl(), DATABASE_SCHEMA: schema, REDIS_URL: testRedisUrl(), REDIS_PREFIX: prefix } });
+    user = await setup.createUser();
+    viewer = await setup.createUser();
+    await setup.close();
+    [a, b] = await Promise.all([startNode(await env()), startNode(await env())]);
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const c of clients) c.close();
+    for (const n of [a, b]) if (n && n.proc.exitCode === null && n.proc.signalCode === null) n.proc.kill("SIGKILL");
+    await Promise.all([a?.exited, b?.exited]);
+    await dropSchema(schema);
+    const redis = new Redis(testRedisUrl());
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length) await redis.del(...keys);
+    redis.disconnect();
+    for (const d of dirs) await rm(d, { recursive: true, force: true });
+  });
+
+  it("fans events and presence across nodes; clients of a killed node resume on the other with no gap and no duplicate", { timeout: 60_000 }, async () => {
+    const signIn = async (u: { username: string; password: string }) => {
+      const c = new TestClient(a.url);
+      expect((await c.post("/api/auth/sign-in", { login: u.username, password: u.password })).status).toBe(200);
+      return c;
+    };
+    const onA = await signIn(user);
+    const onB = new TestClient(b.url);
+    for (const [k, v] of onA.cookies) onB.cookies.set(k, v);
+
+    // The "load balancer" of this test: a client of B goes to A once B is gone.
+    let targetForB = b.url;
+    const viaBalancer = (url: string) => url.replace(new URL(b.url).host, new URL(targetForB).host);
+    const track = (c: RealtimeClient) => (clients.push(c), c);
+    const tabA = track(realtimeClient(a.url, onA));
+    const tabB = track(realtimeClient(b.url, onA, { createSocket: (u) => new WebSocket(viaBalancer(u), { headers: { cookie: [...onA.cookies].map(([k, v]) => `${k}=${v}`).join("; ") } } as unknown as string[]) }));
+    const got = { a: [] as number[], b: [] as number[] };
+    const subA = tabA.subscribe(`user:${user.id}`, { onEvent: (_e, seq) => got.a.push(seq) });
+    const subB = tabB.subscribe(`user:${user.id}`, { onEvent: (_e, seq) => got.b.push(seq) });
+    await Promise.all([subA.ready, subB.ready]);
+
+    // 1. An event caused through B reaches the client on A (and on B).
+    for (let i = 0; i < 5; i++) expect((await onB.put("/api/me/status", { message: `via B ${i}` })).status).toBe(200);
+    await waitFor(() => got.a.length === 5 && got.b.length === 5, "5 events on both nodes' clients");
+
+    // 2. Presence set on B is visible on A.
+    const watcher = track(realtimeClient(a.url, await signIn(viewer)));
+    const seen: PresenceStatus[] = [];
+    watcher.on("presence", (p) => p.userId === user.id && seen.push(p.status));
+    await watcher.subscribe(`presence:${user.id}`, { onEvent: () => {} }).ready;
+    await waitFor(() => seen.at(-1) === "online", "user online");
+    tabB.setPresence("dnd");
+    await waitFor(() => seen.at(-1) === "dnd", "dnd set on B, seen on A");
+
+    // 3. B dies without warning; events keep coming through A; B's client moves to A and resumes.
+    b.proc.kill("SIGKILL");
+    await b.exited;
+    targetForB = a.url;
+    for (let i = 0; i < 100; i++) expect((await onA.put("/api/me/status", { message: `via A ${i}` })).status).toBe(200);
+    const all = Array.from({ length: 105 }, (_, i) => i + 1);
+    await waitFor(() => got.a.length >= 105 && got.b.length >= 105, "105 events on both clients", 30_000);
+    expect(got.a).toEqual(all);
+    expect(got.b).toEqual(all);
+    expect(tabB.state).toBe("open");
+
+    // 4. A graceful stop asks clients to reconnect elsewhere (4012).
+    const closes: number[] = [];
+    tabA.on("close", (e) => closes.push(e.code));
+    a.proc.kill("SIGTERM");
+    expect(await a.exited).toBe(0);
+    await waitFor(() => closes.includes(CloseCodes.goingAway.code), "close 4012 on SIGTERM");
+  });
+});
