@@ -155,6 +155,7 @@ describe("two-factor required by the organisation", () => {
     const r = await c.post("/api/auth/sign-in", { login: u.username, password: u.password });
     expect(r.body).toMatchObject({ mustEnrolTwoFactor: true });
     expect((await c.get("/api/me")).status).toBe(200);
+    expect((await c.get("/api/setup")).status).toBe(200); // public routes stay public
     const blocked = await c.get("/api/me/sessions");
     expect(blocked.status).toBe(403);
     expect(blocked.headers.get("content-type")).toMatch(/problem\+json/);

@@ -4,10 +4,16 @@ import type { OrgSettings } from "../settings.ts";
 import type { Role } from "../authz/actor.ts";
 import { AppError } from "../errors.ts";
 
-/** What a user who must enrol may still reach: who they are, enrolment itself, and the way out. */
+/**
+ * What a user who must enrol may still reach: public routes (branding,
+ * invitations: `route()` publishes them with an empty security list), who
+ * they are, enrolment itself, and the way out.
+ */
 function exempt(req: FastifyRequest): boolean {
   const url = req.routeOptions.url ?? "";
   if (!url.startsWith("/api/")) return true;
+  const security = (req.routeOptions.schema as { security?: unknown[] } | undefined)?.security;
+  if (Array.isArray(security) && security.length === 0) return true;
   if (url === "/api/me" && req.method === "GET") return true;
   return url === "/api/me/two-factor" || url.startsWith("/api/me/two-factor/") || url.startsWith("/api/auth/") || url === "/api/openapi.json";
 }
