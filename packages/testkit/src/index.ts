@@ -4,3 +4,4 @@ export * from "./test-db.ts";
 export * from "./smtp.ts";
 export * from "./oidc-provider.ts";
 export * from "./realtime.ts";
+export * from "./matrix.ts";

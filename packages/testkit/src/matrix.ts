@@ -43,7 +43,8 @@ export interface Fixture<X extends string> {
 export interface MatrixRow<F, X extends string> {
   action: string;
   request: (fixture: F) => MatrixRequest;
-  expect: Record<BaseActor | X, Outcome>;
+  /** NoInfer: the actor names come from `extraActors`, never from a row's keys. */
+  expect: Record<BaseActor | NoInfer<X>, Outcome>;
 }
 
 export interface MatrixSpec<F extends Fixture<X>, X extends string = never> {
