@@ -1,5 +1,6 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { ApiError, get } from "./client.ts";
+import { useTranslation } from "react-i18next";
+import { ApiError, get, patch } from "./client.ts";
 import type { Branding, Me } from "./types.ts";
 
 /** The signed-in user, or null when nobody is signed in. */
@@ -39,4 +40,22 @@ export function useBranding() {
 export function useSetMe() {
   const qc = useQueryClient();
   return (me: Me | null) => qc.setQueryData(["me"], me);
+}
+
+/**
+ * A new account (first admin, accepted invitation) keeps the language chosen
+ * on the page that created it, instead of the server's default.
+ */
+export function useAdoptNewAccount() {
+  const setMe = useSetMe();
+  const { i18n } = useTranslation();
+  return async (user: Me) => {
+    if (user.locale === i18n.language) return setMe(user);
+    try {
+      const r = await patch<{ user: Me }>("/api/me", { locale: i18n.language });
+      setMe(r.user);
+    } catch {
+      setMe(user);
+    }
+  };
 }

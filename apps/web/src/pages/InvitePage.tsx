@@ -5,7 +5,7 @@ import { Link, useNavigate } from "react-router";
 import { useTranslation } from "react-i18next";
 import { PasswordField } from "../components/PasswordField.tsx";
 import { post } from "../api/client.ts";
-import { useBranding, useSetMe } from "../api/session.ts";
+import { useAdoptNewAccount, useBranding } from "../api/session.ts";
 import type { SignInAnswer } from "../api/types.ts";
 import { AuthLayout } from "../components/AuthLayout.tsx";
 import { ProblemAlert } from "../components/ProblemAlert.tsx";
@@ -23,7 +23,7 @@ interface Preview {
 export function InvitePage() {
   const { t } = useTranslation();
   const navigate = useNavigate();
-  const setMe = useSetMe();
+  const adopt = useAdoptNewAccount();
   const brand = useBranding().data?.name ?? "Ensemble";
   const [token] = useState(fragmentToken);
   const preview = useQuery({
@@ -47,7 +47,7 @@ export function InvitePage() {
       const email = form.email || preview.data?.email || "";
       const r = await post<SignInAnswer>("/api/invitations/accept", { token, ...form, email });
       history.replaceState(null, "", "/invite");
-      setMe(r.user);
+      await adopt(r.user);
       navigate("/", { replace: true });
     } catch (err) {
       setError(err);

@@ -5,7 +5,7 @@ import { Link, useNavigate } from "react-router";
 import { useTranslation } from "react-i18next";
 import { PasswordField } from "../components/PasswordField.tsx";
 import { get, post } from "../api/client.ts";
-import { useBranding, useSetMe } from "../api/session.ts";
+import { useAdoptNewAccount, useBranding } from "../api/session.ts";
 import type { SignInAnswer } from "../api/types.ts";
 import { AuthLayout } from "../components/AuthLayout.tsx";
 import { ProblemAlert } from "../components/ProblemAlert.tsx";
@@ -15,7 +15,7 @@ import { fragmentToken } from "../lib/format.ts";
 export function SetupPage() {
   const { t } = useTranslation();
   const navigate = useNavigate();
-  const setMe = useSetMe();
+  const adopt = useAdoptNewAccount();
   const brand = useBranding().data?.name ?? "Ensemble";
   const needed = useQuery({ queryKey: ["setup"], queryFn: () => get<{ needed: boolean }>("/api/setup") });
   const [token] = useState(fragmentToken);
@@ -34,7 +34,7 @@ export function SetupPage() {
     try {
       const r = await post<SignInAnswer>("/api/setup", { token, ...form });
       history.replaceState(null, "", "/setup");
-      setMe(r.user);
+      await adopt(r.user);
       navigate("/", { replace: true });
     } catch (err) {
       setError(err);

@@ -1,0 +1,34 @@
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+
+/** Debian's Chromium, never a downloaded browser; quiet flags so that no request leaves the machine. */
+export const CHROMIUM = "/usr/bin/chromium";
+export const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, ...extraArgs], headless: true });
+}
+
+/**
+ * A fresh browser context (its own cookies) in the given language. Every
+ * request to another origin fails the test: the shell must be self-contained.
+ */
+export async function newContext(browser: Browser, baseURL: string, locale = "fr-FR"): Promise<{ context: BrowserContext; page: Page; foreign: string[] }> {
+  const context = await browser.newContext({ baseURL, locale, viewport: { width: 1280, height: 800 }, timezoneId: "Europe/Paris" });
+  const foreign: string[] = [];
+  const origin = new URL(baseURL).origin;
+  await context.route("**/*", (route) => {
+    const url = route.request().url();
+    if (url.startsWith(origin) || url.startsWith("data:") || url.startsWith("blob:")) return route.continue();
+    foreign.push(url);
+    return route.abort();
+  });
+  const page = await context.newPage();
+  return { context, page, foreign };
+}
