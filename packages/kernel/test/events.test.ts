@@ -57,7 +57,7 @@ describe("event dispatcher", () => {
 
   it("concurrent writers get gapless, unique per-topic sequence numbers", async () => {
     const { client, user } = await s.signedIn();
-    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => client.put("/api/me/status", { message: `c${i}` })));
+    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => client.patch("/api/me", { statusMessage: `c${i}` })));
     expect(results.every((r) => r.status === 200)).toBe(true);
     const rows = await s.kernel.db
       .withTables<{ topic_events: { topic: string; seq: number } }>()
@@ -95,7 +95,7 @@ describe("event dispatcher", () => {
 
   it("a resume older than the retained log is told to refetch", async () => {
     const { client, user } = await s.signedIn();
-    for (let i = 0; i < 3; i++) await client.put("/api/me/status", { message: `r${i}` });
+    for (let i = 0; i < 3; i++) await client.patch("/api/me", { statusMessage: `r${i}` });
     await s.kernel.db.withTables<{ topic_events: { topic: string; seq: number } }>().deleteFrom("topic_events").where("topic", "=", `user:${user.id}`).where("seq", "=", 1).execute();
     const c = realtimeClient(s.url, client);
     const resync: number[] = [];
@@ -104,7 +104,7 @@ describe("event dispatcher", () => {
     await sub.ready;
     expect(resync).toEqual([3]);
     expect(got).toEqual([]);
-    await client.put("/api/me/status", { message: "after" });
+    await client.patch("/api/me", { statusMessage: "after" });
     await waitFor(() => got.length === 1, "the next live event");
     expect(got).toEqual([4]);
     c.close();

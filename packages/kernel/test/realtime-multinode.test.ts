@@ -126,7 +126,7 @@ describe("two nodes on one PostgreSQL and one Redis", () => {
     await Promise.all([subA.ready, subB.ready]);
 
     // 1. An event caused through B reaches the client on A (and on B).
-    for (let i = 0; i < 5; i++) expect((await onB.put("/api/me/status", { message: `via B ${i}` })).status).toBe(200);
+    for (let i = 0; i < 5; i++) expect((await onB.patch("/api/me", { statusMessage: `via B ${i}` })).status).toBe(200);
     await waitFor(() => got.a.length === 5 && got.b.length === 5, "5 events on both nodes' clients");
 
     // 2. Presence set on B is visible on A.
@@ -142,7 +142,7 @@ describe("two nodes on one PostgreSQL and one Redis", () => {
     b.proc.kill("SIGKILL");
     await b.exited;
     targetForB = a.url;
-    for (let i = 0; i < 100; i++) expect((await onA.put("/api/me/status", { message: `via A ${i}` })).status).toBe(200);
+    for (let i = 0; i < 100; i++) expect((await onA.patch("/api/me", { statusMessage: `via A ${i}` })).status).toBe(200);
     const all = Array.from({ length: 105 }, (_, i) => i + 1);
     await waitFor(() => got.a.length >= 105 && got.b.length >= 105, "105 events on both clients", 30_000);
     expect(got.a).toEqual(all);

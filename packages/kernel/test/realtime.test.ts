@@ -40,12 +40,12 @@ describe("realtime gateway", () => {
     const tabs = [track(realtimeClient(s.url, client)), track(realtimeClient(s.url, client))];
     const subs = tabs.map((t) => collect(t, `user:${user.id}`));
     await Promise.all(subs.map((x) => x.sub.ready));
-    for (let i = 0; i < 20; i++) expect((await client.put("/api/me/status", { message: `m${i}` })).status).toBe(200);
+    for (let i = 0; i < 20; i++) expect((await client.patch("/api/me", { statusMessage: `m${i}` })).status).toBe(200);
     await waitFor(() => subs.every((x) => x.got.length >= 20), "20 events on both tabs");
     for (const x of subs) {
       expect(x.got.map((g) => g.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
-      expect(x.got.map((g) => (g.payload as { statusMessage: string }).statusMessage)).toEqual(Array.from({ length: 20 }, (_, i) => `m${i}`));
-      expect(x.got.every((g) => g.name === "accounts.user.status_changed")).toBe(true);
+      expect(x.got.map((g) => (g.payload as { user: { statusMessage: string } }).user.statusMessage)).toEqual(Array.from({ length: 20 }, (_, i) => `m${i}`));
+      expect(x.got.every((g) => g.name === "accounts.user.updated")).toBe(true);
     }
   });
 

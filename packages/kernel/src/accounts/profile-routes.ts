@@ -11,6 +11,7 @@ import { revokeAllSessions } from "./sessions.ts";
 import { displayNameSchema, emailSchema, findUserById, passwordSchema, presentSelf, type UserRow } from "./users.ts";
 import { UserResource } from "./resources.ts";
 import { requireBrowserSession } from "./browser-session.ts";
+import { recordEvent } from "../events/record-event.ts";
 
 export const AVATAR_MAX_BYTES = 5 * 1024 * 1024;
 export const AVATAR_SIZE = 256;
@@ -90,8 +91,13 @@ export function profileRoutes(app: FastifyInstance, k: Kernel): void {
         ...(body.statusMessage !== undefined ? { status_message: body.statusMessage } : {}),
         updated_at: new Date().toISOString(),
       };
+      const presented = presentSelf({ ...user, ...patch });
       try {
-        await k.db.updateTable("users").set(patch).where("id", "=", user.id).execute();
+        await k.db.transaction().execute(async (tx) => {
+          await tx.updateTable("users").set(patch).where("id", "=", user.id).execute();
+          // The user's other tabs and devices update at once (topic user:<id>, private to them).
+          await recordEvent(tx, { name: "accounts.user.updated", actorId: actor.id, resources: { user: user.id }, payload: { user: presented }, topics: [`user:${user.id}`] });
+        });
       } catch (err) {
         // Two people claiming the same address at once: the unique index decides.
         if (body.email !== undefined && /unique|duplicate/i.test(String(err))) {
@@ -99,7 +105,7 @@ export function profileRoutes(app: FastifyInstance, k: Kernel): void {
         }
         throw err;
       }
-      return { user: presentSelf({ ...user, ...patch }) };
+      return { user: presented };
     },
   });
 
