@@ -1,9 +1,11 @@
+import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { generate } from "otplib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dropSchema, newSchemaName, startTestServer, testDbKind, type TestServer } from "@ensemble/testkit";
+import { CloseCodes } from "@ensemble/protocol";
+import { dropSchema, newSchemaName, realtimeClient, startTestServer, testDbKind, testRedisUrl, waitFor, type TestServer } from "@ensemble/testkit";
 import { runCli, storageEnv } from "./cli-process.ts";
 
 const PASSWORD = "Quiet-Lantern-Orchard-73";
@@ -18,8 +20,10 @@ describe("ensemble user", () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), "ensemble-cli-"));
-    s = await startTestServer({ dataDir, ...(schema ? { schema } : {}), env: { RATE_LIMIT_SIGNIN_PER_MIN: "1000" } });
-    env = storageEnv(dataDir, schema);
+    // The CLI and the server share Redis as two nodes would, so that deactivation reaches live WebSockets.
+    const redis = { REDIS_URL: testRedisUrl(), REDIS_PREFIX: `cli-test-${randomBytes(4).toString("hex")}:` };
+    s = await startTestServer({ dataDir, ...(schema ? { schema } : {}), env: { RATE_LIMIT_SIGNIN_PER_MIN: "1000", ...redis } });
+    env = { ...storageEnv(dataDir, schema), ...redis };
   });
   afterAll(async () => {
     await s.close();
@@ -101,7 +105,7 @@ describe("ensemble user", () => {
     expect(lines.find((l) => l.startsWith("zoe "))!.slice(at)).toMatch(/^member/);
   });
 
-  it("deactivates a user: their live session and app token stop working at once", async () => {
+  it("deactivates a user: their live session, WebSocket and app token stop working at once", async () => {
     const u = await s.createUser({ username: "dominique", password: PASSWORD });
     const { r: signedIn, c } = await signIn(u.username, PASSWORD);
     expect(signedIn.status).toBe(200);
@@ -110,11 +114,17 @@ describe("ensemble user", () => {
     const bearer = { headers: { authorization: `Bearer ${token.body.token}` } };
     expect((await s.client().get("/api/me", bearer)).status).toBe(200);
     expect((await c.get("/api/me")).status).toBe(200);
+    const socket = realtimeClient(s.url, c);
+    const closes: number[] = [];
+    socket.on("close", (e) => closes.push(e.code));
+    await socket.opened();
 
     const r = await runCli(["user", "deactivate", "dominique"], env);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/Deactivated "dominique": 1 session\(s\) ended/);
+    expect(r.stdout).toContain('Deactivated "dominique": 1 session(s) ended, 1 app password(s) revoked.');
 
+    await waitFor(() => closes.includes(CloseCodes.sessionEnded.code), "the WebSocket closing with 4003");
+    socket.close();
     expect((await c.get("/api/me")).status).toBe(401);
     expect((await s.client().get("/api/me", bearer)).status).toBe(401);
     expect((await signIn(u.username, PASSWORD)).r.status).toBe(401);
@@ -126,6 +136,19 @@ describe("ensemble user", () => {
     const again = await runCli(["user", "activate", "dominique"], env);
     expect(again.code).toBe(0);
     expect((await signIn(u.username, PASSWORD)).r.status).toBe(200);
+    // Reactivation does not bring the old credentials back.
+    expect((await s.client().get("/api/me", bearer)).status).toBe(401);
+  });
+
+  it("refuses to deactivate the last active administrator", async () => {
+    const admins = (JSON.parse((await runCli(["user", "list", "--json"], env)).stdout) as { username: string; role: string; status: string }[]).filter(
+      (u) => u.role === "admin" && u.status === "active",
+    );
+    expect(admins.map((a) => a.username)).toEqual(["alice.admin"]);
+    const r = await runCli(["user", "deactivate", "alice.admin"], env);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('"alice.admin" is the last active administrator');
+    expect((await signIn("alice.admin", PASSWORD)).r.status).toBe(200);
   });
 
   it("resets two-factor authentication: secret and recovery codes are gone, the password alone signs in", async () => {

@@ -1,6 +1,6 @@
 import { randomInt } from "node:crypto";
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { AppError, createKernel, type Config, type Kernel } from "@ensemble/kernel";
+import { AppError, createKernel, endUserSessions, type Config, type Kernel } from "@ensemble/kernel";
 import { checkPasswordRules, hashPassword } from "@ensemble/kernel/accounts/passwords";
 import { displayNameSchema, emailSchema, insertUser, usernameSchema } from "@ensemble/kernel/accounts/users";
 import { runMigrations } from "../server.ts";
@@ -164,15 +164,39 @@ function deactivate(args: string[]): Action {
   const username = parseUsername(parse(args, {}, 1).positionals[0]);
   return async (k) => {
     const user = await findByUsername(k, username);
-    const sessions = await k.db.transaction().execute(async (tx) => {
-      await tx.updateTable("users").set({ deactivated: 1, updated_at: new Date().toISOString() }).where("id", "=", user.id).execute();
+    if (user.role === "admin" && !user.deactivated) {
+      const others = await k.db
+        .selectFrom("users")
+        .select("id")
+        .where("role", "=", "admin")
+        .where("deactivated", "=", 0)
+        .where("id", "!=", user.id)
+        .executeTakeFirst();
+      if (!others) {
+        throw new CommandFailure(
+          `"${username}" is the last active administrator. Create another first (ensemble user add <name> --admin), then deactivate this one.`,
+        );
+      }
+    }
+    const now = new Date().toISOString();
+    const ended = await k.db.transaction().execute(async (tx) => {
+      await tx.updateTable("users").set({ deactivated: 1, updated_at: now }).where("id", "=", user.id).execute();
+      // As the admin API does: reactivating the account later must not bring old credentials back.
+      const tokens = await tx.updateTable("app_tokens").set({ revoked_at: now }).where("user_id", "=", user.id).where("revoked_at", "is", null).executeTakeFirst();
       // Pending reset links and sign-in challenges must not outlive the account either.
       await tx.deleteFrom("one_time_tokens").where("user_id", "=", user.id).execute();
-      const r = await tx.deleteFrom("sessions").where("user_id", "=", user.id).executeTakeFirst();
-      return Number(r.numDeletedRows);
+      const sessions = await tx.deleteFrom("sessions").where("user_id", "=", user.id).executeTakeFirst();
+      return { sessions: Number(sessions.numDeletedRows), tokens: Number(tokens.numUpdatedRows) };
     });
+    // Closes their WebSockets on every node that shares REDIS_URL with this command.
+    let live = "";
+    try {
+      await endUserSessions(k, user.id);
+    } catch (e) {
+      live = `\nWarning: could not reach Redis to close their open WebSockets (${(e as Error).message}); those close when they next reconnect.`;
+    }
     const already = user.deactivated ? " (it already was)" : "";
-    process.stdout.write(`Deactivated "${username}"${already}: ${sessions} session(s) ended; their app passwords no longer authenticate.\n`);
+    process.stdout.write(`Deactivated "${username}"${already}: ${ended.sessions} session(s) ended, ${ended.tokens} app password(s) revoked.${live}\n`);
   };
 }
 
@@ -226,7 +250,8 @@ export const user: Command = {
     const prepare = subcommands[sub];
     if (!prepare) throw new UsageError(`unknown subcommand "user ${sub}"\n\n${USAGE}`);
     const action = await prepare(rest);
-    const kernel = await createKernel({ ...config, LOG_LEVEL: "warn" });
+    // Only deactivation talks to the other nodes (to close WebSockets); the rest must work with Redis down.
+    const kernel = await createKernel({ ...config, LOG_LEVEL: "warn", ...(sub === "deactivate" ? {} : { REDIS_URL: undefined }) });
     try {
       // Same schema as the server expects: a fresh install can be set up from the CLI before the first start.
       await runMigrations(kernel);
