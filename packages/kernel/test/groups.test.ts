@@ -100,6 +100,13 @@ describe("groups", () => {
         [other.username, "member"],
       ].sort(),
     );
+    const events = await s.kernel.db
+      .withTables<{ events: { name: string; resources: string } }>()
+      .selectFrom("events")
+      .select(["name", "resources"])
+      .where("resources", "like", `%${g.id}%`)
+      .execute();
+    expect(events.map((e) => e.name).sort()).toEqual(["accounts.group.created", "accounts.group_member.added"]);
     // Presenters list their fields: no e-mail or password hash in member entries.
     expect(Object.keys(r.body.members![0]!.user).sort()).toEqual(["avatarUrl", "deactivated", "displayName", "id", "role", "statusMessage", "username"]);
   });

@@ -149,6 +149,23 @@ describe("invitations", () => {
     expect((await s.client().post("/api/invitations/preview", { token: "x".repeat(43) })).status).toBe(410);
   });
 
+  it("records what happened in the outbox, in the same transaction", async () => {
+    const owner = await matrixUser(s);
+    const g = await owner.client.post<{ id: string }>("/api/groups", { name: "Archives" });
+    const inv = await invite(owner.client, { groupId: g.body.id });
+    const accepted = await s.client().post<{ user: { id: string } }>("/api/invitations/accept", { token: inv.token, ...newcomer() });
+    const events = await s.kernel.db
+      .withTables<{ events: { name: string; actor_id: string | null; resources: string } }>()
+      .selectFrom("events")
+      .select(["name", "actor_id", "resources"])
+      .where("resources", "like", `%${inv.invitation.id}%`)
+      .execute();
+    expect(events.map((e) => e.name).sort()).toEqual(["accounts.invitation.accepted", "accounts.invitation.created"]);
+    const acceptedEvent = events.find((e) => e.name === "accounts.invitation.accepted")!;
+    expect(acceptedEvent.actor_id).toBe(accepted.body.user.id);
+    expect(JSON.parse(acceptedEvent.resources)).toMatchObject({ group: g.body.id, user: accepted.body.user.id });
+  });
+
   it("stops working when the inviter is deactivated", async () => {
     const admin = await matrixUser(s, "admin");
     const owner = await matrixUser(s);
@@ -165,8 +182,21 @@ describe("invitations", () => {
     const ib = await invite(b.client);
     const listA = await a.client.get<{ items: { id: string }[] }>("/api/invitations");
     expect(listA.body.items.map((i) => i.id)).toEqual([ia.invitation.id]);
-    const all = await admin.client.get<{ items: { id: string }[] }>("/api/invitations");
+    const all = await admin.client.get<{ items: { id: string }[] }>("/api/invitations?limit=200");
     expect(all.body.items.map((i) => i.id)).toEqual(expect.arrayContaining([ia.invitation.id, ib.invitation.id]));
+
+    const created = [ia.invitation.id];
+    for (let n = 0; n < 4; n++) created.push((await invite(a.client)).invitation.id);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { body: { items: { id: string }[]; next: string | null } } = await a.client.get(
+        `/api/invitations?limit=2${cursor ? `&cursor=${cursor}` : ""}`,
+      );
+      seen.push(...page.body.items.map((i) => i.id));
+      cursor = page.body.next;
+    } while (cursor);
+    expect(seen).toEqual([...created].reverse());
   });
 
   it("mails the link when an e-mail address is given", async () => {

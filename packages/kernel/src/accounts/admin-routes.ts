@@ -6,6 +6,7 @@ import type { Kernel } from "../kernel.ts";
 import type { KernelTables } from "../db/tables.ts";
 import type { UserActor } from "../authz/actor.ts";
 import { route } from "../http/route.ts";
+import { recordEvent } from "../events/record-event.ts";
 import { AppError } from "../errors.ts";
 import { can, Capability } from "../authz/capabilities.ts";
 import { foldedContains } from "../db/fold.ts";
@@ -124,6 +125,14 @@ export function adminRoutes(app: FastifyInstance, k: Kernel): void {
           await tx.deleteFrom("sessions").where("user_id", "=", u.id).execute();
           await tx.updateTable("app_tokens").set({ revoked_at: now }).where("user_id", "=", u.id).where("revoked_at", "is", null).execute();
         }
+        const resources = { user: u.id };
+        if (role !== current.role) {
+          await recordEvent(tx, { name: "accounts.user.role_changed", actorId: actor.id, resources, payload: { from: current.role, to: role } });
+        }
+        if (deactivated !== current.deactivated) {
+          const name = deactivated === 1 ? "accounts.user.deactivated" : "accounts.user.reactivated";
+          await recordEvent(tx, { name, actorId: actor.id, resources, payload: {} });
+        }
         return { ...current, role, deactivated, updated_at: now };
       });
       // Sessions went with the commit; this closes the live WebSockets on every node.
@@ -148,6 +157,7 @@ export function adminRoutes(app: FastifyInstance, k: Kernel): void {
           .where("id", "=", u.id)
           .execute();
         await tx.deleteFrom("recovery_codes").where("user_id", "=", u.id).execute();
+        await recordEvent(tx, { name: "accounts.user.two_factor_reset", actorId: actor.id, resources: { user: u.id }, payload: {} });
       });
       return undefined;
     },

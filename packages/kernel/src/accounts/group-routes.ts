@@ -4,6 +4,7 @@ import { z } from "zod";
 import { decodeCursor, encodeCursor, pageQuery, uuidv7 } from "@ensemble/protocol";
 import type { Kernel } from "../kernel.ts";
 import { route } from "../http/route.ts";
+import { recordEvent } from "../events/record-event.ts";
 import { foldedContains } from "../db/fold.ts";
 import { AppError } from "../errors.ts";
 import { can, Capability } from "../authz/capabilities.ts";
@@ -58,6 +59,7 @@ export function groupRoutes(app: FastifyInstance, k: Kernel): void {
       await k.db.transaction().execute(async (tx) => {
         await tx.insertInto("groups").values(group).execute();
         await tx.insertInto("group_members").values({ group_id: group.id, user_id: actor.id, role: "owner", created_at: now }).execute();
+        await recordEvent(tx, { name: "accounts.group.created", actorId: actor.id, resources: { group: group.id }, payload: { name: group.name } });
       });
       reply.code(201);
       return presentGroup({ ...group, viewerRole: "owner" }, 1);
@@ -142,11 +144,19 @@ export function groupRoutes(app: FastifyInstance, k: Kernel): void {
     handler: async ({ actor, params, body }) => {
       const g = await k.policy.authorize(actor, GroupResource, "update", await loadGroup(k.db, params.id, actor));
       const next = { ...g, name: body.name ?? g.name, description: body.description ?? g.description, updated_at: new Date().toISOString() };
-      await k.db
-        .updateTable("groups")
-        .set({ name: next.name, description: next.description, updated_at: next.updated_at })
-        .where("id", "=", g.id)
-        .execute();
+      await k.db.transaction().execute(async (tx) => {
+        await tx
+          .updateTable("groups")
+          .set({ name: next.name, description: next.description, updated_at: next.updated_at })
+          .where("id", "=", g.id)
+          .execute();
+        await recordEvent(tx, {
+          name: "accounts.group.updated",
+          actorId: actor.id,
+          resources: { group: g.id },
+          payload: { name: next.name, description: next.description },
+        });
+      });
       return presentGroup(next, await countMembers(g.id));
     },
   });
@@ -160,7 +170,17 @@ export function groupRoutes(app: FastifyInstance, k: Kernel): void {
     params: idParams,
     handler: async ({ actor, params }) => {
       const g = await k.policy.authorize(actor, GroupResource, "delete", await loadGroup(k.db, params.id, actor));
-      await k.db.deleteFrom("groups").where("id", "=", g.id).execute();
+      await k.db.transaction().execute(async (tx) => {
+        // Modules that granted access by group learn who lost it from the member list in the event.
+        const members = await tx.selectFrom("group_members").select("user_id").where("group_id", "=", g.id).execute();
+        await tx.deleteFrom("groups").where("id", "=", g.id).execute();
+        await recordEvent(tx, {
+          name: "accounts.group.deleted",
+          actorId: actor.id,
+          resources: { group: g.id },
+          payload: { name: g.name, memberIds: members.map((m) => m.user_id) },
+        });
+      });
       return undefined;
     },
   });
@@ -189,6 +209,12 @@ export function groupRoutes(app: FastifyInstance, k: Kernel): void {
           .executeTakeFirst();
         if (existing) throw new AppError("conflict", "this person is already a member of the group");
         await tx.insertInto("group_members").values({ group_id: g.id, user_id: user.id, role: body.role, created_at: now }).execute();
+        await recordEvent(tx, {
+          name: "accounts.group_member.added",
+          actorId: actor.id,
+          resources: { group: g.id, user: user.id },
+          payload: { role: body.role },
+        });
       });
       reply.code(201);
       return { user: presentUser(user), role: body.role, addedAt: now };
@@ -218,6 +244,12 @@ export function groupRoutes(app: FastifyInstance, k: Kernel): void {
           throw new AppError("conflict", "a group must keep at least one owner");
         }
         await tx.updateTable("group_members").set({ role: body.role }).where("group_id", "=", g.id).where("user_id", "=", params.userId).execute();
+        await recordEvent(tx, {
+          name: "accounts.group_member.role_changed",
+          actorId: actor.id,
+          resources: { group: g.id, user: params.userId },
+          payload: { role: body.role },
+        });
       });
       return { userId: params.userId, role: body.role };
     },
@@ -249,6 +281,7 @@ export function groupRoutes(app: FastifyInstance, k: Kernel): void {
           throw new AppError("conflict", "a group must keep at least one owner");
         }
         await tx.deleteFrom("group_members").where("group_id", "=", g.id).where("user_id", "=", params.userId).execute();
+        await recordEvent(tx, { name: "accounts.group_member.removed", actorId: actor.id, resources: { group: g.id, user: params.userId }, payload: {} });
       });
       return undefined;
     },

@@ -1,10 +1,11 @@
 import type { FastifyInstance } from "fastify";
 import { sql } from "kysely";
 import { z } from "zod";
-import { uuidv7 } from "@ensemble/protocol";
+import { decodeCursor, encodeCursor, pageQuery, uuidv7 } from "@ensemble/protocol";
 import type { Kernel } from "../kernel.ts";
 import type { InvitationsTable } from "../db/tables.ts";
 import { route } from "../http/route.ts";
+import { recordEvent } from "../events/record-event.ts";
 import { AppError } from "../errors.ts";
 import { can, Capability } from "../authz/capabilities.ts";
 import { checkPasswordRules, hashPassword } from "./passwords.ts";
@@ -119,7 +120,15 @@ export function invitationRoutes(app: FastifyInstance, k: Kernel): void {
         revoked_at: null,
         created_at: now.toISOString(),
       };
-      await k.db.insertInto("invitations").values(row).execute();
+      await k.db.transaction().execute(async (tx) => {
+        await tx.insertInto("invitations").values(row).execute();
+        await recordEvent(tx, {
+          name: "accounts.invitation.created",
+          actorId: actor.id,
+          resources: { invitation: row.id, ...(row.group_id ? { group: row.group_id } : {}) },
+          payload: { role: row.role, maxUses: row.max_uses, expiresAt: row.expires_at, mailed: row.email !== null },
+        });
+      });
       const link = invitationLink(k.config.publicUrl, token);
       if (body.email) {
         const inviter = await k.db.selectFrom("users").select("display_name").where("id", "=", actor.id).executeTakeFirstOrThrow();
@@ -144,10 +153,28 @@ export function invitationRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "Invitations I created (administrators: everyone's), newest first",
     tags: ["invitations"],
     auth: "user",
-    handler: async ({ actor }) => {
-      let q = k.db.selectFrom("invitations").selectAll().orderBy("created_at", "desc").orderBy("id", "desc").limit(500);
+    query: pageQuery,
+    handler: async ({ actor, query }) => {
+      const cursor = decodeCursor(query.cursor);
+      if (query.cursor && (!cursor || cursor.length !== 2)) throw new AppError("validation", "bad cursor");
+      let q = k.db
+        .selectFrom("invitations")
+        .selectAll()
+        .orderBy("created_at", "desc")
+        .orderBy("id", "desc")
+        .limit(query.limit + 1);
       if (!can(actor.role, Capability.manageUsers)) q = q.where("created_by", "=", actor.id);
-      return { items: (await q.execute()).map(presentInvitation) };
+      if (cursor) {
+        const [at, id] = cursor.map(String) as [string, string];
+        q = q.where((eb) => eb.or([eb("created_at", "<", at), eb.and([eb("created_at", "=", at), eb("id", "<", id)])]));
+      }
+      const rows = await q.execute();
+      const page = rows.slice(0, query.limit);
+      const last = page.at(-1);
+      return {
+        items: page.map(presentInvitation),
+        next: rows.length > query.limit && last ? encodeCursor([last.created_at, last.id]) : null,
+      };
     },
   });
 
@@ -161,12 +188,17 @@ export function invitationRoutes(app: FastifyInstance, k: Kernel): void {
     handler: async ({ actor, params }) => {
       const row = await k.db.selectFrom("invitations").selectAll().where("id", "=", params.id).executeTakeFirst();
       const i = await k.policy.authorize(actor, InvitationResource, "revoke", row);
-      await k.db
-        .updateTable("invitations")
-        .set({ revoked_at: new Date().toISOString() })
-        .where("id", "=", i.id)
-        .where("revoked_at", "is", null)
-        .execute();
+      await k.db.transaction().execute(async (tx) => {
+        const r = await tx
+          .updateTable("invitations")
+          .set({ revoked_at: new Date().toISOString() })
+          .where("id", "=", i.id)
+          .where("revoked_at", "is", null)
+          .executeTakeFirst();
+        if (Number(r.numUpdatedRows) > 0) {
+          await recordEvent(tx, { name: "accounts.invitation.revoked", actorId: actor.id, resources: { invitation: i.id }, payload: {} });
+        }
+      });
       return undefined;
     },
   });
@@ -239,6 +271,12 @@ export function invitationRoutes(app: FastifyInstance, k: Kernel): void {
         if (claimed.group_id) {
           await tx.insertInto("group_members").values({ group_id: claimed.group_id, user_id: user.id, role: "member", created_at: now }).execute();
         }
+        await recordEvent(tx, {
+          name: "accounts.invitation.accepted",
+          actorId: user.id,
+          resources: { invitation: claimed.id, user: user.id, ...(claimed.group_id ? { group: claimed.group_id } : {}) },
+          payload: { role: claimed.role, invitedBy: claimed.created_by },
+        });
         const session = await createSession(tx, user.id, meta(req), k.config.SESSION_TTL_DAYS);
         return { user, session };
       });
