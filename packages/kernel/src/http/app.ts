@@ -49,7 +49,8 @@ export async function buildHttpApp(
   await app.register(formbody);
   await app.register(rateLimit, {
     global: false,
-    ...(kernel.redis ? { redis: kernel.redis, nameSpace: "ensemble-rl:" } : {}),
+    // Shared by every node of this deployment, apart from other deployments on the same Redis.
+    ...(kernel.redis ? { redis: kernel.redis, nameSpace: `${kernel.config.REDIS_PREFIX}rl:` } : {}),
     errorResponseBuilder: (_req, ctx) =>
       new AppError("rate_limited", `too many requests, retry in ${Math.ceil(ctx.ttl / 1000)} s`, {
         headers: { "retry-after": String(Math.ceil(ctx.ttl / 1000)) },
