@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defineModule, recordEvent, route, type EventHandler, type ModuleDefinition } from "@ensemble/kernel";
-import { modules } from "@ensemble/server/modules";
+import { accountsModule } from "@ensemble/kernel/accounts/module";
+import { realtimeModule } from "@ensemble/kernel/realtime/realtime-module";
 
 /**
  * A stand-in service module for the event suites: a `room:` topic family
@@ -32,5 +33,5 @@ export function fixtureModules(opts: { handlers?: EventHandler[]; members?: Map<
       });
     },
   });
-  return [...modules, fixture];
+  return [accountsModule, realtimeModule, fixture];
 }

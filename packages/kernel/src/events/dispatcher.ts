@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import type { Config } from "../config.ts";
 import type { DbKind } from "../db/database.ts";
 import type { EventTables } from "./event-tables.ts";
+import { eventHandlerFailures, eventsDispatched } from "../realtime/realtime-metrics.ts";
 import { eventFromRow, NOTIFY_PREFIX, onEventRecorded, type DomainEvent, type PayloadOf } from "./record-event.ts";
 
 /**
@@ -142,6 +143,7 @@ export class EventDispatcher {
         if (r.status === "rejected") await this.recordFailure(event.id, targets[i]!.name, 0, r.reason);
       }
       await this.db.updateTable("events").set({ dispatched_at: new Date().toISOString(), claimed_until: null }).where("id", "=", event.id).execute();
+      eventsDispatched.inc();
     }
     return rows.length;
   }
@@ -154,6 +156,7 @@ export class EventDispatcher {
     const attempts = previousAttempts + 1;
     const message = String(reason instanceof Error ? reason.message : reason).slice(0, 1000);
     const gaveUp = attempts >= this.config.EVENT_MAX_ATTEMPTS;
+    eventHandlerFailures.inc({ handler });
     const delay = this.backoff(attempts);
     const values = {
       attempts,

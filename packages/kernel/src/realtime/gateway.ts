@@ -6,7 +6,6 @@ import {
   REALTIME_PROTOCOL_VERSION,
   uuidv7,
   type ClientMessage,
-  type PresenceStatus,
   type ServerMessage,
   type WireEvent,
 } from "@ensemble/protocol";
@@ -16,6 +15,8 @@ import type { ClusterBus, ClusterMessage, TopicMatch } from "./cluster-bus.ts";
 import { topicMatches } from "./cluster-bus.ts";
 import type { PresenceStore } from "./presence-store.ts";
 import { contiguous, type TopicLog } from "./topic-log.ts";
+import { wsConnections } from "../metrics.ts";
+import { wsServerCloses } from "./realtime-metrics.ts";
 
 /** A module's claim on a family of topics and who may subscribe to them. */
 export interface TopicDefinition {
@@ -102,7 +103,7 @@ export class RealtimeGateway {
       (c) =>
         new Promise<void>((resolve) => {
           c.socket.once("close", () => resolve());
-          c.socket.close(CloseCodes.goingAway.code, CloseCodes.goingAway.reason);
+          this.closeWith(c.socket, CloseCodes.goingAway);
           setTimeout(() => {
             c.socket.terminate();
             resolve();
@@ -147,6 +148,7 @@ export class RealtimeGateway {
       refilledAt: Date.now(),
     };
     this.conns.set(conn.id, conn);
+    wsConnections.inc();
     this.index(this.byUser, actor.id, conn, true);
     socket.on("pong", () => (conn.alive = true));
     socket.on("message", (data, isBinary) => void this.onMessage(conn, isBinary ? null : String(data)));
@@ -170,6 +172,11 @@ export class RealtimeGateway {
     else map.delete(key);
   }
 
+  private closeWith(socket: WebSocket, c: { code: number; reason: string }): void {
+    wsServerCloses.inc({ reason: c.reason });
+    socket.close(c.code, c.reason);
+  }
+
   private send(conn: Connection, msg: ServerMessage): void {
     this.sendRaw(conn, JSON.stringify(msg));
   }
@@ -180,7 +187,7 @@ export class RealtimeGateway {
     s.send(raw);
     if (s.bufferedAmount > this.config.WS_MAX_BUFFER_BYTES) {
       this.log.warn({ connection: conn.id, user: conn.actor.id, buffered: s.bufferedAmount }, "slow consumer disconnected");
-      s.close(CloseCodes.slowConsumer.code, CloseCodes.slowConsumer.reason);
+      this.closeWith(s, CloseCodes.slowConsumer);
       setTimeout(() => s.terminate(), 1_000).unref();
     }
   }
@@ -198,7 +205,7 @@ export class RealtimeGateway {
   private async onMessage(conn: Connection, raw: string | null): Promise<void> {
     conn.alive = true;
     if (!this.allow(conn)) {
-      conn.socket.close(CloseCodes.rateLimited.code, CloseCodes.rateLimited.reason);
+      this.closeWith(conn.socket, CloseCodes.rateLimited);
       return;
     }
     let msg: ClientMessage;
@@ -310,6 +317,7 @@ export class RealtimeGateway {
 
   private async onClose(conn: Connection): Promise<void> {
     if (!this.conns.delete(conn.id)) return;
+    wsConnections.dec();
     for (const topic of [...conn.subs.keys()]) this.drop(conn, topic);
     this.index(this.byUser, conn.actor.id, conn, false);
     try {
@@ -322,7 +330,7 @@ export class RealtimeGateway {
   private async beat(): Promise<void> {
     for (const c of this.conns.values()) {
       if (!c.alive) {
-        c.socket.close(CloseCodes.heartbeatTimeout.code, CloseCodes.heartbeatTimeout.reason);
+        this.closeWith(c.socket, CloseCodes.heartbeatTimeout);
         c.socket.terminate();
         continue;
       }
@@ -356,7 +364,7 @@ export class RealtimeGateway {
         }
         return;
       case "disconnect-user":
-        for (const c of this.byUser.get(m.userId) ?? []) c.socket.close(CloseCodes.sessionEnded.code, CloseCodes.sessionEnded.reason);
+        for (const c of this.byUser.get(m.userId) ?? []) this.closeWith(c.socket, CloseCodes.sessionEnded);
         return;
     }
   }
