@@ -18,6 +18,7 @@ import { RealtimeGateway } from "./realtime/gateway.ts";
 import { LocalBus, RedisBus, type ClusterBus } from "./realtime/cluster-bus.ts";
 import { LocalPresence, RedisPresence } from "./realtime/presence-store.ts";
 import { TopicLog } from "./realtime/topic-log.ts";
+import { lostCredentials } from "./realtime/credential-check.ts";
 
 /** What every module receives: the shared platform services, nothing module-specific. */
 export interface Kernel {
@@ -52,7 +53,14 @@ export async function createKernel(config: Config, log?: Logger): Promise<Kernel
   const prefix = config.REDIS_PREFIX;
   const cluster: ClusterBus = redis ? new RedisBus(redis, prefix, logger) : new LocalBus();
   const presence = redis ? new RedisPresence(redis, prefix, config.WS_HEARTBEAT_MS * 3) : new LocalPresence();
-  const realtime = new RealtimeGateway({ config, log: logger, bus: cluster, presence, topicLog: new TopicLog(eventsDb) });
+  const realtime = new RealtimeGateway({
+    config,
+    log: logger,
+    bus: cluster,
+    presence,
+    topicLog: new TopicLog(eventsDb),
+    lostCredentials: (actors) => lostCredentials(database.db, actors),
+  });
   const events = new EventDispatcher({ db: eventsDb, kind: database.kind, config, log: logger });
   const jobs = new JobScheduler(redis ? new RedisLeases(redis, prefix) : new DbLeases(eventsDb), nodeId, logger);
   return {

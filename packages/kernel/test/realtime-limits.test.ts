@@ -4,6 +4,7 @@ import { once } from "node:events";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { realtimeClient, startTestServer, waitFor, type TestClient, type TestServer } from "@ensemble/testkit";
 import type { RealtimeClient } from "@ensemble/client";
+import { CloseCodes } from "@ensemble/protocol";
 import { fixtureModules } from "./realtime-fixtures.ts";
 
 /**
@@ -55,6 +56,19 @@ describe("realtime limits", () => {
     await waitFor(() => dead.closed(), "the silent connection reaped");
     expect(live.state).toBe("open");
     expect(s.kernel.realtime.connectionCount).toBe(1);
+  });
+
+  it("closes sockets whose session vanished behind its back (another process) within a heartbeat", async () => {
+    const { client, user } = await s.signedIn();
+    const c = realtimeClient(s.url, client);
+    clients.push(c);
+    await c.opened();
+    const closes: number[] = [];
+    c.on("close", (e) => closes.push(e.code));
+    // What `ensemble user deactivate` in another process does on a single node without Redis.
+    await s.kernel.db.updateTable("users").set({ deactivated: 1 }).where("id", "=", user.id).execute();
+    await waitFor(() => closes.includes(CloseCodes.sessionEnded.code), "close 4003");
+    expect(c.state).toBe("closed");
   });
 });
 

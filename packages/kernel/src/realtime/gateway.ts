@@ -16,6 +16,7 @@ import { topicMatches } from "./cluster-bus.ts";
 import type { PresenceStore } from "./presence-store.ts";
 import { contiguous, type TopicLog } from "./topic-log.ts";
 import { wsConnections } from "../metrics.ts";
+import { takeToken, type Connection, type DeviceStatus, type Subscription } from "./connection.ts";
 import { wsServerCloses } from "./realtime-metrics.ts";
 
 /** A module's claim on a family of topics and who may subscribe to them. */
@@ -28,28 +29,8 @@ export interface TopicDefinition {
   authorizeTopic(actor: UserActor, topic: string): Promise<boolean>;
 }
 
-type DeviceStatus = "online" | "away" | "dnd";
 
-interface Subscription {
-  topic: string;
-  ephemeral: boolean;
-  lastSeq: number;
-  /** Catch-up and live events of one subscription run one after another, in order. */
-  chain: Promise<void>;
-  open: boolean;
-}
-
-interface Connection {
-  id: string;
-  socket: WebSocket;
-  actor: UserActor;
-  subs: Map<string, Subscription>;
-  presence: DeviceStatus;
-  alive: boolean;
-  tokens: number;
-  refilledAt: number;
-}
-
+const MAX_SUBSCRIPTIONS = 2_000;
 /** Catching up more than this many events is slower than refetching. */
 const MAX_CATCH_UP = 5_000;
 
@@ -71,7 +52,18 @@ export class RealtimeGateway {
   private heartbeat: NodeJS.Timeout | null = null;
   private closing = false;
 
-  constructor(opts: { config: Config; log: Logger; bus: ClusterBus; presence: PresenceStore; topicLog: TopicLog }) {
+  private readonly lostCredentials: (actors: UserActor[]) => Promise<Set<string>>;
+
+  constructor(opts: {
+    config: Config;
+    log: Logger;
+    bus: ClusterBus;
+    presence: PresenceStore;
+    topicLog: TopicLog;
+    /** Session or token ids among these actors' that no longer authenticate. */
+    lostCredentials: (actors: UserActor[]) => Promise<Set<string>>;
+  }) {
+    this.lostCredentials = opts.lostCredentials;
     this.config = opts.config;
     this.log = opts.log.child({ component: "realtime" });
     this.bus = opts.bus;
@@ -192,19 +184,10 @@ export class RealtimeGateway {
     }
   }
 
-  private allow(conn: Connection): boolean {
-    const now = Date.now();
-    const rate = this.config.WS_MESSAGES_PER_SEC;
-    conn.tokens = Math.min(rate * 2, conn.tokens + ((now - conn.refilledAt) / 1000) * rate);
-    conn.refilledAt = now;
-    if (conn.tokens < 1) return false;
-    conn.tokens -= 1;
-    return true;
-  }
 
   private async onMessage(conn: Connection, raw: string | null): Promise<void> {
     conn.alive = true;
-    if (!this.allow(conn)) {
+    if (!takeToken(conn, this.config.WS_MESSAGES_PER_SEC)) {
       this.closeWith(conn.socket, CloseCodes.rateLimited);
       return;
     }
@@ -264,6 +247,11 @@ export class RealtimeGateway {
     }
     if (conn.socket.readyState !== conn.socket.OPEN) return;
     this.drop(conn, topic, false);
+    if (conn.subs.size >= MAX_SUBSCRIPTIONS) {
+      this.send(conn, { type: "error", code: "too_many_subscriptions", message: `at most ${MAX_SUBSCRIPTIONS} topics per connection` });
+      this.send(conn, { type: "refused", topic, reason: "invalid" });
+      return;
+    }
     const sub: Subscription = { topic, ephemeral: !!owner.ephemeral, lastSeq: 0, chain: Promise.resolve(), open: true };
     conn.subs.set(topic, sub);
     // Listed before reading the log: an event committed from now on is either read below or queued behind it.
@@ -336,6 +324,13 @@ export class RealtimeGateway {
       }
       c.alive = false;
       c.socket.ping();
+    }
+    try {
+      const conns = [...this.conns.values()];
+      const lost = await this.lostCredentials(conns.map((c) => c.actor));
+      for (const c of conns) if (lost.has(c.actor.sessionId ?? c.actor.tokenId ?? "")) this.closeWith(c.socket, CloseCodes.sessionEnded);
+    } catch (e) {
+      this.log.warn({ err: (e as Error).message }, "could not check credentials");
     }
     try {
       await this.presence.refresh([...this.conns.values()].map((c) => ({ userId: c.actor.id, connectionId: c.id, status: c.presence })));

@@ -1,0 +1,35 @@
+import type { WebSocket } from "ws";
+import type { UserActor } from "../authz/actor.ts";
+
+/** One socket's state on this node. */
+export type DeviceStatus = "online" | "away" | "dnd";
+
+export interface Subscription {
+  topic: string;
+  ephemeral: boolean;
+  lastSeq: number;
+  /** Catch-up and live events of one subscription run one after another, in order. */
+  chain: Promise<void>;
+  open: boolean;
+}
+
+export interface Connection {
+  id: string;
+  socket: WebSocket;
+  actor: UserActor;
+  subs: Map<string, Subscription>;
+  presence: DeviceStatus;
+  alive: boolean;
+  tokens: number;
+  refilledAt: number;
+}
+
+/** Token bucket: `rate` messages per second, bursts of twice as many. */
+export function takeToken(conn: Connection, rate: number): boolean {
+  const now = Date.now();
+  conn.tokens = Math.min(rate * 2, conn.tokens + ((now - conn.refilledAt) / 1000) * rate);
+  conn.refilledAt = now;
+  if (conn.tokens < 1) return false;
+  conn.tokens -= 1;
+  return true;
+}

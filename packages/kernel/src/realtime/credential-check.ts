@@ -1,0 +1,48 @@
+import type { Kysely } from "kysely";
+import type { KernelTables } from "../db/tables.ts";
+import type { UserActor } from "../authz/actor.ts";
+
+const CHUNK = 500;
+
+/**
+ * Which of these socket owners lost their credentials (session deleted or
+ * expired, token revoked, account deactivated) since they connected. The
+ * gateway asks at every heartbeat, so a change made by another process that
+ * could not reach it through the cluster bus (a CLI on a single node) still
+ * closes the sockets within one period.
+ */
+export async function lostCredentials(db: Kysely<KernelTables>, actors: readonly UserActor[]): Promise<Set<string>> {
+  const lost = new Set<string>();
+  const now = new Date().toISOString();
+  const sessions = [...new Set(actors.flatMap((a) => (a.sessionId ? [a.sessionId] : [])))];
+  const tokens = [...new Set(actors.flatMap((a) => (a.tokenId ? [a.tokenId] : [])))];
+  const liveSessions = new Set<string>();
+  for (let i = 0; i < sessions.length; i += CHUNK) {
+    const rows = await db
+      .selectFrom("sessions")
+      .innerJoin("users", "users.id", "sessions.user_id")
+      .select("sessions.id")
+      .where("sessions.id", "in", sessions.slice(i, i + CHUNK))
+      .where("sessions.expires_at", ">", now)
+      .where("users.deactivated", "=", 0)
+      .execute();
+    for (const r of rows) liveSessions.add(r.id);
+  }
+  const liveTokens = new Set<string>();
+  for (let i = 0; i < tokens.length; i += CHUNK) {
+    const rows = await db
+      .selectFrom("app_tokens")
+      .innerJoin("users", "users.id", "app_tokens.user_id")
+      .select("app_tokens.id")
+      .where("app_tokens.id", "in", tokens.slice(i, i + CHUNK))
+      .where("app_tokens.revoked_at", "is", null)
+      .where("users.deactivated", "=", 0)
+      .execute();
+    for (const r of rows) liveTokens.add(r.id);
+  }
+  for (const a of actors) {
+    if (a.sessionId && !liveSessions.has(a.sessionId)) lost.add(a.sessionId);
+    if (a.tokenId && !liveTokens.has(a.tokenId)) lost.add(a.tokenId);
+  }
+  return lost;
+}
