@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readFile, readdir } from "node:fs/promises";
+import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { configSchema } from "@ensemble/kernel";
@@ -80,4 +81,66 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+export interface ServeProcess {
+  child: ChildProcess;
+  /** Everything the process has written so far. */
+  output(): string;
+  /** Resolves with the base URL once "Ensemble is ready" is logged; rejects if the process exits first. */
+  ready: Promise<string>;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Starts `ensemble serve` as a real child process (LOG_LEVEL=info unless `env` says otherwise). */
+export function startServe(env: Record<string, string | undefined>): ServeProcess {
+  const child = spawnCli(["serve"], { LOG_LEVEL: "info", HOST: "127.0.0.1", ...env });
+  child.stdin!.end();
+  let out = "";
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal })),
+  );
+  const ready = new Promise<string>((resolve, reject) => {
+    const onData = (c: Buffer) => {
+      out += c.toString("utf8");
+      for (const line of out.split("\n")) {
+        if (!line.includes("Ensemble is ready")) continue;
+        try {
+          resolve((JSON.parse(line) as { url: string }).url);
+        } catch {
+          // A partial line: the rest comes with the next chunk.
+        }
+      }
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", (c: Buffer) => (out += c.toString("utf8")));
+    void exited.then(({ code, signal }) => reject(new Error(`serve exited (${code ?? signal}) before it was ready:\n${out}`)));
+  });
+  ready.catch(() => {});
+  return { child, output: () => out, ready, exited };
+}
+
+/** A TCP port that was free a moment ago. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Whether a new TCP connection to the URL's port is accepted. */
+export function acceptsConnections(url: string): Promise<boolean> {
+  const u = new URL(url);
+  return new Promise((resolve) => {
+    const s = net.connect({ host: u.hostname, port: Number(u.port) });
+    s.once("connect", () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once("error", () => resolve(false));
+  });
 }
