@@ -84,7 +84,7 @@ export function adminRoutes(app: FastifyInstance, k: Kernel): void {
       if (query.role) q = q.where("role", "=", query.role);
       if (query.status !== "all") q = q.where("deactivated", "=", query.status === "deactivated" ? 1 : 0);
       if (query.q) {
-        q = q.where(foldedContains(sql`${sql.ref("username")} || ' ' || ${sql.ref("display_name")} || ' ' || coalesce(${sql.ref("email")}, '')`, query.q));
+        q = q.where(foldedContains(k.database, sql`${sql.ref("username")} || ' ' || ${sql.ref("display_name")} || ' ' || coalesce(${sql.ref("email")}, '')`, query.q));
       }
       if (cursor) q = q.where("username", ">", String(cursor[0]));
       const rows = await q.execute();

@@ -59,7 +59,7 @@ export function directoryRoutes(app: FastifyInstance, k: Kernel): void {
       }
       if (query.q) {
         const haystack = sql`${sql.ref("username")} || ' ' || ${sql.ref("display_name")} || ' ' || coalesce(${sql.ref("email")}, '')`;
-        q = q.where(foldedContains(haystack, query.q));
+        q = q.where(foldedContains(k.database, haystack, query.q));
       }
       if (cursor) {
         const [name, id] = cursor.map(String) as [string, string];

@@ -93,7 +93,7 @@ export function groupRoutes(app: FastifyInstance, k: Kernel): void {
         .orderBy("groups.id")
         .limit(query.limit + 1);
       if (!all) q = q.where("mine.user_id", "is not", null);
-      if (query.q) q = q.where(foldedContains(sql.ref("groups.name"), query.q));
+      if (query.q) q = q.where(foldedContains(k.database, sql.ref("groups.name"), query.q));
       if (cursor) {
         const [name, id] = cursor.map(String) as [string, string];
         q = q.where((eb) => eb.or([eb("groups.name", ">", name), eb.and([eb("groups.name", "=", name), eb("groups.id", ">", id)])]));
