@@ -63,6 +63,13 @@ export const configSchema = z.object({
   WS_MAX_BUFFER_BYTES: z.coerce.number().int().min(1024).default(4_194_304),
   /** Client messages per second allowed on one connection (burst: twice as many); close 4008 beyond. */
   WS_MESSAGES_PER_SEC: z.coerce.number().int().min(1).default(20),
+  /**
+   * Outbound requests (link previews, webhooks, slash commands) never reach private, loopback or
+   * link-local addresses; this comma-separated list allows some: CIDRs, `host:port`, or `:port`.
+   */
+  OUTBOUND_ALLOW: z.string().default(""),
+  /** DNS servers (`ip` or `ip:port`, comma-separated) for outbound requests instead of the system resolver. */
+  OUTBOUND_DNS_SERVERS: z.string().default(""),
   CONFIG_FILE: z.string().optional(),
 });
 
