@@ -70,12 +70,12 @@ export function AppLayout() {
           </Group>
           <Menu position="bottom-end" withinPortal>
             <Menu.Target>
-              <UnstyledButton aria-label={t("nav.userMenu", { name: me?.displayName ?? "" })} data-testid="user-menu">
+              <UnstyledButton data-testid="user-menu" title={t("nav.userMenu", { name: me?.displayName ?? "" })}>
                 <Group gap="xs" wrap="nowrap">
-                  <Avatar src={me?.avatarUrl ?? null} alt="" radius="xl" size={34} color="dark" variant="white">
+                  <Avatar src={me?.avatarUrl ?? null} alt="" radius="xl" size={34} color="dark" variant="white" aria-hidden="true">
                     {initials(me?.displayName ?? "")}
                   </Avatar>
-                  <Text c="var(--ensemble-on-brand)" visibleFrom="sm" fw={500}>
+                  <Text c="var(--ensemble-on-brand)" className="user-name" fw={500}>
                     {me?.displayName}
                   </Text>
                 </Group>

@@ -42,9 +42,12 @@ export function textOn(hex: string): "#ffffff" | "#000000" {
   return contrast(c, WHITE) >= contrast(c, BLACK) ? "#ffffff" : "#000000";
 }
 
-/** The brand colour, darkened until it reads as text on white with AA contrast. */
+/**
+ * The brand colour, darkened until it reads as text on white with AA
+ * contrast, with margin for the light tints it also sits on (light buttons, badges).
+ */
 export function readableOnWhite(hex: string): string {
   let c = parseHex(hex);
-  for (let i = 0; i < 20 && contrast(c, WHITE) < 4.6; i++) c = mix(c, BLACK, 0.12);
+  for (let i = 0; i < 30 && contrast(c, WHITE) < 6; i++) c = mix(c, BLACK, 0.1);
   return toHex(c);
 }

@@ -22,6 +22,16 @@ export function brandTheme(color: string) {
   });
 }
 
+/** Text colours of Mantine's "light" variants, dark enough to stay AA on their own tint. */
+const LIGHT_VARIANT_TEXT: Record<string, string> = {
+  green: "#1e6b34",
+  red: "#b02a2a",
+  gray: "#343a40",
+  yellow: "#6b5200",
+  orange: "#8a3f00",
+  blue: "#114c99",
+};
+
 export function brandVariables(color: string): CSSVariablesResolver {
   const onBrand = textOn(color);
   const ink = readableOnWhite(color);
@@ -31,6 +41,7 @@ export function brandVariables(color: string): CSSVariablesResolver {
       "--mantine-primary-color-contrast": onBrand,
       "--mantine-color-anchor": ink,
       "--mantine-color-brand-light-color": ink,
+      ...Object.fromEntries(Object.entries(LIGHT_VARIANT_TEXT).map(([c, v]) => [`--mantine-color-${c}-light-color`, v])),
       // Mantine's default dimmed grey is 3.3:1 on white; this one is AA.
       "--mantine-color-dimmed": "#495057",
       "--mantine-color-placeholder": "#5c636a",
