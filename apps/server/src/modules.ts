@@ -1,6 +1,7 @@
 import type { ModuleDefinition } from "@ensemble/kernel";
 import { accountsModule } from "@ensemble/kernel/accounts/module";
 import { realtimeModule } from "@ensemble/kernel/realtime/realtime-module";
+import { chatModule } from "@ensemble/chat/server";
 
 /** The composition root's one list: adding a service is adding a line here. */
-export const modules: readonly ModuleDefinition[] = [accountsModule, realtimeModule];
+export const modules: readonly ModuleDefinition[] = [accountsModule, realtimeModule, chatModule];

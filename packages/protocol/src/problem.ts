@@ -29,6 +29,7 @@ export const ProblemCodes = {
   two_factor_already_enabled: 409,
   two_factor_not_enabled: 409,
   invalid_image: 422,
+  mention_confirmation_required: 409,
   internal: 500,
   unavailable: 503,
 } as const;

@@ -1,0 +1,41 @@
+import { isUser, type Actor, type Kernel } from "@ensemble/kernel";
+import { canInOrg, canInRoom, OrgChatCapability, RoomCapability } from "../shared/capabilities.ts";
+import { ChatMessageResource, ChatRoomResource, type MessageRecord, type RoomRecord } from "./resources.ts";
+import { roomSettings } from "./rooms.ts";
+
+const org = (a: Actor, cap: OrgChatCapability) => isUser(a) && canInOrg(a.role, cap);
+const isMember = (r: RoomRecord) => r.viewerRole !== null;
+const open = (r: RoomRecord) => r.archived_at === null;
+/** Organisation administrators supervise public channels, never private groups or DMs (they stay private). */
+const supervises = (a: Actor, r: RoomRecord) => r.type === "channel" && org(a, OrgChatCapability.superviseChannels);
+const has = (r: RoomRecord, cap: RoomCapability) => canInRoom(r.viewerRole, cap, roomSettings(r));
+const isAuthor = (a: Actor, m: MessageRecord) => isUser(a) && m.author_id === a.id;
+const inWindow = (m: MessageRecord) => m.authorWindowUntil === null || new Date().toISOString() < m.authorWindowUntil;
+
+/**
+ * Who may do what in chat. Members read their rooms; public channels are also
+ * readable (Slack-like, without joining) by anyone who may browse them, which
+ * excludes guests. Room capabilities come from the room role table.
+ */
+export function chatPolicies(k: Kernel): void {
+  const p = k.policy;
+  p.allow(ChatRoomResource, "read", (a, r) => isUser(a) && (isMember(r) || (r.type === "channel" && org(a, OrgChatCapability.browsePublic))));
+  p.allow(ChatRoomResource, "join", (a, r) => r.type === "channel" && !isMember(r) && open(r) && org(a, OrgChatCapability.joinPublic));
+  p.allow(ChatRoomResource, "post", (_a, r) => open(r) && has(r, r.announcement ? RoomCapability.postAnnouncement : RoomCapability.post));
+  p.allow(ChatRoomResource, "react", (_a, r) => open(r) && has(r, RoomCapability.react));
+  p.allow(ChatRoomResource, "pin", (_a, r) => open(r) && has(r, RoomCapability.pin));
+  p.allow(ChatRoomResource, "invite", (_a, r) => r.type !== "dm" && open(r) && has(r, RoomCapability.invite));
+  p.allow(ChatRoomResource, "mention_all", (_a, r) => has(r, RoomCapability.mentionAll));
+  p.allow(ChatRoomResource, "remove_member", (a, r) => r.type !== "dm" && (has(r, RoomCapability.removeMember) || supervises(a, r)));
+  p.allow(ChatRoomResource, "manage", (a, r) => r.type !== "dm" && open(r) && (has(r, RoomCapability.manage) || supervises(a, r)));
+  p.allow(ChatRoomResource, "archive", (a, r) => r.type !== "dm" && r.is_default === 0 && (has(r, RoomCapability.archive) || supervises(a, r)));
+  p.allow(ChatRoomResource, "moderate", (a, r) => open(r) && (has(r, RoomCapability.moderate) || supervises(a, r)));
+
+  const room = (a: Actor, m: MessageRecord, action: "read" | "react" | "pin" | "moderate" | "post") => p.can(a, ChatRoomResource, action, m.room);
+  p.allow(ChatMessageResource, "read", (a, m) => room(a, m, "read"));
+  // Authors edit within the window; moderators their own messages at any time. Nobody edits someone else's words.
+  p.allow(ChatMessageResource, "edit", async (a, m) => m.deleted_at === null && open(m.room) && isAuthor(a, m) && (inWindow(m) || (await room(a, m, "moderate"))));
+  p.allow(ChatMessageResource, "delete", async (a, m) => m.deleted_at === null && ((isAuthor(a, m) && open(m.room) && inWindow(m)) || (await room(a, m, "moderate"))));
+  p.allow(ChatMessageResource, "pin", (a, m) => m.deleted_at === null && room(a, m, "pin"));
+  p.allow(ChatMessageResource, "react", (a, m) => m.deleted_at === null && room(a, m, "react"));
+}

@@ -1,0 +1,13 @@
+import { resourceKind } from "@ensemble/kernel";
+import { chatMessageActions, chatRoomActions, ChatResourceTypes } from "../shared/resources.ts";
+import type { RoomRole } from "../shared/capabilities.ts";
+import type { ChatMessagesTable, ChatRoomsTable } from "./tables.ts";
+
+/** A room as the policy sees it: the row plus the viewer's role in it (null when not a member). */
+export type RoomRecord = ChatRoomsTable & { viewerRole: RoomRole | null };
+
+/** A message as the policy sees it: the row, its room, and until when its author may still change it. */
+export type MessageRecord = ChatMessagesTable & { room: RoomRecord; authorWindowUntil: string | null };
+
+export const ChatRoomResource = resourceKind<RoomRecord>()(ChatResourceTypes.room, chatRoomActions);
+export const ChatMessageResource = resourceKind<MessageRecord>()(ChatResourceTypes.message, chatMessageActions);

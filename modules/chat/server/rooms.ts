@@ -1,0 +1,110 @@
+import type { Actor } from "@ensemble/kernel";
+import type { RoomCapabilitySetting } from "../shared/capabilities.ts";
+import type { PublicRoom } from "../shared/events.ts";
+import type { Room } from "../shared/schemas.ts";
+import type { RoomRecord } from "./resources.ts";
+import type { ChatDb, ChatMembersTable, ChatRoomsTable } from "./tables.ts";
+
+export type RoomSettings = Record<RoomCapabilitySetting, boolean>;
+
+export function roomSettings(r: Pick<ChatRoomsTable, "settings">): RoomSettings {
+  const raw = JSON.parse(r.settings || "{}") as Partial<RoomSettings>;
+  return { membersCanMentionAll: raw.membersCanMentionAll === true, membersCanInvite: raw.membersCanInvite !== false };
+}
+
+const viewerId = (actor: Actor) => (actor.kind === "user" ? actor.id : null);
+
+/** A room with the viewer's role, or undefined. */
+export async function loadRoom(db: ChatDb, id: string, actor: Actor): Promise<RoomRecord | undefined> {
+  const row = await db.selectFrom("chat_rooms").selectAll().where("id", "=", id).executeTakeFirst();
+  if (!row) return undefined;
+  return { ...normalizeRoom(row), viewerRole: await roleOf(db, id, viewerId(actor)) };
+}
+
+export async function loadRoomBySlug(db: ChatDb, slug: string, actor: Actor): Promise<RoomRecord | undefined> {
+  const row = await db.selectFrom("chat_rooms").select("id").where("slug", "=", slug.toLowerCase()).executeTakeFirst();
+  return row ? loadRoom(db, row.id, actor) : undefined;
+}
+
+export async function roleOf(db: ChatDb, roomId: string, userId: string | null): Promise<RoomRecord["viewerRole"]> {
+  if (!userId) return null;
+  const m = await db.selectFrom("chat_members").select("role").where("room_id", "=", roomId).where("user_id", "=", userId).executeTakeFirst();
+  return m?.role ?? null;
+}
+
+/** PostgreSQL hands bigint columns back as strings. */
+export function normalizeRoom<T extends ChatRoomsTable>(r: T): T {
+  return { ...r, last_seq: Number(r.last_seq), announcement: Number(r.announcement), is_default: Number(r.is_default) };
+}
+
+export async function memberCount(db: ChatDb, roomId: string): Promise<number> {
+  const r = await db
+    .selectFrom("chat_members")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("room_id", "=", roomId)
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+export interface Participant {
+  id: string;
+  username: string;
+  displayName: string;
+}
+
+export async function participantsOf(db: ChatDb, roomId: string): Promise<Participant[]> {
+  const rows = await db
+    .selectFrom("chat_members")
+    .innerJoin("users", "users.id", "chat_members.user_id")
+    .select(["users.id", "users.username", "users.display_name"])
+    .where("chat_members.room_id", "=", roomId)
+    .orderBy("users.display_name")
+    .limit(8)
+    .execute();
+  return rows.map((u) => ({ id: u.id, username: u.username, displayName: u.display_name }));
+}
+
+/** The room without any viewer-specific part: what events carry. */
+export function presentPublicRoom(r: ChatRoomsTable, count: number, participants?: Participant[]): PublicRoom {
+  return {
+    id: r.id,
+    type: r.type,
+    slug: r.slug,
+    name: r.name,
+    topic: r.topic,
+    description: r.description,
+    announcement: Number(r.announcement) === 1,
+    isDefault: Number(r.is_default) === 1,
+    archivedAt: r.archived_at,
+    createdBy: r.created_by,
+    createdAt: r.created_at,
+    lastMessageAt: r.last_message_at,
+    memberCount: count,
+    settings: roomSettings(r),
+    ...(participants ? { participants } : {}),
+  };
+}
+
+export interface MembershipState {
+  member: Pick<ChatMembersTable, "role" | "favourite" | "muted" | "hidden" | "last_read_seq"> | null;
+  unread: number;
+  mentions: number;
+}
+
+export function presentRoom(r: ChatRoomsTable, count: number, state: MembershipState, participants?: Participant[]): Room {
+  const m = state.member;
+  return {
+    ...presentPublicRoom(r, count, participants),
+    membership: m
+      ? {
+          role: m.role,
+          favourite: Number(m.favourite) === 1,
+          muted: Number(m.muted) === 1,
+          hidden: Number(m.hidden) === 1,
+          lastReadSeq: Number(m.last_read_seq),
+          unread: state.unread,
+          mentions: state.mentions,
+        }
+      : null,
+  };
+}
