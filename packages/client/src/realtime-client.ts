@@ -19,6 +19,8 @@ export interface RealtimeClientOptions {
   createSocket?: (url: string) => WebSocket;
   minBackoffMs?: number;
   maxBackoffMs?: number;
+  /** Report `away` after this long without `activity()` (in a browser: pointer, keys, focus). Off when omitted. */
+  awayAfterMs?: number;
 }
 
 export type ConnectionState = "connecting" | "open" | "reconnecting" | "closed";
@@ -74,12 +76,19 @@ export class RealtimeClient {
   private heartbeat: ReturnType<typeof setInterval> | null = null;
   private lastHeard = 0;
   private presenceStatus: "online" | "away" | "dnd" = "online";
+  private autoAway = false;
+  private idleTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly onActivity = () => this.activity();
   state: ConnectionState = "connecting";
   connectionId: string | null = null;
   userId: string | null = null;
 
   constructor(opts: RealtimeClientOptions) {
     this.opts = { minBackoffMs: 250, maxBackoffMs: 30_000, ...opts };
+    if (opts.awayAfterMs !== undefined && typeof document !== "undefined") {
+      for (const e of ["pointerdown", "keydown", "focus"]) window.addEventListener(e, this.onActivity, { passive: true });
+    }
+    this.activity();
     this.open();
   }
 
@@ -126,7 +135,24 @@ export class RealtimeClient {
     };
   }
 
+  /** The person did something: back to online if we had set them away, and restart the idle clock. */
+  activity(): void {
+    const ms = this.opts.awayAfterMs;
+    if (ms === undefined) return;
+    if (this.autoAway) {
+      this.autoAway = false;
+      this.setPresence("online");
+    }
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      if (this.presenceStatus !== "online") return;
+      this.setPresence("away");
+      this.autoAway = true;
+    }, ms);
+  }
+
   setPresence(status: "online" | "away" | "dnd"): void {
+    this.autoAway = false;
     this.presenceStatus = status;
     this.send({ type: "presence", status });
   }
@@ -138,6 +164,8 @@ export class RealtimeClient {
   close(): void {
     this.state = "closed";
     this.clearTimers();
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    if (typeof document !== "undefined") for (const e of ["pointerdown", "keydown", "focus"]) window.removeEventListener(e, this.onActivity);
     this.socket?.close(CloseCodes.normal.code, CloseCodes.normal.reason);
     this.socket = null;
   }

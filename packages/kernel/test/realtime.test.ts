@@ -28,7 +28,7 @@ describe("realtime gateway", () => {
   const clients: RealtimeClient[] = [];
   const track = (c: RealtimeClient) => (clients.push(c), c);
   beforeAll(async () => {
-    s = await startTestServer({ modules: fixtureModules({ members }) });
+    s = await startTestServer({ env: { RATE_LIMIT_SIGNIN_PER_MIN: "1000" }, modules: fixtureModules({ members }) });
   });
   afterAll(async () => {
     for (const c of clients) c.close();
@@ -161,6 +161,19 @@ describe("realtime gateway", () => {
     phone.close();
     laptop.close();
     await waitFor(() => seen.at(-1) === "offline", "alice offline again");
+  });
+
+  it("reports a device away after inactivity and online again on activity", async () => {
+    const carol = await s.signedIn();
+    const bob = await s.signedIn();
+    const watcher = track(realtimeClient(s.url, bob.client));
+    const seen: PresenceStatus[] = [];
+    watcher.on("presence", (p) => p.userId === carol.user.id && seen.push(p.status));
+    await collect(watcher, `presence:${carol.user.id}`).sub.ready;
+    const tab = track(realtimeClient(s.url, carol.client, { awayAfterMs: 100 }));
+    await waitFor(() => seen.at(-1) === "away", "carol away after 100 ms idle");
+    tab.activity();
+    await waitFor(() => seen.at(-1) === "online", "carol online again");
   });
 
   it("closes a connection that floods messages with 4008", async () => {
