@@ -101,6 +101,19 @@ describe("realtime gateway", () => {
     expect(x.got).toEqual([]);
   });
 
+  it("re-checks a user's subscriptions through the policy on demand (membership removed)", async () => {
+    const { client, user } = await s.signedIn();
+    members.set("club", new Set([user.id]));
+    const c = track(realtimeClient(s.url, client));
+    const club = collect(c, "room:club");
+    const own = collect(c, `user:${user.id}`);
+    await Promise.all([club.sub.ready, own.sub.ready]);
+    members.set("club", new Set());
+    await s.kernel.realtime.reauthorize(user.id);
+    await waitFor(() => club.refused.includes("revoked"), "room:club revoked");
+    expect(own.refused).toEqual([]);
+  });
+
   it("closes every socket of a user whose sessions are ended (deactivation)", async () => {
     const { client, user } = await s.signedIn();
     const c = track(realtimeClient(s.url, client));

@@ -14,6 +14,7 @@ export type ClusterMessage =
   | { kind: "presence"; userId: string; status: PresenceStatus }
   | { kind: "typing"; topic: string; userId: string; connectionId: string }
   | { kind: "revoke"; userId: string; match: TopicMatch }
+  | { kind: "reauthorize"; userId: string }
   | { kind: "disconnect-user"; userId: string };
 
 export interface ClusterBus {

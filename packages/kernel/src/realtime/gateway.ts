@@ -358,6 +358,9 @@ export class RealtimeGateway {
           for (const topic of [...c.subs.keys()]) if (topicMatches(m.match, topic)) this.drop(c, topic, true);
         }
         return;
+      case "reauthorize":
+        void this.recheck(m.userId).catch((e: unknown) => this.log.error({ err: (e as Error).message }, "re-authorization failed"));
+        return;
       case "disconnect-user":
         for (const c of this.byUser.get(m.userId) ?? []) this.closeWith(c.socket, CloseCodes.sessionEnded);
         return;
@@ -394,8 +397,12 @@ export class RealtimeGateway {
     sub.lastSeq = upTo;
   }
 
-  /** Every subscription of the user is checked again; those no longer allowed are dropped (local node). */
+  /** Checks every subscription of the user again, on every node; those no longer allowed get `refused … revoked`. */
   async reauthorize(userId: string): Promise<void> {
+    await this.bus.publish({ kind: "reauthorize", userId });
+  }
+
+  private async recheck(userId: string): Promise<void> {
     for (const c of this.byUser.get(userId) ?? []) {
       for (const topic of [...c.subs.keys()]) if (!(await this.authorized(c.actor, topic))) this.drop(c, topic, true);
     }
