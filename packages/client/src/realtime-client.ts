@@ -69,7 +69,7 @@ interface ClientEvents {
 export class RealtimeClient {
   private readonly opts: Required<Pick<RealtimeClientOptions, "minBackoffMs" | "maxBackoffMs">> & RealtimeClientOptions;
   private readonly topics = new Map<string, TopicState>();
-  private readonly listeners: { [K in keyof ClientEvents]?: Set<(e: ClientEvents[K]) => void> } = {};
+  private readonly listeners = new Map<keyof ClientEvents, Set<(e: unknown) => void>>();
   private socket: WebSocket | null = null;
   private attempts = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
@@ -93,9 +93,11 @@ export class RealtimeClient {
   }
 
   on<K extends keyof ClientEvents>(name: K, fn: (e: ClientEvents[K]) => void): () => void {
-    const set = (this.listeners[name] ??= new Set()) as Set<(e: ClientEvents[K]) => void>;
-    set.add(fn);
-    return () => set.delete(fn);
+    const set = this.listeners.get(name) ?? new Set<(e: unknown) => void>();
+    this.listeners.set(name, set);
+    const f = fn as (e: unknown) => void;
+    set.add(f);
+    return () => set.delete(f);
   }
 
   /** Resolves when the connection is open (hello received). */
@@ -171,7 +173,7 @@ export class RealtimeClient {
   }
 
   private emit<K extends keyof ClientEvents>(name: K, e: ClientEvents[K]): void {
-    for (const fn of [...(this.listeners[name] ?? [])]) (fn as (e: ClientEvents[K]) => void)(e);
+    for (const fn of [...(this.listeners.get(name) ?? [])]) fn(e);
   }
 
   private socketUrl(): string {
