@@ -17,6 +17,8 @@ export interface Operation {
   /** OpenAPI path template, e.g. /api/me/tokens/{id} */
   path: string;
   params: string[];
+  /** Declared query-string parameters. */
+  query: string[];
   /** The JSON body schema when it constrains anything, else null (the body is then not an input). */
   body: JsonSchema | null;
   requiresUser: boolean;
@@ -44,6 +46,7 @@ export function operationsOf(doc: unknown): Operation[] {
         method: m.toUpperCase(),
         path,
         params: (op.parameters ?? []).filter((p) => p.in === "path").map((p) => p.name),
+        query: (op.parameters ?? []).filter((p) => p.in === "query").map((p) => p.name),
         body: schema && typesOf(schema) ? schema : null,
         requiresUser: Array.isArray(op.security) && op.security.length > 0 && op.security.every((s) => Object.keys(s).length > 0),
         csrfExempt: op["x-csrf-exempt"] === true,
