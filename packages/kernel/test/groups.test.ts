@@ -111,6 +111,32 @@ describe("groups", () => {
     expect(Object.keys(r.body.members![0]!.user).sort()).toEqual(["avatarUrl", "deactivated", "displayName", "id", "role", "statusMessage", "username"]);
   });
 
+  it("pages through a group's members", async () => {
+    const owner = await matrixUser(s);
+    const g = await createGroup(owner.client);
+    const added = [owner.id];
+    for (let i = 0; i < 4; i++) {
+      const u = await s.createUser();
+      added.push(u.id);
+      expect((await owner.client.post(`/api/groups/${g.id}/members`, { userId: u.id })).status).toBe(201);
+    }
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { status: number; body: { items: { user: { id: string } }[]; next: string | null } } = await owner.client.get(
+        `/api/groups/${g.id}/members?limit=2${cursor ? `&cursor=${cursor}` : ""}`,
+      );
+      expect(page.status).toBe(200);
+      seen.push(...page.body.items.map((m) => m.user.id));
+      cursor = page.body.next;
+    } while (cursor);
+    expect(seen.sort()).toEqual(added.sort());
+    const whole = await owner.client.get<Group & { membersNext: string | null }>(`/api/groups/${g.id}`);
+    expect(whole.body).toMatchObject({ memberCount: 5, membersNext: null });
+    expect((await s.client().get(`/api/groups/${g.id}/members`)).status).toBe(401);
+    expect((await (await matrixUser(s, "guest")).client.get(`/api/groups/${g.id}/members`)).status).toBe(404);
+  });
+
   it("always keeps at least one owner", async () => {
     const owner = await matrixUser(s);
     const other = await matrixUser(s);

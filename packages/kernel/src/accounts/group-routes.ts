@@ -108,28 +108,57 @@ export function groupRoutes(app: FastifyInstance, k: Kernel): void {
     },
   });
 
+  /** One page of a group's members, by display name; a group may hold the whole organisation. */
+  const memberPage = async (groupId: string, limit: number, cursor: (string | number)[] | null) => {
+    let q = k.db
+      .selectFrom("group_members")
+      .innerJoin("users", "users.id", "group_members.user_id")
+      .selectAll("users")
+      .select(["group_members.role as memberRole", "group_members.created_at as addedAt"])
+      .where("group_members.group_id", "=", groupId)
+      .orderBy("users.display_name")
+      .orderBy("users.id")
+      .limit(limit + 1);
+    if (cursor) {
+      const [name, id] = cursor.map(String) as [string, string];
+      q = q.where((eb) => eb.or([eb("users.display_name", ">", name), eb.and([eb("users.display_name", "=", name), eb("users.id", ">", id)])]));
+    }
+    const rows = await q.execute();
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      items: page.map((m) => ({ user: presentUser(m), role: m.memberRole, addedAt: m.addedAt })),
+      next: rows.length > limit && last ? encodeCursor([last.display_name, last.id]) : null,
+    };
+  };
+
   route(app, {
     method: "GET",
     url: "/api/groups/:id",
-    summary: "A group with its members",
+    summary: "A group with the first page of its members (the rest from /members with membersNext)",
     tags: ["groups"],
     auth: "user",
     params: idParams,
     handler: async ({ actor, params }) => {
       const g = await k.policy.authorize(actor, GroupResource, "read", await loadGroup(k.db, params.id, actor));
-      const members = await k.db
-        .selectFrom("group_members")
-        .innerJoin("users", "users.id", "group_members.user_id")
-        .selectAll("users")
-        .select(["group_members.role as memberRole", "group_members.created_at as addedAt"])
-        .where("group_members.group_id", "=", g.id)
-        .orderBy("users.display_name")
-        .orderBy("users.id")
-        .execute();
-      return {
-        ...presentGroup(g, members.length),
-        members: members.map((m) => ({ user: presentUser(m), role: m.memberRole, addedAt: m.addedAt })),
-      };
+      const members = await memberPage(g.id, 100, null);
+      return { ...presentGroup(g, await countMembers(g.id)), members: members.items, membersNext: members.next };
+    },
+  });
+
+  route(app, {
+    method: "GET",
+    url: "/api/groups/:id/members",
+    summary: "A group's members, by display name, with cursor pagination",
+    tags: ["groups"],
+    auth: "user",
+    params: idParams,
+    query: pageQuery,
+    handler: async ({ actor, params, query }) => {
+      const g = await k.policy.authorize(actor, GroupResource, "read", await loadGroup(k.db, params.id, actor));
+      const cursor = decodeCursor(query.cursor);
+      if (query.cursor && (!cursor || cursor.length !== 2)) throw new AppError("validation", "bad cursor");
+      return memberPage(g.id, query.limit, cursor);
     },
   });
 
