@@ -1,7 +1,10 @@
 import type { ModuleDefinition } from "@ensemble/kernel";
 import { accountsModule } from "@ensemble/kernel/accounts/module";
 import { realtimeModule } from "@ensemble/kernel/realtime/realtime-module";
+import { auditModule } from "@ensemble/kernel/audit/audit-module";
+import { searchModule } from "@ensemble/kernel/search/search-module";
+import { notificationsModule } from "@ensemble/kernel/notifications/notifications-module";
 import { chatModule } from "@ensemble/chat/server";
 
 /** The composition root's one list: adding a service is adding a line here. */
-export const modules: readonly ModuleDefinition[] = [accountsModule, realtimeModule, chatModule];
+export const modules: readonly ModuleDefinition[] = [accountsModule, realtimeModule, auditModule, searchModule, notificationsModule, chatModule];

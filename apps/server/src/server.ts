@@ -49,6 +49,11 @@ export async function startServer(
   let migrated = true;
   for (const m of modules) m.policies?.(kernel);
   for (const m of modules) {
+    for (const p of m.searchProviders?.(kernel) ?? []) kernel.search.register(p);
+    for (const n of m.notificationKinds ?? []) kernel.notifications.defineKind(n);
+    if (m.auditableEvents) kernel.auditTrail.mirror(m.auditableEvents);
+  }
+  for (const m of modules) {
     for (const t of m.topics?.(kernel) ?? []) kernel.realtime.defineTopics(t);
     for (const h of m.eventHandlers?.(kernel) ?? []) kernel.events.register(h);
   }

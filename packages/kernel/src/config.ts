@@ -70,6 +70,12 @@ export const configSchema = z.object({
   OUTBOUND_ALLOW: z.string().default(""),
   /** DNS servers (`ip` or `ip:port`, comma-separated) for outbound requests instead of the system resolver. */
   OUTBOUND_DNS_SERVERS: z.string().default(""),
+  /** Pushes to one user within this window after one went out are coalesced (at most one push per burst). */
+  NOTIFY_PUSH_COALESCE_MS: z.coerce.number().int().min(0).default(60_000),
+  /** How often the e-mail digest of unread notifications runs (once per cluster). */
+  NOTIFY_DIGEST_INTERVAL_MS: z.coerce.number().int().min(50).default(60_000),
+  /** Accept plain-http Web Push endpoints on loopback (tests, local labs); push services are HTTPS. */
+  PUSH_ALLOW_HTTP_ENDPOINTS: bool.default(false),
   CONFIG_FILE: z.string().optional(),
 });
 

@@ -22,3 +22,7 @@ export type { JobScheduler, LeaseStore } from "./events/jobs.ts";
 export type { RealtimeGateway, TopicDefinition } from "./realtime/gateway.ts";
 export type { ClusterBus, ClusterMessage, TopicMatch } from "./realtime/cluster-bus.ts";
 export { endUserSessions } from "./realtime/end-user-sessions.ts";
+export { audit, type AuditEntry } from "./audit/audit.ts";
+export { notify } from "./notifications/notify.ts";
+export type { NotificationIntent, NotificationKind, LocalizedText, Importance, Channels } from "./notifications/notification-types.ts";
+export { defineSearchProvider, type SearchProvider, type SearchDocument, type SearchHit, type SearchIndexWriter, type ParsedQuery } from "./search/search-provider.ts";

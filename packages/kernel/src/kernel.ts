@@ -18,6 +18,9 @@ import { RealtimeGateway } from "./realtime/gateway.ts";
 import { LocalBus, RedisBus, type ClusterBus } from "./realtime/cluster-bus.ts";
 import { LocalPresence, RedisPresence } from "./realtime/presence-store.ts";
 import { TopicLog } from "./realtime/topic-log.ts";
+import { AuditTrail } from "./audit/audit.ts";
+import { SearchService } from "./search/search-service.ts";
+import { NotificationService } from "./notifications/notification-service.ts";
 import { lostCredentials } from "./realtime/credential-check.ts";
 
 /** What every module receives: the shared platform services, nothing module-specific. */
@@ -41,6 +44,12 @@ export interface Kernel {
   jobs: JobScheduler;
   /** Cross-node messages (Redis pub/sub when REDIS_URL is set). */
   cluster: ClusterBus;
+  /** Events mirrored into the audit log (modules' `auditableEvents`); entries are written with `audit(tx, …)`. */
+  auditTrail: AuditTrail;
+  /** The one search: modules' providers, the shared index, the merged query. */
+  search: SearchService;
+  /** Notification intents → in-app, Web Push, e-mail digest, by user preferences; `notify(tx, …)` records one. */
+  notifications: NotificationService;
   close(): Promise<void>;
 }
 
@@ -63,7 +72,14 @@ export async function createKernel(config: Config, log?: Logger): Promise<Kernel
   });
   const events = new EventDispatcher({ db: eventsDb, kind: database.kind, config, log: logger });
   const jobs = new JobScheduler(redis ? new RedisLeases(redis, prefix) : new DbLeases(eventsDb), nodeId, logger);
+  const kernelDb = database.db;
+  const search = new SearchService({ db: kernelDb, kind: database.kind, sqlite: database.sqlite, events, log: logger });
+  const mailer = createMailer(config.SMTP_URL, config.MAIL_FROM, logger);
+  const notifications = new NotificationService({ db: kernelDb, config, log: logger, mailer });
   return {
+    auditTrail: new AuditTrail(),
+    search,
+    notifications,
     nodeId,
     events,
     realtime,
@@ -75,7 +91,7 @@ export async function createKernel(config: Config, log?: Logger): Promise<Kernel
     log: logger,
     policy: new Policy(),
     settings: new SettingsStore(database.db),
-    mailer: createMailer(config.SMTP_URL, config.MAIL_FROM, logger),
+    mailer,
     blobs: new DiskBlobStore(path.join(config.dataDir, "files")),
     redis,
     close: async () => {

@@ -3,6 +3,8 @@ import type { Kernel } from "./kernel.ts";
 import type { NamedMigration } from "./db/migrations.ts";
 import type { EventHandler } from "./events/dispatcher.ts";
 import type { TopicDefinition } from "./realtime/gateway.ts";
+import type { SearchProvider } from "./search/search-provider.ts";
+import type { NotificationKind } from "./notifications/notification-types.ts";
 
 /**
  * The one interface through which a service plugs into Ensemble. Adding a
@@ -21,6 +23,12 @@ export interface ModuleDefinition {
   eventHandlers?(kernel: Kernel): readonly EventHandler[];
   /** Realtime topic families this module owns (`room:`) and who may subscribe to each topic. */
   topics?(kernel: Kernel): readonly TopicDefinition[];
+  /** Full-text search over this module's resources: indexers fed by events and query filters; see packages/kernel/src/search. */
+  searchProviders?(kernel: Kernel): readonly SearchProvider[];
+  /** Domain events mirrored into the audit log: exact names or `module.*` prefixes. */
+  auditableEvents?: readonly string[];
+  /** Notification kinds this module emits (`chat.mention`), with their default channels. */
+  notificationKinds?: readonly NotificationKind[];
   /** The web entry the shell lazy-loads, and the label of its navigation item. */
   web?: { entry: string; navKey: string; path: string };
   /** Runs once at start, after migrations (seed data, background jobs). */

@@ -14,6 +14,7 @@ import { orgSettingsSchema, type OrgSettings } from "../settings.ts";
 import { endUserSessions } from "../realtime/end-user-sessions.ts";
 import { findUserById, presentSelf } from "./users.ts";
 import { UserResource } from "./resources.ts";
+import { audit } from "../audit/audit.ts";
 
 const listQuery = pageQuery.extend({
   q: z.string().trim().max(100).optional(),
@@ -182,9 +183,10 @@ export function adminRoutes(app: FastifyInstance, k: Kernel): void {
     tags: ["admin"],
     auth: "user",
     body: settingsPatch,
-    handler: async ({ actor, body }) => {
+    handler: async ({ actor, body, req }) => {
       requireCapability(actor, Capability.administer);
       const patch = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined)) as Partial<OrgSettings>;
+      await audit(k.db, { actorId: actor.id, action: "accounts.settings.updated", ip: req.ip, details: { changes: patch } });
       return presentSettings(await k.settings.update(patch));
     },
   });

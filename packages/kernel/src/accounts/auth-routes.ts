@@ -10,6 +10,7 @@ import { clearFailures, lockedFor, recordFailure } from "./lockout.ts";
 import { adminExists, consumeOneTimeToken } from "./setup.ts";
 import { displayNameSchema, emailSchema, findUserById, findUserByLogin, insertUser, passwordSchema, presentSelf, usernameSchema } from "./users.ts";
 import { verifySecondFactor } from "./two-factor.ts";
+import { audit } from "../audit/audit.ts";
 
 const signInBody = z.object({
   login: z.string().trim().min(1).max(254),
@@ -87,6 +88,7 @@ export function authRoutes(app: FastifyInstance, k: Kernel): void {
       const lockout = { threshold: k.config.LOCKOUT_THRESHOLD, minutes: k.config.LOCKOUT_MINUTES };
       if (!user || !ok || user.deactivated) {
         await recordFailure(k.db, keys, lockout);
+        await audit(k.db, { actorId: user?.id ?? null, action: "auth.sign_in.failed", ip: req.ip, details: { login: body.login, reason: "invalid_credentials" } });
         throw new AppError("invalid_credentials", "wrong username or password");
       }
       if (user.totp_enabled) {
@@ -95,11 +97,13 @@ export function authRoutes(app: FastifyInstance, k: Kernel): void {
         }
         if (!(await verifySecondFactor(k.db, user, body))) {
           await recordFailure(k.db, keys, lockout);
+          await audit(k.db, { actorId: user.id, action: "auth.sign_in.failed", ip: req.ip, details: { login: body.login, reason: "invalid_two_factor_code" } });
           throw new AppError("invalid_two_factor_code", "this code is not valid");
         }
       }
       await clearFailures(k.db, [`user:${body.login.toLowerCase()}`]);
       const session = await createSession(k.db, user.id, meta(req), k.config.SESSION_TTL_DAYS);
+      await audit(k.db, { actorId: user.id, action: "auth.sign_in.succeeded", target: { type: "user", id: user.id }, ip: req.ip, details: { method: "password" } });
       setSessionCookies(reply, req, k.config, session);
       const settings = await k.settings.get();
       const mustEnrol =

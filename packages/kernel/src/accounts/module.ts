@@ -18,6 +18,8 @@ import { adminExists, issueSetupToken } from "./setup.ts";
 export const accountsModule = defineModule({
   name: "accounts",
   policies: accountsPolicies,
+  // Who changed roles, status, groups and invitations: mirrored into the audit log.
+  auditableEvents: ["accounts.user.role_changed", "accounts.user.deactivated", "accounts.user.reactivated", "accounts.user.two_factor_reset", "accounts.group.*", "accounts.group_member.*", "accounts.invitation.*"],
   routes: (app, k) => {
     // A root hook: it confines sessions that must enrol in two-factor, on every module's routes.
     installTwoFactorEnforcement(app, k);

@@ -8,6 +8,7 @@ import { setSessionCookies } from "./cookies.ts";
 import { createOidcClient } from "./oidc.ts";
 import { accountForIdentity } from "./oidc-accounts.ts";
 import { meta } from "./auth-routes.ts";
+import { audit } from "../audit/audit.ts";
 
 /** Binds a pending sign-in to the browser that started it (login CSRF defence). */
 export const OIDC_COOKIE = "ensemble_oidc";
@@ -70,6 +71,7 @@ export function oidcRoutes(app: FastifyInstance, k: Kernel): void {
       const profile = await oidc.complete(k.db, callbackUrl, req.cookies[OIDC_COOKIE]);
       const user = await accountForIdentity(k.db, profile);
       const session = await createSession(k.db, user.id, meta(req), k.config.SESSION_TTL_DAYS);
+      await audit(k.db, { actorId: user.id, action: "auth.sign_in.succeeded", target: { type: "user", id: user.id }, ip: req.ip, details: { method: "oidc", issuer: profile.issuer } });
       setSessionCookies(reply, req, k.config, session);
       reply.header("cache-control", "no-store");
       return reply.redirect("/", 302);

@@ -9,6 +9,7 @@ import type { Scope } from "../authz/actor.ts";
 import { createAppToken } from "./app-tokens.ts";
 import { requireBrowserSession } from "./browser-session.ts";
 import { AppTokenResource } from "./resources.ts";
+import { audit } from "../audit/audit.ts";
 
 const scopeSchema = z.enum(["read", "write", "admin"]);
 
@@ -39,7 +40,7 @@ export function tokenRoutes(app: FastifyInstance, k: Kernel): void {
     tags: ["tokens"],
     auth: "user",
     body: createBody,
-    handler: async ({ actor, body, reply }) => {
+    handler: async ({ actor, body, reply, req }) => {
       requireBrowserSession(actor);
       const scopes = [...new Set(body.scopes)];
       if (scopes.includes("admin") && !can(actor.role, Capability.administer)) {
@@ -55,7 +56,9 @@ export function tokenRoutes(app: FastifyInstance, k: Kernel): void {
         if (Number(count.n) >= MAX_TOKENS_PER_USER) {
           throw new AppError("conflict", `at most ${MAX_TOKENS_PER_USER} active tokens per user`);
         }
-        return createAppToken(tx, actor.id, body.name, scopes);
+        const token = await createAppToken(tx, actor.id, body.name, scopes);
+        await audit(tx, { actorId: actor.id, action: "accounts.token.created", target: { type: "app_token", id: token.id }, ip: req.ip, details: { name: body.name, scopes } });
+        return token;
       });
       const row = await k.db.selectFrom("app_tokens").selectAll().where("id", "=", created.id).executeTakeFirstOrThrow();
       reply.code(201);
@@ -91,7 +94,7 @@ export function tokenRoutes(app: FastifyInstance, k: Kernel): void {
     tags: ["tokens"],
     auth: "user",
     params: idParams,
-    handler: async ({ actor, params }) => {
+    handler: async ({ actor, params, req }) => {
       const row = await k.db
         .selectFrom("app_tokens")
         .select(["id", "user_id"])
@@ -105,6 +108,7 @@ export function tokenRoutes(app: FastifyInstance, k: Kernel): void {
         .where("id", "=", params.id)
         .where("revoked_at", "is", null)
         .execute();
+      await audit(k.db, { actorId: actor.id, action: "accounts.token.revoked", target: { type: "app_token", id: params.id }, ip: req.ip });
       return undefined;
     },
   });

@@ -1,6 +1,9 @@
 import type { Kysely } from "kysely";
 import type { NamedMigration } from "./migrations.ts";
 import { eventsMigration } from "../events/event-migrations.ts";
+import { auditMigration } from "../audit/audit-migrations.ts";
+import { searchMigration } from "../search/search-migrations.ts";
+import { notificationsMigration } from "../notifications/notification-migrations.ts";
 
 const ts = "text";
 
@@ -150,4 +153,7 @@ export const kernelMigrations: NamedMigration[] = [
   { name: "20261128T1401_kernel_groups_invitations", up: groupsAndInvitations },
   { name: "20261128T1423_kernel_oidc_states", up: oidcStates },
   { name: "20261128T1430_kernel_events", up: eventsMigration },
+  { name: "20261128T1451_kernel_audit", up: auditMigration },
+  { name: "20261128T1452_kernel_search", up: searchMigration },
+  { name: "20261128T1453_kernel_notifications", up: notificationsMigration },
 ];
