@@ -36,8 +36,9 @@ export const backup: Command = {
       }
       return 0;
     } catch (e) {
-      if (!(e instanceof BackupError)) throw e;
-      process.stderr.write(`Backup failed: ${e.message}\n`);
+      // File-system errors (permissions, full disk) read well enough as they are; anything else is a bug.
+      if (!(e instanceof BackupError) && typeof (e as NodeJS.ErrnoException).code !== "string") throw e;
+      process.stderr.write(`Backup failed: ${(e as Error).message}\n`);
       return 1;
     }
   },
