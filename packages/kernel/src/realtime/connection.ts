@@ -22,6 +22,8 @@ export interface Connection {
   alive: boolean;
   tokens: number;
   refilledAt: number;
+  /** Client messages are handled in arrival order. */
+  inbox: Promise<void>;
 }
 
 /** Token bucket: `rate` messages per second, bursts of twice as many. */
@@ -32,4 +34,13 @@ export function takeToken(conn: Connection, rate: number): boolean {
   if (conn.tokens < 1) return false;
   conn.tokens -= 1;
   return true;
+}
+
+/** Adds or removes a connection in a key → connections index, dropping empty sets. */
+export function indexConnection(map: Map<string, Set<Connection>>, key: string, conn: Connection, add: boolean): void {
+  const set = map.get(key) ?? new Set<Connection>();
+  if (add) set.add(conn);
+  else set.delete(conn);
+  if (set.size) map.set(key, set);
+  else map.delete(key);
 }

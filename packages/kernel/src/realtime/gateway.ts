@@ -16,7 +16,7 @@ import { topicMatches } from "./cluster-bus.ts";
 import type { PresenceStore } from "./presence-store.ts";
 import { contiguous, type TopicLog } from "./topic-log.ts";
 import { wsConnections } from "../metrics.ts";
-import { takeToken, type Connection, type DeviceStatus, type Subscription } from "./connection.ts";
+import { indexConnection, takeToken, type Connection, type DeviceStatus, type Subscription } from "./connection.ts";
 import { wsServerCloses } from "./realtime-metrics.ts";
 
 /** A module's claim on a family of topics and who may subscribe to them. */
@@ -138,12 +138,21 @@ export class RealtimeGateway {
       alive: true,
       tokens: this.config.WS_MESSAGES_PER_SEC * 2,
       refilledAt: Date.now(),
+      inbox: Promise.resolve(),
     };
     this.conns.set(conn.id, conn);
     wsConnections.inc();
-    this.index(this.byUser, actor.id, conn, true);
+    indexConnection(this.byUser, actor.id, conn, true);
     socket.on("pong", () => (conn.alive = true));
-    socket.on("message", (data, isBinary) => void this.onMessage(conn, isBinary ? null : String(data)));
+    // One message at a time per connection: an unsubscribe never overtakes the subscribe before it.
+    socket.on("message", (data, isBinary) => {
+      conn.alive = true;
+      if (!takeToken(conn, this.config.WS_MESSAGES_PER_SEC)) {
+        this.closeWith(conn.socket, CloseCodes.rateLimited);
+        return;
+      }
+      conn.inbox = conn.inbox.then(() => this.onMessage(conn, isBinary ? null : String(data)));
+    });
     socket.on("close", () => void this.onClose(conn));
     socket.on("error", () => socket.terminate());
     this.send(conn, {
@@ -154,14 +163,6 @@ export class RealtimeGateway {
       heartbeatMs: this.config.WS_HEARTBEAT_MS,
     });
     void this.setPresence(conn, "online");
-  }
-
-  private index(map: Map<string, Set<Connection>>, key: string, conn: Connection, add: boolean): void {
-    const set = map.get(key) ?? new Set<Connection>();
-    if (add) set.add(conn);
-    else set.delete(conn);
-    if (set.size) map.set(key, set);
-    else map.delete(key);
   }
 
   private closeWith(socket: WebSocket, c: { code: number; reason: string }): void {
@@ -186,11 +187,6 @@ export class RealtimeGateway {
 
 
   private async onMessage(conn: Connection, raw: string | null): Promise<void> {
-    conn.alive = true;
-    if (!takeToken(conn, this.config.WS_MESSAGES_PER_SEC)) {
-      this.closeWith(conn.socket, CloseCodes.rateLimited);
-      return;
-    }
     let msg: ClientMessage;
     try {
       const parsed = clientMessageSchema.safeParse(JSON.parse(raw ?? "null"));
@@ -255,7 +251,7 @@ export class RealtimeGateway {
     const sub: Subscription = { topic, ephemeral: !!owner.ephemeral, lastSeq: 0, chain: Promise.resolve(), open: true };
     conn.subs.set(topic, sub);
     // Listed before reading the log: an event committed from now on is either read below or queued behind it.
-    this.index(this.byTopic, topic, conn, true);
+    indexConnection(this.byTopic, topic, conn, true);
     if (sub.ephemeral) {
       this.send(conn, { type: "subscribed", topic, seq: 0 });
       if (topic.startsWith("presence:")) {
@@ -265,20 +261,11 @@ export class RealtimeGateway {
       return;
     }
     this.enqueue(sub, async () => {
-      const current = await this.topicLog.current(topic);
-      if (since === undefined || since === current) {
-        sub.lastSeq = current;
-        this.send(conn, { type: "subscribed", topic, seq: current });
-        return;
-      }
-      const rows = since < current && current - since <= MAX_CATCH_UP ? await this.topicLog.range(topic, since, current) : [];
+      const { current, missed } = await this.topicLog.catchUp(topic, since, MAX_CATCH_UP);
       if (!sub.open) return;
       sub.lastSeq = current;
-      if (!contiguous(rows, since, current)) {
-        this.send(conn, { type: "resync-required", topic, seq: current });
-        return;
-      }
-      for (const r of rows) this.send(conn, { type: "event", topic, seq: r.seq, event: r.event });
+      if (!missed) return this.send(conn, { type: "resync-required", topic, seq: current });
+      for (const r of missed) this.send(conn, { type: "event", topic, seq: r.seq, event: r.event });
       this.send(conn, { type: "subscribed", topic, seq: current });
     });
   }
@@ -292,7 +279,7 @@ export class RealtimeGateway {
     if (!sub) return;
     sub.open = false;
     conn.subs.delete(topic);
-    this.index(this.byTopic, topic, conn, false);
+    indexConnection(this.byTopic, topic, conn, false);
     if (notify) this.send(conn, { type: "refused", topic, reason: "revoked" });
   }
 
@@ -307,7 +294,7 @@ export class RealtimeGateway {
     if (!this.conns.delete(conn.id)) return;
     wsConnections.dec();
     for (const topic of [...conn.subs.keys()]) this.drop(conn, topic);
-    this.index(this.byUser, conn.actor.id, conn, false);
+    indexConnection(this.byUser, conn.actor.id, conn, false);
     try {
       await this.setPresence(conn, null);
     } catch (e) {

@@ -24,6 +24,19 @@ export class TopicLog {
     return r ? Number(r.seq) : 0;
   }
 
+  /**
+   * What a subscriber resuming from `since` missed, up to the topic's current
+   * seq. `missed` is null when it cannot be served (pruned, too many, or a
+   * `since` from the future): the client must refetch.
+   */
+  async catchUp(topic: string, since: number | undefined, max: number): Promise<{ current: number; missed: { seq: number; event: WireEvent }[] | null }> {
+    const current = await this.current(topic);
+    if (since === undefined || since === current) return { current, missed: [] };
+    if (since > current || current - since > max) return { current, missed: null };
+    const rows = await this.range(topic, since, current);
+    return { current, missed: contiguous(rows, since, current) ? rows : null };
+  }
+
   /** Events with after < seq <= upTo, in order. A missing one (pruned) shows up as a gap in the answer. */
   async range(topic: string, after: number, upTo: number): Promise<{ seq: number; event: WireEvent }[]> {
     const rows = await this.db
