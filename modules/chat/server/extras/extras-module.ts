@@ -1,0 +1,30 @@
+import type { FastifyInstance } from "fastify";
+import type { EventHandler, Kernel } from "@ensemble/kernel";
+import "./extras-events.ts";
+import { chatExtrasMigrations } from "./extras-migrations.ts";
+import { previewRoutes } from "../previews/preview-routes.ts";
+import { previewHandler, previewTasks } from "../previews/preview-handler.ts";
+import { incomingWebhookRoutes } from "../integrations/incoming-webhooks.ts";
+import { outgoingWebhookHandler, outgoingWebhookRoutes } from "../integrations/outgoing-webhooks.ts";
+
+/**
+ * Link previews, integrations (webhooks, slash commands, bots), files in
+ * messages and moderation: plugged into the chat module by module.ts.
+ */
+export { chatExtrasMigrations };
+
+export function chatExtrasRoutes(app: FastifyInstance, k: Kernel): void {
+  previewRoutes(app, k);
+  incomingWebhookRoutes(app, k);
+  outgoingWebhookRoutes(app, k);
+}
+
+export function chatExtrasEventHandlers(k: Kernel): EventHandler[] {
+  return [previewHandler(k), outgoingWebhookHandler(k)] as unknown as EventHandler[];
+}
+
+export async function chatExtrasStart(_k: Kernel): Promise<void> {}
+
+export async function chatExtrasStop(k: Kernel): Promise<void> {
+  await previewTasks(k).drain();
+}

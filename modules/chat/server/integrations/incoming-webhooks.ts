@@ -1,0 +1,158 @@
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import { uuidv7 } from "@ensemble/protocol";
+import { AppError, route, type Kernel } from "@ensemble/kernel";
+import { randomToken, safeEqual, sha256 } from "@ensemble/kernel/accounts/secrets";
+import { ChatRoomResource } from "../resources.ts";
+import { loadRoom } from "../rooms.ts";
+import { postMessage } from "../post-message.ts";
+import { chatDb } from "../tables.ts";
+import { extrasDb, type ChatIncomingWebhooksTable } from "../extras/extras-tables.ts";
+import { outbound } from "../extras/outbound.ts";
+import { PreviewService } from "../previews/preview-service.ts";
+import { mrkdwnToMarkdown, slackPayloadSchema, toAttachments } from "./slack-payload.ts";
+
+const createBody = z
+  .object({
+    name: z.string().trim().min(1).max(80),
+    username: z.string().trim().min(1).max(80).optional(),
+    iconUrl: z.url({ protocol: /^https?$/ }).max(2000).optional(),
+  })
+  .strict();
+
+const present = (h: ChatIncomingWebhooksTable) => ({
+  id: h.id,
+  roomId: h.room_id,
+  name: h.name,
+  username: h.username,
+  iconUrl: h.icon_url,
+  createdBy: h.created_by,
+  createdAt: h.created_at,
+  lastUsedAt: h.last_used_at,
+});
+
+/** The body as Slack clients send it: JSON, or a form with the JSON in `payload`. */
+function slackBody(body: unknown): unknown {
+  if (body && typeof body === "object" && "payload" in body && typeof (body as { payload: unknown }).payload === "string") {
+    try {
+      return JSON.parse((body as { payload: string }).payload) as unknown;
+    } catch {
+      throw new AppError("malformed_json", "the payload field is not JSON");
+    }
+  }
+  return body;
+}
+
+/**
+ * Slack-compatible incoming webhooks: a room manager creates one and gets a
+ * secret URL; whoever holds it posts into the room (kind `webhook`). The
+ * secret is shown once and stored hashed.
+ */
+export function incomingWebhookRoutes(app: FastifyInstance, k: Kernel): void {
+  const db = extrasDb(k);
+  const previews = new PreviewService(db, outbound(k));
+
+  route(app, {
+    method: "POST",
+    url: "/api/chat/rooms/:roomId/incoming-webhooks",
+    summary: "Create an incoming webhook posting into this room (its URL is shown once)",
+    tags: ["chat", "integrations"],
+    auth: "user",
+    params: z.object({ roomId: z.uuid() }),
+    body: createBody,
+    handler: async ({ actor, params, body, reply }) => {
+      const room = await k.policy.authorize(actor, ChatRoomResource, "manage", await loadRoom(chatDb(k), params.roomId, actor));
+      const secret = randomToken(24);
+      const row: ChatIncomingWebhooksTable = {
+        id: uuidv7(),
+        room_id: room.id,
+        name: body.name,
+        secret_hash: sha256(secret),
+        username: body.username ?? null,
+        icon_url: body.iconUrl ?? null,
+        created_by: actor.id,
+        created_at: new Date().toISOString(),
+        last_used_at: null,
+      };
+      await db.insertInto("chat_incoming_webhooks").values(row).execute();
+      reply.code(201);
+      return { ...present(row), url: `${k.config.publicUrl}/hooks/${row.id}/${secret}` };
+    },
+  });
+
+  route(app, {
+    method: "GET",
+    url: "/api/chat/rooms/:roomId/incoming-webhooks",
+    summary: "List this room's incoming webhooks (without their secrets)",
+    tags: ["chat", "integrations"],
+    auth: "user",
+    params: z.object({ roomId: z.uuid() }),
+    handler: async ({ actor, params }) => {
+      const room = await k.policy.authorize(actor, ChatRoomResource, "manage", await loadRoom(chatDb(k), params.roomId, actor));
+      const rows = await db.selectFrom("chat_incoming_webhooks").selectAll().where("room_id", "=", room.id).orderBy("created_at").execute();
+      return { items: rows.map(present) };
+    },
+  });
+
+  route(app, {
+    method: "DELETE",
+    url: "/api/chat/incoming-webhooks/:id",
+    summary: "Delete an incoming webhook: its URL stops working at once",
+    tags: ["chat", "integrations"],
+    auth: "user",
+    params: z.object({ id: z.uuid() }),
+    handler: async ({ actor, params }) => {
+      const hook = await db.selectFrom("chat_incoming_webhooks").selectAll().where("id", "=", params.id).executeTakeFirst();
+      if (!hook) throw new AppError("not_found", "webhook not found");
+      await k.policy.authorize(actor, ChatRoomResource, "manage", await loadRoom(chatDb(k), hook.room_id, actor));
+      await db.deleteFrom("chat_incoming_webhooks").where("id", "=", hook.id).execute();
+    },
+  });
+
+  route(app, {
+    method: "POST",
+    url: "/hooks/:id/:secret",
+    summary: "Slack-compatible incoming webhook: JSON body or `payload=` form field",
+    tags: ["integrations"],
+    auth: "none",
+    csrfExempt: true,
+    formBody: true,
+    rateLimit: { max: 120, timeWindow: "1 minute", keyGenerator: (req) => `hook:${(req.params as { id?: string }).id ?? ""}` },
+    params: z.object({ id: z.string().max(64), secret: z.string().max(128) }),
+    body: z.unknown(),
+    handler: async ({ params, body, reply }) => {
+      const hook = /^[0-9a-f-]{36}$/.test(params.id)
+        ? await db.selectFrom("chat_incoming_webhooks").selectAll().where("id", "=", params.id).executeTakeFirst()
+        : undefined;
+      if (!hook || !safeEqual(hook.secret_hash, sha256(params.secret))) throw new AppError("not_found", "no such webhook");
+      const parsed = slackPayloadSchema.safeParse(slackBody(body));
+      if (!parsed.success) {
+        throw new AppError("validation", "the payload is not a valid Slack message", {
+          errors: parsed.error.issues.map((i) => ({ path: i.path.join(".") || "(root)", message: i.message })),
+        });
+      }
+      const p = parsed.data;
+      const room = await db.selectFrom("chat_rooms").select(["id", "archived_at"]).where("id", "=", hook.room_id).executeTakeFirstOrThrow();
+      if (room.archived_at !== null) throw new AppError("forbidden", "the room is archived");
+      const proxy = (u: string) => previews.imagePath(u);
+      const attachments = await toAttachments(p, proxy);
+      const icon = p.icon_url ?? hook.icon_url ?? undefined;
+      const meta: Record<string, unknown> = { username: p.username ?? hook.username ?? hook.name, webhookId: hook.id };
+      if (icon && /^https?:\/\//i.test(icon)) meta.iconUrl = await proxy(icon);
+      if (p.icon_emoji) meta.iconEmoji = p.icon_emoji;
+      await db.transaction().execute(async (tx) => {
+        await postMessage(k, tx, {
+          roomId: room.id,
+          authorId: null,
+          kind: "webhook",
+          text: p.text !== undefined && p.mrkdwn !== false ? mrkdwnToMarkdown(p.text) : (p.text ?? ""),
+          attachments,
+          meta,
+        });
+        await tx.updateTable("chat_incoming_webhooks").set({ last_used_at: new Date().toISOString() }).where("id", "=", hook.id).execute();
+      });
+      // Slack answers a plain "ok"; its client libraries read it as text.
+      return reply.code(200).type("text/plain; charset=utf-8").send("ok");
+    },
+  });
+}

@@ -1,0 +1,109 @@
+import { z } from "zod";
+import { attachmentSchema, type Attachment } from "../../shared/schemas.ts";
+
+/** Slack's incoming-webhook payload, the parts Ensemble shows (`channel`, `blocks` … are accepted and ignored). */
+export const slackPayloadSchema = z
+  .object({
+    text: z.string().max(40_000).optional(),
+    username: z.string().trim().min(1).max(80).optional(),
+    icon_url: z.string().max(2000).optional(),
+    icon_emoji: z.string().regex(/^:[a-z0-9_+-]{1,64}:$/i).optional(),
+    mrkdwn: z.boolean().optional(),
+    attachments: z
+      .array(
+        z
+          .object({
+            fallback: z.string().optional(),
+            color: z.string().optional(),
+            pretext: z.string().optional(),
+            author_name: z.string().optional(),
+            author_link: z.string().optional(),
+            author_icon: z.string().optional(),
+            title: z.string().optional(),
+            title_link: z.string().optional(),
+            text: z.string().optional(),
+            fields: z.array(z.object({ title: z.string().optional(), value: z.union([z.string(), z.number()]).optional(), short: z.boolean().optional() }).loose()).optional(),
+            image_url: z.string().optional(),
+            thumb_url: z.string().optional(),
+            footer: z.string().optional(),
+            ts: z.union([z.number(), z.string()]).optional(),
+          })
+          .loose(),
+      )
+      .max(20)
+      .optional(),
+  })
+  .loose()
+  .refine((p) => (p.text !== undefined && p.text.trim() !== "") || (p.attachments?.length ?? 0) > 0, {
+    message: "a message needs text or attachments",
+    path: ["text"],
+  });
+export type SlackPayload = z.infer<typeof slackPayloadSchema>;
+
+const SLACK_COLORS: Record<string, string> = { good: "#2eb886", warning: "#daa038", danger: "#a30200" };
+
+/**
+ * Slack's mrkdwn to the Markdown our messages use: `<url|label>` links,
+ * `*bold*`, `~strike~`; Slack's own escapes (&amp; &lt; &gt;) undone.
+ */
+export function mrkdwnToMarkdown(s: string): string {
+  return s
+    .replace(/<((?:https?|mailto):[^|>\s]+)\|([^>]+)>/g, (_m, url: string, label: string) => `[${label}](${url})`)
+    .replace(/<((?:https?|mailto):[^>\s]+)>/g, "$1")
+    .replace(/<!(here|channel|everyone)(?:\|[^>]*)?>/g, (_m, w: string) => `@${w === "everyone" ? "all" : w}`)
+    .replace(/(^|[\s(])\*([^*\n]+)\*(?=$|[\s).,;:!?])/g, "$1**$2**")
+    .replace(/(^|[\s(])~([^~\n]+)~(?=$|[\s).,;:!?])/g, "$1~~$2~~")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&");
+}
+
+const httpUrl = (s: string | undefined): string | undefined => {
+  if (!s) return undefined;
+  try {
+    const u = new URL(s);
+    return u.protocol === "http:" || u.protocol === "https:" ? u.toString() : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+const clip = (s: string | undefined, n: number): string | undefined => (s === undefined ? undefined : s.slice(0, n));
+
+/**
+ * Slack attachments as stored on a message. Image addresses (`image_url`,
+ * `thumb_url`, `author_icon`) are third-party: `proxy` turns each into a
+ * signed path on this server, so browsers never contact the other origin.
+ */
+export async function toAttachments(p: SlackPayload, proxy: (url: string) => Promise<string>): Promise<Attachment[]> {
+  const out: Attachment[] = [];
+  for (const a of p.attachments ?? []) {
+    const image = httpUrl(a.image_url);
+    const thumb = httpUrl(a.thumb_url);
+    const icon = httpUrl(a.author_icon);
+    const color = a.color ? (SLACK_COLORS[a.color] ?? (/^#?[0-9a-f]{3,8}$/i.test(a.color) ? (a.color.startsWith("#") ? a.color : `#${a.color}`) : undefined)) : undefined;
+    const candidate = {
+      fallback: clip(a.fallback, 4000),
+      color,
+      pretext: clip(a.pretext !== undefined ? mrkdwnToMarkdown(a.pretext) : undefined, 4000),
+      author_name: clip(a.author_name, 200),
+      author_link: httpUrl(a.author_link),
+      author_icon: icon ? await proxy(icon) : undefined,
+      title: clip(a.title, 1000),
+      title_link: httpUrl(a.title_link),
+      text: clip(a.text !== undefined ? mrkdwnToMarkdown(a.text) : undefined, 8000),
+      fields: a.fields?.slice(0, 50).map((f) => ({
+        title: (f.title ?? "").slice(0, 500),
+        value: mrkdwnToMarkdown(String(f.value ?? "")).slice(0, 4000),
+        ...(f.short !== undefined ? { short: f.short } : {}),
+      })),
+      image_url: image ? await proxy(image) : undefined,
+      thumb_url: thumb ? await proxy(thumb) : undefined,
+      footer: clip(a.footer, 500),
+      ts: a.ts,
+    };
+    const defined = Object.fromEntries(Object.entries(candidate).filter(([, v]) => v !== undefined));
+    out.push(attachmentSchema.parse(defined));
+  }
+  return out;
+}
