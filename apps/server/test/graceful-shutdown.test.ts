@@ -4,7 +4,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dropSchema, newSchemaName, testDbKind } from "@ensemble/testkit";
+import { CloseCodes } from "@ensemble/protocol";
+import { TestClient, dropSchema, newSchemaName, realtimeClient, testDbKind } from "@ensemble/testkit";
 import { acceptsConnections, runCli, startServe, storageEnv, waitFor } from "./cli-process.ts";
 
 const PASSWORD = "Slow-Upload-Keeps-Going-9";
@@ -12,8 +13,8 @@ const PASSWORD = "Slow-Upload-Keeps-Going-9";
 /**
  * SIGTERM on `ensemble serve`: new connections are refused at once, a request
  * already in progress (its body still arriving) is completed, then the process
- * closes the database and exits 0. Live WebSockets get the "reconnect" close
- * code; that part is covered by the realtime gateway's own tests.
+ * closes the database and exits 0. Live WebSockets are told to reconnect
+ * (close code 4012) so that clients resume on another node.
  */
 describe(`graceful shutdown (${testDbKind()})`, () => {
   let dataDir: string;
@@ -30,10 +31,17 @@ describe(`graceful shutdown (${testDbKind()})`, () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it("finishes the in-flight request, refuses new connections, closes the database and exits 0", async () => {
+  it("tells WebSockets to reconnect, finishes the in-flight request, refuses new connections, closes the database and exits 0", async () => {
     const serve = startServe({ ...env, PORT: "0" });
     const url = await serve.ready;
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
+
+    const browser = new TestClient(url);
+    expect((await browser.post("/api/auth/sign-in", { login: "sylvie", password: PASSWORD })).status).toBe(200);
+    const socket = realtimeClient(url, browser);
+    const closes: { code: number; willReconnect: boolean }[] = [];
+    socket.on("close", (e) => closes.push(e));
+    await socket.opened();
 
     // A sign-in whose body is only half sent: the request is in progress when SIGTERM arrives.
     const body = Buffer.from(JSON.stringify({ login: "sylvie", password: PASSWORD }));
@@ -65,6 +73,10 @@ describe(`graceful shutdown (${testDbKind()})`, () => {
     await waitFor("the listener to close", async () => ((await acceptsConnections(url)) ? undefined : true));
     // Still alive: it waits for our request.
     expect(serve.child.exitCode).toBeNull();
+    await waitFor("the WebSocket to be told to reconnect", () => (closes.length ? true : undefined));
+    expect(closes[0]).toEqual(expect.objectContaining({ code: CloseCodes.goingAway.code, willReconnect: true }));
+    // Our client would keep retrying against the stopped node; a real one goes through the load balancer.
+    socket.close();
 
     req.end(body.subarray(10));
     const r = await response;
