@@ -109,6 +109,24 @@ describe("event dispatcher", () => {
     expect(got).toEqual([4]);
     c.close();
   });
+
+  it("prunes events beyond the retention window; a resume from before it is told to refetch", async () => {
+    const { client, user } = await s.signedIn();
+    for (let i = 0; i < 3; i++) await client.patch("/api/me", { statusMessage: `old${i}` });
+    const db = s.kernel.db.withTables<EventTables>();
+    const mine = db.selectFrom("topic_events").select("event_id").where("topic", "=", `user:${user.id}`);
+    await waitFor(async () => (await db.selectFrom("events").select("id").where("id", "in", mine).where("dispatched_at", "is", null).execute()).length === 0, "dispatch");
+    const longAgo = "2000-01-01T00:00:00.000Z";
+    await db.updateTable("events").set({ created_at: longAgo }).where("id", "in", mine).execute();
+    await db.updateTable("topic_events").set({ created_at: longAgo }).where("topic", "=", `user:${user.id}`).execute();
+    await s.kernel.events.prune();
+    expect(await mine.execute()).toEqual([]);
+    const c = realtimeClient(s.url, client);
+    const resync: number[] = [];
+    await c.subscribe(`user:${user.id}`, { onEvent: () => {}, onResync: (seq) => resync.push(seq) }, { since: 1 }).ready;
+    expect(resync).toEqual([3]);
+    c.close();
+  });
 });
 
 describe("crash between commit and dispatch", () => {

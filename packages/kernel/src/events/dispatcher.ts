@@ -22,7 +22,8 @@ export interface EventHandler<N extends string = string> {
 
 export const defineEventHandler = <N extends string>(h: EventHandler<N>): EventHandler<N> => h;
 
-const CLAIM_MS = 30_000;
+const CLAIM_MS = 60_000;
+const HANDLER_TIMEOUT_MS = 20_000;
 const BATCH = 100;
 const SWEEP_MS = 1_000;
 const MAX_BACKOFF_MS = 600_000;
@@ -134,18 +135,41 @@ export class EventDispatcher {
       .returningAll()
       .execute();
     rows.sort((a, b) => (a.id < b.id ? -1 : 1));
-    for (const row of rows) {
-      if (!this.started) break;
-      const event = eventFromRow(row);
-      const targets = [...this.handlers.values()].filter((h) => matches(h, event.name));
-      const results = await Promise.allSettled(targets.map((h) => h.handle(event)));
-      for (const [i, r] of results.entries()) {
-        if (r.status === "rejected") await this.recordFailure(event.id, targets[i]!.name, 0, r.reason);
-      }
-      await this.db.updateTable("events").set({ dispatched_at: new Date().toISOString(), claimed_until: null }).where("id", "=", event.id).execute();
-      eventsDispatched.inc();
-    }
+    if (!rows.length) return 0;
+    const events = rows.map(eventFromRow);
+    // Each handler walks the batch in order, alongside the others: a slow one delays only itself.
+    await Promise.all(
+      [...this.handlers.values()].map(async (h) => {
+        for (const event of events) {
+          if (!matches(h, event.name)) continue;
+          try {
+            await this.run(h, event);
+          } catch (e) {
+            await this.recordFailure(event.id, h.name, 0, e);
+          }
+        }
+      }),
+    );
+    await this.db
+      .updateTable("events")
+      .set({ dispatched_at: new Date().toISOString(), claimed_until: null })
+      .where("id", "in", events.map((e) => e.id))
+      .execute();
+    eventsDispatched.inc(events.length);
     return rows.length;
+  }
+
+  /** A handler that hangs counts as failed (and is retried) rather than stalling the pipeline. */
+  private async run(h: EventHandler, event: DomainEvent): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`handler timed out after ${HANDLER_TIMEOUT_MS} ms`)), HANDLER_TIMEOUT_MS);
+    });
+    try {
+      await Promise.race([h.handle(event), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private backoff(attempts: number): number {
@@ -211,7 +235,7 @@ export class EventDispatcher {
         continue;
       }
       try {
-        await handler.handle(eventFromRow(row));
+        await this.run(handler, eventFromRow(row));
         await this.db.deleteFrom("event_failures").where("event_id", "=", f.event_id).where("handler", "=", f.handler).execute();
       } catch (e) {
         await this.recordFailure(f.event_id, f.handler, f.attempts, e);
