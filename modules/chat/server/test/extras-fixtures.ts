@@ -26,7 +26,7 @@ export interface Receiver {
   port: number;
   requests: { method: string; url: string; headers: http.IncomingHttpHeaders; body: string }[];
   /** What to answer next; the default is 200 with an empty body. */
-  respond: (req: { url: string; body: string }, n: number) => { status?: number; body?: string | Buffer; type?: string };
+  respond: (req: { url: string; body: string }, n: number) => { status?: number; body?: string | Buffer; type?: string; headers?: Record<string, string> };
   close(): Promise<void>;
 }
 
@@ -52,6 +52,7 @@ export async function startReceiver(): Promise<Receiver> {
       const out = rec.respond({ url: req.url ?? "", body }, n);
       res.statusCode = out.status ?? 200;
       if (out.type) res.setHeader("content-type", out.type);
+      for (const [k, v] of Object.entries(out.headers ?? {})) res.setHeader(k, v);
       res.end(out.body ?? "");
     });
   });
