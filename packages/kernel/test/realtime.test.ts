@@ -146,6 +146,13 @@ describe("realtime gateway", () => {
     const bot = track(realtimeClient(s.url, undefined, { token: tok.body.token }));
     await bot.opened();
     expect(bot.userId).toBeTruthy();
+    const headerBot = track(
+      realtimeClient(s.url, undefined, {
+        createSocket: (url) => new WebSocket(url, { headers: { authorization: `Bearer ${tok.body.token}` } } as unknown as string[]),
+      }),
+    );
+    await headerBot.opened();
+    expect(headerBot.userId).toBe(bot.userId);
   });
 
   it("shows presence across devices and typing to the others on a topic", async () => {
