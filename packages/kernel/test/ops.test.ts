@@ -124,6 +124,33 @@ describe("security headers", () => {
   });
 });
 
+describe("cross-site forms", () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer({ env: { RATE_LIMIT_SIGNIN_PER_MIN: "1000" } });
+  });
+  afterAll(async () => s.close());
+
+  it("cannot sign anyone in: JSON routes refuse the bodies an HTML form can send (login CSRF)", async () => {
+    const u = await s.createUser();
+    const creds = { login: u.username, password: u.password };
+    const form = new URLSearchParams(creds).toString();
+    const multipart = `--x\r\nContent-Disposition: form-data; name="login"\r\n\r\n${u.username}\r\n--x\r\nContent-Disposition: form-data; name="password"\r\n\r\n${u.password}\r\n--x--\r\n`;
+    for (const [contentType, text] of [
+      ["application/x-www-form-urlencoded", form],
+      ["text/plain", JSON.stringify(creds)],
+      ["multipart/form-data; boundary=x", multipart],
+    ] as const) {
+      const r = await rawRequest(s.url, "POST", "/api/auth/sign-in", {}, { contentType, text });
+      expect(r.status, contentType).toBe(415);
+      expect(JSON.parse(r.text)).toMatchObject({ code: "unsupported_media_type" });
+      expect(r.headers["set-cookie"]).toBeUndefined();
+    }
+    const ok = await rawRequest(s.url, "POST", "/api/auth/sign-in", {}, { contentType: "application/json; charset=utf-8", text: JSON.stringify(creds) });
+    expect(ok.status).toBe(200);
+  });
+});
+
 describe("logs", () => {
   let s: TestServer;
   let logs = "";

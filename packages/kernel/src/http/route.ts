@@ -31,6 +31,8 @@ interface RouteBase<B, Q, P> {
   response?: ZodType;
   /** Skip the CSRF check: only for routes that authenticate otherwise (webhooks). */
   csrfExempt?: boolean;
+  /** Also accept an urlencoded form body (Slack-style webhooks). JSON only otherwise: see `requireJson`. */
+  formBody?: boolean;
 }
 
 export type RouteDef<B, Q, P> =
@@ -58,6 +60,7 @@ export function route<B = undefined, Q = undefined, P = undefined>(app: FastifyI
       security: def.auth === "user" ? CREDENTIALS : def.auth === "optional" ? [{}, ...CREDENTIALS] : [],
       ...(def.csrfExempt ? { "x-csrf-exempt": true } : {}),
     },
+    ...(def.body && !def.formBody ? { preValidation: requireJson } : {}),
     config: {
       csrfExempt: def.csrfExempt === true,
       ...(def.rateLimit ? { rateLimit: def.rateLimit } : {}),
@@ -82,6 +85,22 @@ export function route<B = undefined, Q = undefined, P = undefined>(app: FastifyI
       return result;
     },
   });
+}
+
+const JSON_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i;
+
+/**
+ * A route with a JSON body takes only JSON. Another site's HTML form can post
+ * urlencoded, multipart or text/plain bodies without a CORS preflight; for
+ * routes that need no CSRF token (anonymous ones: sign-in, invitation
+ * accept) that would allow login CSRF. JSON cannot be sent cross-site
+ * without a preflight, which we never grant.
+ */
+async function requireJson(req: FastifyRequest): Promise<void> {
+  const type = req.headers["content-type"];
+  if (type !== undefined && !JSON_TYPE.test(type)) {
+    throw new AppError("unsupported_media_type", "send the body as application/json");
+  }
 }
 
 /** Zod schemas as Fastify validators; errors carry field paths for problem+json. */
