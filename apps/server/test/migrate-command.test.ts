@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { kernelMigrations } from "@ensemble/kernel";
-import { dropSchema, newSchemaName, testDbKind } from "@ensemble/testkit";
+import { dropSchema, newSchemaName, testDbKind, testRedisUrl } from "@ensemble/testkit";
 import { allMigrations, modules } from "@ensemble/server";
 import { runCli, startServe, storageEnv } from "./cli-process.ts";
 
@@ -30,7 +30,8 @@ describe(`ensemble migrate (${testDbKind()})`, () => {
     expect(applied).toEqual(allMigrations(modules).map((m) => m.name));
     expect(applied).toEqual(expect.arrayContaining(kernelMigrations.map((m) => m.name)));
 
-    const second = await runCli(["migrate"], env);
+    // A deployment's environment usually has REDIS_URL too; migrate must not trip over it.
+    const second = await runCli(["migrate"], { ...env, REDIS_URL: testRedisUrl() });
     expect(second.code).toBe(0);
     expect(second.stdout).toBe("Database is up to date.\n");
   });

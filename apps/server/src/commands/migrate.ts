@@ -5,7 +5,8 @@ import type { Command } from "./command.ts";
 export const migrate: Command = {
   summary: "Apply pending database migrations",
   run: async (_args, config) => {
-    const kernel = await createKernel(config);
+    // Migrations touch only the database: a short-lived Redis connection would be opened and torn down for nothing.
+    const kernel = await createKernel({ ...config, REDIS_URL: undefined });
     try {
       const r = await runMigrations(kernel);
       const applied = (r.results ?? []).filter((x) => x.status === "Success").map((x) => x.migrationName);
