@@ -3,11 +3,36 @@ import "./events.ts";
 import { chatMigrations } from "./migrations.ts";
 import { chatPolicies } from "./policies.ts";
 import { chatTopics } from "./topics.ts";
+import { roomRoutes } from "./room-routes.ts";
+import { memberRoutes } from "./member-routes.ts";
+import { messageRoutes } from "./message-routes.ts";
+import { reactionPinRoutes } from "./reaction-pin-routes.ts";
+import { threadDraftRoutes } from "./thread-draft-routes.ts";
+import { sidebarRoutes } from "./sidebar-routes.ts";
+import { searchRoutes } from "./search-routes.ts";
+import { ensureDefaultChannel } from "./default-channel.ts";
+import { chatExtrasEventHandlers, chatExtrasMigrations, chatExtrasRoutes, chatExtrasStart, chatExtrasStop } from "./extras/extras-module.ts";
 
 /** Discutons: rooms, messages, threads, reactions, read state (server core). */
 export const chatModule = defineModule({
   name: "chat",
-  migrations: chatMigrations,
+  migrations: [...chatMigrations, ...chatExtrasMigrations],
   policies: chatPolicies,
   topics: chatTopics,
+  routes: (app, k) => {
+    roomRoutes(app, k);
+    memberRoutes(app, k);
+    messageRoutes(app, k);
+    reactionPinRoutes(app, k);
+    threadDraftRoutes(app, k);
+    sidebarRoutes(app, k);
+    searchRoutes(app, k);
+    chatExtrasRoutes(app, k);
+  },
+  start: async (k) => {
+    await ensureDefaultChannel(k);
+    await chatExtrasStart(k);
+  },
+  eventHandlers: (k) => chatExtrasEventHandlers(k),
+  stop: (k) => chatExtrasStop(k),
 });

@@ -1,0 +1,63 @@
+import type { Actor } from "@ensemble/kernel";
+import type { Room } from "../shared/schemas.ts";
+import type { RoomRecord } from "./resources.ts";
+import { memberCount, participantsOf, presentRoom, type MembershipState } from "./rooms.ts";
+import type { ChatDb } from "./tables.ts";
+
+/** Counting stops here: a badge shows "999+" rather than scanning years of history. */
+export const UNREAD_CAP = 999;
+
+/**
+ * Unread and mention counts of one member: bounded range scans on
+ * (room, in_channel, seq) and (user, room, seq) above the read marker.
+ */
+export async function unreadCounts(db: ChatDb, roomId: string, userId: string, lastReadSeq: number): Promise<{ unread: number; mentions: number }> {
+  const unreadQ = db
+    .selectFrom("chat_messages")
+    .select("id")
+    .where("room_id", "=", roomId)
+    .where("in_channel", "=", 1)
+    .where("seq", ">", lastReadSeq)
+    .where("deleted_at", "is", null)
+    .where((eb) => eb.or([eb("author_id", "is", null), eb("author_id", "!=", userId)]))
+    .limit(UNREAD_CAP);
+  const direct = db
+    .selectFrom("chat_mentions")
+    .select("message_id as id")
+    .where("user_id", "=", userId)
+    .where("room_id", "=", roomId)
+    .where("seq", ">", lastReadSeq);
+  const broadcast = db
+    .selectFrom("chat_messages")
+    .select("id")
+    .where("room_id", "=", roomId)
+    .where("seq", ">", lastReadSeq)
+    .where("mentions_all", "=", 1)
+    .where("deleted_at", "is", null)
+    .where((eb) => eb.or([eb("author_id", "is", null), eb("author_id", "!=", userId)]));
+  const [u, m] = await Promise.all([
+    db.selectFrom(unreadQ.as("u")).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
+    db
+      .selectFrom(direct.union(broadcast).as("m"))
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow(),
+  ]);
+  return { unread: Number(u.n), mentions: Math.min(Number(m.n), UNREAD_CAP) };
+}
+
+/** The room as the actor sees it: with their membership, unread and mention counts. */
+export async function roomView(db: ChatDb, room: RoomRecord, actor: Actor): Promise<Room> {
+  const userId = actor.kind === "user" ? actor.id : null;
+  const member = userId
+    ? await db
+        .selectFrom("chat_members")
+        .select(["role", "favourite", "muted", "hidden", "last_read_seq"])
+        .where("room_id", "=", room.id)
+        .where("user_id", "=", userId)
+        .executeTakeFirst()
+    : undefined;
+  const state: MembershipState = { member: member ?? null, unread: 0, mentions: 0 };
+  if (member && userId) Object.assign(state, await unreadCounts(db, room.id, userId, Number(member.last_read_seq)));
+  const count = await memberCount(db, room.id);
+  return presentRoom(room, count, state, room.type === "dm" ? await participantsOf(db, room.id) : undefined);
+}

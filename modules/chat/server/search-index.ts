@@ -1,0 +1,43 @@
+import { sql } from "kysely";
+import type { DbKind } from "@ensemble/kernel";
+import { foldText } from "@ensemble/kernel/db/fold";
+import type { ChatDb } from "./tables.ts";
+
+type Tx = ChatDb;
+
+/**
+ * The message full-text index, kept in the same transaction as the message:
+ * SQLite FTS5 (`chat_message_fts`) or a PostgreSQL GIN over
+ * `to_tsvector('simple', folded)`. Text is folded in JS (case, accents) so
+ * both engines match `élève` with `eleve`, and prefixes with `:*` / `*`.
+ */
+export async function indexMessage(tx: Tx, kind: DbKind, m: { id: string; room_id: string; text: string; attachments: string | null }): Promise<void> {
+  await unindexMessage(tx, kind, m.id);
+  const folded = foldText(searchableText(m.text, m.attachments));
+  if (!folded.trim()) return;
+  if (kind === "sqlite") {
+    // Keyed by the message row's rowid, so an edit or delete finds its entry without scanning.
+    await sql`insert into chat_message_fts (rowid, folded, message_id, room_id) select rowid, ${folded}, id, room_id from chat_messages where id = ${m.id}`.execute(tx);
+  } else {
+    await tx.insertInto("chat_message_search").values({ message_id: m.id, room_id: m.room_id, folded }).execute();
+  }
+}
+
+export async function unindexMessage(tx: Tx, kind: DbKind, messageId: string): Promise<void> {
+  if (kind === "sqlite") await sql`delete from chat_message_fts where rowid = (select rowid from chat_messages where id = ${messageId})`.execute(tx);
+  else await tx.deleteFrom("chat_message_search").where("message_id", "=", messageId).execute();
+}
+
+function searchableText(text: string, attachments: string | null): string {
+  if (!attachments) return text;
+  const list = JSON.parse(attachments) as { title?: string; text?: string; fallback?: string; pretext?: string; file?: { name?: string } }[];
+  return [text, ...list.flatMap((a) => [a.pretext, a.title, a.text, a.fallback, a.file?.name])].filter(Boolean).join("\n");
+}
+
+/** Words of a free-text query, folded, each matched as a prefix; safe for both engines' query syntax. */
+export function queryTerms(q: string): string[] {
+  return foldText(q)
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((t) => t.length > 0)
+    .slice(0, 12);
+}
