@@ -1,6 +1,7 @@
 import { lazy, Suspense, type ReactNode } from "react";
 import { createBrowserRouter, Navigate, useLocation } from "react-router";
 import { PageLoader } from "./components/PageLoader.tsx";
+import { ServerUnreachable } from "./components/ServerUnreachable.tsx";
 import { useMe } from "./api/session.ts";
 import { SignInPage } from "./pages/SignInPage.tsx";
 import { SetupPage } from "./pages/SetupPage.tsx";
@@ -19,6 +20,7 @@ const BoardsService = lazy(() => import("./services/boards.tsx"));
 const MeetingsService = lazy(() => import("./services/meetings.tsx"));
 const SettingsPage = lazy(() => import("./settings/SettingsPage.tsx"));
 const AdminPage = lazy(() => import("./admin/AdminPage.tsx"));
+const PeoplePage = lazy(() => import("./people/PeoplePage.tsx"));
 
 const lazyPage = (node: ReactNode) => <Suspense fallback={<PageLoader />}>{node}</Suspense>;
 
@@ -27,6 +29,7 @@ function RequireAuth({ children, admin = false }: { children: ReactNode; admin?:
   const me = useMe();
   const location = useLocation();
   if (me.isPending) return <PageLoader />;
+  if (me.isError) return <ServerUnreachable onRetry={() => void me.refetch()} />;
   if (!me.data) {
     const next = encodeURIComponent(location.pathname + location.search);
     return <Navigate to={`/sign-in?next=${next}`} replace />;
@@ -59,6 +62,7 @@ export const router = createBrowserRouter([
         path: "admin/:tab?",
         element: <RequireAuth admin>{lazyPage(<AdminPage />)}</RequireAuth>,
       },
+      { path: "people/:id", element: lazyPage(<PeoplePage />) },
       { path: "open", element: <OpenLinkPage /> },
       { path: "*", element: <NotFoundPage /> },
     ],

@@ -12,6 +12,43 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * Whether the last call reached the server. The browser's own online flag
+ * misses a server that is down or a network that drops packets.
+ */
+let unreachable = false;
+const reachListeners = new Set<() => void>();
+let probe: ReturnType<typeof setTimeout> | null = null;
+
+function setUnreachable(next: boolean): void {
+  if (next === unreachable) return;
+  unreachable = next;
+  reachListeners.forEach((fn) => fn());
+  if (next) scheduleProbe(2_000);
+}
+
+// While the server cannot be reached, check back with a growing delay (never while it answers).
+function scheduleProbe(delay: number): void {
+  if (probe) return;
+  probe = setTimeout(async () => {
+    probe = null;
+    try {
+      await fetch("/healthz", { cache: "no-store" });
+      setUnreachable(false);
+    } catch {
+      scheduleProbe(Math.min(delay * 2, 30_000));
+    }
+  }, delay);
+}
+
+export const serverReachability = {
+  subscribe(fn: () => void): () => void {
+    reachListeners.add(fn);
+    return () => reachListeners.delete(fn);
+  },
+  unreachable: () => unreachable,
+};
+
 function csrfToken(): string | null {
   for (const part of document.cookie.split(";")) {
     const [name, ...rest] = part.trim().split("=");
@@ -44,8 +81,10 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   try {
     res = await fetch(path, { method, headers, body: payload ?? null, credentials: "same-origin" });
   } catch {
+    setUnreachable(true);
     throw new ApiError(0, "network", "the server cannot be reached");
   }
+  setUnreachable(false);
   if (res.status === 204) return undefined as T;
   const text = await res.text();
   const data: unknown = text ? safeJson(text) : undefined;

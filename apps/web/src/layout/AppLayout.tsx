@@ -1,5 +1,5 @@
-import { Suspense } from "react";
-import { AppShell, Avatar, Burger, Group, Menu, NavLink, ScrollArea, Text, UnstyledButton } from "@mantine/core";
+import { lazy, Suspense, useEffect, useState } from "react";
+import { AppShell, Avatar, Burger, Button, Group, Kbd, Menu, NavLink, ScrollArea, Text, UnstyledButton } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
 import {
   IconCalendarEvent,
@@ -8,6 +8,7 @@ import {
   IconLayoutKanban,
   IconLogout,
   IconMessages,
+  IconSearch,
   IconSettings,
   IconShieldLock,
 } from "@tabler/icons-react";
@@ -19,6 +20,11 @@ import { useBranding, useMe } from "../api/session.ts";
 import { OfflineBanner } from "../components/OfflineBanner.tsx";
 import { BrandMark } from "../components/BrandMark.tsx";
 import { PageLoader } from "../components/PageLoader.tsx";
+import { RealtimeBridge } from "../components/RealtimeBridge.tsx";
+import { closeRealtime } from "../lib/realtime.ts";
+
+// Fetched the first time someone opens the search.
+const SearchDialog = lazy(() => import("../search/SearchDialog.tsx"));
 
 const SERVICES = [
   { to: "/", key: "home", icon: IconHome, end: true },
@@ -37,8 +43,26 @@ export function AppLayout() {
   const location = useLocation();
   const navigate = useNavigate();
   const qc = useQueryClient();
+  const [searchOpen, setSearchOpen] = useState(false);
+  const [searchLoaded, setSearchLoaded] = useState(false);
+  const openSearch = () => {
+    setSearchLoaded(true);
+    setSearchOpen(true);
+  };
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "k") {
+        e.preventDefault();
+        setSearchLoaded(true);
+        setSearchOpen(true);
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
 
   const signOut = async () => {
+    void closeRealtime();
     try {
       await post("/api/auth/sign-out");
     } finally {
@@ -68,6 +92,18 @@ export function AppLayout() {
               {brand?.name ?? "Ensemble"}
             </Text>
           </Group>
+          <Group gap="sm" wrap="nowrap">
+          <Button
+            variant="white"
+            color="dark"
+            size="sm"
+            leftSection={<IconSearch size={16} aria-hidden="true" />}
+            rightSection={<Kbd size="xs" visibleFrom="md">{t("search.hint")}</Kbd>}
+            onClick={openSearch}
+            aria-keyshortcuts="Control+K Meta+K"
+          >
+            {t("nav.search")}
+          </Button>
           <Menu position="bottom-end" withinPortal>
             <Menu.Target>
               <UnstyledButton data-testid="user-menu" title={t("nav.userMenu", { name: me?.displayName ?? "" })}>
@@ -90,6 +126,7 @@ export function AppLayout() {
               </Menu.Item>
             </Menu.Dropdown>
           </Menu>
+          </Group>
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="sm" component="nav" aria-label={t("nav.main")}>
@@ -122,6 +159,12 @@ export function AppLayout() {
       </AppShell.Navbar>
       <AppShell.Main id="main" tabIndex={-1}>
         <OfflineBanner />
+        {me && <RealtimeBridge userId={me.id} />}
+        {searchLoaded && (
+          <Suspense fallback={null}>
+            <SearchDialog opened={searchOpen} onClose={() => setSearchOpen(false)} />
+          </Suspense>
+        )}
         <Suspense fallback={<PageLoader />}>
           <Outlet />
         </Suspense>

@@ -1,0 +1,130 @@
+import { useEffect, useId, useMemo, useState, type KeyboardEvent } from "react";
+import { Avatar, Group, Modal, ScrollArea, Stack, Text, TextInput, UnstyledButton } from "@mantine/core";
+import { useDebouncedValue } from "@mantine/hooks";
+import { IconSearch } from "@tabler/icons-react";
+import { useQuery } from "@tanstack/react-query";
+import { useNavigate } from "react-router";
+import { useTranslation } from "react-i18next";
+import { get } from "../api/client.ts";
+import { ProblemAlert } from "../components/ProblemAlert.tsx";
+
+interface Hit {
+  type: string;
+  id: string;
+  title: string;
+  snippet: string | null;
+  url: string;
+  data?: { hasAvatar?: boolean } & Record<string, unknown>;
+}
+interface Answer {
+  groups: { type: string; items: Hit[] }[];
+}
+
+/**
+ * Global search (Ctrl/Cmd+K): one box over every service's provider, results
+ * grouped by type, arrows to move, Enter to open the result in place.
+ */
+export default function SearchDialog({ opened, onClose }: { opened: boolean; onClose: () => void }) {
+  const { t, i18n } = useTranslation();
+  const navigate = useNavigate();
+  const listId = useId();
+  const [q, setQ] = useState("");
+  const [query] = useDebouncedValue(q.trim(), 200);
+  const [active, setActive] = useState(0);
+  const search = useQuery({
+    queryKey: ["search", query],
+    queryFn: () => get<Answer>(`/api/search?q=${encodeURIComponent(query)}&limit=20`),
+    enabled: opened && query.length >= 2,
+    staleTime: 10_000,
+  });
+  const groups = useMemo(() => search.data?.groups.filter((g) => g.items.length > 0) ?? [], [search.data]);
+  const flat = useMemo(() => groups.flatMap((g) => g.items), [groups]);
+  useEffect(() => setActive(0), [search.data]);
+  useEffect(() => {
+    if (!opened) setQ("");
+  }, [opened]);
+
+  const open = (hit: Hit | undefined) => {
+    if (!hit) return;
+    onClose();
+    navigate(hit.url);
+  };
+  const onKey = (e: KeyboardEvent) => {
+    if (e.key === "ArrowDown") setActive((i) => Math.min(flat.length - 1, i + 1));
+    else if (e.key === "ArrowUp") setActive((i) => Math.max(0, i - 1));
+    else if (e.key === "Enter") open(flat[active]);
+    else return;
+    e.preventDefault();
+  };
+  const typeLabel = (type: string) => (i18n.exists(`search.types.${type}`) ? t(`search.types.${type}`) : t("search.types.other"));
+  const optionId = (i: number) => `${listId}-opt-${i}`;
+  let index = -1;
+
+  return (
+    <Modal opened={opened} onClose={onClose} title={t("search.title")} size="lg" closeButtonProps={{ "aria-label": t("app.close") }}>
+      <Stack>
+        <TextInput
+          data-autofocus
+          leftSection={<IconSearch size={18} aria-hidden="true" />}
+          aria-label={t("search.label")}
+          placeholder={t("search.placeholder")}
+          value={q}
+          onChange={(e) => setQ(e.currentTarget.value)}
+          onKeyDown={onKey}
+          role="combobox"
+          aria-expanded={flat.length > 0}
+          aria-controls={listId}
+          aria-autocomplete="list"
+          aria-activedescendant={flat.length ? optionId(active) : undefined}
+        />
+        <ProblemAlert error={search.error} />
+        <Text size="sm" c="dimmed" aria-live="polite">
+          {query.length < 2 ? t("search.typeToSearch") : search.data && (flat.length ? t("search.results", { count: flat.length }) : t("search.empty", { q: query }))}
+        </Text>
+        <ScrollArea.Autosize mah={420}>
+          <div id={listId} role="listbox" aria-label={t("search.title")}>
+            {groups.map((g) => (
+              <div key={g.type} role="group" aria-label={typeLabel(g.type)}>
+                <Text fw={700} size="sm" mt="sm" mb={4} aria-hidden="true">
+                  {typeLabel(g.type)}
+                </Text>
+                {g.items.map((hit) => {
+                  index += 1;
+                  const i = index;
+                  return (
+                    <UnstyledButton
+                      key={`${hit.type}:${hit.id}`}
+                      id={optionId(i)}
+                      role="option"
+                      aria-selected={i === active}
+                      tabIndex={-1}
+                      onMouseEnter={() => setActive(i)}
+                      onClick={() => open(hit)}
+                      w="100%"
+                      p="xs"
+                      style={{ borderRadius: 8, background: i === active ? "var(--mantine-color-brand-light)" : undefined }}
+                    >
+                      <Group gap="sm" wrap="nowrap">
+                        {g.type === "people" && <Avatar src={hit.data?.hasAvatar ? `/api/users/${hit.id}/avatar` : null} size={28} radius="xl" alt="" />}
+                        <div>
+                          <Text size="sm" fw={500}>
+                            {hit.title}
+                          </Text>
+                          {hit.snippet && (
+                            <Text size="xs" c="dimmed">
+                              {hit.snippet}
+                            </Text>
+                          )}
+                        </div>
+                      </Group>
+                    </UnstyledButton>
+                  );
+                })}
+              </div>
+            ))}
+          </div>
+        </ScrollArea.Autosize>
+      </Stack>
+    </Modal>
+  );
+}
