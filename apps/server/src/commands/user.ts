@@ -193,7 +193,7 @@ function deactivate(args: string[]): Action {
     try {
       await endUserSessions(k, user.id);
     } catch (e) {
-      live = `\nWarning: could not reach Redis to close their open WebSockets (${(e as Error).message}); those close when they next reconnect.`;
+      live = `\nWarning: could not reach Redis to close their open WebSockets (${(e as Error).message}); they stay open until they reconnect or the server restarts.`;
     }
     const already = user.deactivated ? " (it already was)" : "";
     process.stdout.write(`Deactivated "${username}"${already}: ${ended.sessions} session(s) ended, ${ended.tokens} app password(s) revoked.${live}\n`);
