@@ -13,7 +13,13 @@ import { badAuthorization, badCookie, badCsrf, badPathValue, malformedBody, oper
  * stable code — never 5xx — and change no row.
  */
 
-const RUNS_PER_OPERATION = Number(process.env.FUZZ_RUNS ?? 40);
+/**
+ * Runs per operation: FUZZ_RUNS when set (for a long exploratory run), else a
+ * total budget shared by the operations (at least 12, at most 40 each), so the
+ * suite stays within its time bound as modules add routes.
+ */
+const runsPerOperation = (count: number) =>
+  process.env.FUZZ_RUNS ? Number(process.env.FUZZ_RUNS) : Math.max(12, Math.min(40, Math.floor(3000 / Math.max(1, count))));
 
 type Identity = "anonymous" | "member" | "forged-session";
 /** What makes a request malformed for a given operation (at least one per request). */
@@ -115,7 +121,7 @@ describe("robustness: malformed input at every route", () => {
             lastProblem = explain(op, identity, r.defect, headers, sendBody ? r.body.text : null, res);
             return checkResponse(res);
           }),
-          { numRuns: RUNS_PER_OPERATION, endOnFailure: true },
+          { numRuns: runsPerOperation(ops.length), endOnFailure: true },
         );
       } catch (e) {
         failures.push(`${op.method} ${op.path}: ${(e as Error).message.split("\n")[0]}\n    last: ${lastProblem}`);
@@ -149,7 +155,7 @@ describe("robustness: malformed input at every route", () => {
             // Valid-looking values may legitimately succeed; what must never happen is a 5xx or an error that is not problem+json.
             return res.status < 400 ? res.status >= 200 : checkResponse(res);
           }),
-          { numRuns: RUNS_PER_OPERATION, endOnFailure: true },
+          { numRuns: runsPerOperation(ops.length), endOnFailure: true },
         );
       } catch (e) {
         failures.push(`${op.method} ${op.path}: ${(e as Error).message.split("\n")[0]}\n    last: ${last}`);
