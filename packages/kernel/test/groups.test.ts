@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestClient, type TestServer } from "@ensemble/testkit";
+import { realtimeClient, startTestServer, waitFor, type TestClient, type TestServer } from "@ensemble/testkit";
 import { matrixUser, runMatrix, type MatrixContext } from "@ensemble/testkit/matrix";
 
 interface Group {
@@ -135,6 +135,35 @@ describe("groups", () => {
     expect(whole.body).toMatchObject({ memberCount: 5, membersNext: null });
     expect((await s.client().get(`/api/groups/${g.id}/members`)).status).toBe(401);
     expect((await (await matrixUser(s, "guest")).client.get(`/api/groups/${g.id}/members`)).status).toBe(404);
+  });
+
+  it("streams a group's changes on group:<id> to its readers, and drops a removed guest at once", async () => {
+    const owner = await matrixUser(s);
+    const guest = await matrixUser(s, "guest");
+    const outsider = await matrixUser(s, "guest");
+    const g = await createGroup(owner.client);
+    await owner.client.post(`/api/groups/${g.id}/members`, { userId: guest.id });
+
+    const socket = realtimeClient(s.url, guest.client);
+    const other = realtimeClient(s.url, outsider.client);
+    try {
+      const names: string[] = [];
+      const refused: string[] = [];
+      const sub = socket.subscribe(`group:${g.id}`, { onEvent: (e) => names.push(e.name), onRefused: (r) => refused.push(r) });
+      await sub.ready;
+      const outsiderRefused: string[] = [];
+      other.subscribe(`group:${g.id}`, { onEvent: () => {}, onRefused: (r) => outsiderRefused.push(r) });
+      await waitFor(() => outsiderRefused.length > 0, "the outsider's refusal");
+      expect(outsiderRefused).toEqual(["forbidden"]);
+
+      await owner.client.patch(`/api/groups/${g.id}`, { name: "Renommée en direct" });
+      await waitFor(() => names.includes("accounts.group.updated"), "accounts.group.updated");
+      expect((await owner.client.delete(`/api/groups/${g.id}/members/${guest.id}`)).status).toBe(204);
+      await waitFor(() => refused.includes("revoked"), "the removed guest's subscription revoked");
+    } finally {
+      socket.close();
+      other.close();
+    }
   });
 
   it("always keeps at least one owner", async () => {

@@ -138,6 +138,7 @@ export function adminRoutes(app: FastifyInstance, k: Kernel): void {
       });
       // Sessions went with the commit; this closes the live WebSockets on every node.
       if (body.deactivated === true) await endUserSessions(k, u.id);
+      else if (body.role !== undefined) await k.realtime.reauthorize(u.id);
       return presentSelf(updated);
     },
   });

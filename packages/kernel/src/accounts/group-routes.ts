@@ -10,7 +10,7 @@ import { AppError } from "../errors.ts";
 import { can, Capability } from "../authz/capabilities.ts";
 import { findUserById, presentUser } from "./users.ts";
 import { GroupResource, UserResource } from "./resources.ts";
-import { loadGroup, lockGroup, ownerCount, presentGroup } from "./groups.ts";
+import { groupTopic, loadGroup, lockGroup, ownerCount, presentGroup } from "./groups.ts";
 
 const nameSchema = z.string().trim().min(1).max(80);
 const descriptionSchema = z.string().trim().max(500);
@@ -184,6 +184,7 @@ export function groupRoutes(app: FastifyInstance, k: Kernel): void {
           actorId: actor.id,
           resources: { group: g.id },
           payload: { name: next.name, description: next.description },
+          topics: [groupTopic(g.id)],
         });
       });
       return presentGroup(next, await countMembers(g.id));
@@ -199,7 +200,7 @@ export function groupRoutes(app: FastifyInstance, k: Kernel): void {
     params: idParams,
     handler: async ({ actor, params }) => {
       const g = await k.policy.authorize(actor, GroupResource, "delete", await loadGroup(k.db, params.id, actor));
-      await k.db.transaction().execute(async (tx) => {
+      const formerMembers = await k.db.transaction().execute(async (tx) => {
         // Modules that granted access by group learn who lost it from the member list in the event.
         const members = await tx.selectFrom("group_members").select("user_id").where("group_id", "=", g.id).execute();
         await tx.deleteFrom("groups").where("id", "=", g.id).execute();
@@ -208,8 +209,12 @@ export function groupRoutes(app: FastifyInstance, k: Kernel): void {
           actorId: actor.id,
           resources: { group: g.id },
           payload: { name: g.name, memberIds: members.map((m) => m.user_id) },
+          topics: [groupTopic(g.id)],
         });
+        return members.map((m) => m.user_id);
       });
+      // Live subscriptions granted through the group are re-checked at once, on every node.
+      for (const id of formerMembers) await k.realtime.reauthorize(id);
       return undefined;
     },
   });
@@ -243,6 +248,7 @@ export function groupRoutes(app: FastifyInstance, k: Kernel): void {
           actorId: actor.id,
           resources: { group: g.id, user: user.id },
           payload: { role: body.role },
+          topics: [groupTopic(g.id), `user:${user.id}`],
         });
       });
       reply.code(201);
@@ -278,8 +284,10 @@ export function groupRoutes(app: FastifyInstance, k: Kernel): void {
           actorId: actor.id,
           resources: { group: g.id, user: params.userId },
           payload: { role: body.role },
+          topics: [groupTopic(g.id)],
         });
       });
+      await k.realtime.reauthorize(params.userId);
       return { userId: params.userId, role: body.role };
     },
   });
@@ -310,8 +318,15 @@ export function groupRoutes(app: FastifyInstance, k: Kernel): void {
           throw new AppError("conflict", "a group must keep at least one owner");
         }
         await tx.deleteFrom("group_members").where("group_id", "=", g.id).where("user_id", "=", params.userId).execute();
-        await recordEvent(tx, { name: "accounts.group_member.removed", actorId: actor.id, resources: { group: g.id, user: params.userId }, payload: {} });
+        await recordEvent(tx, {
+          name: "accounts.group_member.removed",
+          actorId: actor.id,
+          resources: { group: g.id, user: params.userId },
+          payload: {},
+          topics: [groupTopic(g.id), `user:${params.userId}`],
+        });
       });
+      await k.realtime.reauthorize(params.userId);
       return undefined;
     },
   });

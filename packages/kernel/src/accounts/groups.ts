@@ -2,6 +2,9 @@ import { sql, type Kysely, type Transaction } from "kysely";
 import type { DbKind } from "../db/database.ts";
 import type { GroupsTable, KernelTables } from "../db/tables.ts";
 import { isUser, type Actor } from "../authz/actor.ts";
+import type { Kernel } from "../kernel.ts";
+import type { TopicDefinition } from "../realtime/gateway.ts";
+import { GroupResource } from "./resources.ts";
 
 export type GroupRow = GroupsTable & { viewerRole: "owner" | "member" | null };
 
@@ -61,5 +64,19 @@ export function presentGroup(g: GroupRow, memberCount: number) {
     viewerRole: g.viewerRole,
     createdAt: g.created_at,
     updatedAt: g.updated_at,
+  };
+}
+
+export const groupTopic = (groupId: string) => `group:${groupId}`;
+
+/** `group:<id>` carries a group's changes to whoever may read the group, re-checked when membership changes. */
+export function groupTopics(k: Kernel): TopicDefinition {
+  return {
+    prefix: "group:",
+    authorizeTopic: async (actor, topic) => {
+      const id = topic.slice("group:".length);
+      const g = await loadGroup(k.db, id, actor);
+      return g !== undefined && (await k.policy.can(actor, GroupResource, "read", g));
+    },
   };
 }

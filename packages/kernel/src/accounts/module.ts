@@ -12,12 +12,14 @@ import { groupRoutes } from "./group-routes.ts";
 import { invitationRoutes } from "./invitation-routes.ts";
 import { directoryRoutes } from "./directory-routes.ts";
 import { adminRoutes } from "./admin-routes.ts";
+import { groupTopics } from "./groups.ts";
 import { adminExists, issueSetupToken } from "./setup.ts";
 
 /** The kernel's own module: identity, sign-in, groups, invitations. */
 export const accountsModule = defineModule({
   name: "accounts",
   policies: accountsPolicies,
+  topics: (k) => [groupTopics(k)],
   // Who changed roles, status, groups and invitations: mirrored into the audit log.
   auditableEvents: ["accounts.user.role_changed", "accounts.user.deactivated", "accounts.user.reactivated", "accounts.user.two_factor_reset", "accounts.group.*", "accounts.group_member.*", "accounts.invitation.*"],
   routes: (app, k) => {
