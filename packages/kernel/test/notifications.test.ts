@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { modules as defaultModules } from "@ensemble/server/modules";
+import { kernelModules } from "./kernel-modules.ts";
 import {
   realtimeClient,
   startPushEndpoint,
@@ -42,7 +42,7 @@ describe("notifications", () => {
     push = await startPushEndpoint();
     smtp = await startSmtpServer();
     s = await startTestServer({
-      modules: [...defaultModules, memoModule],
+      modules: [...kernelModules, memoModule],
       env: { PUSH_ALLOW_HTTP_ENDPOINTS: "true", SMTP_URL: smtp.url, NOTIFY_DIGEST_INTERVAL_MS: "100" },
     });
     alice = await person();

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { defineModule, defineSearchProvider, recordEvent, route, type ModuleDefinition } from "@ensemble/kernel";
 import { resourceKind } from "@ensemble/kernel/authz/policy";
 import { isUser } from "@ensemble/kernel/authz/actor";
-import { modules as defaultModules } from "@ensemble/server/modules";
+import { kernelModules } from "./kernel-modules.ts";
 import { startTestServer, waitFor, type TestClient, type TestServer } from "@ensemble/testkit";
 
 interface Note {
@@ -92,7 +92,7 @@ describe("search", () => {
   let bob: { client: TestClient; user: { id: string } };
   const notes = new Map<string, Note>();
   beforeAll(async () => {
-    s = await startTestServer({ modules: [...defaultModules, notesModule(notes)] });
+    s = await startTestServer({ modules: [...kernelModules, notesModule(notes)] });
     alice = await s.signedIn({ displayName: "Alice Martin" });
     bob = await s.signedIn({ displayName: "Bob Durand" });
   });
