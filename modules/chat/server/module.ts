@@ -11,6 +11,8 @@ import { threadDraftRoutes } from "./thread-draft-routes.ts";
 import { sidebarRoutes } from "./sidebar-routes.ts";
 import { searchRoutes } from "./search-routes.ts";
 import { ensureDefaultChannel } from "./default-channel.ts";
+import { chatNotificationKinds } from "./notify-message.ts";
+import { chatSearchProvider } from "./search-provider.ts";
 import { chatExtrasEventHandlers, chatExtrasMigrations, chatExtrasRoutes, chatExtrasStart, chatExtrasStop } from "./extras/extras-module.ts";
 
 /** Discutons: rooms, messages, threads, reactions, read state (server core). */
@@ -19,6 +21,8 @@ export const chatModule = defineModule({
   migrations: [...chatMigrations, ...chatExtrasMigrations],
   policies: chatPolicies,
   topics: chatTopics,
+  notificationKinds: chatNotificationKinds,
+  searchProviders: (k) => [chatSearchProvider(k)],
   routes: (app, k) => {
     roomRoutes(app, k);
     memberRoutes(app, k);

@@ -6,6 +6,7 @@ import { roomTopic } from "../shared/resources.ts";
 import type { MessageNotifyHints } from "../shared/events.ts";
 import type { Attachment, ChatMessage, LinkPreview, MessageKind } from "../shared/schemas.ts";
 import { indexMessage } from "./search-index.ts";
+import { notifyMessage } from "./notify-message.ts";
 import { normalizeMessage, presentMessages } from "./present-message.ts";
 import type { ChatDb, ChatMessagesTable } from "./tables.ts";
 import "./events.ts";
@@ -74,7 +75,7 @@ export async function postMessage(k: { database: { kind: DbKind } }, txLike: Cha
   const members = await tx
     .selectFrom("chat_members")
     .innerJoin("users", "users.id", "chat_members.user_id")
-    .select(["users.id", "users.username"])
+    .select(["users.id", "users.username", "chat_members.muted"])
     .where("chat_members.room_id", "=", input.roomId)
     .where("users.deactivated", "=", 0)
     .execute();
@@ -163,6 +164,13 @@ export async function postMessage(k: { database: { kind: DbKind } }, txLike: Cha
     resources: { room: row.room_id, message: row.id, ...(parentId ? { thread: parentId } : {}) },
     payload: { message: message!, notify },
     topics: [roomTopic(row.room_id)],
+  });
+  await notifyMessage(tx, row, {
+    mentioned,
+    broadcast: parsed.all || parsed.here,
+    direct: seqRow.type === "dm",
+    threadFollowers: followers,
+    members,
   });
   return { row: normalizeMessage(row), message: message! };
 }

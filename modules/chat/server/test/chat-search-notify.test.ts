@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestServer, waitFor, type TestServer } from "@ensemble/testkit";
+import type { ChatMessage, Room } from "../../shared/schemas.ts";
+import { createRoom, openDm, send, user, type ChatUser } from "./chat-fixtures.ts";
+
+interface Hit {
+  message: ChatMessage;
+  room: { id: string };
+}
+
+let s: TestServer;
+let alice: ChatUser;
+let bob: ChatUser;
+let eve: ChatUser;
+let guest: ChatUser;
+let pub: Room;
+let priv: Room;
+
+beforeAll(async () => {
+  s = await startTestServer();
+  [alice, bob, eve, guest] = await Promise.all([user(s), user(s), user(s), user(s, "guest")]);
+  pub = await createRoom(alice.client, { slug: `public-${Date.now()}` });
+  priv = await createRoom(alice.client, { type: "private", slug: `prive-${Date.now()}`, memberIds: [bob.id] });
+  await send(alice.client, pub.id, "Réunion de l'équipe réseau jeudi");
+  await send(bob.client, priv.id, "Le budget prévisionnel confidentiel https://intra.example/budget");
+  await send(alice.client, priv.id, "Compte rendu", { attachments: [{ title: "CR", file: { id: "f1", name: "compte-rendu.pdf", size: 10, mimeType: "application/pdf" } }] });
+});
+afterAll(() => s?.close());
+
+const search = async (u: ChatUser, q: string) => {
+  const r = await u.client.get<{ items: Hit[] }>(`/api/chat/search?q=${encodeURIComponent(q)}`);
+  expect(r.status).toBe(200);
+  return r.body.items.map((h) => h.message.text);
+};
+
+describe("chat search", () => {
+  it("is accent- and case-insensitive with prefix matching", async () => {
+    expect(await search(alice, "REUNION equi")).toEqual(["Réunion de l'équipe réseau jeudi"]);
+    expect(await search(bob, "previsionn")).toHaveLength(1);
+  });
+
+  it("never shows a private group's messages to non-members, guests or admins outside it", async () => {
+    expect(await search(eve, "budget")).toEqual([]);
+    expect(await search(eve, "reunion")).toHaveLength(1);
+    expect(await search(guest, "reunion")).toEqual([]);
+    const admin = await user(s, "admin");
+    expect(await search(admin, "budget")).toEqual([]);
+    const global = await eve.client.get<{ items: { type: string }[] }>("/api/search?q=budget");
+    expect(global.body.items.filter((i) => i.type === "chat.message")).toEqual([]);
+  });
+
+  it("applies in:, from:, has:file, has:link, before:, after: filters", async () => {
+    expect(await search(bob, `in:#${priv.slug} compte`)).toEqual(["Compte rendu"]);
+    expect(await search(bob, `from:@${bob.username}`)).toHaveLength(1);
+    expect(await search(bob, "has:file")).toEqual(["Compte rendu"]);
+    expect(await search(bob, "has:link")).toHaveLength(1);
+    expect(await search(bob, "compte-rendu")).toEqual(["Compte rendu"]);
+    expect(await search(bob, "before:2000-01-01 budget")).toEqual([]);
+    expect(await search(bob, "after:2000-01-01 budget")).toHaveLength(1);
+  });
+
+  it("drops deleted messages and follows edits", async () => {
+    const m = await send(alice.client, pub.id, "orthographe fautive");
+    await alice.client.patch(`/api/chat/messages/${m.id}`, { text: "orthographe corrigée" });
+    expect(await search(alice, "fautive")).toEqual([]);
+    expect(await search(alice, "corrigee")).toEqual(["orthographe corrigée"]);
+    await alice.client.delete(`/api/chat/messages/${m.id}`);
+    expect(await search(alice, "corrigee")).toEqual([]);
+  });
+
+  it("answers in the global search through the chat provider", async () => {
+    const r = await bob.client.get<{ items: { type: string; id: string; url: string }[] }>("/api/search?q=budget&types=chat.message");
+    expect(r.status).toBe(200);
+    expect(r.body.items).toHaveLength(1);
+    expect(r.body.items[0]!.url).toContain(priv.id);
+  });
+
+  it("pages with a cursor", async () => {
+    for (let i = 0; i < 5; i++) await send(alice.client, pub.id, `pagination ${i}`);
+    const first = await alice.client.get<{ items: Hit[]; next: string }>("/api/chat/search?q=pagination&limit=3");
+    expect(first.body.items.map((h) => h.message.text)).toEqual(["pagination 4", "pagination 3", "pagination 2"]);
+    const second = await alice.client.get<{ items: Hit[]; next: string | null }>(`/api/chat/search?q=pagination&limit=3&cursor=${first.body.next}`);
+    expect(second.body.items.map((h) => h.message.text)).toEqual(["pagination 1", "pagination 0"]);
+    expect(second.body.next).toBeNull();
+  });
+});
+
+describe("chat notifications", () => {
+  const notes = async (u: ChatUser) =>
+    (await u.client.get<{ items: { kind: string; data: { messageId: string } }[] }>("/api/notifications")).body.items;
+
+  it("notifies mentions, DMs and thread replies; not muted rooms for @channel; never the author", async () => {
+    const room = await createRoom(alice.client, { type: "private", memberIds: [bob.id, eve.id] });
+    await eve.client.patch(`/api/chat/rooms/${room.id}/preferences`, { muted: true });
+    const mention = await send(alice.client, room.id, `@${bob.username} regarde`);
+    await waitFor(async () => (await notes(bob)).some((n) => n.data.messageId === mention.id && n.kind === "chat.mention"), "mention notification");
+    const all = await send(alice.client, room.id, "@channel info", { confirmAll: true });
+    await waitFor(async () => (await notes(bob)).some((n) => n.data.messageId === all.id), "channel notification");
+    const dm = await openDm(eve.client, [bob.id]);
+    const d = await send(eve.client, dm.id, "salut");
+    await waitFor(async () => (await notes(bob)).some((n) => n.data.messageId === d.id && n.kind === "chat.direct"), "direct notification");
+    const reply = await send(bob.client, room.id, "réponse", { parentId: mention.id });
+    await waitFor(async () => (await notes(alice)).some((n) => n.data.messageId === reply.id && n.kind === "chat.thread_reply"), "thread reply notification");
+    // By then the earlier intents were delivered too: the muted member got nothing for @channel, the author nothing at all.
+    expect((await notes(eve)).some((n) => n.data.messageId === all.id)).toBe(false);
+    expect((await notes(alice)).some((n) => [mention.id, all.id].includes(n.data.messageId))).toBe(false);
+  });
+});
