@@ -10,6 +10,8 @@ export const chatSettingsSchema = z.object({
   readReceipts: z.boolean().default(false),
   maxMessageLength: z.number().int().min(100).max(40_000).default(10_000),
   defaultChannelSlug: z.string().min(1).max(80).default("general"),
+  /** Largest file attached to a message, in megabytes (uploads beyond get 413). */
+  maxUploadMb: z.number().int().min(1).max(10_240).default(100),
 });
 export type ChatSettings = z.infer<typeof chatSettingsSchema>;
 export const chatSettingsPatch = chatSettingsSchema.partial().strict();

@@ -6,6 +6,12 @@ import { previewRoutes } from "../previews/preview-routes.ts";
 import { previewHandler, previewTasks } from "../previews/preview-handler.ts";
 import { incomingWebhookRoutes } from "../integrations/incoming-webhooks.ts";
 import { outgoingWebhookHandler, outgoingWebhookRoutes } from "../integrations/outgoing-webhooks.ts";
+import { slashCommandRoutes } from "../integrations/slash-commands.ts";
+import { botRoutes } from "../integrations/bots.ts";
+import { fileLinkHandler, fileRoutes } from "../files/file-routes.ts";
+import { muteRoutes } from "../moderation/mutes.ts";
+import { reportRoutes } from "../moderation/reports.ts";
+import { retentionRoutes, startRetentionJob } from "../moderation/retention.ts";
 
 /**
  * Link previews, integrations (webhooks, slash commands, bots), files in
@@ -17,13 +23,21 @@ export function chatExtrasRoutes(app: FastifyInstance, k: Kernel): void {
   previewRoutes(app, k);
   incomingWebhookRoutes(app, k);
   outgoingWebhookRoutes(app, k);
+  slashCommandRoutes(app, k);
+  botRoutes(app, k);
+  fileRoutes(app, k);
+  muteRoutes(app, k);
+  reportRoutes(app, k);
+  retentionRoutes(app, k);
 }
 
 export function chatExtrasEventHandlers(k: Kernel): EventHandler[] {
-  return [previewHandler(k), outgoingWebhookHandler(k)] as unknown as EventHandler[];
+  return [previewHandler(k), outgoingWebhookHandler(k), fileLinkHandler(k)] as unknown as EventHandler[];
 }
 
-export async function chatExtrasStart(_k: Kernel): Promise<void> {}
+export async function chatExtrasStart(k: Kernel): Promise<void> {
+  startRetentionJob(k);
+}
 
 export async function chatExtrasStop(k: Kernel): Promise<void> {
   await previewTasks(k).drain();

@@ -10,7 +10,7 @@ import { chatDb } from "../tables.ts";
 import { extrasDb, type ChatIncomingWebhooksTable } from "../extras/extras-tables.ts";
 import { outbound } from "../extras/outbound.ts";
 import { PreviewService } from "../previews/preview-service.ts";
-import { mrkdwnToMarkdown, slackPayloadSchema, toAttachments } from "./slack-payload.ts";
+import { mrkdwnToMarkdown, slackBody, slackPayloadSchema, toAttachments } from "./slack-payload.ts";
 
 const createBody = z
   .object({
@@ -30,18 +30,6 @@ const present = (h: ChatIncomingWebhooksTable) => ({
   createdAt: h.created_at,
   lastUsedAt: h.last_used_at,
 });
-
-/** The body as Slack clients send it: JSON, or a form with the JSON in `payload`. */
-function slackBody(body: unknown): unknown {
-  if (body && typeof body === "object" && "payload" in body && typeof (body as { payload: unknown }).payload === "string") {
-    try {
-      return JSON.parse((body as { payload: string }).payload) as unknown;
-    } catch {
-      throw new AppError("malformed_json", "the payload field is not JSON");
-    }
-  }
-  return body;
-}
 
 /**
  * Slack-compatible incoming webhooks: a room manager creates one and gets a

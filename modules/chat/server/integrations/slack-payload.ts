@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AppError } from "@ensemble/kernel";
 import { attachmentSchema, type Attachment } from "../../shared/schemas.ts";
 
 /** Slack's incoming-webhook payload, the parts Ensemble shows (`channel`, `blocks` … are accepted and ignored). */
@@ -106,4 +107,16 @@ export async function toAttachments(p: SlackPayload, proxy: (url: string) => Pro
     out.push(attachmentSchema.parse(defined));
   }
   return out;
+}
+
+/** The body as Slack clients send it: JSON, or a form with the JSON in `payload`. */
+export function slackBody(body: unknown): unknown {
+  if (body && typeof body === "object" && "payload" in body && typeof (body as { payload: unknown }).payload === "string") {
+    try {
+      return JSON.parse((body as { payload: string }).payload) as unknown;
+    } catch {
+      throw new AppError("malformed_json", "the payload field is not JSON");
+    }
+  }
+  return body;
 }

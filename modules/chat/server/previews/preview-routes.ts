@@ -4,7 +4,8 @@ import { z } from "zod";
 import { AppError, route, type Kernel } from "@ensemble/kernel";
 import { SafeFetchError } from "@ensemble/kernel/net/safe-fetch";
 import { ChatMessageResource, ChatRoomResource } from "../resources.ts";
-import { extrasDb } from "../extras/extras-tables.ts";
+import { extrasDb, type ChatExtrasTables } from "../extras/extras-tables.ts";
+import { chatDb } from "../tables.ts";
 import { loadMessageRecord, recordMessageUpdated } from "../extras/load-message.ts";
 import { outbound } from "../extras/outbound.ts";
 import { signingKey, verify } from "../extras/signing-key.ts";
@@ -28,8 +29,9 @@ export function previewRoutes(app: FastifyInstance, k: Kernel): void {
       const mayModerate = await k.policy.can(actor, ChatRoomResource, "moderate", m.room);
       if (m.author_id !== actor.id && !mayModerate) throw new AppError("forbidden", "only the sender may remove this preview");
       if (m.deleted_at !== null) throw new AppError("not_found", "chat_message not found");
-      return db.transaction().execute(async (tx) => {
+      return chatDb(k).transaction().execute(async (tx) => {
         await tx
+          .withTables<Pick<ChatExtrasTables, "chat_preview_removals">>()
           .insertInto("chat_preview_removals")
           .values({ message_id: m.id, removed_at: new Date().toISOString() })
           .onConflict((oc) => oc.column("message_id").doNothing())

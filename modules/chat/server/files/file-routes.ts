@@ -1,0 +1,206 @@
+import { Transform, type Readable } from "node:stream";
+import type { FastifyInstance } from "fastify";
+import sharp from "sharp";
+import { z } from "zod";
+import { uuidv7 } from "@ensemble/protocol";
+import { AppError, defineEventHandler, route, type EventHandler, type Kernel } from "@ensemble/kernel";
+import { getChatSettings } from "../chat-settings.ts";
+import { ChatRoomResource } from "../resources.ts";
+import { loadRoom } from "../rooms.ts";
+import { chatDb } from "../tables.ts";
+import { extrasDb, type ChatFilesTable } from "../extras/extras-tables.ts";
+import { assertNotMuted } from "../moderation/mutes.ts";
+
+const THUMB_SIZE = 480;
+/** Larger images are not decoded for a thumbnail (memory): they show as file cards. */
+const THUMB_SOURCE_MAX = 50 * 1_048_576;
+const THUMBNAILED = /^image\/(png|jpeg|gif|webp|avif|tiff)$/;
+/** Shown inline by browsers; anything else is downloaded (an HTML or SVG file never runs on our origin). */
+const INLINE = /^(image\/(png|jpeg|gif|webp|avif)|audio\/[\w.+-]+|video\/[\w.+-]+|application\/pdf|text\/plain)$/;
+
+const uploadQuery = z.object({ name: z.string().trim().min(1).max(255).regex(/^[^/\\\0]+$/, "a file name, without slashes") });
+
+export function presentFile(f: ChatFilesTable) {
+  return {
+    id: f.id,
+    roomId: f.room_id,
+    messageId: f.message_id,
+    ownerId: f.owner_id,
+    name: f.name,
+    size: Number(f.size),
+    mimeType: f.mime_type,
+    width: f.width,
+    height: f.height,
+    createdAt: f.created_at,
+    url: `/api/chat/files/${f.id}`,
+    thumbnailUrl: f.thumb_key ? `/api/chat/files/${f.id}/thumbnail` : null,
+  };
+}
+
+function mimeOf(header: string | undefined): string {
+  const t = (header ?? "").split(";")[0]!.trim().toLowerCase();
+  return /^[a-z]+\/[a-z0-9.+-]{1,100}$/.test(t) ? t : "application/octet-stream";
+}
+
+/** Passes bytes through until `limit`, then fails with 413 (the stored part is discarded by the caller). */
+function sizeLimit(limit: number, counted: { bytes: number }): Transform {
+  return new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      counted.bytes += chunk.length;
+      if (counted.bytes > limit) cb(tooLarge(limit));
+      else cb(null, chunk);
+    },
+  });
+}
+
+const tooLarge = (limit: number) => new AppError("payload_too_large", `files are limited to ${Math.round(limit / 1_048_576)} MB`);
+
+/**
+ * Files in messages: the upload streams to the blob store (size limit from
+ * the chat settings), images get a thumbnail, and the file row is ready for
+ * the files service to list in its owner's space. Reading a file or its
+ * thumbnail needs read access to the room it was posted in (404 otherwise).
+ */
+export function fileRoutes(app: FastifyInstance, k: Kernel): void {
+  const db = extrasDb(k);
+
+  // The body is the file itself, streamed: this scope takes any content type as a raw stream.
+  void app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser("*", (_req, payload, done) => done(null, payload));
+    route(scope, {
+      method: "POST",
+      url: "/api/chat/rooms/:id/files",
+      summary: "Upload a file to attach to a message (the body is the file; ?name= its name); answers the attachment to send",
+      tags: ["chat", "files"],
+      auth: "user",
+      rateLimit: { max: 60, timeWindow: "1 minute" },
+      params: z.object({ id: z.uuid() }),
+      query: uploadQuery,
+      handler: async ({ actor, params, query, req, reply }) => {
+        const room = await k.policy.authorize(actor, ChatRoomResource, "post", await loadRoom(chatDb(k), params.id, actor));
+        await assertNotMuted(db, room.id, actor.id);
+        const limit = (await getChatSettings(k)).maxUploadMb * 1_048_576;
+        const declared = Number(req.headers["content-length"] ?? NaN);
+        if (declared > limit) throw tooLarge(limit);
+        const body = req.body as Readable | undefined;
+        if (!body || typeof body.pipe !== "function") throw new AppError("validation", "send the file as the request body");
+        const id = uuidv7();
+        const key = `chat/${room.id}/${id}`;
+        const counted = { bytes: 0 };
+        try {
+          await k.blobs.put(key, body.pipe(sizeLimit(limit, counted)));
+        } catch (e) {
+          await k.blobs.delete(key);
+          // Unread request bytes would otherwise stall the connection.
+          req.raw.resume();
+          if (e instanceof AppError) throw e;
+          throw new AppError("validation", "the upload was interrupted");
+        }
+        if (counted.bytes === 0) {
+          await k.blobs.delete(key);
+          throw new AppError("validation", "the file is empty");
+        }
+        const mime = mimeOf(req.headers["content-type"]);
+        const row: ChatFilesTable = { id, owner_id: actor.id, room_id: room.id, message_id: null, name: query.name, size: counted.bytes, mime_type: mime, blob_key: key, thumb_key: null, width: null, height: null, created_at: new Date().toISOString() };
+        if (THUMBNAILED.test(mime) && counted.bytes <= THUMB_SOURCE_MAX) Object.assign(row, await thumbnail(k, key));
+        await db.insertInto("chat_files").values(row).execute();
+        reply.code(201);
+        const file = presentFile(row);
+        return { file, attachment: { file: { id: file.id, name: file.name, size: file.size, mimeType: file.mimeType } } };
+      },
+    });
+  });
+
+  const loadReadable = async (fileId: string, actor: Parameters<typeof loadRoom>[2]) => {
+    const f = await db.selectFrom("chat_files").selectAll().where("id", "=", fileId).executeTakeFirst();
+    if (!f) throw new AppError("not_found", "file not found");
+    const room = await loadRoom(chatDb(k), f.room_id, actor);
+    await k.policy.authorize(actor, ChatRoomResource, "read", room);
+    return f;
+  };
+
+  route(app, {
+    method: "GET",
+    url: "/api/chat/files/:id",
+    summary: "A file attached in a room (readers of the room only)",
+    tags: ["chat", "files"],
+    auth: "user",
+    params: z.object({ id: z.uuid() }),
+    query: z.object({ download: z.enum(["1", "0"]).optional() }),
+    handler: async ({ actor, params, query, reply }) => {
+      const f = await loadReadable(params.id, actor);
+      const stream = await k.blobs.get(f.blob_key);
+      if (!stream) throw new AppError("not_found", "file not found");
+      const inline = INLINE.test(f.mime_type) && query.download !== "1";
+      reply
+        .header("content-type", inline ? f.mime_type : "application/octet-stream")
+        .header("content-length", String(f.size))
+        .header("content-disposition", `${inline ? "inline" : "attachment"}; filename*=UTF-8''${encodeURIComponent(f.name)}`)
+        .header("cache-control", "private, max-age=3600")
+        .header("x-content-type-options", "nosniff")
+        .header("content-security-policy", "default-src 'none'; sandbox");
+      return reply.send(stream);
+    },
+  });
+
+  route(app, {
+    method: "GET",
+    url: "/api/chat/files/:id/thumbnail",
+    summary: "An image file's thumbnail (WebP, readers of the room only)",
+    tags: ["chat", "files"],
+    auth: "user",
+    params: z.object({ id: z.uuid() }),
+    handler: async ({ actor, params, reply }) => {
+      const f = await loadReadable(params.id, actor);
+      const stream = f.thumb_key ? await k.blobs.get(f.thumb_key) : null;
+      if (!stream) throw new AppError("not_found", "this file has no thumbnail");
+      reply.header("content-type", "image/webp").header("cache-control", "private, max-age=86400").header("x-content-type-options", "nosniff");
+      return reply.send(stream);
+    },
+  });
+}
+
+async function thumbnail(k: Kernel, key: string): Promise<Partial<ChatFilesTable>> {
+  try {
+    const chunks: Buffer[] = [];
+    const src = await k.blobs.get(key);
+    if (!src) return {};
+    for await (const c of src) chunks.push(c as Buffer);
+    const input = Buffer.concat(chunks);
+    const meta = await sharp(input, { limitInputPixels: 100_000_000 }).metadata();
+    const thumb = await sharp(input, { limitInputPixels: 100_000_000 })
+      .rotate()
+      .resize({ width: THUMB_SIZE, height: THUMB_SIZE, fit: "inside", withoutEnlargement: true })
+      .webp({ quality: 78 })
+      .toBuffer();
+    const thumbKey = `${key}.thumb.webp`;
+    await k.blobs.put(thumbKey, thumb);
+    return { thumb_key: thumbKey, width: meta.autoOrient?.width ?? meta.width ?? null, height: meta.autoOrient?.height ?? meta.height ?? null };
+  } catch {
+    // Not decodable as an image: it stays a plain file.
+    return {};
+  }
+}
+
+/** Links uploaded files to the message that carries them (the author's own uploads in that room). */
+export function fileLinkHandler(k: Kernel): EventHandler<"chat.message.created"> {
+  const db = extrasDb(k);
+  return defineEventHandler({
+    name: "chat.files.link",
+    events: ["chat.message.created"],
+    handle: async (event) => {
+      const m = event.payload.message;
+      const ids = (m.attachments ?? []).map((a) => a.file?.id).filter((x): x is string => typeof x === "string");
+      if (!ids.length || !m.authorId) return;
+      await db
+        .updateTable("chat_files")
+        .set({ message_id: m.id })
+        .where("id", "in", ids)
+        .where("room_id", "=", m.roomId)
+        .where("owner_id", "=", m.authorId)
+        .where("message_id", "is", null)
+        .execute();
+    },
+  });
+}
