@@ -61,6 +61,9 @@ export class RedisBus implements ClusterBus {
       for (const l of this.listeners) l(msg);
     });
     this.subscribed = this.sub.subscribe(this.channel);
+    // A short-lived process (CLI) may close before the subscription settles;
+    // whoever awaits `ready()` still sees the failure, nobody else crashes on it.
+    this.subscribed.catch((err: unknown) => log.debug({ err }, "cluster subscription ended"));
   }
 
   async publish(msg: ClusterMessage): Promise<void> {
