@@ -37,7 +37,13 @@ export class DiskBlobStore implements BlobStore {
       await rename(tmp, file);
       return;
     }
-    await pipeline(body, createWriteStream(tmp));
+    try {
+      await pipeline(body, createWriteStream(tmp));
+    } catch (e) {
+      // A stream cut short (size limit, client gone) leaves no partial file behind.
+      await rm(tmp, { force: true });
+      throw e;
+    }
     await rename(tmp, file);
   }
 
