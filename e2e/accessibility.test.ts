@@ -72,6 +72,17 @@ describe("accessibility of every shell screen (axe-core: no serious or critical 
     for (const tab of ["users", "groups", "invitations", "settings"]) {
       await check(`/admin/${tab}`, () => page.getByRole("tabpanel").waitFor());
     }
+    // The search dialog with results, and a profile card.
+    await page.goto("/");
+    await page.getByRole("heading", { level: 1, name: tr("fr", "home.greeting", { name: "Alice Martin" }) }).waitFor();
+    await page.keyboard.press("Control+K");
+    await page.getByRole("combobox", { name: tr("fr", "search.label") }).fill("Alice");
+    await page.getByRole("option", { name: /Alice Martin/ }).waitFor();
+    expect(await violations(page), "search dialog").toEqual([]);
+    await page.keyboard.press("Enter");
+    await page.getByRole("heading", { level: 2, name: "Alice Martin" }).waitFor();
+    await page.getByTestId("presence").waitFor();
+    expect(await violations(page), "profile card").toEqual([]);
     await check("/no-such-page", () => page.getByRole("heading", { name: tr("fr", "app.notFoundTitle") }).waitFor());
   });
 

@@ -21,7 +21,7 @@ describe.each<Lang>(["fr", "en"])("web shell journey (%s)", (lang) => {
     await server?.close();
   });
 
-  it("first admin → navigation → settings → invitation → colleague joins → branding → sign out", async () => {
+  it("first admin → navigation → settings → invitation → colleague joins → search → both online → branding → sign out", async () => {
     const admin = await newContext(browser, server.url, lang === "fr" ? "fr-FR" : "en-GB");
     const page = admin.page;
     const problems = watchConsole(page);
@@ -80,6 +80,22 @@ describe.each<Lang>(["fr", "en"])("web shell journey (%s)", (lang) => {
     await page.getByRole("tab", { name: tr(lang, "admin.tabs.users") }).click();
     await page.getByRole("cell", { name: /Bruno Petit/ }).waitFor();
 
+    // Global search (Ctrl+K) finds the colleague; the profile card shows them online, and the other way round.
+    for (const [p, who] of [
+      [page, "Bruno Petit"],
+      [cpage, "Alice Martin"],
+    ] as const) {
+      await p.keyboard.press("Control+K");
+      const box = p.getByRole("combobox", { name: tr(lang, "search.label") });
+      await box.fill(who.split(" ")[0]!);
+      await p.getByRole("option", { name: new RegExp(who) }).waitFor();
+      await box.press("Enter");
+      await p.getByRole("heading", { level: 2, name: who }).waitFor();
+      await expect.poll(() => p.getByTestId("presence").getAttribute("data-status")).toBe("online");
+      expect(await p.getByTestId("presence").textContent()).toBe(tr(lang, "people.presence.online"));
+    }
+    await nav.getByRole("link", { name: tr(lang, "nav.admin") }).click();
+
     // Branding: a new colour applies at once, without a reload.
     const before = await brandBackground(page);
     await page.getByRole("tab", { name: tr(lang, "admin.tabs.settings") }).click();
@@ -91,7 +107,7 @@ describe.each<Lang>(["fr", "en"])("web shell journey (%s)", (lang) => {
     expect(before).not.toBe("rgb(24, 117, 60)");
     // The colleague gets it on their next page load (live push awaits the realtime gateway).
     await cpage.reload();
-    await greeting(cpage, lang, "Bruno Petit");
+    await cpage.locator("header.brand-header").waitFor();
     await expect.poll(() => brandBackground(cpage)).toBe("rgb(24, 117, 60)");
 
     // Sign out.
