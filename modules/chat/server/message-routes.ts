@@ -1,4 +1,6 @@
-import type { FastifyInstance } from "fastify";
+import { createHash } from "node:crypto";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { SESSION_COOKIE } from "@ensemble/kernel/accounts/sessions";
 import { z } from "zod";
 import { AppError, recordEvent, route, type Kernel, type UserActor } from "@ensemble/kernel";
 import { uuidv7 } from "@ensemble/protocol";
@@ -14,8 +16,19 @@ import { normalizeMessage, presentMessages, presentOne } from "./present-message
 import { indexMessage, unindexMessage } from "./search-index.ts";
 import { chatDb, type ChatDb } from "./tables.ts";
 import "./events.ts";
+import { beforeSend } from "./moderation/mutes.ts";
 
 const idParams = z.object({ id: z.uuid() });
+
+/**
+ * Per credential, not per address: a whole office may share one NAT address.
+ * The limiter runs before authentication, so the key is a hash of the
+ * session cookie or Authorization header (never the secret itself).
+ */
+function senderKey(req: FastifyRequest): string {
+  const credential = req.cookies[SESSION_COOKIE] ?? req.headers.authorization;
+  return credential ? `chat.send:${createHash("sha256").update(credential).digest("base64url").slice(0, 22)}` : req.ip;
+}
 
 /**
  * `@channel`/`@all`/`@here` need the room's permission, and above the
@@ -51,7 +64,7 @@ export function messageRoutes(app: FastifyInstance, k: Kernel): void {
     auth: "user",
     params: idParams,
     body: sendMessageBody,
-    rateLimit: { max: 600, timeWindow: "1 minute" },
+    rateLimit: { max: 600, timeWindow: "1 minute", keyGenerator: senderKey },
     handler: async ({ actor, params, body, reply }) => {
       const sameKey = async () => {
         const found = await findByClientKey(db, actor.id, body.clientKey);
@@ -61,6 +74,7 @@ export function messageRoutes(app: FastifyInstance, k: Kernel): void {
       const already = await sameKey();
       if (already) return already;
       const room = await k.policy.authorize(actor, ChatRoomResource, "post", await loadRoom(db, params.id, actor));
+      const { kind } = await beforeSend(k, room.id, actor.id);
       await checkLength(k, body.text);
       if (!body.text.trim() && !body.attachments?.length) throw new AppError("validation", "a message needs text or an attachment");
       await checkBroadcast(k, db, actor, room, body.text, body.confirmAll);
@@ -77,7 +91,7 @@ export function messageRoutes(app: FastifyInstance, k: Kernel): void {
           postMessage(k, tx, {
             roomId: room.id,
             authorId: actor.id,
-            kind: "user",
+            kind,
             text: body.text,
             clientKey: body.clientKey,
             parentId: body.parentId ?? null,

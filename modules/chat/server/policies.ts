@@ -24,7 +24,7 @@ export function chatPolicies(k: Kernel): void {
   p.allow(ChatRoomResource, "post", (_a, r) => open(r) && has(r, r.announcement ? RoomCapability.postAnnouncement : RoomCapability.post));
   p.allow(ChatRoomResource, "react", (_a, r) => open(r) && has(r, RoomCapability.react));
   p.allow(ChatRoomResource, "pin", (_a, r) => open(r) && has(r, RoomCapability.pin));
-  p.allow(ChatRoomResource, "invite", (_a, r) => r.type !== "dm" && open(r) && has(r, RoomCapability.invite));
+  p.allow(ChatRoomResource, "invite", (a, r) => r.type !== "dm" && open(r) && org(a, OrgChatCapability.inviteToRooms) && has(r, RoomCapability.invite));
   p.allow(ChatRoomResource, "mention_all", (_a, r) => has(r, RoomCapability.mentionAll));
   p.allow(ChatRoomResource, "remove_member", (a, r) => r.type !== "dm" && (has(r, RoomCapability.removeMember) || supervises(a, r)));
   p.allow(ChatRoomResource, "manage", (a, r) => r.type !== "dm" && open(r) && (has(r, RoomCapability.manage) || supervises(a, r)));

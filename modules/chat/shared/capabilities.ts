@@ -80,6 +80,8 @@ export const OrgChatCapability = {
   /** Read a public channel without joining it, and see it in the directory. */
   browsePublic: "chat.public.browse",
   joinPublic: "chat.public.join",
+  /** Bring people into rooms (with the room role's invite capability); guests never do. */
+  inviteToRooms: "chat.rooms.invite",
   /** Manage, archive and moderate any public channel (organisation administrators). */
   superviseChannels: "chat.channels.supervise",
   administer: "chat.settings.manage",
@@ -95,10 +97,11 @@ export const orgChatCapabilities: Record<OrgRole, readonly OrgChatCapability[]> 
     "chat.direct.open",
     "chat.public.browse",
     "chat.public.join",
+    "chat.rooms.invite",
     "chat.channels.supervise",
     "chat.settings.manage",
   ],
-  member: ["chat.channels.create", "chat.private.create", "chat.direct.open", "chat.public.browse", "chat.public.join"],
+  member: ["chat.channels.create", "chat.private.create", "chat.direct.open", "chat.public.browse", "chat.public.join", "chat.rooms.invite"],
   guest: ["chat.direct.open"],
 };
 
