@@ -43,7 +43,8 @@ describe("notifications", () => {
     smtp = await startSmtpServer();
     s = await startTestServer({
       modules: [...kernelModules, memoModule],
-      env: { PUSH_ALLOW_HTTP_ENDPOINTS: "true", SMTP_URL: smtp.url, NOTIFY_DIGEST_INTERVAL_MS: "100" },
+      // The test push service is on loopback: allowed explicitly, as an operator would an internal push service.
+      env: { PUSH_ALLOW_HTTP_ENDPOINTS: "true", OUTBOUND_ALLOW: new URL(push.origin).host, SMTP_URL: smtp.url, NOTIFY_DIGEST_INTERVAL_MS: "100" },
     });
     alice = await person();
   });
@@ -181,6 +182,21 @@ describe("notifications", () => {
     await push.waitForPush((m) => m.endpoint === erin.sub.endpoint);
     expect(dave.sub.received).toHaveLength(0);
     expect((await list(dave)).unreadCount).toBe(1);
+
+    // An endpoint on an internal address the operator did not allow is never contacted (SSRF policy).
+    const internal = await startPushEndpoint();
+    try {
+      const mallory = await person();
+      expect((await mallory.client.post("/api/me/push-subscriptions", internal.subscribe())).status).toBe(201);
+      await mention(mallory, "sonde");
+      const frida = await subscribed();
+      await mention(frida, "repère 3");
+      await push.waitForPush((m) => m.endpoint === frida.sub.endpoint);
+      expect(internal.received).toHaveLength(0);
+      expect(internal.rejected).toHaveLength(0);
+    } finally {
+      await internal.close();
+    }
     expect(push.rejected).toEqual([]);
   });
 

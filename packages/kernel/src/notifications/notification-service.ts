@@ -10,6 +10,7 @@ import type { NotificationTables, NotificationsTable } from "./notification-tabl
 import { channelsFor, inDoNotDisturb, loadPrefs } from "./preferences.ts";
 import { ensureVapidKeys, pushToUser, type VapidKeys } from "./push-sender.ts";
 import { presentNotification, unreadCount } from "./notification-presenter.ts";
+import { safeFetcherFromConfig, type SafeFetcher } from "../net/safe-fetch.ts";
 
 type Db = Kysely<KernelTables & NotificationTables>;
 
@@ -26,12 +27,15 @@ export class NotificationService {
   readonly mailer: Mailer;
   private readonly kindDefs = new Map<string, NotificationKind>();
   private vapid: VapidKeys | null = null;
+  /** Push endpoints are user-supplied URLs: reached only through the SSRF policy (OUTBOUND_ALLOW). */
+  private readonly fetcher: SafeFetcher;
 
   constructor(o: { db: Kysely<KernelTables>; config: Config; log: Logger; mailer: Mailer }) {
     this.db = o.db.withTables<NotificationTables>() as Db;
     this.config = o.config;
     this.log = o.log.child({ component: "notifications" });
     this.mailer = o.mailer;
+    this.fetcher = safeFetcherFromConfig(o.config);
   }
 
   defineKind(k: NotificationKind): void {
@@ -121,7 +125,7 @@ export class NotificationService {
     const subs = await this.db.selectFrom("push_subscriptions").select("id").where("user_id", "=", row.user_id).limit(1).execute();
     if (!subs.length) return "none";
     const importance = row.importance;
-    const sent = await pushToUser(this.db, await this.vapidKeys(), this.config, this.log, row.user_id, {
+    const sent = await pushToUser(this.fetcher, this.db, await this.vapidKeys(), this.config, this.log, row.user_id, {
       payload: {
         id: row.id,
         kind: row.kind,

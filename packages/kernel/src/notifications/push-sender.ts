@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import type { Config } from "../config.ts";
 import type { KernelTables } from "../db/tables.ts";
 import type { NotificationTables } from "./notification-tables.ts";
+import type { SafeFetcher } from "../net/safe-fetch.ts";
 
 export interface VapidKeys {
   publicKey: string;
@@ -52,10 +53,12 @@ export interface PushMessage {
 /**
  * Sends one encrypted message (RFC 8291, aes128gcm) with a VAPID signature
  * (RFC 8292) to each subscription of a user. web-push builds the request;
- * it is sent with fetch. Subscriptions the push service says are gone
- * (404/410) are deleted. Answers how many were accepted.
+ * it is sent through the SafeFetcher, because the endpoint is a URL a
+ * browser (so a user) supplied. Subscriptions the push service says are
+ * gone (404/410) are deleted. Answers how many were accepted.
  */
 export async function pushToUser(
+  fetcher: SafeFetcher,
   db: Kysely<NotificationTables>,
   keys: VapidKeys,
   config: Config,
@@ -75,17 +78,19 @@ export async function pushToUser(
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(details.headers)) if (k.toLowerCase() !== "content-length") headers[k] = String(v);
     try {
-      const res = await fetch(details.endpoint, {
-        method: details.method,
+      const res = await fetcher.fetch(details.endpoint, {
+        method: "POST",
         headers,
-        body: details.body ? new Uint8Array(details.body) : null,
-        redirect: "error",
-        signal: AbortSignal.timeout(10_000),
+        ...(details.body ? { body: details.body } : {}),
+        maxRedirects: 0,
+        maxBytes: 4_096,
+        overflow: "truncate",
+        timeoutMs: 10_000,
       });
-      await res.body?.cancel();
+      const ok = res.status >= 200 && res.status < 300;
       if (res.status === 404 || res.status === 410) {
         await db.deleteFrom("push_subscriptions").where("id", "=", s.id).execute();
-      } else if (res.ok) {
+      } else if (ok) {
         accepted += 1;
         await db.updateTable("push_subscriptions").set({ last_used_at: new Date().toISOString() }).where("id", "=", s.id).execute();
       } else {
