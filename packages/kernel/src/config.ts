@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { OutboundAllowList } from "./net/ip-ranges.ts";
 
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no"])
@@ -67,9 +68,21 @@ export const configSchema = z.object({
    * Outbound requests (link previews, webhooks, slash commands) never reach private, loopback or
    * link-local addresses; this comma-separated list allows some: CIDRs, `host:port`, or `:port`.
    */
-  OUTBOUND_ALLOW: z.string().default(""),
+  OUTBOUND_ALLOW: z
+    .string()
+    .default("")
+    .superRefine((v, ctx) => {
+      try {
+        new OutboundAllowList(v.split(","));
+      } catch (e) {
+        ctx.addIssue({ code: "custom", message: (e as Error).message });
+      }
+    }),
   /** DNS servers (`ip` or `ip:port`, comma-separated) for outbound requests instead of the system resolver. */
-  OUTBOUND_DNS_SERVERS: z.string().default(""),
+  OUTBOUND_DNS_SERVERS: z
+    .string()
+    .default("")
+    .refine((v) => v.split(",").every((x) => !x.trim() || /^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-f:]+\])(:\d{1,5})?$/i.test(x.trim())), "IP addresses, optionally with :port, comma-separated"),
   /** Pushes to one user within this window after one went out are coalesced (at most one push per burst). */
   NOTIFY_PUSH_COALESCE_MS: z.coerce.number().int().min(0).default(60_000),
   /** How often the e-mail digest of unread notifications runs (once per cluster). */

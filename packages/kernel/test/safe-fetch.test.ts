@@ -1,7 +1,8 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SafeFetcher, SafeFetchError, type SafeFetchErrorCode } from "@ensemble/kernel/net/safe-fetch";
+import { ConfigError, loadConfig } from "@ensemble/kernel";
+import { SafeFetcher, SafeFetchError, safeFetcherFromConfig, type SafeFetchErrorCode } from "@ensemble/kernel/net/safe-fetch";
 import { isForbiddenAddress } from "@ensemble/kernel/net/ip-ranges";
 import { startTestDns, type TestDnsServer } from "@ensemble/testkit/dns-server";
 
@@ -151,8 +152,13 @@ describe("SafeFetcher with an allow-list", () => {
     expect(await refusal(f.fetch(`http://10.0.0.1:${port}/`))).toBe("forbidden_target");
   });
 
-  it("rejects a malformed allow-list", () => {
+  it("rejects a malformed allow-list, at configuration time too", () => {
     expect(() => new SafeFetcher({ allow: ["not a cidr"] })).toThrow(/allow-list/);
+    expect(() => new SafeFetcher({ allow: ["10.0.0.0/33"] })).toThrow(/allow-list/);
+    expect(() => loadConfig({ OUTBOUND_ALLOW: "10.0.0.0/8, nonsense here" })).toThrow(ConfigError);
+    expect(() => loadConfig({ OUTBOUND_DNS_SERVERS: "dns.example.org" })).toThrow(ConfigError);
+    const c = loadConfig({ OUTBOUND_ALLOW: "10.0.0.0/8, intranet.local:8080, :8443", OUTBOUND_DNS_SERVERS: "127.0.0.1:5353" });
+    expect(safeFetcherFromConfig(c).allow.portAllowed("example.org", 8443)).toBe(true);
   });
 
   it("re-checks every redirect hop", async () => {
