@@ -3,12 +3,14 @@ import { printTable, recordSection, type BenchReport } from "./report.ts";
 import { startup } from "./startup.ts";
 import { signin } from "./signin.ts";
 import { read } from "./read.ts";
+import { realtime } from "./realtime.ts";
 
 /** Every bench by name; `npm run bench -- <name>` runs one, `npm run bench` runs them all in this order. */
 const benches: Record<string, () => Promise<BenchReport>> = {
   startup,
   signin,
   read,
+  realtime,
 };
 
 const names = process.argv.slice(2);
