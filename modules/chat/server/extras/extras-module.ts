@@ -3,7 +3,7 @@ import type { EventHandler, Kernel } from "@ensemble/kernel";
 import "./extras-events.ts";
 import { chatExtrasMigrations } from "./extras-migrations.ts";
 import { previewRoutes } from "../previews/preview-routes.ts";
-import { previewHandler, previewTasks } from "../previews/preview-handler.ts";
+import { previewEditHandler, previewHandler, previewTasks } from "../previews/preview-handler.ts";
 import { incomingWebhookRoutes } from "../integrations/incoming-webhooks.ts";
 import { outgoingWebhookHandler, outgoingWebhookRoutes } from "../integrations/outgoing-webhooks.ts";
 import { slashCommandRoutes } from "../integrations/slash-commands.ts";
@@ -32,7 +32,7 @@ export function chatExtrasRoutes(app: FastifyInstance, k: Kernel): void {
 }
 
 export function chatExtrasEventHandlers(k: Kernel): EventHandler[] {
-  return [previewHandler(k), outgoingWebhookHandler(k), fileLinkHandler(k)] as unknown as EventHandler[];
+  return [previewHandler(k), previewEditHandler(k), outgoingWebhookHandler(k), fileLinkHandler(k)] as unknown as EventHandler[];
 }
 
 export async function chatExtrasStart(k: Kernel): Promise<void> {

@@ -22,23 +22,32 @@ export function previewTasks(k: Kernel): BackgroundTasks {
   return t;
 }
 
-/** Fetches the preview of a message's first link and attaches it, unless the sender removed it meanwhile. */
-export async function attachPreview(k: Kernel, messageId: string, text: string): Promise<void> {
+/**
+ * Fetches the preview of a message's first link and attaches it (replacing a
+ * stale one after an edit), unless the sender removed it meanwhile or the
+ * text changed again since.
+ */
+export async function attachPreview(k: Kernel, messageId: string, text: string, opts: { replacing?: string | null } = {}): Promise<void> {
   const preview = await new PreviewService(extrasDb(k), outbound(k)).previewFor(text);
-  if (!preview) return;
+  // Nothing to attach, and nothing stale to take away.
+  if (!preview && (opts.replacing ?? null) === null) return;
   await chatDb(k)
     .transaction()
     .execute(async (tx) => {
       const removed = await tx
         .withTables<Pick<ChatExtrasTables, "chat_preview_removals">>()
-        .selectFrom("chat_preview_removals").select("message_id").where("message_id", "=", messageId).executeTakeFirst();
+        .selectFrom("chat_preview_removals")
+        .select("message_id")
+        .where("message_id", "=", messageId)
+        .executeTakeFirst();
       if (removed) return;
+      const current = opts.replacing ?? null;
       const r = await tx
         .updateTable("chat_messages")
-        .set({ preview: JSON.stringify(preview) })
+        .set({ preview: preview ? JSON.stringify(preview) : null })
         .where("id", "=", messageId)
         .where("deleted_at", "is", null)
-        .where("preview", "is", null)
+        .where((eb) => (current === null ? eb("preview", "is", null) : eb("preview", "=", current)))
         // An edit since the send may have removed the link: then this preview is stale.
         .where("text", "=", text)
         .executeTakeFirst();
@@ -62,6 +71,30 @@ export function previewHandler(k: Kernel): EventHandler<"chat.message.created"> 
       if (m.kind === "system" || m.deletedAt !== null || m.preview !== null) return;
       if (!extractUrls(m.text, 1).length) return;
       previewTasks(k).run(() => attachPreview(k, m.id, m.text));
+    },
+  });
+}
+
+/**
+ * After an edit (`chat.message.updated` caused by a person), a preview whose
+ * link is gone is dropped, and a new first link gets its preview. Updates
+ * made by this module (actor null) are ignored, so it never loops.
+ */
+export function previewEditHandler(k: Kernel): EventHandler<"chat.message.updated"> {
+  return defineEventHandler({
+    name: "chat.previews.edits",
+    events: ["chat.message.updated"],
+    handle: async (event) => {
+      const m = event.payload.message;
+      if (event.actorId === null || m.kind === "system" || m.deletedAt !== null || m.editedAt === null) return;
+      const urls = extractUrls(m.text, 3);
+      if (m.preview && urls.includes(m.preview.url)) return;
+      if (!m.preview && !urls.length) return;
+      const removed = await extrasDb(k).selectFrom("chat_preview_removals").select("message_id").where("message_id", "=", m.id).executeTakeFirst();
+      if (removed) return;
+      const row = await chatDb(k).selectFrom("chat_messages").select("preview").where("id", "=", m.id).executeTakeFirst();
+      if (!row) return;
+      previewTasks(k).run(() => attachPreview(k, m.id, m.text, { replacing: row.preview }));
     },
   });
 }

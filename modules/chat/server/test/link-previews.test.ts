@@ -137,6 +137,15 @@ describe("link previews", () => {
     expect(dns.queries.get("rebind.test")).toBe(1);
   });
 
+  it("follow edits: a removed link loses its preview, a new one gets its own", async () => {
+    const sent = await send(member, roomId, `${site.url}/article`);
+    await previewed(sent.body.id);
+    expect((await member.patch(`/api/chat/messages/${sent.body.id}`, { text: `finalement ${site.url}/video` })).status).toBe(200);
+    await waitFor(async () => (await history(member, roomId)).find((m) => m.id === sent.body.id)?.preview?.url === `${site.url}/video`, "the new preview");
+    expect((await member.patch(`/api/chat/messages/${sent.body.id}`, { text: "plus de lien" })).status).toBe(200);
+    await waitFor(async () => (await history(member, roomId)).find((m) => m.id === sent.body.id)?.preview === null, "the preview gone");
+  });
+
   it("can be removed by the sender (or a moderator), and are not fetched again", async () => {
     const sent = await send(member, roomId, `${site.url}/article`);
     await previewed(sent.body.id);
