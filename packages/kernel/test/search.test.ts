@@ -144,6 +144,17 @@ describe("search", () => {
     await waitFor(async () => (await search(alice.client, "inventaire")).items.length === 0, "removal from the index");
   });
 
+  it("never lets an older version overwrite a newer one (a retried event may arrive late)", async () => {
+    const id = crypto.randomUUID();
+    notes.set(id, { id, owner: alice.user.id, private: false, title: "", body: "" });
+    const doc = { type: "notes.note", id, scope: "public", body: "" };
+    await s.kernel.search.upsert({ ...doc, title: "Version neuve", updatedAt: "2026-11-02T00:00:00.000Z" });
+    await s.kernel.search.upsert({ ...doc, title: "Version ancienne", updatedAt: "2026-11-01T00:00:00.000Z" });
+    expect((await search(bob.client, "version")).items.map((h) => h.title)).toEqual(["Version neuve"]);
+    await s.kernel.search.upsert({ ...doc, title: "Version suivante", updatedAt: "2026-11-03T00:00:00.000Z" });
+    expect((await search(bob.client, "version")).items.map((h) => h.title)).toEqual(["Version suivante"]);
+  });
+
   it("ranks title matches first and groups results by type, people included", async () => {
     const inBody = await note(alice.client, "Compte rendu", "Nous avons parlé de la médiathèque");
     const inTitle = await note(alice.client, "Médiathèque : horaires", "Ouverture le samedi");

@@ -50,7 +50,14 @@ export class SearchService implements SearchIndexWriter {
     this.providers.set(p.type, p);
     const { index, events } = p;
     // One handler per provider: a failing indexer is retried without holding back the others.
-    if (index && events?.length) this.events.register({ name: `search.${p.type}`, events, handle: (e) => index(e, this) });
+    // Documents default to the event's time, so a retried (older) event never overwrites a newer version.
+    if (index && events?.length) {
+      this.events.register({
+        name: `search.${p.type}`,
+        events,
+        handle: (e) => index(e, { upsert: (doc) => this.upsert({ updatedAt: e.createdAt, ...doc }), remove: (type, id) => this.remove(type, id) }),
+      });
+    }
   }
 
   get types(): string[] {
@@ -72,7 +79,7 @@ export class SearchService implements SearchIndexWriter {
     await this.db
       .insertInto("search_documents")
       .values(row)
-      .onConflict((oc) => oc.columns(["type", "doc_id"]).doUpdateSet(changes))
+      .onConflict((oc) => oc.columns(["type", "doc_id"]).doUpdateSet(changes).where("search_documents.updated_at", "<=", row.updated_at))
       .execute();
   }
 
