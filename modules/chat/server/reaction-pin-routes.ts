@@ -10,6 +10,7 @@ import { findByClientKey, isUniqueViolation, postMessage } from "./post-message.
 import { normalizeMessage, presentMessages, presentOne } from "./present-message.ts";
 import { chatDb } from "./tables.ts";
 import "./events.ts";
+import { beforeSend } from "./moderation/mutes.ts";
 
 const idParams = z.object({ id: z.uuid() });
 
@@ -170,13 +171,14 @@ export function reactionPinRoutes(app: FastifyInstance, k: Kernel): void {
       const existing = await findByClientKey(db, actor.id, body.clientKey);
       if (existing) return presentOne(db, existing, actor.id);
       const target = await k.policy.authorize(actor, ChatRoomResource, "post", await loadRoom(db, body.roomId, actor));
+      const { kind } = await beforeSend(k, target.id, actor.id);
       const author = src.author_id ? await db.selectFrom("users").select(["id", "username", "display_name"]).where("id", "=", src.author_id).executeTakeFirst() : undefined;
       try {
         const posted = await db.transaction().execute((tx) =>
           postMessage(k, tx, {
             roomId: target.id,
             authorId: actor.id,
-            kind: "user",
+            kind,
             text: body.text,
             clientKey: body.clientKey,
             forwardedFromId: src.id,

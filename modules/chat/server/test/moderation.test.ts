@@ -63,11 +63,13 @@ describe("mutes", () => {
     expect((await owner.post(`/api/chat/rooms/${roomId}/mutes`, { userId: "not-a-uuid" })).status).toBe(400);
     const stranger = await server.createUser();
     expect((await owner.post(`/api/chat/rooms/${roomId}/mutes`, { userId: stranger.id })).status).toBe(404);
+    const forwardable = await send(owner, roomId, "à transférer");
     const muted = await owner.post<{ until: string | null }>(`/api/chat/rooms/${roomId}/mutes`, { userId: memberUser.id });
     expect(muted.status).toBe(200);
     expect(muted.body.until).toBeNull();
     const refused = await send(member, roomId, "puis-je parler ?");
     expect(refused.status).toBe(403);
+    expect((await member.post(`/api/chat/messages/${forwardable.body.id}/forward`, { roomId, clientKey: "fwd-muted" })).status).toBe(403);
     expect((await member.request("POST", `/api/chat/rooms/${roomId}/files?name=a.txt`, undefined, { raw: Buffer.from("x"), headers: { "content-type": "text/plain" } })).status).toBe(403);
     expect((await history(member, roomId)).length).toBeGreaterThan(0);
     const list = await owner.get<{ items: { user: { id: string } }[] }>(`/api/chat/rooms/${roomId}/mutes`);
