@@ -133,6 +133,10 @@ export function threadDraftRoutes(app: FastifyInstance, k: Kernel): void {
     body: draftBody,
     handler: async ({ actor, params, body }) => {
       const room = await k.policy.authorize(actor, ChatRoomResource, "read", await loadRoom(db, params.id, actor));
+      if (body.parentId) {
+        const parent = await db.selectFrom("chat_messages").select("room_id").where("id", "=", body.parentId).executeTakeFirst();
+        if (parent?.room_id !== room.id) throw new AppError("validation", "the thread is not in this room", { errors: [{ path: "parentId", message: "not in this room" }] });
+      }
       const threadKey = body.parentId ?? "";
       const now = new Date().toISOString();
       await db.transaction().execute(async (tx) => {
