@@ -7,6 +7,7 @@ import type { KernelTables } from "../db/tables.ts";
 import type { UserActor } from "../authz/actor.ts";
 import { route } from "../http/route.ts";
 import { recordEvent } from "../events/record-event.ts";
+import { recordBrandingChange } from "../branding/branding-module.ts";
 import { AppError } from "../errors.ts";
 import { can, Capability } from "../authz/capabilities.ts";
 import { foldedContains } from "../db/fold.ts";
@@ -188,7 +189,11 @@ export function adminRoutes(app: FastifyInstance, k: Kernel): void {
       requireCapability(actor, Capability.administer);
       const patch = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined)) as Partial<OrgSettings>;
       await audit(k.db, { actorId: actor.id, action: "accounts.settings.updated", ip: req.ip, details: { changes: patch } });
-      return presentSettings(await k.settings.update(patch));
+      const before = await k.settings.get();
+      const after = await k.settings.update(patch);
+      // Open pages re-theme at once (web shell, org:branding topic).
+      await recordBrandingChange(k.db, actor.id, before, after);
+      return presentSettings(after);
     },
   });
 
