@@ -148,9 +148,23 @@ async function moderation(db: Kysely<unknown>): Promise<void> {
     .execute();
 }
 
+async function fileRooms(db: Kysely<unknown>): Promise<void> {
+  // Other rooms a file was shared into (a forward, a quote): their readers may read the file too.
+  await db.schema
+    .createTable("chat_file_rooms")
+    .addColumn("file_id", ts, (c) => c.notNull().references("chat_files.id").onDelete("cascade"))
+    .addColumn("room_id", ts, (c) => c.notNull().references("chat_rooms.id").onDelete("cascade"))
+    .addColumn("message_id", ts, (c) => c.notNull().references("chat_messages.id").onDelete("cascade"))
+    .addColumn("shared_by", ts, (c) => c.references("users.id").onDelete("set null"))
+    .addPrimaryKeyConstraint("chat_file_rooms_pk", ["file_id", "message_id"])
+    .execute();
+  await db.schema.createIndex("chat_file_rooms_file").on("chat_file_rooms").columns(["file_id", "room_id"]).execute();
+}
+
 export const chatExtrasMigrations: readonly NamedMigration[] = [
   { name: "20261128T2300_chat_previews", up: previews },
   { name: "20261128T2301_chat_integrations", up: integrations },
   { name: "20261128T2302_chat_files", up: files },
   { name: "20261128T2303_chat_moderation", up: moderation },
+  { name: "20261128T2304_chat_file_rooms", up: fileRooms },
 ];

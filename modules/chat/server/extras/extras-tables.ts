@@ -89,6 +89,13 @@ export interface ChatFilesTable {
   created_at: string;
 }
 
+export interface ChatFileRoomsTable {
+  file_id: string;
+  room_id: string;
+  message_id: string;
+  shared_by: string | null;
+}
+
 export interface ChatReportsTable {
   id: string;
   room_id: string;
@@ -127,6 +134,7 @@ export type ChatExtrasTables = ChatTables & {
   chat_response_urls: ChatResponseUrlsTable;
   chat_bots: ChatBotsTable;
   chat_files: ChatFilesTable;
+  chat_file_rooms: ChatFileRoomsTable;
   chat_reports: ChatReportsTable;
   chat_mutes: ChatMutesTable;
   chat_retention: ChatRetentionTable;

@@ -3,13 +3,14 @@ import type { FastifyInstance } from "fastify";
 import sharp from "sharp";
 import { z } from "zod";
 import { uuidv7 } from "@ensemble/protocol";
-import { AppError, defineEventHandler, route, type EventHandler, type Kernel } from "@ensemble/kernel";
+import { AppError, route, type Actor, type Kernel } from "@ensemble/kernel";
 import { getChatSettings } from "../chat-settings.ts";
 import { ChatRoomResource } from "../resources.ts";
 import { loadRoom } from "../rooms.ts";
 import { chatDb } from "../tables.ts";
 import { extrasDb, type ChatFilesTable } from "../extras/extras-tables.ts";
 import { assertNotMuted } from "../moderation/mutes.ts";
+import { mayReadFile } from "./file-sharing.ts";
 
 const THUMB_SIZE = 480;
 /** Larger images are not decoded for a thumbnail (memory): they show as file cards. */
@@ -112,11 +113,9 @@ export function fileRoutes(app: FastifyInstance, k: Kernel): void {
     });
   });
 
-  const loadReadable = async (fileId: string, actor: Parameters<typeof loadRoom>[2]) => {
+  const loadReadable = async (fileId: string, actor: Actor) => {
     const f = await db.selectFrom("chat_files").selectAll().where("id", "=", fileId).executeTakeFirst();
-    if (!f) throw new AppError("not_found", "file not found");
-    const room = await loadRoom(chatDb(k), f.room_id, actor);
-    await k.policy.authorize(actor, ChatRoomResource, "read", room);
+    if (!f || !(await mayReadFile(k, f, actor))) throw new AppError("not_found", "file not found");
     return f;
   };
 
@@ -181,26 +180,4 @@ async function thumbnail(k: Kernel, key: string): Promise<Partial<ChatFilesTable
     // Not decodable as an image: it stays a plain file.
     return {};
   }
-}
-
-/** Links uploaded files to the message that carries them (the author's own uploads in that room). */
-export function fileLinkHandler(k: Kernel): EventHandler<"chat.message.created"> {
-  const db = extrasDb(k);
-  return defineEventHandler({
-    name: "chat.files.link",
-    events: ["chat.message.created"],
-    handle: async (event) => {
-      const m = event.payload.message;
-      const ids = (m.attachments ?? []).map((a) => a.file?.id).filter((x): x is string => typeof x === "string");
-      if (!ids.length || !m.authorId) return;
-      await db
-        .updateTable("chat_files")
-        .set({ message_id: m.id })
-        .where("id", "in", ids)
-        .where("room_id", "=", m.roomId)
-        .where("owner_id", "=", m.authorId)
-        .where("message_id", "is", null)
-        .execute();
-    },
-  });
 }

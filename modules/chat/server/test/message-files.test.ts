@@ -79,6 +79,23 @@ describe("files in messages", () => {
     await waitFor(async () => (await db.selectFrom("chat_files").select("message_id").where("id", "=", up.body.file.id).executeTakeFirst())?.message_id === sent.body.id, "the file linked to its message");
   });
 
+  it("follow a forward into another room; naming a file one cannot read shares nothing", async () => {
+    const up = await upload(member, png, "partagé.png", "image/png");
+    const sent = await send(member, roomId, "à partager", { attachments: [up.body.attachment] });
+    // The outsider names the file in a room of their own: not enough to read it.
+    const theirs = await createRoom(outsider);
+    expect((await send(outsider, theirs, "je tente", { attachments: [up.body.attachment] })).status).toBe(201);
+    const reader = await server.signedIn();
+    const other = await createRoom(member, { memberIds: [reader.user.id] });
+    expect((await bytes(reader.client, up.body.file.url)).status).toBe(404);
+    const fwd = await member.post(`/api/chat/messages/${sent.body.id}/forward`, { roomId: other, clientKey: "fwd-file" });
+    expect(fwd.status).toBe(201);
+    // Events are handled in order: once the forward's share is visible, the earlier attempt was handled too.
+    await waitFor(async () => (await bytes(reader.client, up.body.file.url)).status === 200, "the forwarded file readable");
+    expect((await bytes(reader.client, up.body.file.thumbnailUrl!)).status).toBe(200);
+    expect((await bytes(outsider, up.body.file.url)).status).toBe(404);
+  });
+
   it("download other types as attachments, never rendered on our origin, and without thumbnail", async () => {
     const html = Buffer.from("<script>alert(1)</script>");
     const up = await upload(member, html, "page.html", "text/html");
