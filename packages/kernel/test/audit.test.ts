@@ -58,6 +58,11 @@ describe("audit log", () => {
     await s.client().post("/api/auth/sign-in", { login: "nobody-at-all", password: "whatever-123" });
     const anon = await list("action=auth.sign_in.failed");
     expect(anon.items.some((e) => e.actor === null && e.details.login === "nobody-at-all")).toBe(true);
+    // A prefix filter: `_` is literal, not a LIKE wildcard.
+    const prefixed = (await list(`actor=${u.id}&action=auth.sign_in.*`)).items.map((e) => e.action);
+    expect(prefixed).toEqual(["auth.sign_in.succeeded", "auth.sign_in.failed"]);
+    expect((await list(`actor=${u.id}&action=auth.sign.in.*`)).items).toEqual([]);
+    expect((await admin.get("/api/admin/audit?action=auth.*.failed")).status).toBe(400);
   });
 
   it("mirrors role changes, deactivation and group changes, and records settings changes", async () => {

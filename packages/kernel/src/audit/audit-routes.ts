@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import type { Kysely, SelectQueryBuilder } from "kysely";
+import { sql, type Kysely, type SelectQueryBuilder, type SqlBool } from "kysely";
 import { z } from "zod";
 import { decodeCursor, encodeCursor, pageQuery } from "@ensemble/protocol";
 import type { Kernel } from "../kernel.ts";
@@ -39,7 +39,8 @@ function filtered(db: Db, f: z.infer<typeof filters>): SelectQueryBuilder<Kernel
     .selectAll("audit_log")
     .select("users.username as actor_username");
   if (f.actor) q = q.where("audit_log.actor_id", "=", f.actor);
-  if (f.action?.endsWith("*")) q = q.where("audit_log.action", "like", `${f.action.slice(0, -1).replace(/_/g, "\\_")}%`);
+  // `_` is a LIKE wildcard: escaped, with the escape character named (SQLite has no default one).
+  if (f.action?.endsWith("*")) q = q.where(sql<SqlBool>`${sql.ref("audit_log.action")} like ${`${f.action.slice(0, -1).replace(/_/g, "\\_")}%`} escape '\\'`);
   else if (f.action) q = q.where("audit_log.action", "=", f.action);
   if (f.from) q = q.where("audit_log.at", ">=", new Date(f.from).toISOString());
   if (f.to) q = q.where("audit_log.at", "<", new Date(f.to).toISOString());
