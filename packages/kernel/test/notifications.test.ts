@@ -13,6 +13,8 @@ import {
 } from "@ensemble/testkit";
 import { sessionClient } from "@ensemble/testkit/matrix";
 import type { RealtimeClient } from "@ensemble/client";
+import { inDoNotDisturb } from "@ensemble/kernel/notifications/preferences";
+import type { StoredPrefs } from "@ensemble/kernel/notifications/notification-types";
 import { memoModule } from "./notifications-fixture.ts";
 
 interface Notification {
@@ -250,5 +252,24 @@ describe("notifications", () => {
     expect(second.text).toContain("nouveau");
     expect(second.text).not.toContain("lu plus tard");
     expect(smtp.messages.filter((m) => m.to.includes(hugo.user.email!))).toEqual([]);
+  });
+});
+
+describe("do-not-disturb schedule", () => {
+  const prefs = (dnd: Partial<StoredPrefs["dnd"]>): StoredPrefs => ({ kinds: {}, emailDelayMinutes: 30, dnd: { enabled: true, start: "22:00", end: "07:00", days: [], ...dnd } });
+  // 2026-11-27 was a Friday (day 5); Paris is UTC+1 in November.
+  const at = (utc: string) => new Date(`2026-11-27T${utc}:00Z`);
+
+  it("reads the window in the user's time zone, across midnight, on the days it starts", () => {
+    expect(inDoNotDisturb(prefs({}), "Europe/Paris", at("21:30"))).toBe(true); // 22:30 in Paris
+    expect(inDoNotDisturb(prefs({}), "Europe/Paris", at("20:30"))).toBe(false); // 21:30
+    expect(inDoNotDisturb(prefs({}), "UTC", at("21:30"))).toBe(false);
+    expect(inDoNotDisturb(prefs({ enabled: false }), "Europe/Paris", at("21:30"))).toBe(false);
+    expect(inDoNotDisturb(prefs({ start: "09:00", end: "12:00" }), "Europe/Paris", at("10:00"))).toBe(true); // 11:00
+    expect(inDoNotDisturb(prefs({ start: "09:00", end: "12:00" }), "Europe/Paris", at("11:00"))).toBe(false); // 12:00, end excluded
+    // Friday night's window, on Saturday 02:00 Paris time, belongs to Friday.
+    expect(inDoNotDisturb(prefs({ days: [5] }), "Europe/Paris", new Date("2026-11-28T01:00:00Z"))).toBe(true);
+    expect(inDoNotDisturb(prefs({ days: [6] }), "Europe/Paris", new Date("2026-11-28T01:00:00Z"))).toBe(false);
+    expect(inDoNotDisturb(prefs({}), "Not/AZone", at("23:00"))).toBe(true); // unknown zone: UTC
   });
 });
