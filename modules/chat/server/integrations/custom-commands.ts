@@ -12,7 +12,7 @@ import { outbound } from "../extras/outbound.ts";
 import { PreviewService } from "../previews/preview-service.ts";
 import { postEphemeral } from "./ephemeral.ts";
 import { signRequest, TEAM_ID } from "./outgoing-webhooks.ts";
-import { mrkdwnToMarkdown, slackBody, slackPayloadSchema, toAttachments } from "./slack-payload.ts";
+import { blocksToMarkdown, mrkdwnToMarkdown, slackBody, slackPayloadSchema, toAttachments } from "./slack-payload.ts";
 
 export const commandName = z
   .string()
@@ -50,7 +50,7 @@ async function deliverReply(k: Kernel, cmd: { command: string }, ctx: { userId: 
   const p = parsed.data;
   const previews = new PreviewService(extrasDb(k), outbound(k));
   const attachments = await toAttachments(p, (u) => previews.imagePath(u));
-  const text = mrkdwnToMarkdown(p.text ?? "");
+  const text = blocksToMarkdown(p.blocks) || mrkdwnToMarkdown(p.text ?? "");
   const username = p.username ?? cmd.command;
   if ((body as { response_type?: unknown }).response_type === "in_channel") {
     const posted = await extrasDb(k)

@@ -10,7 +10,7 @@ import { chatDb } from "../tables.ts";
 import { extrasDb, type ChatIncomingWebhooksTable } from "../extras/extras-tables.ts";
 import { outbound } from "../extras/outbound.ts";
 import { PreviewService } from "../previews/preview-service.ts";
-import { mrkdwnToMarkdown, slackBody, slackPayloadSchema, toAttachments } from "./slack-payload.ts";
+import { blocksToMarkdown, mrkdwnToMarkdown, slackBody, slackPayloadSchema, toAttachments } from "./slack-payload.ts";
 
 const createBody = z
   .object({
@@ -133,7 +133,8 @@ export function incomingWebhookRoutes(app: FastifyInstance, k: Kernel): void {
           roomId: room.id,
           authorId: null,
           kind: "webhook",
-          text: p.text !== undefined && p.mrkdwn !== false ? mrkdwnToMarkdown(p.text) : (p.text ?? ""),
+          // With blocks, Slack shows the blocks and keeps `text` for notifications only.
+          text: blocksToMarkdown(p.blocks) || (p.text !== undefined && p.mrkdwn !== false ? mrkdwnToMarkdown(p.text) : (p.text ?? "")),
           attachments,
           meta,
         });

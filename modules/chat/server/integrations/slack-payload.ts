@@ -33,12 +33,44 @@ export const slackPayloadSchema = z
       )
       .max(20)
       .optional(),
+    /** Block Kit: shown as Markdown text (sections, headers, fields, context); other blocks are skipped. */
+    blocks: z.array(z.object({ type: z.string() }).loose()).max(50).optional(),
   })
   .loose()
-  .refine((p) => (p.text !== undefined && p.text.trim() !== "") || (p.attachments?.length ?? 0) > 0, {
-    message: "a message needs text or attachments",
+  .refine((p) => (p.text !== undefined && p.text.trim() !== "") || (p.attachments?.length ?? 0) > 0 || blocksToMarkdown(p.blocks) !== "", {
+    message: "a message needs text, blocks or attachments",
     path: ["text"],
   });
+
+interface TextObject {
+  type?: unknown;
+  text?: unknown;
+}
+
+const textOf = (t: unknown): string => {
+  const o = t as TextObject | undefined;
+  if (!o || typeof o.text !== "string") return "";
+  return o.type === "mrkdwn" ? mrkdwnToMarkdown(o.text) : o.text;
+};
+
+/** The readable part of Slack blocks, as Markdown; "" when they carry no text. */
+export function blocksToMarkdown(blocks: readonly { type: string; [k: string]: unknown }[] | undefined): string {
+  const out: string[] = [];
+  for (const b of blocks ?? []) {
+    if (b.type === "header") out.push(`**${textOf(b.text)}**`);
+    else if (b.type === "section") {
+      const main = textOf(b.text);
+      if (main) out.push(main);
+      const fields = Array.isArray(b.fields) ? (b.fields as unknown[]).map(textOf).filter(Boolean) : [];
+      if (fields.length) out.push(fields.join("\n"));
+    } else if (b.type === "context" && Array.isArray(b.elements)) {
+      const parts = (b.elements as unknown[]).map(textOf).filter(Boolean);
+      if (parts.length) out.push(parts.join(" · "));
+    } else if (b.type === "divider") out.push("---");
+  }
+  const text = out.filter((x) => x && x !== "****").join("\n\n");
+  return /[^-\s]/.test(text) ? text : "";
+}
 export type SlackPayload = z.infer<typeof slackPayloadSchema>;
 
 const SLACK_COLORS: Record<string, string> = { good: "#2eb886", warning: "#daa038", danger: "#a30200" };

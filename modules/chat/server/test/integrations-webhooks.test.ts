@@ -87,6 +87,23 @@ describe("incoming webhooks", () => {
     ]);
   });
 
+  it("show Block Kit messages (sections, header, fields, context) as text", async () => {
+    const created = await owner.post<{ url: string }>(`/api/chat/rooms/${roomId}/incoming-webhooks`, { name: "Blocks" });
+    const hook = new IncomingWebhook(created.body.url.replace(server.config.publicUrl, server.url));
+    await hook.send({
+      text: "fallback only for notifications",
+      blocks: [
+        { type: "header", text: { type: "plain_text", text: "Mise en production" } },
+        { type: "section", text: { type: "mrkdwn", text: "Version *2.4* déployée" }, fields: [{ type: "mrkdwn", text: "*Env* : prod" }] },
+        { type: "divider" },
+        { type: "context", elements: [{ type: "mrkdwn", text: "par CI" }] },
+        { type: "image", image_url: "https://cdn.example.org/x.png", alt_text: "x" },
+      ],
+    });
+    const m = (await history(member, roomId)).find((x) => x.text.startsWith("**Mise en production**"));
+    expect(m?.text).toBe("**Mise en production**\n\nVersion **2.4** déployée\n\n**Env** : prod\n\n---\n\npar CI");
+  });
+
   it("accept the payload= form field, and proxy third-party icons and images", async () => {
     const created = await owner.post<{ url: string }>(`/api/chat/rooms/${roomId}/incoming-webhooks`, { name: "Form" });
     const url = created.body.url.replace(server.config.publicUrl, server.url);

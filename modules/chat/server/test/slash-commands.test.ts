@@ -176,6 +176,15 @@ describe("bot accounts", () => {
     await owner.post(`/api/chat/rooms/${roomId}/members`, { userIds: [r.body.bot.id] });
     const bot = server.client();
     bot.headers.authorization = `Bearer ${r.body.token}`;
+    // The same WebSocket as the web app, authenticated by the token.
+    const rt = realtimeClient(server.url, undefined, {
+      createSocket: (url) => new WebSocket(url, { headers: { authorization: `Bearer ${r.body.token}` } } as unknown as string[]),
+    });
+    sockets.push(rt);
+    const seen: string[] = [];
+    await rt.subscribe(`room:${roomId}`, { onEvent: (e) => void (e.name === "chat.message.created" && seen.push((e.payload as { message: ChatMessage }).message.text)) }).ready;
+    await send(owner, roomId, "Bienvenue au robot");
+    await waitFor(() => seen.includes("Bienvenue au robot"), "the bot receiving a room message over /ws");
     const sent = await send(bot, roomId, "Bonjour, je suis le robot RH");
     expect(sent.status).toBe(201);
     expect(sent.body.kind).toBe("bot");
