@@ -23,6 +23,7 @@ export const ProblemCodes = {
   sso_only: 403,
   oidc_failed: 401,
   payload_too_large: 413,
+  range_not_satisfiable: 416,
   unsupported_media_type: 415,
   setup_done: 409,
   two_factor_enrolment_required: 403,

@@ -54,6 +54,36 @@ function sizeLimit(limit: number, counted: { bytes: number }): Transform {
   });
 }
 
+/** One `bytes=` range (the only form players send); null for none or several, "unsatisfiable" beyond the end. */
+export function parseRange(header: string | undefined, size: number): { start: number; end: number } | null | "unsatisfiable" {
+  const m = header ? /^bytes=(\d*)-(\d*)$/.exec(header.trim()) : null;
+  if (!m || (m[1] === "" && m[2] === "")) return null;
+  let start: number;
+  let end: number;
+  if (m[1] === "") {
+    start = Math.max(0, size - Number(m[2]));
+    end = size - 1;
+  } else {
+    start = Number(m[1]);
+    end = m[2] === "" ? size - 1 : Math.min(Number(m[2]), size - 1);
+  }
+  if (start >= size || start > end) return "unsatisfiable";
+  return { start, end };
+}
+
+/** Passes through bytes start..end (inclusive) of a stream read from its beginning. */
+function slice(start: number, end: number): Transform {
+  let at = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      const from = Math.max(0, start - at);
+      const to = Math.min(chunk.length, end + 1 - at);
+      at += chunk.length;
+      cb(null, to > from ? chunk.subarray(from, to) : undefined);
+    },
+  });
+}
+
 const tooLarge = (limit: number) => new AppError("payload_too_large", `files are limited to ${Math.round(limit / 1_048_576)} MB`);
 
 /**
@@ -127,19 +157,30 @@ export function fileRoutes(app: FastifyInstance, k: Kernel): void {
     auth: "user",
     params: z.object({ id: z.uuid() }),
     query: z.object({ download: z.enum(["1", "0"]).optional() }),
-    handler: async ({ actor, params, query, reply }) => {
+    handler: async ({ actor, params, query, req, reply }) => {
       const f = await loadReadable(params.id, actor);
+      const size = Number(f.size);
+      const range = parseRange(req.headers.range, size);
+      if (range === "unsatisfiable") {
+        throw new AppError("range_not_satisfiable", "the requested range is outside the file", { headers: { "content-range": `bytes */${size}` } });
+      }
       const stream = await k.blobs.get(f.blob_key);
       if (!stream) throw new AppError("not_found", "file not found");
       const inline = INLINE.test(f.mime_type) && query.download !== "1";
       reply
         .header("content-type", inline ? f.mime_type : "application/octet-stream")
-        .header("content-length", String(f.size))
+        .header("accept-ranges", "bytes")
         .header("content-disposition", `${inline ? "inline" : "attachment"}; filename*=UTF-8''${encodeURIComponent(f.name)}`)
         .header("cache-control", "private, max-age=3600")
         .header("x-content-type-options", "nosniff")
         .header("content-security-policy", "default-src 'none'; sandbox");
-      return reply.send(stream);
+      if (!range) return reply.header("content-length", String(size)).send(stream);
+      // Audio and video players seek with ranges.
+      return reply
+        .code(206)
+        .header("content-range", `bytes ${range.start}-${range.end}/${size}`)
+        .header("content-length", String(range.end - range.start + 1))
+        .send(stream.pipe(slice(range.start, range.end)));
     },
   });
 

@@ -96,6 +96,25 @@ describe("files in messages", () => {
     expect((await bytes(outsider, up.body.file.url)).status).toBe(404);
   });
 
+  it("serve byte ranges, so audio and video players can seek", async () => {
+    const audio = Buffer.from(Array.from({ length: 1000 }, (_, i) => i % 256));
+    const up = await upload(member, audio, "son.ogg", "audio/ogg");
+    const cookie = [...member.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+    const get = (range: string) => fetch(new URL(up.body.file.url, server.url), { headers: { cookie, range } });
+    const mid = await get("bytes=100-199");
+    expect(mid.status).toBe(206);
+    expect(mid.headers.get("content-range")).toBe("bytes 100-199/1000");
+    expect(Buffer.from(await mid.arrayBuffer()).equals(audio.subarray(100, 200))).toBe(true);
+    const tail = await get("bytes=-10");
+    expect(Buffer.from(await tail.arrayBuffer()).equals(audio.subarray(990))).toBe(true);
+    const open = await get("bytes=995-");
+    expect(open.headers.get("content-range")).toBe("bytes 995-999/1000");
+    const beyond = await get("bytes=5000-");
+    expect(beyond.status).toBe(416);
+    expect(beyond.headers.get("content-range")).toBe("bytes */1000");
+    expect((await get("bytes=0-1,5-6")).status).toBe(200);
+  });
+
   it("download other types as attachments, never rendered on our origin, and without thumbnail", async () => {
     const html = Buffer.from("<script>alert(1)</script>");
     const up = await upload(member, html, "page.html", "text/html");
