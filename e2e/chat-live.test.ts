@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser } from "playwright-core";
+import { startTestServer, type TestServer } from "@ensemble/testkit";
+import { launchChromium } from "./src/browser.ts";
+import { composer, ct, defaultChannel, expectCount, messages, openRoom, person, send, type Person } from "./src/chat.ts";
+
+let browser: Browser;
+let server: TestServer;
+let alice: Person;
+let bob: Person;
+let general: string;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  server = await startTestServer();
+  alice = await person(browser, server, "Alice Martin");
+  bob = await person(browser, server, "Bruno Petit");
+  general = await defaultChannel(alice.api);
+  await defaultChannel(bob.api);
+  await openRoom(alice.page, general);
+  await openRoom(bob.page, general);
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe("Discutons in two browsers at once", () => {
+  it("delivers a message live, with markdown rendered safely", async () => {
+    await send(alice.page, "Bonjour **tout le monde** <img src=x onerror=alert(1)> :tada:");
+    const seen = messages(bob.page, "Bonjour");
+    await seen.waitFor();
+    await expect.poll(() => seen.locator("strong").textContent()).toBe("tout le monde");
+    expect(await seen.textContent()).toContain("🎉");
+    // Raw HTML stays text.
+    expect(await seen.locator("img").count()).toBe(0);
+    expect(await seen.textContent()).toContain("<img src=x onerror=alert(1)>");
+    await expectCount(alice.page, "Bonjour", 1);
+  });
+
+  it("shows who is typing", async () => {
+    await composer(bob.page).pressSequentially("Je réponds");
+    await expect.poll(() => alice.page.getByTestId("typing").textContent(), { timeout: 10_000 }).toContain("Bruno Petit");
+    await composer(bob.page).press("Enter");
+    await messages(alice.page, "Je réponds").waitFor();
+  });
+
+  it("toggles a reaction and shows it to the other person", async () => {
+    const mine = messages(bob.page, "Bonjour");
+    await mine.hover();
+    await mine.getByRole("button", { name: ct("message.react") }).click();
+    await bob.page.getByTestId("emoji-picker").getByRole("button", { name: ":+1:" }).first().click();
+    const onAlice = messages(alice.page, "Bonjour").locator('[data-emoji="+1"]');
+    await expect.poll(() => onAlice.textContent(), { timeout: 10_000 }).toContain("1");
+    // Alice adds hers by clicking the same reaction: two.
+    await onAlice.click();
+    await expect.poll(() => messages(bob.page, "Bonjour").locator('[data-emoji="+1"]').textContent()).toContain("2");
+    await expect.poll(() => onAlice.getAttribute("aria-pressed")).toBe("true");
+  });
+
+  it("edits the last own message with the Up arrow", async () => {
+    await send(alice.page, "Réunion à 10h");
+    await messages(bob.page, "Réunion à 10h").waitFor();
+    await composer(alice.page).press("ArrowUp");
+    const box = alice.page.getByTestId("edit-box");
+    await box.fill("Réunion à 11h");
+    await box.press("Enter");
+    const onBob = messages(bob.page, "Réunion à 11h");
+    await onBob.waitFor();
+    await onBob.getByTestId("edited").waitFor();
+    await expectCount(bob.page, "Réunion à 10h", 0);
+  });
+
+  it("deletes a message after confirmation, leaving a tombstone", async () => {
+    await send(alice.page, "Message à effacer");
+    await messages(bob.page, "Message à effacer").waitFor();
+    const m = messages(alice.page, "Message à effacer");
+    await m.hover();
+    await m.getByRole("button", { name: ct("message.more") }).click();
+    await alice.page.getByRole("menuitem", { name: ct("message.delete") }).click();
+    await alice.page.getByRole("dialog").getByRole("button", { name: ct("message.delete") }).click();
+    await expectCount(bob.page, "Message à effacer", 0);
+    await expect.poll(() => bob.page.getByTestId("message-deleted").count()).toBeGreaterThan(0);
+  });
+
+  it("replies in a thread, seen live in the other person's thread panel", async () => {
+    await send(alice.page, "Qui vient au séminaire ?");
+    const root = messages(bob.page, "Qui vient au séminaire");
+    await root.waitFor();
+    await root.hover();
+    await root.getByRole("button", { name: ct("message.replyInThread") }).click();
+    const panel = bob.page.getByTestId("thread-panel");
+    await panel.getByTestId("composer").fill("Moi !");
+    await panel.getByTestId("composer").press("Enter");
+    await panel.getByTestId("message").filter({ hasText: "Moi !" }).waitFor();
+    // Alice sees the reply count and opens the thread.
+    const summary = messages(alice.page, "Qui vient au séminaire").getByTestId("thread-summary");
+    await expect.poll(() => summary.textContent(), { timeout: 10_000 }).toBe(ct("thread.replies_one", { count: 1 }));
+    await summary.click();
+    await alice.page.getByTestId("thread-panel").getByTestId("message").filter({ hasText: "Moi !" }).waitFor();
+    // A reply stays in its thread: not in the room's history.
+    await expectCount(alice.page, "Moi !", 1);
+    // Both see a new reply live.
+    await alice.page.getByTestId("thread-panel").getByTestId("composer").fill("Moi aussi");
+    await alice.page.getByTestId("thread-panel").getByTestId("composer").press("Enter");
+    await panel.getByTestId("message").filter({ hasText: "Moi aussi" }).waitFor();
+  });
+});

@@ -1,0 +1,60 @@
+import { expect } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import type { TestClient, TestServer } from "@ensemble/testkit";
+import chatFr from "../../modules/chat/web/i18n/fr.json" with { type: "json" };
+import { newContext } from "./browser.ts";
+import { signIn } from "./shell.ts";
+
+/** A chat text in French, with {{placeholders}} filled (the tests read labels from the app's own files). */
+export function ct(key: string, vars: Record<string, string | number> = {}): string {
+  let node: unknown = chatFr;
+  for (const part of key.split(".")) node = (node as Record<string, unknown>)[part];
+  if (typeof node !== "string") throw new Error(`no chat text for ${key}`);
+  return node.replace(/\{\{(\w+)\}\}/g, (_, v: string) => String(vars[v] ?? ""));
+}
+
+export interface Person {
+  id: string;
+  username: string;
+  displayName: string;
+  page: Page;
+  api: TestClient;
+}
+
+/** A person with a signed-in browser page (French) and a signed-in API client. */
+export async function person(browser: Browser, server: TestServer, displayName: string, role: "admin" | "member" = "member"): Promise<Person> {
+  const u = await server.createUser({ displayName, role });
+  const { page } = await newContext(browser, server.url);
+  await signIn(page, "fr", u.username);
+  const api = server.client();
+  const r = await api.post("/api/auth/sign-in", { login: u.username, password: u.password });
+  if (r.status !== 200) throw new Error(`sign-in failed: ${r.status}`);
+  return { id: u.id, username: u.username, displayName, page, api };
+}
+
+export async function openRoom(p: Page, roomId: string): Promise<void> {
+  await p.goto(`/chat/${roomId}`);
+  await p.getByTestId("composer").waitFor();
+}
+
+export const composer = (p: Page) => p.getByTestId("composer");
+
+export async function send(p: Page, text: string): Promise<void> {
+  await composer(p).fill(text);
+  await composer(p).press("Enter");
+}
+
+/** The rendered messages whose text contains `text`. */
+export const messages = (p: Page, text: string) => p.getByTestId("message").filter({ hasText: text });
+
+/** Waits until exactly `n` messages show `text` (never more: nothing is duplicated). */
+export async function expectCount(p: Page, text: string, n: number): Promise<void> {
+  await expect.poll(() => messages(p, text).count(), { timeout: 15_000 }).toBe(n);
+}
+
+export async function defaultChannel(api: TestClient): Promise<string> {
+  const r = await api.get<{ sections: { key: string; rooms: { id: string; slug: string | null }[] }[] }>("/api/chat/sidebar");
+  const room = r.body.sections.flatMap((s) => s.rooms).find((x) => x.slug === "general");
+  if (!room) throw new Error("no default channel");
+  return room.id;
+}

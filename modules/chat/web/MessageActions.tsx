@@ -1,0 +1,104 @@
+import { useState } from "react";
+import { ActionIcon, Button, Group, Menu, Modal, Text, Tooltip } from "@mantine/core";
+import { notifications } from "@mantine/notifications";
+import { IconArrowForwardUp, IconBookmark, IconDots, IconLink, IconMessageReply, IconMoodSmile, IconPencil, IconPin, IconPinnedOff, IconQuote, IconTrash, IconEyeOff } from "@tabler/icons-react";
+import { useTranslation } from "react-i18next";
+import type { ChatMessage } from "../shared/schemas.ts";
+import { EmojiPicker } from "./EmojiPicker.tsx";
+import { useChatApi } from "./hooks.ts";
+import { useHost } from "./host.tsx";
+import { useProblemText } from "./i18n.ts";
+
+export interface MessageCallbacks {
+  onThread?: (m: ChatMessage) => void;
+  onEdit: (m: ChatMessage) => void;
+  onQuote: (m: ChatMessage) => void;
+  onForward: (m: ChatMessage) => void;
+}
+
+/** The hover toolbar of a message: react, reply in thread, and the rest in a menu. */
+export function MessageActions({ m, cb, onReact }: { m: ChatMessage; cb: MessageCallbacks; onReact: (emoji: string) => void }) {
+  const { t } = useTranslation("chat");
+  const api = useChatApi();
+  const { me } = useHost();
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const own = m.authorId === me.id;
+  const problem = useProblemText();
+  const fail = (e: unknown) => notifications.show({ color: "red", message: problem(e) });
+  const act = (p: Promise<unknown>, done?: string) =>
+    p.then(() => done && notifications.show({ message: done }), fail);
+  const permalink = `${location.origin}/chat/${m.roomId}?message=${m.id}`;
+  return (
+    <div className="chat-actions" data-testid="message-actions">
+      <EmojiPicker
+        onPick={onReact}
+        target={(toggle) => (
+          <Tooltip label={t("message.react")} withinPortal>
+            <ActionIcon variant="subtle" size="sm" onClick={toggle} aria-label={t("message.react")}>
+              <IconMoodSmile size={16} aria-hidden="true" />
+            </ActionIcon>
+          </Tooltip>
+        )}
+      />
+      {cb.onThread && (
+        <Tooltip label={t("message.replyInThread")} withinPortal>
+          <ActionIcon variant="subtle" size="sm" onClick={() => cb.onThread?.(m)} aria-label={t("message.replyInThread")}>
+            <IconMessageReply size={16} aria-hidden="true" />
+          </ActionIcon>
+        </Tooltip>
+      )}
+      <Menu position="bottom-end" withinPortal>
+        <Menu.Target>
+          <ActionIcon variant="subtle" size="sm" aria-label={t("message.more")}>
+            <IconDots size={16} aria-hidden="true" />
+          </ActionIcon>
+        </Menu.Target>
+        <Menu.Dropdown>
+          {own && m.kind === "user" && (
+            <Menu.Item leftSection={<IconPencil size={14} />} onClick={() => cb.onEdit(m)}>
+              {t("message.edit")}
+            </Menu.Item>
+          )}
+          <Menu.Item leftSection={<IconQuote size={14} />} onClick={() => cb.onQuote(m)}>
+            {t("message.quote")}
+          </Menu.Item>
+          <Menu.Item leftSection={<IconArrowForwardUp size={14} />} onClick={() => cb.onForward(m)}>
+            {t("message.forward")}
+          </Menu.Item>
+          <Menu.Item leftSection={m.pinnedAt ? <IconPinnedOff size={14} /> : <IconPin size={14} />} onClick={() => void act(api.pin(m.id, !m.pinnedAt))}>
+            {m.pinnedAt ? t("message.unpin") : t("message.pin")}
+          </Menu.Item>
+          <Menu.Item leftSection={<IconBookmark size={14} />} onClick={() => void act(api.save(m.id, true), t("message.saved"))}>
+            {t("message.save")}
+          </Menu.Item>
+          <Menu.Item leftSection={<IconLink size={14} />} onClick={() => void act(navigator.clipboard.writeText(permalink), t("message.linkCopied"))}>
+            {t("message.copyLink")}
+          </Menu.Item>
+          <Menu.Item leftSection={<IconEyeOff size={14} />} onClick={() => void act(api.markUnread(m.roomId, m.id))}>
+            {t("message.markUnread")}
+          </Menu.Item>
+          <Menu.Item color="red" leftSection={<IconTrash size={14} />} onClick={() => setConfirmDelete(true)}>
+            {t("message.delete")}
+          </Menu.Item>
+        </Menu.Dropdown>
+      </Menu>
+      <Modal opened={confirmDelete} onClose={() => setConfirmDelete(false)} title={t("message.deleteTitle")} centered>
+        <Text size="sm">{t("message.deleteConfirm")}</Text>
+        <Group justify="flex-end" mt="md">
+          <Button variant="default" onClick={() => setConfirmDelete(false)}>
+            {t("common.cancel")}
+          </Button>
+          <Button
+            color="red"
+            onClick={() => {
+              setConfirmDelete(false);
+              void act(api.remove(m.id));
+            }}
+          >
+            {t("message.delete")}
+          </Button>
+        </Group>
+      </Modal>
+    </div>
+  );
+}

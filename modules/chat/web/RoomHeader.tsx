@@ -1,0 +1,107 @@
+import { ActionIcon, Avatar, Burger, Group, Menu, Popover, ScrollArea, Stack, Text, Title, Tooltip } from "@mantine/core";
+import { IconBell, IconBellOff, IconPin, IconStar, IconStarFilled, IconUsers } from "@tabler/icons-react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
+import type { Room } from "../shared/schemas.ts";
+import { keys } from "./cache.ts";
+import { roomLabel, useChatApi, useMembers } from "./hooks.ts";
+import { useHost } from "./host.tsx";
+import { PresenceDot } from "./PresenceDot.tsx";
+
+/** Name, topic, members, favourite and mute, pinned messages; the burger opens the sidebar on a phone. */
+export function RoomHeader({ room, onMenu, onOpenMessage }: { room: Room; onMenu: () => void; onOpenMessage: (id: string) => void }) {
+  const { t } = useTranslation("chat");
+  const api = useChatApi();
+  const qc = useQueryClient();
+  const { me } = useHost();
+  const members = useMembers(room.id);
+  const pins = useQuery({ queryKey: keys.pins(room.id), queryFn: () => api.pins(room.id) });
+  const fav = room.membership?.favourite ?? false;
+  const muted = room.membership?.muted ?? false;
+  const setPref = async (p: { favourite?: boolean; muted?: boolean }) => {
+    await api.preferences(room.id, p);
+    void qc.invalidateQueries({ queryKey: keys.room(room.id) });
+    void qc.invalidateQueries({ queryKey: keys.sidebar });
+  };
+  const name = roomLabel(room, me.id);
+  return (
+    <Group className="chat-header" justify="space-between" wrap="nowrap" gap="xs">
+      <Group gap="xs" wrap="nowrap" style={{ minWidth: 0 }}>
+        <Burger hiddenFrom="sm" size="sm" onClick={onMenu} aria-label={t("sidebar.open")} />
+        <div style={{ minWidth: 0 }}>
+          <Title order={2} size="h4" className="chat-title" data-testid="room-title">
+            {room.type === "dm" ? name : `${room.type === "channel" ? "#" : "🔒 "}${room.slug ?? name}`}
+          </Title>
+          {room.topic && (
+            <Text size="xs" c="dimmed" truncate>
+              {room.topic}
+            </Text>
+          )}
+        </div>
+      </Group>
+      {room.membership && (
+        <Group gap={4} wrap="nowrap">
+          <Popover position="bottom-end" withinPortal shadow="md">
+            <Popover.Target>
+              <Tooltip label={t("room.members", { count: room.memberCount })} withinPortal>
+                <ActionIcon variant="subtle" aria-label={t("room.members", { count: room.memberCount })}>
+                  <IconUsers size={18} aria-hidden="true" />
+                </ActionIcon>
+              </Tooltip>
+            </Popover.Target>
+            <Popover.Dropdown>
+              <ScrollArea.Autosize mah={300}>
+                <Stack gap={4}>
+                  {members.list.map((m) => (
+                    <Group key={m.user.id} gap={6} wrap="nowrap">
+                      <Avatar size={22} radius="xl" alt="" name={m.user.displayName} />
+                      <PresenceDot userId={m.user.id} />
+                      <Text size="sm">{m.user.displayName}</Text>
+                      {m.role !== "member" && (
+                        <Text size="xs" c="dimmed">
+                          {t(`roles.${m.role}`)}
+                        </Text>
+                      )}
+                    </Group>
+                  ))}
+                </Stack>
+              </ScrollArea.Autosize>
+            </Popover.Dropdown>
+          </Popover>
+          <Menu position="bottom-end" withinPortal>
+            <Menu.Target>
+              <Tooltip label={t("room.pins")} withinPortal>
+                <ActionIcon variant="subtle" aria-label={t("room.pins")}>
+                  <IconPin size={18} aria-hidden="true" />
+                </ActionIcon>
+              </Tooltip>
+            </Menu.Target>
+            <Menu.Dropdown maw={360}>
+              {(pins.data?.items ?? []).length === 0 && <Menu.Label>{t("room.noPins")}</Menu.Label>}
+              {(pins.data?.items ?? []).map((m) => (
+                <Menu.Item key={m.id} onClick={() => onOpenMessage(m.id)}>
+                  <Text size="xs" fw={700}>
+                    {m.author?.displayName}
+                  </Text>
+                  <Text size="sm" lineClamp={2}>
+                    {m.text}
+                  </Text>
+                </Menu.Item>
+              ))}
+            </Menu.Dropdown>
+          </Menu>
+          <Tooltip label={fav ? t("room.unfavourite") : t("room.favourite")} withinPortal>
+            <ActionIcon variant="subtle" aria-pressed={fav} aria-label={t("room.favourite")} onClick={() => void setPref({ favourite: !fav })}>
+              {fav ? <IconStarFilled size={18} aria-hidden="true" /> : <IconStar size={18} aria-hidden="true" />}
+            </ActionIcon>
+          </Tooltip>
+          <Tooltip label={muted ? t("room.unmute") : t("room.mute")} withinPortal>
+            <ActionIcon variant="subtle" aria-pressed={muted} aria-label={t("room.mute")} onClick={() => void setPref({ muted: !muted })}>
+              {muted ? <IconBellOff size={18} aria-hidden="true" /> : <IconBell size={18} aria-hidden="true" />}
+            </ActionIcon>
+          </Tooltip>
+        </Group>
+      )}
+    </Group>
+  );
+}

@@ -1,0 +1,104 @@
+import type { Attachment, ChatMessage, Room, RoomMember, Sidebar } from "../shared/schemas.ts";
+import type { ChatHost } from "./host.tsx";
+
+export interface HistoryPage {
+  items: ChatMessage[];
+  hasMoreBefore: boolean;
+  hasMoreAfter: boolean;
+}
+export interface ThreadPage {
+  root: ChatMessage;
+  replies: ChatMessage[];
+  hasMore: boolean;
+  following: boolean;
+}
+export interface Person {
+  id: string;
+  username: string;
+  displayName: string;
+}
+export interface UploadedFile {
+  file: { id: string; name: string; size: number; mimeType: string; url: string; thumbnailUrl: string | null };
+  attachment: Attachment;
+}
+export interface Draft {
+  text: string;
+  parentId: string | null;
+  updatedAt?: string;
+}
+
+const enc = encodeURIComponent;
+
+/** Typed calls to the chat API (shapes from modules/chat/shared). */
+export function chatApi(h: ChatHost) {
+  const get = <T>(p: string) => h.api<T>("GET", p);
+  return {
+    sidebar: () => get<Sidebar>("/api/chat/sidebar"),
+    room: (id: string) => get<Room>(`/api/chat/rooms/${id}`),
+    roomBySlug: (slug: string) => get<Room>(`/api/chat/rooms/by-slug/${enc(slug)}`),
+    members: (id: string) => get<{ items: RoomMember[] }>(`/api/chat/rooms/${id}/members?limit=200`),
+    history: (id: string, q: { before?: string; after?: string; around?: string; limit?: number } = {}) => {
+      const params = new URLSearchParams();
+      for (const [k, v] of Object.entries(q)) if (v !== undefined) params.set(k, String(v));
+      return get<HistoryPage>(`/api/chat/rooms/${id}/messages?${params}`);
+    },
+    thread: (id: string) => get<ThreadPage>(`/api/chat/messages/${id}/thread?limit=200`),
+    message: (id: string) => get<ChatMessage>(`/api/chat/messages/${id}`),
+    send: (roomId: string, body: { clientKey: string; text: string; parentId?: string; alsoInChannel?: boolean; quoteId?: string; attachments?: Attachment[]; confirmAll?: boolean }) =>
+      h.api<ChatMessage>("POST", `/api/chat/rooms/${roomId}/messages`, body),
+    edit: (id: string, text: string, confirmAll = false) => h.api<ChatMessage>("PATCH", `/api/chat/messages/${id}`, { text, confirmAll }),
+    remove: (id: string) => h.api<unknown>("DELETE", `/api/chat/messages/${id}`),
+    react: (id: string, emoji: string) => h.api<unknown>("POST", `/api/chat/messages/${id}/reactions`, { emoji }),
+    pin: (id: string, on: boolean) => h.api<unknown>(on ? "PUT" : "DELETE", `/api/chat/messages/${id}/pin`),
+    save: (id: string, on: boolean) => h.api<unknown>(on ? "PUT" : "DELETE", `/api/chat/messages/${id}/save`),
+    pins: (roomId: string) => get<{ items: ChatMessage[] }>(`/api/chat/rooms/${roomId}/pins`),
+    forward: (id: string, roomId: string, clientKey: string) => h.api<ChatMessage>("POST", `/api/chat/messages/${id}/forward`, { roomId, clientKey }),
+    removePreview: (id: string) => h.api<unknown>("DELETE", `/api/chat/messages/${id}/preview`),
+    markRead: (roomId: string) => h.api<Room>("POST", `/api/chat/rooms/${roomId}/read`, {}),
+    markUnread: (roomId: string, messageId: string) => h.api<Room>("POST", `/api/chat/rooms/${roomId}/unread`, { messageId }),
+    preferences: (roomId: string, p: { favourite?: boolean; muted?: boolean }) => h.api<unknown>("PATCH", `/api/chat/rooms/${roomId}/preferences`, p),
+    draft: (roomId: string) => get<Draft>(`/api/chat/rooms/${roomId}/draft`),
+    saveDraft: (roomId: string, text: string) => h.api<unknown>("PUT", `/api/chat/rooms/${roomId}/draft`, { text, parentId: null }),
+    directory: (q: string) => get<{ items: Room[] }>(`/api/chat/directory?limit=100${q ? `&q=${enc(q)}` : ""}`),
+    join: (roomId: string) => h.api<Room>("POST", `/api/chat/rooms/${roomId}/join`, {}),
+    createRoom: (body: { type: "channel" | "private"; slug: string; name?: string; topic?: string }) => h.api<Room>("POST", "/api/chat/rooms", body),
+    openDirect: (userIds: string[]) => h.api<Room>("POST", "/api/chat/direct", { userIds }),
+    people: (q: string) => get<{ items: Person[] }>(`/api/users?limit=10${q ? `&q=${enc(q)}` : ""}`),
+  };
+}
+export type ChatApi = ReturnType<typeof chatApi>;
+
+function csrfToken(): string | null {
+  for (const part of document.cookie.split(";")) {
+    const [name, ...rest] = part.trim().split("=");
+    if (name === "ensemble_csrf") return decodeURIComponent(rest.join("="));
+  }
+  return null;
+}
+
+/** Uploads a file with XMLHttpRequest: fetch() cannot report upload progress. */
+export function uploadFile(roomId: string, file: File, onProgress: (fraction: number) => void): { done: Promise<UploadedFile>; abort: () => void } {
+  const xhr = new XMLHttpRequest();
+  const done = new Promise<UploadedFile>((resolve, reject) => {
+    xhr.open("POST", `/api/chat/rooms/${roomId}/files?name=${enc(file.name)}`);
+    xhr.setRequestHeader("content-type", file.type || "application/octet-stream");
+    xhr.setRequestHeader("accept", "application/json");
+    const token = csrfToken();
+    if (token) xhr.setRequestHeader("x-csrf-token", token);
+    xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
+    xhr.onload = () => {
+      let body: { code?: string; detail?: string } & Partial<UploadedFile> = {};
+      try {
+        body = JSON.parse(xhr.responseText) as typeof body;
+      } catch {
+        /* not JSON: reported by status below */
+      }
+      if (xhr.status >= 200 && xhr.status < 300 && body.attachment) resolve(body as UploadedFile);
+      else reject(Object.assign(new Error(body.detail ?? xhr.statusText), { code: body.code ?? "internal", status: xhr.status }));
+    };
+    xhr.onerror = () => reject(Object.assign(new Error("network"), { code: "network", status: 0 }));
+    xhr.onabort = () => reject(Object.assign(new Error("aborted"), { code: "aborted", status: 0 }));
+    xhr.send(file);
+  });
+  return { done, abort: () => xhr.abort() };
+}

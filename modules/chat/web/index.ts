@@ -1,0 +1,2 @@
+export { ChatApp } from "./ChatApp.tsx";
+export type { ChatHost, ChatUser, Presence } from "./host.tsx";
