@@ -11,6 +11,7 @@ import { chatDb } from "../tables.ts";
 import { extrasDb, type ChatFilesTable } from "../extras/extras-tables.ts";
 import { assertNotMuted } from "../moderation/mutes.ts";
 import { mayReadFile } from "./file-sharing.ts";
+import { perCredential } from "../extras/rate-key.ts";
 
 const THUMB_SIZE = 480;
 /** Larger images are not decoded for a thumbnail (memory): they show as file cards. */
@@ -105,7 +106,7 @@ export function fileRoutes(app: FastifyInstance, k: Kernel): void {
       summary: "Upload a file to attach to a message (the body is the file; ?name= its name); answers the attachment to send",
       tags: ["chat", "files"],
       auth: "user",
-      rateLimit: { max: 60, timeWindow: "1 minute" },
+      rateLimit: { max: 60, timeWindow: "1 minute", keyGenerator: perCredential("chat.upload") },
       params: z.object({ id: z.uuid() }),
       query: uploadQuery,
       handler: async ({ actor, params, query, req, reply }) => {

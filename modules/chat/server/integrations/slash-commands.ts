@@ -9,6 +9,7 @@ import { chatDb } from "../tables.ts";
 import { extrasDb } from "../extras/extras-tables.ts";
 import { asActor, postEphemeral } from "./ephemeral.ts";
 import { commandName, customCommandRoutes, runCustomCommand, type CommandContext, type CommandResult } from "./custom-commands.ts";
+import { perCredential } from "../extras/rate-key.ts";
 
 const runBody = z
   .object({
@@ -103,7 +104,7 @@ export function slashCommandRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "Run a slash command in a room (/me, /shrug, /topic, /invite, /leave, /mute, /unmute, /call, or a custom one)",
     tags: ["chat", "integrations"],
     auth: "user",
-    rateLimit: { max: 120, timeWindow: "1 minute" },
+    rateLimit: { max: 120, timeWindow: "1 minute", keyGenerator: perCredential("chat.command") },
     params: z.object({ id: z.uuid() }),
     body: runBody,
     handler: async ({ actor, params, body, req }) => {

@@ -8,6 +8,7 @@ import { loadMessage } from "../messages.ts";
 import { chatDb } from "../tables.ts";
 import { extrasDb } from "../extras/extras-tables.ts";
 import { asActor } from "../integrations/ephemeral.ts";
+import { perCredential } from "../extras/rate-key.ts";
 
 const resolveBody = z
   .object({
@@ -28,7 +29,7 @@ export function reportRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "Report a message to the room's moderators (once per person and message)",
     tags: ["chat", "moderation"],
     auth: "user",
-    rateLimit: { max: 30, timeWindow: "1 minute" },
+    rateLimit: { max: 30, timeWindow: "1 minute", keyGenerator: perCredential("chat.report") },
     params: z.object({ id: z.uuid() }),
     body: z.object({ reason: z.string().trim().min(1).max(1000) }).strict(),
     handler: async ({ actor, params, body, reply }) => {

@@ -10,6 +10,7 @@ import { loadMessageRecord, recordMessageUpdated } from "../extras/load-message.
 import { outbound } from "../extras/outbound.ts";
 import { signingKey, verify } from "../extras/signing-key.ts";
 import { IMAGE_PURPOSE, PREVIEW_IMAGE_PATH } from "./preview-service.ts";
+import { perCredential } from "../extras/rate-key.ts";
 
 const IMAGE_LIMIT = 5 * 1_048_576;
 const RASTER = /^image\/(png|jpeg|gif|webp|avif)\b/i;
@@ -48,7 +49,7 @@ export function previewRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "A link preview's or an integration's image, fetched by the server (browsers never reach third-party origins)",
     tags: ["chat"],
     auth: "user",
-    rateLimit: { max: 240, timeWindow: "1 minute" },
+    rateLimit: { max: 240, timeWindow: "1 minute", keyGenerator: perCredential("chat.preview_image") },
     query: z.object({ url: z.string().min(1).max(2000), sig: z.string().min(10).max(100) }),
     handler: async ({ query, reply }) => {
       if (!verify(await signingKey(db), IMAGE_PURPOSE, query.url, query.sig)) throw new AppError("not_found", "image not found");
