@@ -148,7 +148,7 @@ export async function postMessage(k: { database: { kind: DbKind } }, txLike: Cha
       .where("last_read_seq", "<", seq)
       .execute();
   }
-  await indexMessage(tx, k.database.kind, row);
+  await indexMessage(tx, k.database.kind, row, { isNew: true });
 
   const [message] = await presentMessages(tx, [row], null);
   const notify: MessageNotifyHints = {

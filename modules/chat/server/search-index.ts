@@ -11,8 +11,14 @@ type Tx = ChatDb;
  * `to_tsvector('simple', folded)`. Text is folded in JS (case, accents) so
  * both engines match `élève` with `eleve`, and prefixes with `:*` / `*`.
  */
-export async function indexMessage(tx: Tx, kind: DbKind, m: { id: string; room_id: string; text: string; attachments: string | null }): Promise<void> {
-  await unindexMessage(tx, kind, m.id);
+export async function indexMessage(
+  tx: Tx,
+  kind: DbKind,
+  m: { id: string; room_id: string; text: string; attachments: string | null },
+  opts: { isNew?: boolean } = {},
+): Promise<void> {
+  // A message just inserted has no entry yet: one round trip fewer per send (bench `chat`).
+  if (!opts.isNew) await unindexMessage(tx, kind, m.id);
   const folded = foldText(searchableText(m.text, m.attachments));
   if (!folded.trim()) return;
   if (kind === "sqlite") {
