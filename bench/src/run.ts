@@ -4,6 +4,7 @@ import { startup } from "./startup.ts";
 import { signin } from "./signin.ts";
 import { read } from "./read.ts";
 import { realtime } from "./realtime.ts";
+import { chat } from "./chat.ts";
 
 /** Every bench by name; `npm run bench -- <name>` runs one, `npm run bench` runs them all in this order. */
 const benches: Record<string, () => Promise<BenchReport>> = {
@@ -11,9 +12,13 @@ const benches: Record<string, () => Promise<BenchReport>> = {
   signin,
   read,
   realtime,
+  chat,
 };
 
-const names = process.argv.slice(2);
+// Options (`--db sqlite`, `--quick`) are read by the benches themselves; the rest are bench names.
+const args = process.argv.slice(2);
+const flags = args.filter((a, i) => a.startsWith("--") || args[i - 1] === "--db");
+const names = args.filter((a) => !flags.includes(a));
 for (const n of names) {
   if (!benches[n]) {
     process.stderr.write(`Unknown bench "${n}". Available: ${Object.keys(benches).join(", ")}\n`);
@@ -26,5 +31,7 @@ for (const name of names.length ? names : Object.keys(benches)) {
   const report = await benches[name]!();
   printTable(report.table);
   for (const n of report.notes) process.stdout.write(`  ${n}\n`);
-  recordSection(name, report, m, `npm run bench -- ${name}`);
+  // A --quick run is a smoke test: it must not replace the recorded figures.
+  if (flags.includes("--quick")) process.stdout.write("  (--quick: not recorded in docs/PERFORMANCE.md)\n");
+  else recordSection(name, report, m, `npm run bench -- ${[name, ...flags].join(" ")}`);
 }
