@@ -3,7 +3,16 @@ import type { Page } from "playwright-core";
 import fr from "../../apps/web/src/i18n/fr.json" with { type: "json" };
 import en from "../../apps/web/src/i18n/en.json" with { type: "json" };
 
+import { readFileSync } from "node:fs";
+
 export type Lang = "fr" | "en";
+export const SERVICES = ["chat", "files", "boards", "meetings"] as const;
+export type Service = (typeof SERVICES)[number];
+
+/** Whether a service still shows the shell's "coming soon" page (its module's web entry has not landed). */
+export function comingSoon(service: Service): boolean {
+  return readFileSync(new URL(`../../apps/web/src/services/${service}.tsx`, import.meta.url), "utf8").includes("<ComingSoon");
+}
 export const texts = { fr, en } as const;
 
 /** The UI text for a key, with {{placeholders}} filled: tests read labels from the same files as the app. */

@@ -14,6 +14,19 @@ export function RealtimeBridge({ userId }: { userId: string }) {
   const qc = useQueryClient();
   const state = useConnectionState(true);
   useEffect(() => {
+    // The organisation's branding, pushed when an administrator changes it: the theme follows at once.
+    let stop: (() => void) | null = null;
+    let live = true;
+    void follow<{ brandName: string; brandColor: string; defaultLocale: "fr" | "en" }>("org:branding", {
+      onEvent: (e) => qc.setQueryData(["branding"], { name: e.payload.brandName, color: e.payload.brandColor, defaultLocale: e.payload.defaultLocale }),
+      onResync: () => void qc.invalidateQueries({ queryKey: ["branding"] }),
+    }).then((unfollow) => (live ? (stop = unfollow) : unfollow()));
+    return () => {
+      live = false;
+      stop?.();
+    };
+  }, [qc]);
+  useEffect(() => {
     let stop: (() => void) | null = null;
     let live = true;
     void follow(`user:${userId}`, {
