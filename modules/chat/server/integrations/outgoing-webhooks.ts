@@ -139,24 +139,32 @@ export function outgoingWebhookHandler(k: Kernel): EventHandler<"chat.message.cr
       const author = await db.selectFrom("users").select(["id", "username"]).where("id", "=", m.authorId).executeTakeFirst();
       if (!room || !author) return;
       const failures: string[] = [];
-      for (const hook of hooks) {
-        if (done.has(hook.id)) continue;
+      const due = hooks.flatMap((hook) => {
+        if (done.has(hook.id)) return [];
         const trigger = triggerFor(m.text, JSON.parse(hook.trigger_words) as string[], hook.trigger_when);
-        if (trigger === null) continue;
-        const fields = {
-          token: hook.token,
-          team_id: TEAM_ID,
-          team_domain: new URL(k.config.publicUrl).hostname,
-          channel_id: room.id,
-          channel_name: room.slug ?? room.name,
-          timestamp: (Date.parse(m.createdAt) / 1000).toFixed(3),
-          user_id: author.id,
-          user_name: author.username,
-          post_id: m.id,
-          text: m.text,
-          trigger_word: trigger,
-        };
-        const outcome = await deliver(k, hook, new URLSearchParams(fields).toString());
+        return trigger === null ? [] : [{ hook, trigger }];
+      });
+      // Concurrently: the dispatcher waits for this handler, so one slow receiver must not add up with the others.
+      const outcomes = await Promise.all(
+        due.map(({ hook, trigger }) => {
+          const fields = {
+            token: hook.token,
+            team_id: TEAM_ID,
+            team_domain: new URL(k.config.publicUrl).hostname,
+            channel_id: room.id,
+            channel_name: room.slug ?? room.name,
+            timestamp: (Date.parse(m.createdAt) / 1000).toFixed(3),
+            user_id: author.id,
+            user_name: author.username,
+            post_id: m.id,
+            text: m.text,
+            trigger_word: trigger,
+          };
+          return deliver(k, hook, new URLSearchParams(fields).toString());
+        }),
+      );
+      for (const [i, outcome] of outcomes.entries()) {
+        const hook = due[i]!.hook;
         if (outcome.retry) {
           failures.push(`${hook.name}: ${outcome.error}`);
           continue;

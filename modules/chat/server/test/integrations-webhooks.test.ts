@@ -201,6 +201,22 @@ describe("outgoing webhooks", () => {
   });
 });
 
+describe("outgoing webhooks, retries", () => {
+  it("retry only the receiver that failed: the one that answered is not called again", async () => {
+    const room = await createRoom(owner, { memberIds: [memberId] });
+    const good = await owner.post<{ id: string }>(`/api/chat/rooms/${room}/outgoing-webhooks`, { name: "Bon", url: `${receiver.url}/good` });
+    const bad = await owner.post<{ id: string }>(`/api/chat/rooms/${room}/outgoing-webhooks`, { name: "Panne", url: `${receiver.url}/bad` });
+    receiver.requests.length = 0;
+    receiver.respond = (req) => (req.url === "/bad" ? { status: 500 } : { status: 200, type: "application/json", body: JSON.stringify({ text: "vu" }) });
+    await send(member, room, "un message");
+    await waitFor(() => receiver.requests.filter((r) => r.url === "/bad").length >= 3, "three attempts at the failing receiver");
+    expect(receiver.requests.filter((r) => r.url === "/good")).toHaveLength(1);
+    expect((await history(member, room)).filter((m) => m.text === "vu")).toHaveLength(1);
+    await owner.delete(`/api/chat/outgoing-webhooks/${bad.body.id}`);
+    await owner.delete(`/api/chat/outgoing-webhooks/${good.body.id}`);
+  });
+});
+
 describe("webhook signature helper", () => {
   it("matches Slack's documented example", async () => {
     const { signRequest } = await import("../integrations/outgoing-webhooks.ts");
