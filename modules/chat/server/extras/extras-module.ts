@@ -13,6 +13,7 @@ import { fileLinkHandler } from "../files/file-sharing.ts";
 import { muteRoutes } from "../moderation/mutes.ts";
 import { reportRoutes } from "../moderation/reports.ts";
 import { retentionRoutes, startRetentionJob } from "../moderation/retention.ts";
+import { startCleanupJob } from "./cleanup.ts";
 
 /**
  * Link previews, integrations (webhooks, slash commands, bots), files in
@@ -38,6 +39,7 @@ export function chatExtrasEventHandlers(k: Kernel): EventHandler[] {
 
 export async function chatExtrasStart(k: Kernel): Promise<void> {
   startRetentionJob(k);
+  startCleanupJob(k);
 }
 
 export async function chatExtrasStop(k: Kernel): Promise<void> {

@@ -68,9 +68,4 @@ export class PreviewService {
     if (m.imageUrl) p.image = await this.imagePath(m.imageUrl);
     return p;
   }
-
-  /** Drops expired cache entries (run by the retention job). */
-  async prune(): Promise<void> {
-    await this.db.deleteFrom("chat_link_previews").where("expires_at", "<", new Date().toISOString()).execute();
-  }
 }

@@ -115,6 +115,23 @@ describe("files in messages", () => {
     expect((await get("bytes=0-1,5-6")).status).toBe(200);
   });
 
+  it("delete uploads no message carries after a day, keeping attached and shared ones", async () => {
+    const orphan = await upload(member, png, "abandonné.png", "image/png");
+    const kept = await upload(member, png, "gardé.png", "image/png");
+    const sent = await send(member, roomId, "gardé", { attachments: [kept.body.attachment] });
+    const db = server.kernel.db.withTables<{ chat_files: { id: string; message_id: string | null } }>();
+    await waitFor(async () => (await db.selectFrom("chat_files").select("message_id").where("id", "=", kept.body.file.id).executeTakeFirst())?.message_id === sent.body.id, "the kept file linked");
+    const { cleanupExtras } = await import("../extras/cleanup.ts");
+    expect((await cleanupExtras(server.kernel)).orphans).toBe(0);
+    const r = await cleanupExtras(server.kernel, Date.now() + 25 * 3_600_000);
+    expect(r.orphans).toBeGreaterThanOrEqual(1);
+    expect((await bytes(member, orphan.body.file.url)).status).toBe(404);
+    expect((await bytes(member, orphan.body.file.thumbnailUrl!)).status).toBe(404);
+    expect((await bytes(member, kept.body.file.url)).status).toBe(200);
+    const stored = await readdir(path.join(server.dataDir, "files", "chat", roomId));
+    expect(stored.some((f) => f.startsWith(orphan.body.file.id))).toBe(false);
+  });
+
   it("download other types as attachments, never rendered on our origin, and without thumbnail", async () => {
     const html = Buffer.from("<script>alert(1)</script>");
     const up = await upload(member, html, "page.html", "text/html");
