@@ -21,7 +21,7 @@ import { TopicLog } from "./realtime/topic-log.ts";
 import { AuditTrail } from "./audit/audit.ts";
 import { SearchService } from "./search/search-service.ts";
 import { NotificationService } from "./notifications/notification-service.ts";
-import { lostCredentials } from "./realtime/credential-check.ts";
+import { credentialState } from "./realtime/credential-check.ts";
 
 /** What every module receives: the shared platform services, nothing module-specific. */
 export interface Kernel {
@@ -68,7 +68,7 @@ export async function createKernel(config: Config, log?: Logger): Promise<Kernel
     bus: cluster,
     presence,
     topicLog: new TopicLog(eventsDb),
-    lostCredentials: (actors) => lostCredentials(database.db, actors),
+    credentialState: (actors) => credentialState(database.db, actors),
   });
   const events = new EventDispatcher({ db: eventsDb, kind: database.kind, config, log: logger });
   const jobs = new JobScheduler(redis ? new RedisLeases(redis, prefix) : new DbLeases(eventsDb), nodeId, logger);

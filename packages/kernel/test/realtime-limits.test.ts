@@ -70,6 +70,19 @@ describe("realtime limits", () => {
     await waitFor(() => closes.includes(CloseCodes.sessionEnded.code), "close 4003");
     expect(c.state).toBe("closed");
   });
+
+  it("takes a role changed behind its back within a heartbeat and re-checks the subscriptions", async () => {
+    const { client, user } = await s.signedIn();
+    const colleague = await s.createUser();
+    const c = realtimeClient(s.url, client);
+    clients.push(c);
+    const refused: string[] = [];
+    await c.subscribe(`presence:${colleague.id}`, { onEvent: () => {}, onRefused: (r) => refused.push(r) }).ready;
+    // A role change that no `reauthorize` announced (another process on a node without Redis).
+    await s.kernel.db.updateTable("users").set({ role: "guest" }).where("id", "=", user.id).execute();
+    await waitFor(() => refused.includes("revoked"), "presence of a colleague revoked for the guest");
+    expect(c.state).toBe("open");
+  });
 });
 
 describe("realtime backpressure", () => {

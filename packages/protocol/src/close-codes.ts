@@ -8,8 +8,10 @@ export const CloseCodes = {
   normal: { code: 1000, reason: "bye", retry: false },
   /** No valid session cookie or token on the upgrade request. */
   unauthenticated: { code: 4001, reason: "unauthenticated", retry: false },
-  /** The session was ended or the account deactivated. */
+  /** The session was ended (signed out, revoked, password changed or reset) or the account deactivated. */
   sessionEnded: { code: 4003, reason: "session ended", retry: false },
+  /** The organisation requires two-factor authentication and this session's user has not enrolled yet. */
+  twoFactorRequired: { code: 4004, reason: "two-factor enrolment required", retry: false },
   /** A message that is not valid JSON or not in the protocol. */
   protocolError: { code: 4002, reason: "protocol error", retry: false },
   /** Too many client messages per second on this connection. */

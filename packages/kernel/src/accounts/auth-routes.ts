@@ -120,7 +120,10 @@ export function authRoutes(app: FastifyInstance, k: Kernel): void {
     tags: ["auth"],
     auth: "user",
     handler: async ({ actor, reply }) => {
-      if (actor.sessionId) await revokeSession(k.db, actor.id, actor.sessionId);
+      if (actor.sessionId) {
+        await revokeSession(k.db, actor.id, actor.sessionId);
+        await k.realtime.disconnectSessions([actor.sessionId]);
+      }
       clearSessionCookies(reply);
       return undefined;
     },

@@ -64,7 +64,7 @@ export function passwordResetRoutes(app: FastifyInstance, k: Kernel): void {
       if (!user || user.deactivated || !user.password_hash) throw invalidLink();
       checkPasswordRules(body.password, { username: user.username, email: user.email });
       const passwordHash = await hashPassword(body.password, k.config);
-      await k.db.transaction().execute(async (tx) => {
+      const ended = await k.db.transaction().execute(async (tx) => {
         const used = await consumeOneTimeToken(tx, "password_reset", body.token);
         if (!used || used.userId !== user.id) throw invalidLink();
         await tx
@@ -72,9 +72,11 @@ export function passwordResetRoutes(app: FastifyInstance, k: Kernel): void {
           .set({ password_hash: passwordHash, updated_at: new Date().toISOString() })
           .where("id", "=", user.id)
           .execute();
-        await revokeAllSessions(tx, user.id);
+        const revoked = await revokeAllSessions(tx, user.id);
         await retireResetTokens(tx, user.id);
+        return revoked;
       });
+      await k.realtime.disconnectSessions(ended);
       await clearFailures(k.db, [`user:${user.username}`, ...(user.email ? [`user:${user.email}`] : [])]);
       return undefined;
     },

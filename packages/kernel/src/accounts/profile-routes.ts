@@ -126,10 +126,11 @@ export function profileRoutes(app: FastifyInstance, k: Kernel): void {
       }
       checkPasswordRules(body.new, { username: user.username, email: user.email });
       const passwordHash = await hashPassword(body.new, k.config);
-      await k.db.transaction().execute(async (tx) => {
+      const ended = await k.db.transaction().execute(async (tx) => {
         await tx.updateTable("users").set({ password_hash: passwordHash, updated_at: new Date().toISOString() }).where("id", "=", user.id).execute();
-        await revokeAllSessions(tx, user.id, actor.sessionId ?? undefined);
+        return revokeAllSessions(tx, user.id, actor.sessionId ?? undefined);
       });
+      await k.realtime.disconnectSessions(ended);
       return undefined;
     },
   });

@@ -62,6 +62,7 @@ export function sessionRoutes(app: FastifyInstance, k: Kernel): void {
       await k.policy.authorize(actor, SessionResource, "revoke", row);
       if (!row) return undefined;
       await revokeSession(k.db, row.user_id, row.id);
+      await k.realtime.disconnectSessions([row.id]);
       if (row.id === actor.sessionId) clearSessionCookies(reply);
       return undefined;
     },
@@ -77,8 +78,9 @@ export function sessionRoutes(app: FastifyInstance, k: Kernel): void {
     handler: async ({ actor, body, reply }) => {
       const keep = body.includeCurrent ? undefined : (actor.sessionId ?? undefined);
       const revoked = await revokeAllSessions(k.db, actor.id, keep);
+      await k.realtime.disconnectSessions(revoked);
       if (body.includeCurrent && actor.sessionId) clearSessionCookies(reply);
-      return { revoked };
+      return { revoked: revoked.length };
     },
   });
 }

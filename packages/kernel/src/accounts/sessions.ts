@@ -85,9 +85,9 @@ export async function revokeSession(db: Kysely<KernelTables>, userId: string, se
   return Number(r.numDeletedRows) > 0;
 }
 
-export async function revokeAllSessions(db: Kysely<KernelTables>, userId: string, exceptId?: string): Promise<number> {
+/** Deletes the user's sessions (but `exceptId`) and answers their ids, to close their sockets once committed. */
+export async function revokeAllSessions(db: Kysely<KernelTables>, userId: string, exceptId?: string): Promise<string[]> {
   let q = db.deleteFrom("sessions").where("user_id", "=", userId);
   if (exceptId) q = q.where("id", "!=", exceptId);
-  const r = await q.executeTakeFirst();
-  return Number(r.numDeletedRows);
+  return (await q.returning("id").execute()).map((r) => r.id);
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Kernel } from "../kernel.ts";
 import type { OrgSettings } from "../settings.ts";
-import type { Role } from "../authz/actor.ts";
+import type { Role, UserActor } from "../authz/actor.ts";
 import { AppError } from "../errors.ts";
 
 /**
@@ -23,6 +23,18 @@ export function mustEnrolTwoFactor(setting: OrgSettings["requireTwoFactor"], rol
 }
 
 /**
+ * Whether this user must enrol before using anything else: the organisation
+ * requires two-factor for their role and they have not enrolled. Applies to
+ * browser sessions only (callers check); tokens are created after enrolment.
+ */
+export async function twoFactorEnrolmentPending(k: Kernel, actor: UserActor): Promise<boolean> {
+  const settings = await k.settings.get();
+  if (!mustEnrolTwoFactor(settings.requireTwoFactor, actor.role)) return false;
+  const row = await k.db.selectFrom("users").select("totp_enabled").where("id", "=", actor.id).executeTakeFirst();
+  return !(row && row.totp_enabled === 1);
+}
+
+/**
  * When the organisation requires two-factor, a browser session of a user
  * who has not enrolled reaches only the enrolment routes. Runs after the
  * authentication hook (registered earlier, same phase). With the setting
@@ -33,10 +45,7 @@ export function installTwoFactorEnforcement(app: FastifyInstance, k: Kernel): vo
   app.addHook("preValidation", async (req) => {
     const actor = req.actor;
     if (actor.kind !== "user" || req.authVia !== "session" || exempt(req)) return;
-    const settings = await k.settings.get();
-    if (!mustEnrolTwoFactor(settings.requireTwoFactor, actor.role)) return;
-    const row = await k.db.selectFrom("users").select("totp_enabled").where("id", "=", actor.id).executeTakeFirst();
-    if (row && row.totp_enabled === 1) return;
+    if (!(await twoFactorEnrolmentPending(k, actor))) return;
     throw new AppError("two_factor_enrolment_required", "your organisation requires two-factor authentication: set it up first");
   });
 }

@@ -15,7 +15,8 @@ export type ClusterMessage =
   | { kind: "typing"; topic: string; userId: string; connectionId: string }
   | { kind: "revoke"; userId: string; match: TopicMatch }
   | { kind: "reauthorize"; userId: string }
-  | { kind: "disconnect-user"; userId: string };
+  | { kind: "disconnect-user"; userId: string }
+  | { kind: "disconnect-sessions"; sessionIds: string[] };
 
 export interface ClusterBus {
   publish(msg: ClusterMessage): Promise<void>;

@@ -6,6 +6,7 @@ import {
   REALTIME_PROTOCOL_VERSION,
   uuidv7,
   type ClientMessage,
+  type PresenceStatus,
   type ServerMessage,
   type WireEvent,
 } from "@ensemble/protocol";
@@ -14,6 +15,7 @@ import { hasScope, type UserActor } from "../authz/actor.ts";
 import type { ClusterBus, ClusterMessage, TopicMatch } from "./cluster-bus.ts";
 import { topicMatches } from "./cluster-bus.ts";
 import type { PresenceStore } from "./presence-store.ts";
+import type { CredentialState } from "./credential-check.ts";
 import { contiguous, type TopicLog } from "./topic-log.ts";
 import { wsConnections } from "../metrics.ts";
 import { indexConnection, takeToken, type Connection, type DeviceStatus, type Subscription } from "./connection.ts";
@@ -50,9 +52,11 @@ export class RealtimeGateway {
   private readonly presence: PresenceStore;
   private readonly topicLog: TopicLog;
   private heartbeat: NodeJS.Timeout | null = null;
+  /** Actor reloads run one after another, so an older database read never overwrites a newer one. */
+  private reloads: Promise<void> = Promise.resolve();
   private closing = false;
 
-  private readonly lostCredentials: (actors: UserActor[]) => Promise<Set<string>>;
+  private readonly credentialState: (actors: UserActor[]) => Promise<CredentialState>;
 
   constructor(opts: {
     config: Config;
@@ -60,10 +64,10 @@ export class RealtimeGateway {
     bus: ClusterBus;
     presence: PresenceStore;
     topicLog: TopicLog;
-    /** Session or token ids among these actors' that no longer authenticate. */
-    lostCredentials: (actors: UserActor[]) => Promise<Set<string>>;
+    /** Which of these actors' sessions or tokens no longer authenticate, and their owners' current roles. */
+    credentialState: (actors: UserActor[]) => Promise<CredentialState>;
   }) {
-    this.lostCredentials = opts.lostCredentials;
+    this.credentialState = opts.credentialState;
     this.config = opts.config;
     this.log = opts.log.child({ component: "realtime" });
     this.bus = opts.bus;
@@ -118,6 +122,16 @@ export class RealtimeGateway {
   /** Closes every socket of a user, on every node (sessions ended, account deactivated). */
   async disconnectUser(userId: string): Promise<void> {
     await this.bus.publish({ kind: "disconnect-user", userId });
+  }
+
+  /** Closes the sockets of these sessions at once, on every node (signed out, revoked, password changed or reset). */
+  async disconnectSessions(sessionIds: readonly string[]): Promise<void> {
+    if (sessionIds.length) await this.bus.publish({ kind: "disconnect-sessions", sessionIds: [...sessionIds] });
+  }
+
+  /** Each user's aggregated presence, from whichever node their devices are on. */
+  async presenceOf(userIds: readonly string[]): Promise<Map<string, PresenceStatus>> {
+    return this.presence.getMany([...new Set(userIds)]);
   }
 
   accept(socket: WebSocket, actor: UserActor, version: number): void {
@@ -184,7 +198,6 @@ export class RealtimeGateway {
       setTimeout(() => s.terminate(), 1_000).unref();
     }
   }
-
 
   private async onMessage(conn: Connection, raw: string | null): Promise<void> {
     let msg: ClientMessage;
@@ -313,9 +326,7 @@ export class RealtimeGateway {
       c.socket.ping();
     }
     try {
-      const conns = [...this.conns.values()];
-      const lost = await this.lostCredentials(conns.map((c) => c.actor));
-      for (const c of conns) if (lost.has(c.actor.sessionId ?? c.actor.tokenId ?? "")) this.closeWith(c.socket, CloseCodes.sessionEnded);
+      await this.refreshActors([...this.conns.values()], false);
     } catch (e) {
       this.log.warn({ err: (e as Error).message }, "could not check credentials");
     }
@@ -351,6 +362,11 @@ export class RealtimeGateway {
       case "disconnect-user":
         for (const c of this.byUser.get(m.userId) ?? []) this.closeWith(c.socket, CloseCodes.sessionEnded);
         return;
+      case "disconnect-sessions": {
+        const ended = new Set(m.sessionIds);
+        for (const c of this.conns.values()) if (c.actor.sessionId && ended.has(c.actor.sessionId)) this.closeWith(c.socket, CloseCodes.sessionEnded);
+        return;
+      }
     }
   }
 
@@ -390,7 +406,31 @@ export class RealtimeGateway {
   }
 
   private async recheck(userId: string): Promise<void> {
-    for (const c of this.byUser.get(userId) ?? []) {
+    await this.refreshActors([...(this.byUser.get(userId) ?? [])], true);
+  }
+
+  /**
+   * Reloads these sockets' owners from the database: closes those whose
+   * credentials ended, takes the current role (the one at connect time may be
+   * stale), and asks each topic owner again where the role changed (or always).
+   */
+  private refreshActors(conns: Connection[], always: boolean): Promise<void> {
+    const run = this.reloads.then(() => this.reloadActors(conns, always));
+    this.reloads = run.catch(() => {});
+    return run;
+  }
+
+  private async reloadActors(conns: Connection[], always: boolean): Promise<void> {
+    if (!conns.length) return;
+    const { lost, roles } = await this.credentialState(conns.map((c) => c.actor));
+    for (const c of conns) {
+      if (lost.has(c.actor.sessionId ?? c.actor.tokenId ?? "")) {
+        this.closeWith(c.socket, CloseCodes.sessionEnded);
+        continue;
+      }
+      const role = roles.get(c.actor.id) ?? c.actor.role;
+      if (role === c.actor.role && !always) continue;
+      c.actor = { ...c.actor, role };
       for (const topic of [...c.subs.keys()]) if (!(await this.authorized(c.actor, topic))) this.drop(c, topic, true);
     }
   }

@@ -19,6 +19,8 @@ export interface PresenceStore {
   /** Sets (or with null clears) one device's status and answers the user's resulting status. */
   set(userId: string, connectionId: string, status: DeviceStatus | null): Promise<PresenceStatus>;
   get(userId: string): Promise<PresenceStatus>;
+  /** Several users at once (one round trip with Redis); every id asked for is in the answer. */
+  getMany(userIds: readonly string[]): Promise<Map<string, PresenceStatus>>;
   /** Keeps this node's devices alive (Redis entries expire when a node dies). */
   refresh(devices: Iterable<{ userId: string; connectionId: string; status: DeviceStatus }>): Promise<void>;
 }
@@ -36,7 +38,21 @@ export class LocalPresence implements PresenceStore {
   async get(userId: string): Promise<PresenceStatus> {
     return aggregate(this.users.get(userId)?.values() ?? []);
   }
+  async getMany(userIds: readonly string[]): Promise<Map<string, PresenceStatus>> {
+    return new Map(userIds.map((id) => [id, aggregate(this.users.get(id)?.values() ?? [])]));
+  }
   async refresh(): Promise<void> {}
+}
+
+/** A user's status from their Redis hash: `status|expiresAt` per device, expired devices ignored. */
+function liveStatus(devices: Record<string, string>): PresenceStatus {
+  const now = Date.now();
+  const live: DeviceStatus[] = [];
+  for (const v of Object.values(devices)) {
+    const [s, exp] = v.split("|");
+    if (Number(exp) > now && (s === "online" || s === "away" || s === "dnd")) live.push(s);
+  }
+  return aggregate(live);
 }
 
 /**
@@ -66,14 +82,20 @@ export class RedisPresence implements PresenceStore {
     return this.get(userId);
   }
   async get(userId: string): Promise<PresenceStatus> {
-    const all = await this.redis.hgetall(this.key(userId));
-    const now = Date.now();
-    const live: DeviceStatus[] = [];
-    for (const v of Object.values(all)) {
-      const [s, exp] = v.split("|");
-      if (Number(exp) > now && (s === "online" || s === "away" || s === "dnd")) live.push(s);
-    }
-    return aggregate(live);
+    return liveStatus(await this.redis.hgetall(this.key(userId)));
+  }
+  async getMany(userIds: readonly string[]): Promise<Map<string, PresenceStatus>> {
+    const out = new Map<string, PresenceStatus>();
+    if (!userIds.length) return out;
+    const m = this.redis.multi();
+    for (const id of userIds) m.hgetall(this.key(id));
+    const replies = (await m.exec()) ?? [];
+    userIds.forEach((id, i) => {
+      const [err, all] = replies[i] ?? [null, {}];
+      if (err) throw err;
+      out.set(id, liveStatus((all ?? {}) as Record<string, string>));
+    });
+    return out;
   }
   async refresh(devices: Iterable<{ userId: string; connectionId: string; status: DeviceStatus }>): Promise<void> {
     const m = this.redis.multi();

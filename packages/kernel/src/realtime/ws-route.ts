@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { CloseCodes, REALTIME_PATH, REALTIME_PROTOCOL_VERSION } from "@ensemble/protocol";
 import type { Kernel } from "../kernel.ts";
 import { resolveAppToken } from "../accounts/app-tokens.ts";
+import { twoFactorEnrolmentPending } from "../accounts/two-factor-enforcement.ts";
 import { AppError } from "../errors.ts";
 
 /**
@@ -15,6 +16,13 @@ function sameOrigin(req: FastifyRequest, publicUrl: string): boolean {
   const allowed = new Set([new URL(publicUrl).origin, `${req.protocol}://${req.headers.host ?? ""}`]);
   return allowed.has(origin);
 }
+
+/**
+ * Upgrades whose session must first enrol in two-factor, as the HTTP hook
+ * refuses their API calls: decided in preValidation (async is possible
+ * there), answered in wsHandler with a close code the client understands.
+ */
+const enrolmentPending = new WeakSet<FastifyRequest>();
 
 export function realtimeRoute(app: FastifyInstance, k: Kernel): void {
   app.route({
@@ -38,6 +46,7 @@ export function realtimeRoute(app: FastifyInstance, k: Kernel): void {
           tokenId: t.tokenId,
         };
       }
+      if (req.actor.kind === "user" && req.authVia === "session" && (await twoFactorEnrolmentPending(k, req.actor))) enrolmentPending.add(req);
     },
     handler: async () => {
       throw new AppError("validation", "this endpoint speaks WebSocket only");
@@ -46,6 +55,10 @@ export function realtimeRoute(app: FastifyInstance, k: Kernel): void {
       const actor = req.actor;
       if (actor.kind !== "user") {
         socket.close(CloseCodes.unauthenticated.code, CloseCodes.unauthenticated.reason);
+        return;
+      }
+      if (enrolmentPending.has(req)) {
+        socket.close(CloseCodes.twoFactorRequired.code, CloseCodes.twoFactorRequired.reason);
         return;
       }
       const v = Number((req.query as Record<string, unknown>).v ?? REALTIME_PROTOCOL_VERSION);
