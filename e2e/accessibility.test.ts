@@ -73,6 +73,11 @@ describe("accessibility of every shell screen (axe-core: no serious or critical 
     for (const tab of ["users", "groups", "invitations", "settings"]) {
       await check(`/admin/${tab}`, () => page.getByRole("tabpanel").waitFor());
     }
+    // The notification centre, open.
+    await page.goto("/");
+    await page.getByRole("button", { name: tr("fr", "notifications.bell") }).click();
+    await page.getByText(tr("fr", "notifications.empty")).waitFor();
+    expect(await violations(page), "notification centre").toEqual([]);
     // The search dialog with results, and a profile card.
     await page.goto("/");
     await page.getByRole("heading", { level: 1, name: tr("fr", "home.greeting", { name: "Alice Martin" }) }).waitFor();

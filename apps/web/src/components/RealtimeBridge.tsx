@@ -2,7 +2,14 @@ import { useEffect } from "react";
 import { Alert } from "@mantine/core";
 import { useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
+import { useNavigate } from "react-router";
 import { follow, useConnectionState } from "../lib/realtime.ts";
+import { setUnread, type LocalizedText, type NotificationItem } from "../notifications/unread.ts";
+
+interface NotificationEvent {
+  unreadCount?: number;
+  notification?: NotificationItem;
+}
 
 /**
  * Opens the realtime connection once signed in, keeps the profile in step
@@ -13,6 +20,19 @@ export function RealtimeBridge({ userId }: { userId: string }) {
   const { t } = useTranslation();
   const qc = useQueryClient();
   const state = useConnectionState(true);
+  const navigate = useNavigate();
+  const { i18n } = useTranslation();
+  /** A desktop notification when the tab is in the background and the person allowed them. */
+  const desktop = (n: NotificationItem) => {
+    if (typeof Notification === "undefined" || Notification.permission !== "granted" || !document.hidden) return;
+    const text = (l: LocalizedText) => (i18n.exists(l.key) ? i18n.t(l.key, l.params ?? {}) : l.text);
+    const shown = new Notification(text(n.title), { body: n.body ? text(n.body) : "", tag: n.id });
+    shown.onclick = () => {
+      window.focus();
+      if (n.link) navigate(n.link);
+      shown.close();
+    };
+  };
   useEffect(() => {
     // The organisation's branding, pushed when an administrator changes it: the theme follows at once.
     let stop: (() => void) | null = null;
@@ -29,11 +49,19 @@ export function RealtimeBridge({ userId }: { userId: string }) {
   useEffect(() => {
     let stop: (() => void) | null = null;
     let live = true;
-    void follow(`user:${userId}`, {
+    void follow<NotificationEvent>(`user:${userId}`, {
       onEvent: (e) => {
         if (e.name.startsWith("accounts.user.")) void qc.invalidateQueries({ queryKey: ["me"] });
+        if (e.name.startsWith("notifications.notification.")) {
+          if (typeof e.payload.unreadCount === "number") setUnread(qc, e.payload.unreadCount);
+          void qc.invalidateQueries({ queryKey: ["notifications", "list"] });
+        }
+        if (e.name === "notifications.notification.created" && e.payload.notification) desktop(e.payload.notification);
       },
-      onResync: () => void qc.invalidateQueries({ queryKey: ["me"] }),
+      onResync: () => {
+        void qc.invalidateQueries({ queryKey: ["me"] });
+        void qc.invalidateQueries({ queryKey: ["notifications"] });
+      },
     }).then((unfollow) => (live ? (stop = unfollow) : unfollow()));
     return () => {
       live = false;

@@ -21,6 +21,7 @@ import { OfflineBanner } from "../components/OfflineBanner.tsx";
 import { BrandMark } from "../components/BrandMark.tsx";
 import { PageLoader } from "../components/PageLoader.tsx";
 import { RealtimeBridge } from "../components/RealtimeBridge.tsx";
+import { NotificationBell } from "../notifications/NotificationBell.tsx";
 import { closeRealtime } from "../lib/realtime.ts";
 
 // Fetched the first time someone opens the search.
@@ -104,6 +105,7 @@ export function AppLayout() {
           >
             {t("nav.search")}
           </Button>
+          <NotificationBell />
           <Menu position="bottom-end" withinPortal>
             <Menu.Target>
               <UnstyledButton data-testid="user-menu" title={t("nav.userMenu", { name: me?.displayName ?? "" })}>
