@@ -223,6 +223,15 @@ describe("SafeFetcher and DNS", () => {
     expect(await refusal(f.fetch(`http://mixed.test:${port}/`))).toBe("forbidden_target");
   });
 
+  it("tries the next checked address when one refuses connections, IPv4 first", async () => {
+    const f = new SafeFetcher({ allow: [`multi.test:${port}`] }, async () => ["::1", "127.0.0.2", "127.0.0.1"]);
+    // ::1 comes last (IPv4 first); 127.0.0.2 refuses (the server listens on 127.0.0.1 only).
+    const r = await f.fetch(`http://multi.test:${port}/page`);
+    expect(r.status).toBe(200);
+    const none = new SafeFetcher({ allow: [`multi.test:${port}`] }, async () => ["127.0.0.2", "127.0.0.3"]);
+    expect(await refusal(none.fetch(`http://multi.test:${port}/page`))).toBe("network");
+  });
+
   it("reports unknown names", async () => {
     const f = new SafeFetcher({ dnsServers: [dns.address] });
     expect(await refusal(f.fetch("http://nowhere.test/"))).toBe("dns_failed");

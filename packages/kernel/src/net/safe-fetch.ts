@@ -19,11 +19,27 @@ export type SafeFetchErrorCode =
 /** Why an outbound request was refused or failed; `code` is stable, the message is for logs. */
 export class SafeFetchError extends Error {
   readonly code: SafeFetchErrorCode;
-  constructor(code: SafeFetchErrorCode, message: string) {
+  /** The connection could not be opened at all (the next address may be tried). */
+  readonly beforeResponse: boolean;
+  constructor(code: SafeFetchErrorCode, message: string, beforeResponse = false) {
     super(message);
     this.name = "SafeFetchError";
     this.code = code;
+    this.beforeResponse = beforeResponse;
   }
+}
+
+interface Target {
+  ip: string;
+  family: 4 | 6;
+}
+
+interface ExchangeRequest {
+  method: string;
+  headers: Record<string, string>;
+  body: string | Buffer | undefined;
+  deadline: number;
+  opts: SafeFetchOptions;
 }
 
 export interface SafeFetchOptions {
@@ -61,6 +77,8 @@ const DEFAULT_MAX_BYTES = 1_048_576;
 const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_MAX_REDIRECTS = 5;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/** The connection was never opened, so nothing was sent: the next address may be tried. */
+const CONNECT_FAILURES = new Set(["ECONNREFUSED", "EHOSTUNREACH", "ENETUNREACH", "EADDRNOTAVAIL"]);
 const DROPPED_HEADERS = new Set(["cookie", "cookie2", "host", "connection", "proxy-authorization", "transfer-encoding"]);
 
 function systemResolver(): Resolve {
@@ -106,8 +124,7 @@ export class SafeFetcher {
     let body = opts.body;
     let headers = cleanHeaders(opts.headers ?? {});
     for (let hop = 0; ; hop++) {
-      const target = await this.check(url);
-      const res = await this.exchange(url, target, { method, headers, body, deadline, opts });
+      const res = await this.connectAny(url, await this.check(url), { method, headers, body, deadline, opts });
       if (!REDIRECTS.has(res.status) || maxRedirects === 0) return res;
       const location = res.headers.location;
       if (!location) return res;
@@ -123,8 +140,25 @@ export class SafeFetcher {
     }
   }
 
-  /** Validates scheme, port and every resolved address; answers the one address to connect to. */
-  private async check(url: URL): Promise<{ ip: string; family: 4 | 6 }> {
+  /**
+   * Tries the checked addresses in turn (IPv4 first) while a connection
+   * cannot even be opened; once one answers, its outcome is final.
+   */
+  private async connectAny(url: URL, targets: Target[], r: ExchangeRequest): Promise<SafeResponse> {
+    let last: unknown;
+    for (const target of targets.slice(0, 4)) {
+      try {
+        return await this.exchange(url, target, r);
+      } catch (e) {
+        if (!(e instanceof SafeFetchError) || e.code !== "network" || !e.beforeResponse) throw e;
+        last = e;
+      }
+    }
+    throw last;
+  }
+
+  /** Validates scheme, port and every resolved address; answers those to connect to, IPv4 first. */
+  private async check(url: URL): Promise<Target[]> {
     const host = url.hostname.replace(/^\[|\]$/g, "");
     const port = Number(url.port || (url.protocol === "https:" ? 443 : 80));
     if (!this.allow.portAllowed(host, port)) throw new SafeFetchError("forbidden_port", `port ${port} is not allowed`);
@@ -143,15 +177,11 @@ export class SafeFetcher {
     if (refused !== undefined) {
       throw new SafeFetchError("forbidden_target", `${host} resolves to ${isForbiddenAddress(refused) ? "a non-public" : "a refused"} address`);
     }
-    const ip = addresses[0]!;
-    return { ip, family: isIP(ip) === 6 ? 6 : 4 };
+    const targets = addresses.map((ip): Target => ({ ip, family: isIP(ip) === 6 ? 6 : 4 }));
+    return [...targets.filter((t) => t.family === 4), ...targets.filter((t) => t.family === 6)];
   }
 
-  private exchange(
-    url: URL,
-    target: { ip: string; family: 4 | 6 },
-    r: { method: string; headers: Record<string, string>; body: string | Buffer | undefined; deadline: number; opts: SafeFetchOptions },
-  ): Promise<SafeResponse> {
+  private exchange(url: URL, target: Target, r: ExchangeRequest): Promise<SafeResponse> {
     const remaining = r.deadline - Date.now();
     if (remaining <= 0) return Promise.reject(new SafeFetchError("timeout", "the request took too long"));
     const maxBytes = r.opts.maxBytes ?? DEFAULT_MAX_BYTES;
@@ -185,8 +215,10 @@ export class SafeFetcher {
         finish(new SafeFetchError("timeout", "the request took too long"));
         req.destroy();
       }, remaining);
-      req.on("error", (e) => finish(new SafeFetchError("network", e.message)));
+      let answered = false;
+      req.on("error", (e: NodeJS.ErrnoException) => finish(new SafeFetchError("network", e.message, !answered && CONNECT_FAILURES.has(e.code ?? ""))));
       req.on("response", (res: IncomingMessage) => {
+        answered = true;
         const declared = Number(res.headers["content-length"] ?? NaN);
         if (r.opts.overflow !== "truncate" && declared > maxBytes) {
           res.destroy();
