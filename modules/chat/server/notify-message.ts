@@ -1,4 +1,5 @@
 import { notify, type NotificationKind } from "@ensemble/kernel";
+import type { PresenceStatus } from "@ensemble/protocol";
 import type { ChatMessagesTable, ChatDb } from "./tables.ts";
 import "./events.ts";
 
@@ -11,15 +12,22 @@ export const chatNotificationKinds: readonly NotificationKind[] = [
 
 export interface NotifyAudience {
   mentioned: readonly string[];
+  /** `@channel` / `@all`: every member. */
   broadcast: boolean;
+  /** `@here`: the members present now, by their presence (absent from the map = offline). */
+  here: ReadonlyMap<string, PresenceStatus> | null;
   direct: boolean;
   threadFollowers: readonly string[];
   members: readonly { id: string; muted: number }[];
 }
 
+/** Present for `@here` (Slack's "active"): online, away, and do-not-disturb (notified in-app, never pushed). */
+const PRESENT: ReadonlySet<PresenceStatus> = new Set(["online", "away", "dnd"]);
+
 /**
  * Records notification intents for a new message in its transaction: people
- * mentioned by name always; everyone for `@channel`/`@all`/`@here` except
+ * mentioned by name always; everyone for `@channel`/`@all`, the present
+ * members for `@here` (in-app only for those in do-not-disturb), except
  * those who muted the room; DM participants unless muted; thread followers.
  * One intent per person (the strongest reason), keyed by message so a retry
  * never notifies twice. The kernel applies each person's preferences.
@@ -34,6 +42,9 @@ export async function notifyMessage(tx: ChatDb, m: ChatMessagesTable, a: NotifyA
   };
   add(a.mentioned, "chat.mention", false);
   if (a.broadcast) add(memberIds, "chat.mention", true);
+  // Only those reached through `@here` alone stay quiet: a mention by name still pushes.
+  const quiet = a.here && !a.broadcast ? memberIds.filter((id) => !reasons.has(id) && a.here?.get(id) === "dnd") : [];
+  if (a.here) add(memberIds.filter((id) => PRESENT.has(a.here?.get(id) ?? "offline")), "chat.mention", true);
   if (a.direct) add(memberIds, "chat.direct", true);
   add(a.threadFollowers, "chat.thread_reply", false);
   if (!reasons.size) return;
@@ -51,8 +62,10 @@ export async function notifyMessage(tx: ChatDb, m: ChatMessagesTable, a: NotifyA
     if (!recipients.length) continue;
     const text =
       kind === "chat.mention" ? `${who} vous a mentionné${where ? ` dans ${where}` : ""}` : kind === "chat.direct" ? `Message de ${who}` : `${who} a répondu à un fil${where ? ` dans ${where}` : ""}`;
+    const silent = kind === "chat.mention" ? quiet.filter((id) => reasons.get(id) === "chat.mention") : [];
     await notify(tx, {
       recipients,
+      ...(silent.length ? { quiet: silent } : {}),
       kind,
       actorId: m.author_id,
       title: { key: `chat.notification.${kind.slice(5)}`, params: { author: who, room: where }, text },

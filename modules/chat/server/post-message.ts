@@ -1,4 +1,4 @@
-import { uuidv7 } from "@ensemble/protocol";
+import { uuidv7, type PresenceStatus } from "@ensemble/protocol";
 import { recordEvent, type DbKind } from "@ensemble/kernel";
 import type { TransactionLike } from "@ensemble/kernel/events/record-event";
 import { hasLink, parseMentions } from "../shared/mentions.ts";
@@ -50,7 +50,12 @@ export interface PostedMessage {
  * records `chat.message.created` on `room:<id>`. It does not authorize:
  * routes and integrations check the policy first.
  */
-export async function postMessage(k: { database: { kind: DbKind } }, txLike: ChatTx, input: PostMessageInput): Promise<PostedMessage> {
+export interface PostMessageKernel {
+  database: { kind: DbKind };
+  realtime: { presenceOf(userIds: readonly string[]): Promise<Map<string, PresenceStatus>> };
+}
+
+export async function postMessage(k: PostMessageKernel, txLike: ChatTx, input: PostMessageInput): Promise<PostedMessage> {
   const tx = txLike as unknown as ChatDb;
   const now = new Date().toISOString();
   let parentId = input.parentId ?? null;
@@ -165,9 +170,12 @@ export async function postMessage(k: { database: { kind: DbKind } }, txLike: Cha
     payload: { message: message!, notify },
     topics: [roomTopic(row.room_id)],
   });
+  // `@here` reaches the members present now, on any node; `@channel` already reaches everyone.
+  const here = parsed.here && !parsed.all ? await k.realtime.presenceOf(members.map((m) => m.id)) : null;
   await notifyMessage(tx, row, {
     mentioned,
-    broadcast: parsed.all || parsed.here,
+    broadcast: parsed.all,
+    here,
     direct: seqRow.type === "dm",
     threadFollowers: followers,
     members,

@@ -104,6 +104,51 @@ describe("two nodes on one PostgreSQL and one Redis", () => {
     for (const d of dirs) await rm(d, { recursive: true, force: true });
   });
 
+  it("sign-out, a role change and presenceOf reach another node's sockets at once", { timeout: 60_000 }, async () => {
+    // A third node in this process (heartbeat far away, so only the bus can act in time); the requests go to node A.
+    const c = await startTestServer({
+      schema,
+      env: { DATABASE_URL: testDatabaseUrl(), DATABASE_SCHEMA: schema, REDIS_URL: testRedisUrl(), REDIS_PREFIX: prefix, WS_HEARTBEAT_MS: "600000" },
+    });
+    try {
+      const admin = await c.createUser({ role: "admin" });
+      const member = await c.createUser();
+      const signInOnA = async (u: { username: string; password: string }) => {
+        const t = new TestClient(a.url);
+        expect((await t.post("/api/auth/sign-in", { login: u.username, password: u.password })).status).toBe(200);
+        return t;
+      };
+      const [adminOnA, first, second] = await Promise.all([signInOnA(admin), signInOnA(member), signInOnA(member)]);
+      const s1 = realtimeClient(c.url, first);
+      const s2 = realtimeClient(c.url, second);
+      const onA = realtimeClient(a.url, second);
+      clients.push(s1, s2, onA);
+      const closes1: number[] = [];
+      const closes2: number[] = [];
+      s1.on("close", (e) => closes1.push(e.code));
+      s2.on("close", (e) => closes2.push(e.code));
+      const refused: string[] = [];
+      await Promise.all([s1.opened(), onA.opened(), s2.subscribe(`presence:${viewer.id}`, { onEvent: () => {}, onRefused: (r) => refused.push(r) }).ready]);
+
+      // Presence of sockets on node C and on node A, read from node C.
+      onA.setPresence("dnd");
+      await waitFor(async () => (await c.kernel.realtime.presenceOf([member.id, admin.id])).get(member.id) === "dnd", "dnd set on A, read on C");
+      expect((await c.kernel.realtime.presenceOf([admin.id])).get(admin.id)).toBe("offline");
+
+      // Demoted through A: C's socket loses the presence topic a guest may not read.
+      expect((await adminOnA.patch(`/api/admin/users/${member.id}`, { role: "guest" })).status).toBe(200);
+      await waitFor(() => refused.includes("revoked"), "subscription revoked on C");
+
+      // Signed out through A: only that session's socket on C closes.
+      expect((await first.post("/api/auth/sign-out")).status).toBe(204);
+      await waitFor(() => closes1.includes(CloseCodes.sessionEnded.code), "first session's socket on C closed");
+      await s2.subscribe(`user:${member.id}`, { onEvent: () => {} }).ready;
+      expect(closes2).toEqual([]);
+    } finally {
+      await c.close();
+    }
+  });
+
   it("fans events and presence across nodes; clients of a killed node resume on the other with no gap and no duplicate", { timeout: 60_000 }, async () => {
     const signIn = async (u: { username: string; password: string }) => {
       const c = new TestClient(a.url);

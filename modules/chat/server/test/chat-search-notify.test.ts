@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, waitFor, type TestServer } from "@ensemble/testkit";
+import { realtimeClient, startTestServer, waitFor, type TestServer } from "@ensemble/testkit";
 import type { ChatMessage, Room } from "../../shared/schemas.ts";
 import { createRoom, openDm, send, user, type ChatUser } from "./chat-fixtures.ts";
 
@@ -104,5 +104,43 @@ describe("chat notifications", () => {
     // By then the earlier intents were delivered too: the muted member got nothing for @channel, the author nothing at all.
     expect((await notes(eve)).some((n) => n.data.messageId === all.id)).toBe(false);
     expect((await notes(alice)).some((n) => [mention.id, all.id].includes(n.data.messageId))).toBe(false);
+  });
+
+  it("@here notifies the members present (online, away; do-not-disturb in-app only), not the offline ones", async () => {
+    const [online, away, busy, offline] = await Promise.all([user(s), user(s), user(s), user(s)]);
+    const room = await createRoom(alice.client, { type: "private", memberIds: [online.id, away.id, busy.id, offline.id] });
+    const sockets = [online, away, busy].map((u) => realtimeClient(s.url, u.client));
+    try {
+      await Promise.all(sockets.map((c) => c.opened()));
+      sockets[1]!.setPresence("away");
+      sockets[2]!.setPresence("dnd");
+      const expected = new Map([
+        [online.id, "online"],
+        [away.id, "away"],
+        [busy.id, "dnd"],
+        [offline.id, "offline"],
+      ]);
+      await waitFor(async () => {
+        const now = await s.kernel.realtime.presenceOf([...expected.keys()]);
+        return [...expected].every(([id, status]) => now.get(id) === status);
+      }, "presence of the four members");
+      const here = await send(alice.client, room.id, "@here la réunion commence");
+      for (const u of [online, away, busy]) {
+        await waitFor(async () => (await notes(u)).some((n) => n.data.messageId === here.id && n.kind === "chat.mention"), "@here notification");
+      }
+      // A mention by name afterwards: once it arrived, the @here intent was handled for the offline member too.
+      const ping = await send(alice.client, room.id, `@${offline.username} tu as manqué la réunion`);
+      await waitFor(async () => (await notes(offline)).some((n) => n.data.messageId === ping.id), "the mention by name");
+      expect((await notes(offline)).some((n) => n.data.messageId === here.id)).toBe(false);
+      // The push decision is stored just after the notification: wait until both are decided.
+      const pushState = async (id: string) =>
+        (await s.kernel.db.selectFrom("notifications").select("push_state").where("user_id", "=", id).where("source_key", "=", `chat.message:${here.id}`).executeTakeFirst())
+          ?.push_state;
+      await waitFor(async () => ![await pushState(online.id), await pushState(busy.id)].includes("pending"), "push decisions");
+      expect(await pushState(busy.id)).toBe("dnd");
+      expect(await pushState(online.id)).not.toBe("dnd");
+    } finally {
+      for (const c of sockets) c.close();
+    }
   });
 });

@@ -99,7 +99,8 @@ export class NotificationService {
       return true;
     });
     if (!inserted) return;
-    const state = !ch.push ? "off" : inDoNotDisturb(prefs, user.time_zone) ? "dnd" : (await this.claimPushSlot(userId)) ? await this.push(row, intent) : "coalesced";
+    const quiet = intent.quiet?.includes(userId) === true || inDoNotDisturb(prefs, user.time_zone);
+    const state = !ch.push ? "off" : quiet ? "dnd" : (await this.claimPushSlot(userId)) ? await this.push(row, intent) : "coalesced";
     await this.db.updateTable("notifications").set({ push_state: state }).where("id", "=", row.id).execute();
   }
 

@@ -24,6 +24,8 @@ export interface NotificationKind {
 /** What a module asks for; the kernel decides per recipient what is actually sent. */
 export interface NotificationIntent {
   recipients: readonly string[];
+  /** Recipients notified in the app (and by e-mail) but not pushed, e.g. present in do-not-disturb for an `@here`. */
+  quiet?: readonly string[];
   kind: string;
   /** Who caused it: never notified of their own action. */
   actorId: string | null;
