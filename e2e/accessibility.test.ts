@@ -64,13 +64,13 @@ describe("accessibility of every shell screen (axe-core: no serious or critical 
     for (const s of SERVICES.filter(comingSoon)) {
       await check(`/${s}`, () => page.getByRole("heading", { level: 1, name: tr("fr", `services.${s}.title`) }).waitFor());
     }
-    for (const tab of ["profile", "preferences", "password", "sessions", "tokens", "two-factor"]) {
+    for (const tab of ["profile", "preferences", "notifications", "password", "sessions", "tokens", "two-factor"]) {
       await check(`/settings/${tab}`, () => page.getByRole("tabpanel").waitFor());
     }
     await page.getByRole("button", { name: tr("fr", "settings.twoFactorStart") }).click();
     await page.getByRole("img", { name: tr("fr", "settings.qrAlt") }).waitFor();
     expect(await violations(page), "two-factor enrolment").toEqual([]);
-    for (const tab of ["users", "groups", "invitations", "settings"]) {
+    for (const tab of ["users", "groups", "invitations", "settings", "audit"]) {
       await check(`/admin/${tab}`, () => page.getByRole("tabpanel").waitFor());
     }
     // The notification centre, open.

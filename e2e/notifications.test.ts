@@ -57,6 +57,15 @@ describe("notification centre", () => {
     await page.getByRole("button", { name: tr("fr", "notifications.markAllRead") }).click();
     await expect.poll(() => bell().getAttribute("aria-label"), { timeout: 10_000 }).toBe(tr("fr", "notifications.bell"));
     expect(await page.evaluate(async () => (await (await fetch("/api/notifications/unread-count")).json()) as unknown)).toEqual({ unreadCount: 0 });
+
+    // Do-not-disturb hours are saved from the settings.
+    await page.goto("/settings/notifications");
+    await page.getByRole("switch", { name: tr("fr", "settings.notif.dndEnabled") }).check();
+    await page.getByLabel(tr("fr", "settings.notif.from"), { exact: true }).fill("21:30");
+    await page.getByRole("button", { name: tr("fr", "app.save") }).last().click();
+    await expect
+      .poll(() => page.evaluate(async () => ((await (await fetch("/api/me/notification-preferences")).json()) as { dnd: unknown }).dnd))
+      .toMatchObject({ enabled: true, start: "21:30" });
     expect(foreign).toEqual([]);
     await context.close();
   });

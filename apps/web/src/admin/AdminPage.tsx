@@ -5,8 +5,9 @@ import { UsersTab } from "./UsersTab.tsx";
 import { GroupsTab } from "./GroupsTab.tsx";
 import { InvitationsTab } from "./InvitationsTab.tsx";
 import { OrgSettingsTab } from "./OrgSettingsTab.tsx";
+import { AuditTab } from "./AuditTab.tsx";
 
-const TABS = ["users", "groups", "invitations", "settings"] as const;
+const TABS = ["users", "groups", "invitations", "settings", "audit"] as const;
 
 /** The administration console (admins only; the server enforces it on every call). */
 export default function AdminPage() {
@@ -29,6 +30,7 @@ export default function AdminPage() {
         <Tabs.Panel value="groups" pt="lg"><GroupsTab /></Tabs.Panel>
         <Tabs.Panel value="invitations" pt="lg"><InvitationsTab /></Tabs.Panel>
         <Tabs.Panel value="settings" pt="lg"><OrgSettingsTab /></Tabs.Panel>
+        <Tabs.Panel value="audit" pt="lg"><AuditTab /></Tabs.Panel>
       </Tabs>
     </Stack>
   );

@@ -4,14 +4,16 @@ import { useTranslation } from "react-i18next";
 import { ProfileTab } from "./ProfileTab.tsx";
 import { PreferencesTab } from "./PreferencesTab.tsx";
 import { PasswordTab } from "./PasswordTab.tsx";
+import { NotificationsTab } from "./NotificationsTab.tsx";
 import { SessionsTab } from "./SessionsTab.tsx";
 import { TokensTab } from "./TokensTab.tsx";
 import { TwoFactorTab } from "./TwoFactorTab.tsx";
 
-const TABS = ["profile", "preferences", "password", "sessions", "tokens", "two-factor"] as const;
+const TABS = ["profile", "preferences", "notifications", "password", "sessions", "tokens", "two-factor"] as const;
 const LABEL: Record<(typeof TABS)[number], string> = {
   profile: "settings.tabs.profile",
   preferences: "settings.tabs.preferences",
+  notifications: "settings.tabs.notifications",
   password: "settings.tabs.password",
   sessions: "settings.tabs.sessions",
   tokens: "settings.tabs.tokens",
@@ -37,6 +39,7 @@ export default function SettingsPage() {
         </Tabs.List>
         <Tabs.Panel value="profile" pt="lg"><ProfileTab /></Tabs.Panel>
         <Tabs.Panel value="preferences" pt="lg"><PreferencesTab /></Tabs.Panel>
+        <Tabs.Panel value="notifications" pt="lg"><NotificationsTab /></Tabs.Panel>
         <Tabs.Panel value="password" pt="lg"><PasswordTab /></Tabs.Panel>
         <Tabs.Panel value="sessions" pt="lg"><SessionsTab /></Tabs.Panel>
         <Tabs.Panel value="tokens" pt="lg"><TokensTab /></Tabs.Panel>

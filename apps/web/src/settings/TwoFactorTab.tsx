@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { PasswordField } from "../components/PasswordField.tsx";
 import { get, post } from "../api/client.ts";
 import { ProblemAlert } from "../components/ProblemAlert.tsx";
+import { reconnectRealtime } from "../lib/realtime.ts";
 
 interface Setup {
   secret: string;
@@ -33,6 +34,7 @@ export function TwoFactorTab() {
       setSetup(null);
       setCode("");
       void refresh();
+      void reconnectRealtime();
     },
   });
   const disable = useMutation({
