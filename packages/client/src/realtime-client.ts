@@ -163,6 +163,19 @@ export class RealtimeClient {
     this.send({ type: "typing", topic });
   }
 
+  /**
+   * Opens again after a close that does not retry by itself — e.g. 4004 once
+   * the user has enrolled in two-factor — resubscribing every topic from its
+   * last seq. Does nothing while a socket is open or reconnecting.
+   */
+  reconnect(): void {
+    if (this.socket || this.state !== "closed") return;
+    this.clearTimers();
+    this.attempts = 0;
+    this.state = "connecting";
+    this.open();
+  }
+
   close(): void {
     this.state = "closed";
     this.clearTimers();

@@ -138,17 +138,17 @@ describe("realtime: role and session changes on open sockets", () => {
     await waitFor(() => sa.closes.includes(CloseCodes.sessionEnded.code), "the remaining session's socket closed");
   });
 
-  it("refuses /ws (4004) to a session that must first enrol in two-factor, like the HTTP API; a token still connects", async () => {
+  it("refuses /ws (4004) to a session that must first enrol in two-factor, like the HTTP API; a token still connects; reconnect() once allowed", async () => {
     const { client, user } = await s.signedIn();
     const tok = await client.post<{ token: string }>("/api/me/tokens", { name: "bot", scopes: ["read"] });
     expect(tok.status).toBe(201);
     await s.kernel.settings.update({ requireTwoFactor: "everyone" });
+    const c = realtimeClient(s.url, client);
+    clients.push(c);
+    const closes: number[] = [];
+    c.on("close", (e) => closes.push(e.code));
     try {
       expect((await client.get("/api/me/sessions")).body).toMatchObject({ code: "two_factor_enrolment_required" });
-      const c = realtimeClient(s.url, client);
-      clients.push(c);
-      const closes: number[] = [];
-      c.on("close", (e) => closes.push(e.code));
       await waitFor(() => closes.includes(CloseCodes.twoFactorRequired.code), "close 4004");
       expect(c.state).toBe("closed");
       const bot = realtimeClient(s.url, undefined, { token: tok.body.token });
@@ -158,7 +158,9 @@ describe("realtime: role and session changes on open sockets", () => {
     } finally {
       await s.kernel.settings.update({ requireTwoFactor: "off" });
     }
-    const { c } = await socket(client);
+    // No longer required (as after enrolling): the same client opens again when asked.
+    c.reconnect();
+    await c.opened();
     expect(c.userId).toBe(user.id);
   });
 });

@@ -19,6 +19,11 @@ export function realtime(): Promise<RealtimeClient> {
   return client;
 }
 
+/** After enrolling in two-factor: the socket refused with 4004 (enrolment required) opens again. */
+export async function reconnectRealtime(): Promise<void> {
+  (await client)?.reconnect();
+}
+
 export async function closeRealtime(): Promise<void> {
   const c = client;
   client = null;
