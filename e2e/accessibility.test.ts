@@ -70,7 +70,7 @@ describe("accessibility of every shell screen (axe-core: no serious or critical 
     await page.getByRole("button", { name: tr("fr", "settings.twoFactorStart") }).click();
     await page.getByRole("img", { name: tr("fr", "settings.qrAlt") }).waitFor();
     expect(await violations(page), "two-factor enrolment").toEqual([]);
-    for (const tab of ["users", "groups", "invitations", "settings", "audit"]) {
+    for (const tab of ["users", "groups", "invitations", "settings", "audit", "status"]) {
       await check(`/admin/${tab}`, () => page.getByRole("tabpanel").waitFor());
     }
     // The notification centre, open.

@@ -6,8 +6,9 @@ import { GroupsTab } from "./GroupsTab.tsx";
 import { InvitationsTab } from "./InvitationsTab.tsx";
 import { OrgSettingsTab } from "./OrgSettingsTab.tsx";
 import { AuditTab } from "./AuditTab.tsx";
+import { StatusTab } from "./StatusTab.tsx";
 
-const TABS = ["users", "groups", "invitations", "settings", "audit"] as const;
+const TABS = ["users", "groups", "invitations", "settings", "audit", "status"] as const;
 
 /** The administration console (admins only; the server enforces it on every call). */
 export default function AdminPage() {
@@ -31,6 +32,7 @@ export default function AdminPage() {
         <Tabs.Panel value="invitations" pt="lg"><InvitationsTab /></Tabs.Panel>
         <Tabs.Panel value="settings" pt="lg"><OrgSettingsTab /></Tabs.Panel>
         <Tabs.Panel value="audit" pt="lg"><AuditTab /></Tabs.Panel>
+        <Tabs.Panel value="status" pt="lg"><StatusTab /></Tabs.Panel>
       </Tabs>
     </Stack>
   );

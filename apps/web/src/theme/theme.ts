@@ -19,6 +19,8 @@ export function brandTheme(color: string) {
     focusRing: "auto",
     respectReducedMotion: true,
     cursorType: "pointer",
+    // Links inside text must not rely on colour alone (WCAG 1.4.1).
+    components: { Anchor: { defaultProps: { underline: "always" } } },
   });
 }
 
