@@ -41,7 +41,8 @@ async function populateFiles(s: TestServer): Promise<void> {
   await s.kernel.blobs.put("all-bytes", Buffer.from(Array.from({ length: 256 }, (_, i) => i)));
 }
 
-describe(`backup and restore (${kind})`, () => {
+// Each CLI call is a fresh Node process loading the kernel (1-3 s on a loaded CI machine); some tests make ten.
+describe(`backup and restore (${kind})`, { timeout: 120_000 }, () => {
   let s: TestServer;
   let work: string;
   let dataDir: string;

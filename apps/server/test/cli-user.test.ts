@@ -12,7 +12,8 @@ const PASSWORD = "Quiet-Lantern-Orchard-73";
 const codeNow = (secret: string) => generate({ secret, epoch: Math.floor(Date.now() / 30_000) * 30 + 1 });
 
 /** The CLI as a real child process, sharing DATA_DIR (SQLite) or the schema (PostgreSQL) with a running test server. */
-describe("ensemble user", () => {
+// Each CLI call is a fresh Node process loading the kernel (1-3 s on a loaded CI machine); some tests make ten.
+describe("ensemble user", { timeout: 120_000 }, () => {
   let s: TestServer;
   let dataDir: string;
   let env: Record<string, string>;
