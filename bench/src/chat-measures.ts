@@ -41,7 +41,13 @@ export function spawnClients(): Child {
  * with a socket per request in flight would measure the server's accept
  * queue and the client's connection set-up instead of the chat.
  */
-const agent = new http.Agent({ keepAlive: true, maxSockets: 128 });
+let agent = new http.Agent({ keepAlive: true, maxSockets: 128 });
+
+/** After a long pause (seeding): the server has closed the idle kept-alive sockets, so a reused one would hang up. */
+export function freshConnections(): void {
+  agent.destroy();
+  agent = new http.Agent({ keepAlive: true, maxSockets: 128 });
+}
 
 export function api<T>(base: string, user: Pick<SeededUser, "cookie" | "csrf">, method: string, url: string, body?: unknown): Promise<{ status: number; body: T }> {
   const payload = body === undefined ? undefined : JSON.stringify(body);
