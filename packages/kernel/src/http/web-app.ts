@@ -4,6 +4,7 @@ import type { FastifyInstance } from "fastify";
 import fastifyStatic from "@fastify/static";
 import type { Kernel } from "../kernel.ts";
 import { AppError } from "../errors.ts";
+import { logoUrl } from "../branding/branding-module.ts";
 
 /** Paths the single-page app never answers: they belong to the API and the platform. */
 const NOT_THE_APP = /^\/(api|ws|collab|healthz|readyz|metrics|remote\.php)(\/|$|\?)/;
@@ -38,7 +39,8 @@ export async function installWebApp(app: FastifyInstance, k: Kernel, distDir: st
   app.get("/manifest.webmanifest", async (_req, reply) => {
     const s = await k.settings.get();
     reply.header("cache-control", "no-cache").type("application/manifest+json");
-    return JSON.stringify(webManifest(s.brandName, s.brandColor, s.defaultLocale));
+    const icons = s.brandLogoKey ? { 192: logoUrl(s, 192)!, 512: logoUrl(s, 512)! } : null;
+    return JSON.stringify(webManifest(s.brandName, s.brandColor, s.defaultLocale, icons));
   });
 
   app.get("/*", async (req, reply) => {
@@ -49,7 +51,8 @@ export async function installWebApp(app: FastifyInstance, k: Kernel, distDir: st
   return true;
 }
 
-export function webManifest(name: string, color: string, lang: string) {
+/** The installed app's manifest; the organisation's logo, when there is one, replaces the default icons. */
+export function webManifest(name: string, color: string, lang: string, logo: { 192: string; 512: string } | null = null) {
   return {
     id: "/",
     name,
@@ -62,8 +65,8 @@ export function webManifest(name: string, color: string, lang: string) {
     background_color: "#ffffff",
     theme_color: color,
     icons: [
-      { src: "/icons/icon-192.png", sizes: "192x192", type: "image/png", purpose: "any" },
-      { src: "/icons/icon-512.png", sizes: "512x512", type: "image/png", purpose: "any" },
+      { src: logo?.[192] ?? "/icons/icon-192.png", sizes: "192x192", type: "image/png", purpose: "any" },
+      { src: logo?.[512] ?? "/icons/icon-512.png", sizes: "512x512", type: "image/png", purpose: "any" },
       { src: "/icons/maskable-512.png", sizes: "512x512", type: "image/png", purpose: "maskable" },
     ],
     protocol_handlers: [{ protocol: "web+ensemble", url: "/open?target=%s" }],
