@@ -78,6 +78,9 @@ export function api<T>(base: string, user: Pick<SeededUser, "cookie" | "csrf">, 
 export interface FanOutResult {
   all: number[];
   sendMs: number[];
+  /** Per message: its first delivery, and the spread from first to last (the fan-out itself). */
+  firsts: number[];
+  spreads: number[];
   missing: number;
   expected: number;
 }
@@ -86,6 +89,8 @@ export interface FanOutResult {
 export async function fanOut(base: string, sender: SeededUser, roomId: string, children: Child[], perChild: number[], posts: number): Promise<FanOutResult> {
   const all: number[] = [];
   const sendMs: number[] = [];
+  const firsts: number[] = [];
+  const spreads: number[] = [];
   let missing = 0;
   let expected = 0;
   for (let i = 0; i < posts; i++) {
@@ -98,13 +103,18 @@ export async function fanOut(base: string, sender: SeededUser, roomId: string, c
     // The first 3 warm the JIT and the connection pools.
     if (i < 3) continue;
     sendMs.push(sent);
-    for (const a of answers) all.push(...a.receipts.map((at) => at - t0));
+    const lat = answers.flatMap((a) => a.receipts.map((at) => at - t0));
+    all.push(...lat);
+    if (lat.length) {
+      firsts.push(Math.min(...lat));
+      spreads.push(Math.max(...lat) - Math.min(...lat));
+    }
     const got = answers.reduce((n, a) => n + a.receipts.length, 0);
     const want = perChild.reduce((n, x) => n + x, 0);
     expected += want;
     missing += want - got;
   }
-  return { all, sendMs, missing, expected };
+  return { all, sendMs, firsts, spreads, missing, expected };
 }
 
 export interface SustainedResult {
