@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
+import sharp from "sharp";
 import { startTestServer, type TestServer } from "@ensemble/testkit";
 import { launchChromium, newContext } from "./src/browser.ts";
 import { brandBackground, chooseLanguage, comingSoon, fillAccountForm, greeting, SERVICES, tr, watchConsole, type Lang } from "./src/shell.ts";
@@ -110,6 +111,12 @@ describe.each<Lang>(["fr", "en"])("web shell journey (%s)", (lang) => {
     // The colleague's open page changes too, without a reload (pushed on the org:branding topic).
     const marker = await cpage.evaluate(() => ((window as unknown as { marker: number }).marker = Math.random()));
     await expect.poll(() => brandBackground(cpage)).toBe("rgb(24, 117, 60)");
+    expect(await cpage.evaluate(() => (window as unknown as { marker: number }).marker)).toBe(marker);
+    // A new logo too: it replaces the mark in both headers, live.
+    const logo = await sharp({ create: { width: 256, height: 256, channels: 4, background: "#f5f5f5" } }).png().toBuffer();
+    await page.locator('input[type="file"]').setInputFiles({ name: "logo.png", mimeType: "image/png", buffer: logo });
+    await page.locator("header.brand-header img").waitFor();
+    await cpage.locator("header.brand-header img").waitFor();
     expect(await cpage.evaluate(() => (window as unknown as { marker: number }).marker)).toBe(marker);
 
     // Sign out.

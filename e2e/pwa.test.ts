@@ -3,6 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { chromium, type Browser } from "playwright-core";
+import sharp from "sharp";
 import { startTestServer, type TestServer } from "@ensemble/testkit";
 import { CHROMIUM, CHROMIUM_ARGS, launchChromium, newContext } from "./src/browser.ts";
 import { signIn, tr } from "./src/shell.ts";
@@ -39,6 +40,10 @@ describe("installable desktop app (PWA)", () => {
   it("serves a manifest generated from the branding, with real icons and the web+ensemble: protocol", async () => {
     const admin = await server.signedIn({ role: "admin" });
     expect((await admin.client.patch("/api/admin/settings", { brandName: "Métropole de Lyon", brandColor: "#6a1b9a" })).status).toBe(200);
+    // The organisation's logo becomes the installed app's icon.
+    const logo = await sharp({ create: { width: 300, height: 200, channels: 4, background: "#6a1b9a" } }).png().toBuffer();
+    const up = await admin.client.request("PUT", "/api/admin/branding/logo", undefined, { raw: new Uint8Array(logo), headers: { "content-type": "image/png" } });
+    expect(up.status).toBe(200);
     const res = await fetch(`${server.url}/manifest.webmanifest`);
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toContain("application/manifest+json");
@@ -55,6 +60,7 @@ describe("installable desktop app (PWA)", () => {
       expect(`${w}x${h}`).toBe(icon.sizes);
     }
     expect(m.icons.some((i) => i.sizes === "512x512" && i.purpose === "maskable")).toBe(true);
+    expect(m.icons.filter((i) => i.purpose === "any").every((i) => i.src.startsWith("/api/branding/logo?"))).toBe(true);
   });
 
   it("passes Chromium's installability check, caches the shell in a service worker and shows the offline banner", async () => {

@@ -31,7 +31,9 @@ function Themed() {
   useEffect(() => {
     document.title = branding?.name ?? "Ensemble";
     document.querySelector('meta[name="theme-color"]')?.setAttribute("content", color);
-  }, [branding?.name, color, t]);
+    // The favicon follows the organisation's logo.
+    document.querySelector('link[rel="icon"]')?.setAttribute("href", branding?.logoUrl ? `${branding.logoUrl}&size=64` : "/icons/icon-192.png");
+  }, [branding?.name, branding?.logoUrl, color, t]);
 
   return (
     <MantineProvider theme={theme} cssVariablesResolver={resolver} defaultColorScheme="light">

@@ -6,6 +6,7 @@ import { useTranslation } from "react-i18next";
 import { get, patch } from "../api/client.ts";
 import { LANGUAGES } from "../i18n/i18n.ts";
 import { ProblemAlert } from "../components/ProblemAlert.tsx";
+import { LogoField } from "./LogoField.tsx";
 
 interface OrgSettings {
   membersCanInvite: boolean;
@@ -29,7 +30,7 @@ export function OrgSettingsTab() {
     mutationFn: (s: OrgSettings) => patch<OrgSettings>("/api/admin/settings", s),
     onSuccess: (s) => {
       qc.setQueryData(["admin-settings"], s);
-      qc.setQueryData(["branding"], { name: s.brandName, color: s.brandColor, defaultLocale: s.defaultLocale });
+      void qc.invalidateQueries({ queryKey: ["branding"] });
       notifications.show({ message: t("app.saved"), color: "green" });
     },
   });
@@ -44,6 +45,7 @@ export function OrgSettingsTab() {
       <Stack maw={520}>
         <ProblemAlert error={save.error} />
         <TextInput label={t("admin.brandName")} value={form.brandName} onChange={(e) => set("brandName", e.currentTarget.value)} required maxLength={80} />
+        <LogoField />
         <ColorInput label={t("admin.brandColor")} value={form.brandColor} onChange={(v) => set("brandColor", v)} format="hex" withEyeDropper={false} />
         <NativeSelect
           label={t("admin.defaultLocale")}

@@ -25,11 +25,10 @@ export function useBranding() {
     queryKey: ["branding"],
     queryFn: async (): Promise<Branding> => {
       try {
-        const s = await get<{ brandName: string; brandColor: string; defaultLocale: "fr" | "en" }>("/api/settings/public");
-        return { name: s.brandName, color: s.brandColor, defaultLocale: s.defaultLocale };
+        return await get<Branding>("/api/branding");
       } catch {
-        // Before the settings route exists (or while offline) the shell keeps the product's defaults.
-        return { name: "Ensemble", color: "#000091", defaultLocale: "fr" };
+        // Offline (or an old server): the shell keeps the product's defaults.
+        return { name: "Ensemble", color: "#000091", defaultLocale: "fr", logoUrl: null };
       }
     },
     staleTime: 30_000,

@@ -18,6 +18,7 @@ export interface Branding {
   name: string;
   color: string;
   defaultLocale: "fr" | "en";
+  logoUrl: string | null;
 }
 
 export interface SignInAnswer {

@@ -3,6 +3,7 @@ import { Alert } from "@mantine/core";
 import { useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
+import type { Branding } from "../api/types.ts";
 import { follow, useConnectionState } from "../lib/realtime.ts";
 import { setUnread, type LocalizedText, type NotificationItem } from "../notifications/unread.ts";
 
@@ -37,8 +38,8 @@ export function RealtimeBridge({ userId }: { userId: string }) {
     // The organisation's branding, pushed when an administrator changes it: the theme follows at once.
     let stop: (() => void) | null = null;
     let live = true;
-    void follow<{ brandName: string; brandColor: string; defaultLocale: "fr" | "en" }>("org:branding", {
-      onEvent: (e) => qc.setQueryData(["branding"], { name: e.payload.brandName, color: e.payload.brandColor, defaultLocale: e.payload.defaultLocale }),
+    void follow<Branding>("org:branding", {
+      onEvent: (e) => qc.setQueryData(["branding"], e.payload),
       onResync: () => void qc.invalidateQueries({ queryKey: ["branding"] }),
     }).then((unfollow) => (live ? (stop = unfollow) : unfollow()));
     return () => {
