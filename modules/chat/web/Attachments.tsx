@@ -25,7 +25,7 @@ function FileAttachment({ file }: { file: NonNullable<Attachment["file"]> }) {
     return (
       <>
         <button type="button" className="chat-image-button" onClick={() => setOpen(true)} aria-label={t("files.openImage", { name: file.name })}>
-          <img src={`${url}/thumbnail`} alt={file.name} className="chat-image" loading="lazy" data-testid="inline-image" onError={(e) => ((e.target as HTMLImageElement).src = url)} />
+          <img src={`${url}/thumbnail`} alt={file.name} className="chat-image" data-testid="inline-image" onError={(e) => ((e.target as HTMLImageElement).src = url)} />
         </button>
         <Modal opened={open} onClose={() => setOpen(false)} title={file.name} size="auto" centered>
           <Image src={url} alt={file.name} mah="80vh" fit="contain" />

@@ -230,7 +230,7 @@ export function Composer({ roomId, parentId, placeholder, disabled, onSend, onEd
         </Group>
       )}
       {uploads.map((u) => (
-        <Group key={u.id} gap="xs" wrap="nowrap" data-testid="upload">
+        <Group key={u.id} gap="xs" wrap="nowrap" data-testid="upload" data-state={u.error ? "failed" : u.attachment ? "done" : "uploading"}>
           <Text size="xs" style={{ flex: 1 }} truncate>
             {u.name}
           </Text>

@@ -7,6 +7,7 @@ import type { ChatMessage } from "../shared/schemas.ts";
 import type { HistoryPage } from "./api.ts";
 import { keys, mergeMessages } from "./cache.ts";
 import { useChatApi } from "./hooks.ts";
+import { useHost } from "./host.tsx";
 import { MessageItem, PendingItem, type Names } from "./MessageItem.tsx";
 import type { MessageCallbacks } from "./MessageActions.tsx";
 import { usePending } from "./pending.ts";
@@ -39,6 +40,7 @@ interface Props {
 export function Timeline({ roomId, lastReadSeq, focusId, editingId, setEditingId, cb, names, onRetry, onDiscard, onAtBottom }: Props) {
   const { t, i18n } = useTranslation("chat");
   const api = useChatApi();
+  const meId = useHost().me.id;
   const qc = useQueryClient();
   const list = useRef<VirtualListHandle | null>(null);
   const [loading, setLoading] = useState<"older" | "newer" | null>(null);
@@ -103,7 +105,7 @@ export function Timeline({ roomId, lastReadSeq, focusId, editingId, setEditingId
   };
 
   const items = page.data?.items;
-  const firstUnread = useMemo(() => (lastReadSeq === null ? null : (items?.find((m) => m.seq > lastReadSeq && !m.deletedAt) ?? null)), [items, lastReadSeq]);
+  const firstUnread = useMemo(() => (lastReadSeq === null ? null : (items?.find((m) => m.seq > lastReadSeq && !m.deletedAt && m.authorId !== meId) ?? null)), [items, lastReadSeq, meId]);
   const rows = useMemo(() => {
     const out: Row[] = [];
     let prev: ChatMessage | null = null;

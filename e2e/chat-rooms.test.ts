@@ -1,0 +1,131 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { AxeBuilder } from "@axe-core/playwright";
+import { startTestServer, type TestServer } from "@ensemble/testkit";
+import { launchChromium } from "./src/browser.ts";
+import { ct, defaultChannel, expectCount, messages, openRoom, person, send, type Person } from "./src/chat.ts";
+
+const PNG = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAEAAAAAwCAIAAAAuKetIAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAAfUlEQVRoge2SAQkAURSDlsScF9FYF2M8/sAAOhY+T5O6AQuwviK7kHdJ3YAFWF+RXci7pG7AAqyvyC7kXVI3YAHWV2QX8i6pG7AA6yuyC3mX1A1YgPUV2YW8S+oGLMD6iuxC3iV1AxZgfUV2Ie+SugELsL4iu5B3Sd2AxwN+UX1o8ehqlvIAAAAASUVORK5CYII=",
+  "base64",
+);
+
+let browser: Browser;
+let server: TestServer;
+let alice: Person;
+let bob: Person;
+let carol: Person;
+let general: string;
+let projet: string;
+
+async function violations(page: Page): Promise<string[]> {
+  const r = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]).analyze();
+  return r.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+}
+
+const sidebarRoom = (p: Page, id: string) => p.locator(`[data-testid="sidebar-room"][data-room-id="${id}"]`);
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  server = await startTestServer();
+  alice = await person(browser, server, "Alice Martin");
+  bob = await person(browser, server, "Bruno Petit");
+  carol = await person(browser, server, "Chloé Bernard");
+  general = await defaultChannel(alice.api);
+  for (const p of [bob, carol]) await defaultChannel(p.api);
+  const r = await alice.api.post<{ id: string }>("/api/chat/rooms", { type: "channel", slug: "projet", topic: "Le projet", memberIds: [bob.id, carol.id] });
+  expect(r.status).toBe(201);
+  projet = r.body.id;
+  for (const p of [alice, bob, carol]) await openRoom(p.page, general);
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe("Discutons with three people", () => {
+  it("counts unread messages and mentions live in the others' sidebars", async () => {
+    await openRoom(alice.page, projet);
+    await send(alice.page, "Point d'étape demain");
+    await send(alice.page, "@" + bob.username + " peux-tu préparer la démo ?");
+    // Bob is mentioned: a mention badge; Carol only has unread messages.
+    await expect.poll(() => sidebarRoom(bob.page, projet).getByTestId("mention-badge").textContent(), { timeout: 15_000 }).toBe("1");
+    await expect.poll(() => sidebarRoom(carol.page, projet).getAttribute("data-unread"), { timeout: 15_000 }).toBe("2");
+    expect(await sidebarRoom(carol.page, projet).getByTestId("mention-badge").count()).toBe(0);
+    // Opening the room reads it: the count goes away and a divider marks where the new messages start.
+    await sidebarRoom(carol.page, projet).click();
+    await carol.page.getByTestId("new-divider").waitFor();
+    await expect.poll(() => sidebarRoom(carol.page, projet).getAttribute("data-unread")).toBe("0");
+    // It stays read for Carol's other devices too (the server's count).
+    await expect.poll(async () => {
+      const s = await carol.api.get<{ sections: { rooms: { id: string; membership: { unread: number } }[] }[] }>("/api/chat/sidebar");
+      return s.body.sections.flatMap((x) => x.rooms).find((x) => x.id === projet)?.membership.unread;
+    }).toBe(0);
+    // Bob's count is still there until he looks.
+    expect(await sidebarRoom(bob.page, projet).getAttribute("data-unread")).toBe("2");
+  });
+
+  it("uploads an image shown inline to everyone, with progress and a viewer", async () => {
+    await openRoom(alice.page, general);
+    await sidebarRoom(carol.page, general).click();
+    await alice.page.getByTestId("file-input").setInputFiles({ name: "plan.png", mimeType: "image/png", buffer: PNG });
+    await expect.poll(() => alice.page.getByTestId("upload").getAttribute("data-state"), { timeout: 15_000 }).toBe("done");
+    expect(await alice.page.getByTestId("upload").locator('[role="progressbar"]').getAttribute("aria-valuenow")).toBe("100");
+    await send(alice.page, "Le plan du site");
+    for (const p of [bob, carol]) {
+      const img = messages(p.page, "Le plan du site").getByTestId("inline-image");
+      await img.waitFor();
+      await expect.poll(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth), { timeout: 15_000 }).toBeGreaterThan(0);
+    }
+    await messages(bob.page, "Le plan du site").getByRole("button", { name: ct("files.openImage", { name: "plan.png" }) }).click();
+    await bob.page.getByRole("dialog", { name: "plan.png" }).getByRole("img", { name: "plan.png" }).waitFor();
+    await bob.page.keyboard.press("Escape");
+  });
+
+  it("opens a search result in place: the message in its context, highlighted", async () => {
+    // An old message, far back in a long history.
+    await alice.api.post(`/api/chat/rooms/${general}/messages`, { clientKey: "old-1", text: "Le compte rendu de l'ornithorynque est prêt" });
+    for (let i = 0; i < 120; i++) await alice.api.post(`/api/chat/rooms/${general}/messages`, { clientKey: `filler-${i}`, text: `Message de remplissage ${i}` });
+    await messages(bob.page, "Message de remplissage 119").waitFor();
+    await expect.poll(async () => (await bob.api.get<{ items: unknown[] }>("/api/chat/search?q=ornithorynque")).body.items.length, { timeout: 15_000 }).toBe(1);
+    expect(await messages(bob.page, "ornithorynque").count()).toBe(0);
+    await bob.page.keyboard.press("Control+k");
+    const dialog = bob.page.getByRole("dialog");
+    await dialog.getByRole("combobox").fill("ornithorynque");
+    await dialog.getByRole("option").filter({ hasText: "ornithorynque" }).click();
+    const found = messages(bob.page, "ornithorynque");
+    await found.waitFor();
+    await expect.poll(() => found.getAttribute("class")).toContain("chat-highlight");
+    expect(await found.isVisible()).toBe(true);
+    // Back to the present from there.
+    const toPresent = bob.page.getByTestId("jump-to-present");
+    if (await toPresent.count()) await toPresent.click();
+    await expect
+      .poll(async () => {
+        await bob.page.locator(".chat-scroller").evaluate((el) => (el.scrollTop = el.scrollHeight));
+        return messages(bob.page, "Message de remplissage 119").count();
+      }, { timeout: 15_000 })
+      .toBe(1);
+  });
+
+  it("has no serious accessibility violation on the chat screen, thread open", async () => {
+    await openRoom(carol.page, general);
+    const m = messages(carol.page, "Message de remplissage 119");
+    await m.hover();
+    await m.getByRole("button", { name: ct("message.replyInThread") }).click();
+    await carol.page.getByTestId("thread-panel").waitFor();
+    expect(await violations(carol.page)).toEqual([]);
+  });
+
+  it("works on a phone-sized screen: the sidebar folds away behind a menu button", async () => {
+    await carol.page.setViewportSize({ width: 390, height: 800 });
+    await openRoom(carol.page, projet);
+    const nav = carol.page.getByRole("navigation", { name: ct("sidebar.label") });
+    await expect.poll(() => nav.evaluate((el) => el.getBoundingClientRect().right)).toBeLessThanOrEqual(0);
+    await carol.page.getByRole("button", { name: ct("sidebar.open") }).click();
+    await expect.poll(() => nav.evaluate((el) => el.getBoundingClientRect().left)).toBe(0);
+    await sidebarRoom(carol.page, general).click();
+    await expect.poll(() => nav.evaluate((el) => el.getBoundingClientRect().right)).toBeLessThanOrEqual(0);
+    await expectCount(carol.page, "Message de remplissage 119", 1);
+  });
+});
