@@ -111,6 +111,8 @@ describe("installable desktop app (PWA)", () => {
   });
 
   it("runs in Chromium's --app mode from the manifest's start URL", async () => {
+    const admin = await server.signedIn({ role: "admin" });
+    expect((await admin.client.patch("/api/admin/settings", { brandName: "Métropole de Lyon" })).status).toBe(200);
     const m = (await (await fetch(`${server.url}/manifest.webmanifest`)).json()) as Manifest;
     const profile = await mkdtemp(path.join(tmpdir(), "ensemble-app-"));
     const startUrl = new URL(m.start_url, server.url).href;
