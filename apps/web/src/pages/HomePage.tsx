@@ -4,6 +4,7 @@ import { Link } from "react-router";
 import { useTranslation } from "react-i18next";
 import { useMe } from "../api/session.ts";
 import { formatLongDate } from "../lib/format.ts";
+import { HomeMentions } from "./HomeMentions.tsx";
 
 const SECTIONS = [
   { key: "mentions", service: "chat", icon: IconAt },
@@ -39,9 +40,13 @@ export function HomePage() {
                 {t(`home.${key}`)}
               </Title>
             </Group>
-            <Text c="dimmed" size="sm">
-              {t("home.nothingYet")}
-            </Text>
+            {service === "chat" ? (
+              <HomeMentions />
+            ) : (
+              <Text c="dimmed" size="sm">
+                {t("home.nothingYet")}
+              </Text>
+            )}
             <Anchor component={Link} to={`/${service}`} size="sm" mt="xs">
               {t(`nav.${service}`)}
             </Anchor>

@@ -1,0 +1,46 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser } from "playwright-core";
+import { startTestServer, type TestServer } from "@ensemble/testkit";
+import { launchChromium, newContext } from "./src/browser.ts";
+import { comingSoon, signIn, tr } from "./src/shell.ts";
+
+let browser: Browser;
+let server: TestServer;
+beforeAll(async () => {
+  browser = await launchChromium();
+  server = await startTestServer();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe("home page (Accueil)", () => {
+  it("lists the chat rooms where I have unread mentions and opens one", async () => {
+    const author = await server.signedIn({ displayName: "Gilles Faure" });
+    const reader = await server.createUser({ displayName: "Hélène Roche" });
+    const room = await author.client.post<{ id: string }>("/api/chat/rooms", { type: "channel", slug: "projet-tram", name: "projet-tram", memberIds: [reader.id] });
+    expect(room.status).toBe(201);
+    const sent = await author.client.post(`/api/chat/rooms/${room.body.id}/messages`, { clientKey: "home-1", text: `@${reader.username} le planning est prêt` });
+    expect(sent.status).toBe(201);
+
+    const { context, page } = await newContext(browser, server.url);
+    await signIn(page, "fr", reader.username);
+    const card = page.getByRole("region", { name: tr("fr", "home.mentions") });
+    await card.getByText(tr("fr", "home.mentionCount", { count: "1" })).waitFor();
+    await card.getByRole("link", { name: "#projet-tram" }).click();
+    await expect.poll(() => new URL(page.url()).pathname).toBe(`/chat/${room.body.id}`);
+    await context.close();
+  });
+
+  it("says plainly which parts are not available yet", async () => {
+    const user = await server.createUser({ displayName: "Ivan Morel" });
+    const { context, page } = await newContext(browser, server.url);
+    await signIn(page, "fr", user.username);
+    for (const [key, service] of [["sharedWithMe", "files"], ["cardsDue", "boards"], ["nextMeetings", "meetings"]] as const) {
+      if (!comingSoon(service)) continue;
+      await page.getByRole("region", { name: tr("fr", `home.${key}`) }).getByText(tr("fr", "home.nothingYet")).waitFor();
+    }
+    await context.close();
+  });
+});
