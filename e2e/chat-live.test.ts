@@ -105,4 +105,42 @@ describe("Discutons in two browsers at once", () => {
     await alice.page.getByTestId("thread-panel").getByTestId("composer").press("Enter");
     await panel.getByTestId("message").filter({ hasText: "Moi aussi" }).waitFor();
   });
+
+  it("completes @mentions, keeps the draft on the server, switches rooms with Alt+arrows", async () => {
+    const r = await alice.api.post<{ id: string }>("/api/chat/rooms", { type: "channel", slug: "equipe", memberIds: [bob.id] });
+    expect(r.status).toBe(201);
+    const equipe = r.body.id;
+    await openRoom(alice.page, general);
+    await composer(alice.page).pressSequentially("@Brun");
+    await alice.page.getByRole("option", { name: /Bruno Petit/ }).waitFor();
+    await composer(alice.page).press("Enter");
+    await expect.poll(() => composer(alice.page).inputValue()).toBe(`@${bob.username} `);
+    await composer(alice.page).pressSequentially("tu as vu ?");
+    await composer(alice.page).press("Enter");
+    await messages(bob.page, "tu as vu ?").locator(".chat-mention-me").waitFor();
+
+    // A draft follows the person: saved on the server when leaving the room, back after a reload.
+    await composer(alice.page).fill("Brouillon à finir");
+    const url = alice.page.url();
+    await composer(alice.page).press("Alt+ArrowDown");
+    await expect.poll(() => alice.page.url()).not.toBe(url);
+    await expect.poll(async () => (await alice.api.get<{ text: string }>(`/api/chat/rooms/${general}/draft`)).body.text).toBe("Brouillon à finir");
+    await composer(alice.page).press("Alt+ArrowUp");
+    await expect.poll(() => alice.page.url()).toBe(url);
+    await alice.page.reload();
+    await expect.poll(() => composer(alice.page).inputValue()).toBe("Brouillon à finir");
+    await composer(alice.page).fill("");
+    await openRoom(alice.page, equipe);
+    await openRoom(bob.page, equipe);
+  });
+
+  it("asks before notifying everyone in a room above the confirmation threshold", async () => {
+    const admin = await server.signedIn({ role: "admin" });
+    expect((await admin.client.request("PATCH", "/api/chat/settings", { mentionAllConfirmThreshold: 1 })).status).toBe(200);
+    await send(alice.page, "@channel point à 14h");
+    const dialog = alice.page.getByRole("dialog", { name: ct("composer.confirmAllTitle") });
+    await dialog.getByRole("button", { name: ct("composer.confirmAllSend") }).click();
+    await expectCount(bob.page, "point à 14h", 1);
+    await expectCount(alice.page, "point à 14h", 1);
+  });
 });

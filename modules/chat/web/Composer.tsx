@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type ClipboardEvent, type DragEvent, type KeyboardEvent } from "react";
+import { useCallback, useEffect, useId, useRef, useState, type ClipboardEvent, type DragEvent, type KeyboardEvent, type ReactNode } from "react";
 import { ActionIcon, Checkbox, CloseButton, Group, Progress, Text, Textarea, Tooltip } from "@mantine/core";
 import { IconBold, IconCode, IconItalic, IconLink, IconList, IconMoodSmile, IconPaperclip, IconQuote, IconSend, IconSourceCode, IconStrikethrough } from "@tabler/icons-react";
 import { useTranslation } from "react-i18next";
@@ -81,17 +81,25 @@ export function Composer({ roomId, parentId, placeholder, disabled, onSend, onEd
     };
   }, [roomId, parentId, api]);
 
+  // The draft is saved shortly after typing stops, and at once when leaving the room.
+  const unsaved = useRef<{ roomId: string; text: string } | null>(null);
+  const flushDraft = useCallback(() => {
+    if (draftTimer.current) clearTimeout(draftTimer.current);
+    draftTimer.current = null;
+    const d = unsaved.current;
+    unsaved.current = null;
+    if (d && d.text !== loadedDraft.current) {
+      loadedDraft.current = d.text;
+      void api.saveDraft(d.roomId, d.text).catch(() => {});
+    }
+  }, [api]);
   const saveDraft = (next: string) => {
     if (parentId) return;
+    unsaved.current = { roomId, text: next };
     if (draftTimer.current) clearTimeout(draftTimer.current);
-    draftTimer.current = setTimeout(() => {
-      if (next !== loadedDraft.current) {
-        loadedDraft.current = next;
-        void api.saveDraft(roomId, next).catch(() => {});
-      }
-    }, 800);
+    draftTimer.current = setTimeout(flushDraft, 800);
   };
-  useEffect(() => () => void (draftTimer.current && clearTimeout(draftTimer.current)), []);
+  useEffect(() => flushDraft, [roomId, flushDraft]);
 
   const change = (next: string, pos: number) => {
     setText(next);
@@ -156,6 +164,7 @@ export function Composer({ roomId, parentId, placeholder, disabled, onSend, onEd
     setUploads([]);
     onClearQuote?.();
     if (draftTimer.current) clearTimeout(draftTimer.current);
+    unsaved.current = null;
     if (!parentId && loadedDraft.current) {
       loadedDraft.current = "";
       void api.saveDraft(roomId, "").catch(() => {});
@@ -203,7 +212,7 @@ export function Composer({ roomId, parentId, placeholder, disabled, onSend, onEd
     if (e.dataTransfer.files.length) attach(e.dataTransfer.files);
   };
 
-  const tool = (label: string, icon: React.ReactNode, onClick: () => void) => (
+  const tool = (label: string, icon: ReactNode, onClick: () => void) => (
     <Tooltip label={label} withinPortal>
       <ActionIcon variant="subtle" color="gray" size="sm" onClick={onClick} aria-label={label} disabled={disabled}>
         {icon}
