@@ -70,7 +70,8 @@ export function RoomView({ roomId, onMenu }: { roomId: string; onMenu: () => voi
     };
   }, [roomId]);
   useEffect(() => {
-    if (readAtOpen === null && room.data?.membership) setReadAtOpen(room.data.membership.lastReadSeq);
+    // Nothing unread on arrival: what comes in while reading gets no divider.
+    if (readAtOpen === null && room.data?.membership) setReadAtOpen(room.data.membership.unread > 0 ? room.data.membership.lastReadSeq : Number.MAX_SAFE_INTEGER);
   }, [room.data, readAtOpen]);
 
   const markRead = useCallback(() => {
