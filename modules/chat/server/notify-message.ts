@@ -19,6 +19,9 @@ export interface NotifyAudience {
   direct: boolean;
   threadFollowers: readonly string[];
   members: readonly { id: string; muted: number }[];
+  /** The author's display name and the room, already read by the send (no extra round trips). */
+  authorName: string | null;
+  room: { name: string; type: string };
 }
 
 /** Present for `@here` (Slack's "active"): online, away, and do-not-disturb (notified in-app, never pushed). */
@@ -49,12 +52,9 @@ export async function notifyMessage(tx: ChatDb, m: ChatMessagesTable, a: NotifyA
   add(a.threadFollowers, "chat.thread_reply", false);
   if (!reasons.size) return;
 
-  const [author, room] = await Promise.all([
-    m.author_id ? tx.selectFrom("users").select("display_name").where("id", "=", m.author_id).executeTakeFirst() : Promise.resolve(undefined),
-    tx.selectFrom("chat_rooms").select(["name", "type"]).where("id", "=", m.room_id).executeTakeFirstOrThrow(),
-  ]);
+  const room = a.room;
   const meta = m.meta ? (JSON.parse(m.meta) as { username?: unknown }) : {};
-  const who = author?.display_name ?? (typeof meta.username === "string" ? meta.username : "Ensemble");
+  const who = a.authorName ?? (typeof meta.username === "string" ? meta.username : "Ensemble");
   const where = room.type === "dm" ? "" : room.name;
   const excerpt = m.text.length > 200 ? `${m.text.slice(0, 199)}…` : m.text;
   for (const kind of ["chat.mention", "chat.direct", "chat.thread_reply"] as const) {

@@ -5,9 +5,9 @@ import { hasLink, parseMentions } from "../shared/mentions.ts";
 import { roomTopic } from "../shared/resources.ts";
 import type { MessageNotifyHints } from "../shared/events.ts";
 import type { Attachment, ChatMessage, LinkPreview, MessageKind } from "../shared/schemas.ts";
-import { indexMessage } from "./search-index.ts";
+import { insertMessage, sequenceRoom } from "./post-message-steps.ts";
 import { notifyMessage } from "./notify-message.ts";
-import { normalizeMessage, presentMessages } from "./present-message.ts";
+import { normalizeMessage, presentMessage } from "./present-message.ts";
 import type { ChatDb, ChatMessagesTable } from "./tables.ts";
 import "./events.ts";
 
@@ -61,36 +61,39 @@ export async function postMessage(k: PostMessageKernel, txLike: ChatTx, input: P
   let parentId = input.parentId ?? null;
   let parentAuthor: string | null = null;
   if (parentId) {
-    const parent = await tx.selectFrom("chat_messages").select(["id", "parent_id", "room_id", "author_id"]).where("id", "=", parentId).executeTakeFirst();
+    // The root's author comes in the same statement when the parent is itself a reply.
+    const parent = await tx
+      .selectFrom("chat_messages as p")
+      .leftJoin("chat_messages as root", "root.id", "p.parent_id")
+      .select(["p.id", "p.parent_id", "p.room_id", "p.author_id", "root.author_id as root_author_id"])
+      .where("p.id", "=", parentId)
+      .executeTakeFirst();
     if (!parent || parent.room_id !== input.roomId) throw new Error("thread parent is not in this room");
     parentId = parent.parent_id ?? parent.id;
-    parentAuthor = parent.parent_id
-      ? ((await tx.selectFrom("chat_messages").select("author_id").where("id", "=", parentId).executeTakeFirst())?.author_id ?? null)
-      : parent.author_id;
+    parentAuthor = parent.parent_id ? parent.root_author_id : parent.author_id;
   }
-  const seqRow = await tx
-    .updateTable("chat_rooms")
-    .set((eb) => ({ last_seq: eb("last_seq", "+", 1), last_message_at: now }))
-    .where("id", "=", input.roomId)
-    .returning(["last_seq", "type", "slug"])
-    .executeTakeFirstOrThrow();
-  const seq = Number(seqRow.last_seq);
+  const inChannel = parentId === null || input.alsoInChannel === true;
+  const seqRow = await sequenceRoom(tx, k.database.kind, { roomId: input.roomId, authorId: input.authorId, moveReadMarker: inChannel, now });
+  const seq = seqRow.seq;
 
   const parsed = parseMentions(input.text);
-  const members = await tx
-    .selectFrom("chat_members")
-    .innerJoin("users", "users.id", "chat_members.user_id")
-    .select(["users.id", "users.username", "chat_members.muted"])
-    .where("chat_members.room_id", "=", input.roomId)
-    .where("users.deactivated", "=", 0)
-    .execute();
+  // The member list only serves mentions, `@channel`/`@here` and DMs: a plain channel message skips it (bench `chat`).
+  const needMembers = parsed.usernames.length > 0 || parsed.all || parsed.here || seqRow.type === "dm";
+  const members = needMembers
+    ? await tx
+        .selectFrom("chat_members")
+        .innerJoin("users", "users.id", "chat_members.user_id")
+        .select(["users.id", "users.username", "chat_members.muted"])
+        .where("chat_members.room_id", "=", input.roomId)
+        .where("users.deactivated", "=", 0)
+        .execute()
+    : [];
   const wanted = new Set(parsed.usernames);
   const mentioned = members.filter((m) => wanted.has(m.username) && m.id !== input.authorId).map((m) => m.id);
   const roomIds = parsed.channelSlugs.length
     ? (await tx.selectFrom("chat_rooms").select("id").where("slug", "in", parsed.channelSlugs).where("type", "=", "channel").execute()).map((r) => r.id)
     : [];
   const attachments = input.attachments?.length ? input.attachments : null;
-  const inChannel = parentId === null || input.alsoInChannel === true;
 
   const row: ChatMessagesTable = {
     id: uuidv7(),
@@ -120,7 +123,7 @@ export async function postMessage(k: PostMessageKernel, txLike: ChatTx, input: P
     edited_at: null,
     deleted_at: null,
   };
-  await tx.insertInto("chat_messages").values(row).execute();
+  await insertMessage(tx, k.database.kind, row);
   if (mentioned.length) {
     await tx.insertInto("chat_mentions").values(mentioned.map((user_id) => ({ message_id: row.id, room_id: row.room_id, user_id, seq }))).execute();
   }
@@ -133,10 +136,10 @@ export async function postMessage(k: PostMessageKernel, txLike: ChatTx, input: P
       .where("id", "=", parentId)
       .execute();
     const newFollowers = [...new Set([input.authorId, parentAuthor, ...mentioned].filter((x): x is string => x !== null))];
-    for (const user_id of newFollowers) {
+    if (newFollowers.length) {
       await tx
         .insertInto("chat_thread_followers")
-        .values({ thread_id: parentId, user_id, room_id: row.room_id, created_at: now })
+        .values(newFollowers.map((user_id) => ({ thread_id: parentId!, user_id, room_id: row.room_id, created_at: now })))
         .onConflict((oc) => oc.columns(["thread_id", "user_id"]).doNothing())
         .execute();
     }
@@ -144,18 +147,8 @@ export async function postMessage(k: PostMessageKernel, txLike: ChatTx, input: P
       .map((f) => f.user_id)
       .filter((id) => id !== input.authorId);
   }
-  if (input.authorId && inChannel) {
-    await tx
-      .updateTable("chat_members")
-      .set({ last_read_seq: seq })
-      .where("room_id", "=", row.room_id)
-      .where("user_id", "=", input.authorId)
-      .where("last_read_seq", "<", seq)
-      .execute();
-  }
-  await indexMessage(tx, k.database.kind, row, { isNew: true });
-
-  const [message] = await presentMessages(tx, [row], null);
+  // A message just inserted has no reactions, and its author came with the sequence number.
+  const message = presentMessage(row, { author: seqRow.author, reactions: [] });
   const notify: MessageNotifyHints = {
     mentionedUserIds: mentioned,
     all: parsed.all,
@@ -167,7 +160,7 @@ export async function postMessage(k: PostMessageKernel, txLike: ChatTx, input: P
     name: "chat.message.created",
     actorId: input.authorId,
     resources: { room: row.room_id, message: row.id, ...(parentId ? { thread: parentId } : {}) },
-    payload: { message: message!, notify },
+    payload: { message, notify },
     topics: [roomTopic(row.room_id)],
   });
   // `@here` reaches the members present now, on any node; `@channel` already reaches everyone.
@@ -179,8 +172,10 @@ export async function postMessage(k: PostMessageKernel, txLike: ChatTx, input: P
     direct: seqRow.type === "dm",
     threadFollowers: followers,
     members,
+    authorName: seqRow.author?.displayName ?? null,
+    room: { name: seqRow.name, type: seqRow.type },
   });
-  return { row: normalizeMessage(row), message: message! };
+  return { row: normalizeMessage(row), message };
 }
 
 /** The message an author already sent with this client key, if any. */

@@ -16,9 +16,22 @@ const viewerId = (actor: Actor) => (actor.kind === "user" ? actor.id : null);
 
 /** A room with the viewer's role, or undefined. */
 export async function loadRoom(db: ChatDb, id: string, actor: Actor): Promise<RoomRecord | undefined> {
-  const row = await db.selectFrom("chat_rooms").selectAll().where("id", "=", id).executeTakeFirst();
+  const userId = viewerId(actor);
+  if (!userId) {
+    const row = await db.selectFrom("chat_rooms").selectAll().where("id", "=", id).executeTakeFirst();
+    return row ? { ...normalizeRoom(row), viewerRole: null } : undefined;
+  }
+  // The room and the viewer's membership in one statement (every send and read starts here).
+  const row = await db
+    .selectFrom("chat_rooms")
+    .leftJoin("chat_members as vm", (j) => j.onRef("vm.room_id", "=", "chat_rooms.id").on("vm.user_id", "=", userId))
+    .selectAll("chat_rooms")
+    .select("vm.role as viewer_role")
+    .where("chat_rooms.id", "=", id)
+    .executeTakeFirst();
   if (!row) return undefined;
-  return { ...normalizeRoom(row), viewerRole: await roleOf(db, id, viewerId(actor)) };
+  const { viewer_role, ...room } = row;
+  return { ...normalizeRoom(room), viewerRole: viewer_role ?? null };
 }
 
 export async function loadRoomBySlug(db: ChatDb, slug: string, actor: Actor): Promise<RoomRecord | undefined> {

@@ -19,14 +19,20 @@ export async function indexMessage(
 ): Promise<void> {
   // A message just inserted has no entry yet: one round trip fewer per send (bench `chat`).
   if (!opts.isNew) await unindexMessage(tx, kind, m.id);
-  const folded = foldText(searchableText(m.text, m.attachments));
-  if (!folded.trim()) return;
+  const folded = searchEntry(m);
+  if (folded === null) return;
   if (kind === "sqlite") {
     // Keyed by the message row's rowid, so an edit or delete finds its entry without scanning.
     await sql`insert into chat_message_fts (rowid, folded, message_id, room_id) select rowid, ${folded}, id, room_id from chat_messages where id = ${m.id}`.execute(tx);
   } else {
     await tx.insertInto("chat_message_search").values({ message_id: m.id, room_id: m.room_id, folded }).execute();
   }
+}
+
+/** The folded text a message is indexed under, or null when it has nothing searchable. */
+export function searchEntry(m: { text: string; attachments: string | null }): string | null {
+  const folded = foldText(searchableText(m.text, m.attachments));
+  return folded.trim() ? folded : null;
 }
 
 export async function unindexMessage(tx: Tx, kind: DbKind, messageId: string): Promise<void> {

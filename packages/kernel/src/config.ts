@@ -24,6 +24,8 @@ export const configSchema = z.object({
   DATABASE_URL: url(["postgres", "postgresql"]).optional(),
   /** PostgreSQL schema to use (tests isolate themselves with one schema each). */
   DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/).optional(),
+  /** PostgreSQL connections per node: each open transaction (a send) holds one for its round trips. */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
   REDIS_URL: url(["redis", "rediss"]).optional(),
   SMTP_URL: url(["smtp", "smtps"]).optional(),
   MAIL_FROM: z.string().default("Ensemble <no-reply@localhost>"),

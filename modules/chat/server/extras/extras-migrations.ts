@@ -161,10 +161,16 @@ async function fileRooms(db: Kysely<unknown>): Promise<void> {
   await db.schema.createIndex("chat_file_rooms_file").on("chat_file_rooms").columns(["file_id", "room_id"]).execute();
 }
 
+async function messagesRecency(db: Kysely<unknown>): Promise<void> {
+  // Search pages newest first: PostgreSQL walks this index and stops at the page instead of sorting every match (bench `chat`).
+  await db.schema.createIndex("chat_messages_created").on("chat_messages").columns(["created_at", "id"]).execute();
+}
+
 export const chatExtrasMigrations: readonly NamedMigration[] = [
   { name: "20261128T2300_chat_previews", up: previews },
   { name: "20261128T2301_chat_integrations", up: integrations },
   { name: "20261128T2302_chat_files", up: files },
   { name: "20261128T2303_chat_moderation", up: moderation },
   { name: "20261128T2304_chat_file_rooms", up: fileRooms },
+  { name: "20261128T2305_chat_messages_recency", up: messagesRecency },
 ];

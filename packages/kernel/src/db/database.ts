@@ -32,7 +32,7 @@ export async function openDatabase(config: Config): Promise<Database> {
     const schema = config.DATABASE_SCHEMA;
     const pool = new pg.Pool({
       connectionString: config.DATABASE_URL,
-      max: 10,
+      max: config.DATABASE_POOL_SIZE,
       ...(schema ? { options: `-c search_path=${schema}` } : {}),
     });
     if (schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);

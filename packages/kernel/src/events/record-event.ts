@@ -63,8 +63,21 @@ export async function recordEvent<N extends string>(tx: TransactionLike, e: NewE
   const id = uuidv7();
   const createdAt = new Date().toISOString();
   const topics: { topic: string; seq: number }[] = [];
+  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
   // Sorted so that two transactions touching the same topics lock them in the same order (no deadlock).
   for (const topic of [...new Set(e.topics ?? [])].sort()) {
+    if (postgres) {
+      // One round trip: the upsert (which holds the counter row's lock until commit, as below) feeds the topic_events row.
+      const r = await sql<{ seq: number | string }>`with s as (
+          insert into topic_seqs (topic, seq) values (${topic}, 1)
+          on conflict (topic) do update set seq = topic_seqs.seq + 1
+          returning seq)
+        insert into topic_events (topic, seq, event_id, created_at) select ${topic}, s.seq, ${id}, ${createdAt} from s returning seq`.execute(db);
+      const seq = Number(r.rows[0]?.seq);
+      if (!Number.isFinite(seq)) throw new Error(`no sequence for topic ${topic}`);
+      topics.push({ topic, seq });
+      continue;
+    }
     const row = await db
       .insertInto("topic_seqs")
       .values({ topic, seq: 1 })
@@ -76,7 +89,7 @@ export async function recordEvent<N extends string>(tx: TransactionLike, e: NewE
     await db.insertInto("topic_events").values({ topic, seq, event_id: id, created_at: createdAt }).execute();
   }
   const resources = e.resources ?? {};
-  await db
+  const insertEvent = db
     .insertInto("events")
     .values({
       id,
@@ -88,11 +101,12 @@ export async function recordEvent<N extends string>(tx: TransactionLike, e: NewE
       created_at: createdAt,
       dispatched_at: null,
       claimed_until: null,
-    })
-    .execute();
-  // PostgreSQL delivers a NOTIFY only at commit, to every node: their dispatchers wake then.
-  if (db.getExecutor().adapter instanceof PostgresAdapter) {
-    await sql`select pg_notify(${sql.lit(NOTIFY_PREFIX)} || current_schema(), '')`.execute(db);
+    });
+  // PostgreSQL delivers a NOTIFY only at commit, to every node: their dispatchers wake then (sent with the insert, one round trip).
+  if (postgres) {
+    await sql`with e as (${insertEvent.returning("id")}) select pg_notify(${sql.lit(NOTIFY_PREFIX)} || current_schema(), '') from e`.execute(db);
+  } else {
+    await insertEvent.execute();
   }
   // Woken early here; on SQLite the dispatcher's read waits for the single connection, so after commit.
   for (const w of wakeups) setImmediate(w);
