@@ -3,6 +3,7 @@ import type { Browser, Page } from "playwright-core";
 import { AxeBuilder } from "@axe-core/playwright";
 import { startTestServer, type TestServer } from "@ensemble/testkit";
 import { launchChromium } from "./src/browser.ts";
+import { tr } from "./src/shell.ts";
 import { ct, defaultChannel, expectCount, messages, openRoom, person, send, type Person } from "./src/chat.ts";
 
 const PNG = Buffer.from(
@@ -80,6 +81,17 @@ describe("Discutons with three people", () => {
     await messages(bob.page, "Le plan du site").getByRole("button", { name: ct("files.openImage", { name: "plan.png" }) }).click();
     await bob.page.getByRole("dialog", { name: "plan.png" }).getByRole("img", { name: "plan.png" }).waitFor();
     await bob.page.keyboard.press("Escape");
+  });
+
+  it("refuses a file above the administrator's limit with a clear message", async () => {
+    const admin = await server.signedIn({ role: "admin" });
+    expect((await admin.client.request("PATCH", "/api/chat/settings", { maxUploadMb: 1 })).status).toBe(200);
+    await alice.page.getByTestId("file-input").setInputFiles({ name: "archive.zip", mimeType: "application/zip", buffer: Buffer.alloc(2 * 1024 * 1024, 7) });
+    const row = alice.page.getByTestId("upload").filter({ hasText: "archive.zip" });
+    await expect.poll(() => row.getAttribute("data-state"), { timeout: 15_000 }).toBe("failed");
+    await row.getByRole("alert").filter({ hasText: tr("fr", "problems.payload_too_large") }).waitFor();
+    await row.getByRole("button", { name: ct("composer.removeFile", { name: "archive.zip" }) }).click();
+    expect(await alice.page.getByTestId("upload").count()).toBe(0);
   });
 
   it("opens a search result in place: the message in its context, highlighted", async () => {
