@@ -106,6 +106,20 @@ describe("Discutons in two browsers at once", () => {
     await panel.getByTestId("message").filter({ hasText: "Moi aussi" }).waitFor();
   });
 
+  it("lists saved messages and followed threads, each opening the message in place", async () => {
+    const m = messages(bob.page, "Réunion à 11h");
+    await m.hover();
+    await m.getByRole("button", { name: ct("message.more") }).click();
+    await bob.page.getByRole("menuitem", { name: ct("message.save") }).click();
+    await bob.page.getByText(ct("message.saved")).first().waitFor();
+    await bob.page.getByRole("button", { name: ct("lists.saved") }).click();
+    await bob.page.getByTestId("lists").getByText("Réunion à 11h").click();
+    await expect.poll(() => messages(bob.page, "Réunion à 11h").getAttribute("class")).toContain("chat-highlight");
+    await bob.page.getByRole("button", { name: ct("lists.threads") }).click();
+    await bob.page.getByTestId("lists").getByText("Qui vient au séminaire").click();
+    await bob.page.getByTestId("thread-panel").getByTestId("message").filter({ hasText: "Moi aussi" }).waitFor();
+  });
+
   it("completes @mentions, keeps the draft on the server, switches rooms with Alt+arrows", async () => {
     const r = await alice.api.post<{ id: string }>("/api/chat/rooms", { type: "channel", slug: "equipe", memberIds: [bob.id] });
     expect(r.status).toBe(201);

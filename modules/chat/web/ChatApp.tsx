@@ -7,6 +7,7 @@ import { sidebarRooms } from "./cache.ts";
 import { useChatApi, useSidebar } from "./hooks.ts";
 import { HostProvider, type ChatHost } from "./host.tsx";
 import { registerChatTexts } from "./i18n.ts";
+import { ListsModal } from "./ListsModal.tsx";
 import { LiveRooms } from "./LiveRooms.tsx";
 import { CreateRoomModal, DirectModal, DirectoryModal } from "./RoomDialogs.tsx";
 import { RoomView } from "./RoomView.tsx";
@@ -31,6 +32,7 @@ function ChatLayout() {
   const sidebar = useSidebar();
   const [menuOpen, setMenuOpen] = useState(false);
   const [dialog, setDialog] = useState<"browse" | "create" | "direct" | null>(null);
+  const [list, setList] = useState<"threads" | "saved" | null>(null);
   const rooms = sidebarRooms(sidebar.data);
   // /chat itself shows the first room in place (the default channel for a newcomer).
   const currentId = /^\/chat\/([0-9a-f-]{36})/.exec(location.pathname)?.[1] ?? (/^\/chat\/?$/.test(location.pathname) ? (rooms[0]?.id ?? null) : null);
@@ -57,7 +59,7 @@ function ChatLayout() {
   return (
     <div className={`chat-app${menuOpen ? " chat-menu-open" : ""}`} data-testid="chat-app">
       <LiveRooms roomIds={followed} />
-      <Sidebar currentId={currentId} onNavigate={() => setMenuOpen(false)} onBrowse={() => setDialog("browse")} onCreate={() => setDialog("create")} onDirect={() => setDialog("direct")} />
+      <Sidebar currentId={currentId} onNavigate={() => setMenuOpen(false)} onBrowse={() => setDialog("browse")} onCreate={() => setDialog("create")} onDirect={() => setDialog("direct")} onList={setList} />
       {menuOpen && <div className="chat-backdrop" onClick={() => setMenuOpen(false)} aria-hidden="true" />}
       <div className="chat-main">
         <Routes>
@@ -70,6 +72,7 @@ function ChatLayout() {
       <DirectoryModal opened={dialog === "browse"} onClose={() => setDialog(null)} />
       <CreateRoomModal opened={dialog === "create"} onClose={() => setDialog(null)} />
       <DirectModal opened={dialog === "direct"} onClose={() => setDialog(null)} />
+      <ListsModal kind={list} onClose={() => setList(null)} />
     </div>
   );
 }

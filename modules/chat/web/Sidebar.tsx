@@ -1,5 +1,5 @@
 import { ActionIcon, Badge, Group, Loader, NavLink, ScrollArea, Stack, Text, Title, Tooltip } from "@mantine/core";
-import { IconHash, IconLock, IconMessagePlus, IconPlus, IconSearch } from "@tabler/icons-react";
+import { IconBookmark, IconHash, IconLock, IconMessagePlus, IconMessages, IconPlus, IconSearch } from "@tabler/icons-react";
 import { Link } from "react-router";
 import { useTranslation } from "react-i18next";
 import type { Room } from "../shared/schemas.ts";
@@ -13,10 +13,11 @@ interface Props {
   onBrowse: () => void;
   onCreate: () => void;
   onDirect: () => void;
+  onList: (kind: "threads" | "saved") => void;
 }
 
 /** Favourites, channels and direct messages; unread rooms in bold with their mention count. */
-export function Sidebar({ currentId, onNavigate, onBrowse, onCreate, onDirect }: Props) {
+export function Sidebar({ currentId, onNavigate, onBrowse, onCreate, onDirect, onList }: Props) {
   const { t } = useTranslation("chat");
   // The service's name comes from the shell's texts (its navigation and pages use the same).
   const { t: tShell } = useTranslation();
@@ -56,6 +57,10 @@ export function Sidebar({ currentId, onNavigate, onBrowse, onCreate, onDirect }:
       <ScrollArea className="chat-sidebar-scroll" type="auto">
         {sidebar.isPending && <Loader size="sm" m="md" aria-label={t("room.loading")} />}
         <Stack gap={4}>
+          <div>
+            <NavLink component="button" label={t("lists.threads")} leftSection={<IconMessages size={14} aria-hidden="true" />} onClick={() => onList("threads")} />
+            <NavLink component="button" label={t("lists.saved")} leftSection={<IconBookmark size={14} aria-hidden="true" />} onClick={() => onList("saved")} />
+          </div>
           {sidebar.data?.sections.map((sec) =>
             sec.rooms.length === 0 && sec.key === "favourites" ? null : (
               <div key={sec.key} role="group" aria-labelledby={`chat-sec-${sec.key}`}>

@@ -51,6 +51,8 @@ export function chatApi(h: ChatHost) {
     react: (id: string, emoji: string) => h.api<unknown>("POST", `/api/chat/messages/${id}/reactions`, { emoji }),
     pin: (id: string, on: boolean) => h.api<unknown>(on ? "PUT" : "DELETE", `/api/chat/messages/${id}/pin`),
     save: (id: string, on: boolean) => h.api<unknown>(on ? "PUT" : "DELETE", `/api/chat/messages/${id}/save`),
+    saved: () => get<{ items: { message: ChatMessage; savedAt: string }[] }>("/api/chat/saved"),
+    threads: () => get<{ items: ChatMessage[] }>("/api/chat/threads?limit=100"),
     pins: (roomId: string) => get<{ items: ChatMessage[] }>(`/api/chat/rooms/${roomId}/pins`),
     forward: (id: string, roomId: string, clientKey: string) => h.api<ChatMessage>("POST", `/api/chat/messages/${id}/forward`, { roomId, clientKey }),
     removePreview: (id: string) => h.api<unknown>("DELETE", `/api/chat/messages/${id}/preview`),
