@@ -78,6 +78,12 @@ describe("accessibility of every shell screen (axe-core: no serious or critical 
     await page.getByRole("button", { name: tr("fr", "notifications.bell") }).click();
     await page.getByText(tr("fr", "notifications.empty")).waitFor();
     expect(await violations(page), "notification centre").toEqual([]);
+    // The user menu, open (status, settings, sign out).
+    await page.keyboard.press("Escape");
+    await page.getByTestId("user-menu").click();
+    await page.getByRole("menu").waitFor();
+    expect(await violations(page), "user menu").toEqual([]);
+    await page.keyboard.press("Escape");
     // The search dialog with results, and a profile card.
     await page.goto("/");
     await page.getByRole("heading", { level: 1, name: tr("fr", "home.greeting", { name: "Alice Martin" }) }).waitFor();

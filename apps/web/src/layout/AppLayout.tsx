@@ -3,6 +3,7 @@ import { AppShell, Avatar, Burger, Button, Group, Kbd, Menu, NavLink, ScrollArea
 import { useDisclosure } from "@mantine/hooks";
 import {
   IconCalendarEvent,
+  IconCheck,
   IconFolders,
   IconHome,
   IconLayoutKanban,
@@ -22,7 +23,7 @@ import { BrandMark } from "../components/BrandMark.tsx";
 import { PageLoader } from "../components/PageLoader.tsx";
 import { RealtimeBridge } from "../components/RealtimeBridge.tsx";
 import { NotificationBell } from "../notifications/NotificationBell.tsx";
-import { closeRealtime } from "../lib/realtime.ts";
+import { closeRealtime, myStatus, setMyStatus, type MyStatus } from "../lib/realtime.ts";
 
 // Fetched the first time someone opens the search.
 const SearchDialog = lazy(() => import("../search/SearchDialog.tsx"));
@@ -45,6 +46,7 @@ export function AppLayout() {
   const navigate = useNavigate();
   const qc = useQueryClient();
   const [searchOpen, setSearchOpen] = useState(false);
+  const [status, setStatus] = useState<MyStatus>(myStatus);
   const [searchLoaded, setSearchLoaded] = useState(false);
   const openSearch = () => {
     setSearchLoaded(true);
@@ -106,7 +108,7 @@ export function AppLayout() {
             {t("nav.search")}
           </Button>
           <NotificationBell />
-          <Menu position="bottom-end" withinPortal>
+          <Menu position="bottom-end" withinPortal withInitialFocusPlaceholder={false}>
             <Menu.Target>
               <UnstyledButton data-testid="user-menu" title={t("nav.userMenu", { name: me?.displayName ?? "" })}>
                 <Group gap="xs" wrap="nowrap">
@@ -120,6 +122,27 @@ export function AppLayout() {
               </UnstyledButton>
             </Menu.Target>
             <Menu.Dropdown>
+              {(["online", "away", "dnd"] as const).map((st) => (
+                <Menu.Item
+                  key={st}
+                  leftSection={<span className={`presence-dot presence-${st}`} aria-hidden="true" />}
+                  rightSection={
+                    status === st ? (
+                      <>
+                        <IconCheck size={14} aria-hidden="true" />
+                        <span className="visually-hidden">{t("presence.current")}</span>
+                      </>
+                    ) : null
+                  }
+                  onClick={() => {
+                    setStatus(st);
+                    void setMyStatus(st);
+                  }}
+                >
+                  {t(`people.presence.${st}`)}
+                </Menu.Item>
+              ))}
+              <Menu.Divider />
               <Menu.Item leftSection={<IconSettings size={16} aria-hidden="true" />} onClick={() => navigate("/settings")}>
                 {t("nav.settings")}
               </Menu.Item>

@@ -11,6 +11,8 @@ const stateListeners = new Set<(s: ConnectionState) => void>();
 export function realtime(): Promise<RealtimeClient> {
   client ??= import("@ensemble/client").then(({ RealtimeClient }) => {
     const rt = new RealtimeClient({ url: location.origin, awayAfterMs: 5 * 60_000 });
+    const chosen = myStatus();
+    if (chosen !== "online") rt.setPresence(chosen);
     const report = () => stateListeners.forEach((fn) => fn(rt.state));
     rt.on("open", report);
     rt.on("close", report);
@@ -99,4 +101,18 @@ export function usePresence(userId: string | undefined): Presence | null {
     };
   }, [userId]);
   return status;
+}
+
+export type MyStatus = "online" | "away" | "dnd";
+const STATUS_KEY = "ensemble.presence";
+
+/** The status this person chose on this device (kept across reloads; the client re-sends it on reconnect). */
+export function myStatus(): MyStatus {
+  const v = localStorage.getItem(STATUS_KEY);
+  return v === "away" || v === "dnd" ? v : "online";
+}
+
+export async function setMyStatus(status: MyStatus): Promise<void> {
+  localStorage.setItem(STATUS_KEY, status);
+  (await realtime()).setPresence(status);
 }
