@@ -7,6 +7,8 @@ import { formatSize } from "./hooks.ts";
 import { inline, safeHref } from "./Markdown.tsx";
 
 const fileUrl = (id: string) => `/api/chat/files/${encodeURIComponent(id)}`;
+/** Images come through our own server (stored files, the preview proxy): never a third-party or protocol-relative address. */
+const ownPath = (u: string | undefined): u is string => !!u && /^\/(?![/\\])/.test(u);
 
 /** Files (images inline with a viewer, audio and video players, cards) and Slack-style attachments. */
 export function Attachments({ items }: { items: Attachment[] }) {
@@ -94,7 +96,7 @@ function RichAttachment({ a }: { a: Attachment }) {
           ))}
         </div>
       )}
-      {a.image_url && a.image_url.startsWith("/") && <img src={a.image_url} alt="" className="chat-image" />}
+      {ownPath(a.image_url) && <img src={a.image_url} alt="" className="chat-image" />}
       {a.footer && (
         <Text size="xs" c="dimmed">
           {a.footer}
@@ -111,7 +113,7 @@ export function PreviewCard({ preview, onRemove }: { preview: LinkPreview; onRem
   return (
     <Card withBorder padding="xs" radius="md" maw={480} mt={4} data-testid="link-preview">
       <Group align="flex-start" wrap="nowrap" gap="sm">
-        {preview.image && preview.image.startsWith("/") && <img src={preview.image} alt="" className="chat-preview-image" />}
+        {ownPath(preview.image) && <img src={preview.image} alt="" className="chat-preview-image" />}
         <Stack gap={2} style={{ flex: 1, minWidth: 0 }}>
           {preview.siteName && (
             <Text size="xs" c="dimmed">
