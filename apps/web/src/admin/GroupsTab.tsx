@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { get, post } from "../api/client.ts";
 import { ProblemAlert } from "../components/ProblemAlert.tsx";
+import { GroupMembers } from "./GroupMembers.tsx";
 
 interface GroupRow {
   id: string;
@@ -16,6 +17,7 @@ export function GroupsTab() {
   const { t } = useTranslation();
   const qc = useQueryClient();
   const [name, setName] = useState("");
+  const [open, setOpen] = useState<GroupRow | null>(null);
   const list = useQuery({ queryKey: ["groups"], queryFn: () => get<{ items: GroupRow[] }>("/api/groups?limit=100") });
   const create = useMutation({
     mutationFn: () => post("/api/groups", { name }),
@@ -30,6 +32,7 @@ export function GroupsTab() {
   };
   return (
     <Stack>
+      {open && <GroupMembers groupId={open.id} name={open.name} onClose={() => setOpen(null)} />}
       <ProblemAlert error={list.error ?? create.error} />
       <form onSubmit={submit} noValidate>
         <Group align="end">
@@ -46,6 +49,9 @@ export function GroupsTab() {
             <Table.Tr>
               <Table.Th>{t("admin.groupName")}</Table.Th>
               <Table.Th>{t("admin.members")}</Table.Th>
+              <Table.Th>
+                <span className="visually-hidden">{t("admin.manageMembers")}</span>
+              </Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -53,6 +59,11 @@ export function GroupsTab() {
               <Table.Tr key={g.id}>
                 <Table.Td>{g.name}</Table.Td>
                 <Table.Td>{g.memberCount}</Table.Td>
+                <Table.Td>
+                  <Button size="xs" variant="light" onClick={() => setOpen(g)} aria-label={`${t("admin.manageMembers")} — ${g.name}`}>
+                    {t("admin.manageMembers")}
+                  </Button>
+                </Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>
