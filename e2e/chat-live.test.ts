@@ -157,4 +157,37 @@ describe("Discutons in two browsers at once", () => {
     await expectCount(bob.page, "point à 14h", 1);
     await expectCount(alice.page, "point à 14h", 1);
   });
+
+  it("creates a channel, which another person finds in the directory and joins; opens a direct message", async () => {
+    await alice.page.getByRole("button", { name: ct("sidebar.create") }).click();
+    const create = alice.page.getByRole("dialog", { name: ct("create.title") });
+    await create.getByRole("textbox", { name: ct("create.slug") }).fill("velo-au-travail");
+    await create.getByRole("button", { name: ct("create.submit") }).click();
+    await expect.poll(() => alice.page.getByTestId("room-title").textContent()).toBe("#velo-au-travail");
+    await send(alice.page, "Bienvenue aux cyclistes");
+
+    await bob.page.getByRole("button", { name: ct("sidebar.browse") }).click();
+    const dir = bob.page.getByRole("dialog", { name: ct("directory.title") });
+    await dir.getByRole("textbox", { name: ct("directory.search") }).fill("velo");
+    await dir.getByRole("button", { name: /#velo-au-travail/ }).click();
+    // Readable before joining (a public channel), then joined from the room itself.
+    await messages(bob.page, "Bienvenue aux cyclistes").waitFor();
+    await bob.page.getByRole("button", { name: ct("room.join") }).click();
+    await bob.page.getByTestId("composer").waitFor();
+    await bob.page.locator('[data-testid="sidebar-room"]').filter({ hasText: "velo-au-travail" }).waitFor();
+
+    await bob.page.getByRole("button", { name: ct("sidebar.newDirect") }).click();
+    const dm = bob.page.getByRole("dialog", { name: ct("direct.title") });
+    await dm.getByLabel(ct("direct.people")).fill("Alice");
+    await bob.page.getByRole("option", { name: /Alice Martin/ }).click();
+    // The list of people may still cover the button: the keyboard reaches it.
+    await dm.getByRole("button", { name: ct("direct.open") }).press("Enter");
+    await expect.poll(() => bob.page.getByTestId("room-title").textContent()).toBe("Alice Martin");
+    await send(bob.page, "Un café à 15h ?");
+    // Alice's sidebar gets the new conversation, unread.
+    const entry = alice.page.locator('[data-testid="sidebar-room"]').filter({ hasText: "Bruno Petit" });
+    await expect.poll(() => entry.getAttribute("data-unread"), { timeout: 15_000 }).toBe("1");
+    await entry.click();
+    await messages(alice.page, "Un café à 15h ?").waitFor();
+  });
 });
