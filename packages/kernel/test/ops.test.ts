@@ -273,6 +273,8 @@ describe("brute-force lockout per account", () => {
     expect(retry).toBeLessThanOrEqual(7 * 60);
     // Case does not open a second door.
     expect((await c.post("/api/auth/sign-in", { login: victim.username.toUpperCase(), password: victim.password })).status).toBe(429);
+    // Nor does the e-mail address of the same account.
+    expect((await c.post("/api/auth/sign-in", { login: victim.email, password: victim.password })).status).toBe(429);
     // No session was created for the victim while locked.
     expect(c.cookies.has("ensemble_session")).toBe(false);
 
@@ -281,7 +283,7 @@ describe("brute-force lockout per account", () => {
     expect((await other.post("/api/auth/sign-in", { login: bystander.username, password: bystander.password })).status).toBe(200);
 
     // The lock is recorded with its expiry; once that passes (moved into the past here), the right password works again.
-    const key = `user:${victim.username}`;
+    const key = `user:${victim.id}`;
     const row = await s.kernel.db.selectFrom("auth_failures").selectAll().where("key", "=", key).executeTakeFirstOrThrow();
     const until = Date.parse(row.locked_until!);
     expect(until - Date.now()).toBeGreaterThan(6 * 60_000);

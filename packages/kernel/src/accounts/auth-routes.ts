@@ -76,14 +76,16 @@ export function authRoutes(app: FastifyInstance, k: Kernel): void {
     body: signInBody,
     handler: async ({ body, req, reply }) => {
       if (k.config.SSO_ONLY) throw new AppError("sso_only", "sign in with single sign-on");
-      const keys = [`user:${body.login.toLowerCase()}`, `ip:${req.ip}`];
+      const user = await findUserByLogin(k.db, body.login);
+      // Keyed on the account when it exists, so its username and e-mail share one counter.
+      const accountKey = user ? `user:${user.id}` : `login:${body.login.toLowerCase()}`;
+      const keys = [accountKey, `ip:${req.ip}`];
       const locked = await lockedFor(k.db, keys);
       if (locked > 0) {
         throw new AppError("account_locked", `too many failed attempts; try again in ${Math.ceil(locked / 60)} min`, {
           headers: { "retry-after": String(locked) },
         });
       }
-      const user = await findUserByLogin(k.db, body.login);
       const ok = await verifyPassword(user?.password_hash ?? null, body.password);
       const lockout = { threshold: k.config.LOCKOUT_THRESHOLD, minutes: k.config.LOCKOUT_MINUTES };
       if (!user || !ok || user.deactivated) {
@@ -101,7 +103,7 @@ export function authRoutes(app: FastifyInstance, k: Kernel): void {
           throw new AppError("invalid_two_factor_code", "this code is not valid");
         }
       }
-      await clearFailures(k.db, [`user:${body.login.toLowerCase()}`]);
+      await clearFailures(k.db, [accountKey]);
       const session = await createSession(k.db, user.id, meta(req), k.config.SESSION_TTL_DAYS);
       await audit(k.db, { actorId: user.id, action: "auth.sign_in.succeeded", target: { type: "user", id: user.id }, ip: req.ip, details: { method: "password" } });
       setSessionCookies(reply, req, k.config, session);
