@@ -120,6 +120,21 @@ describe("Discutons with three people", () => {
       .toBe(1);
   });
 
+  it("scrolls back through history page by page, keeping only the rows in view in the page", async () => {
+    await openRoom(carol.page, general);
+    await messages(carol.page, "Message de remplissage 119").waitFor();
+    const scroller = carol.page.locator(".chat-scroller");
+    await expect
+      .poll(async () => {
+        await scroller.evaluate((el) => (el.scrollTop = 0));
+        return messages(carol.page, "ornithorynque").count();
+      }, { timeout: 20_000 })
+      .toBe(1);
+    // More than 120 messages loaded, far fewer rendered.
+    expect(await carol.page.getByTestId("message").count()).toBeLessThan(80);
+    await expectCount(carol.page, "Message de remplissage 119", 0);
+  });
+
   it("has no serious accessibility violation on the chat screen, thread open", async () => {
     await openRoom(carol.page, general);
     const m = messages(carol.page, "Message de remplissage 119");

@@ -148,6 +148,7 @@ export function Timeline({ roomId, lastReadSeq, focusId, editingId, setEditingId
         label={t("room.messages")}
         items={rows}
         itemKey={(r) => r.key}
+        canAnchor={(k) => !k.startsWith("day-") && k !== "new-divider"}
         onNearTop={() => void load("older")}
         onNearBottom={() => void load("newer")}
         onAtBottomChange={onAtBottom}

@@ -17,6 +17,8 @@ interface Props<T> {
   handle?: Ref<VirtualListHandle | null>;
   label: string;
   className?: string;
+  /** Rows that may hold the reader's place (not ones that move when history is prepended, e.g. a day separator). */
+  canAnchor?: (key: string) => boolean;
 }
 
 const OVERSCAN = 800;
@@ -50,7 +52,7 @@ function windowOf(offsets: readonly number[], count: number, top: number, height
  * reader is there, and keeps the row they look at in place when history is
  * prepended above.
  */
-export function VirtualList<T>({ items, itemKey, render, estimate = 56, onNearTop, onNearBottom, onAtBottomChange, handle, label, className }: Props<T>) {
+export function VirtualList<T>({ items, itemKey, render, estimate = 56, onNearTop, onNearBottom, onAtBottomChange, handle, label, className, canAnchor }: Props<T>) {
   const box = useRef<HTMLDivElement>(null);
   const heights = useRef(new Map<string, number>());
   const [, force] = useReducer((x: number) => x + 1, 0);
@@ -86,7 +88,8 @@ export function VirtualList<T>({ items, itemKey, render, estimate = 56, onNearTo
     }
     if (!ours && keys.length) {
       const o = offsetsOf(keys, heights.current, estimate);
-      const i = indexAt(o, keys.length, el.scrollTop);
+      let i = indexAt(o, keys.length, el.scrollTop);
+      while (canAnchor && i < keys.length - 1 && !canAnchor(keys[i]!)) i += 1;
       anchor.current = { key: keys[i]!, delta: (o[i] ?? 0) - el.scrollTop };
     }
     again();
