@@ -2,7 +2,7 @@ import { QueryClient } from "@tanstack/react-query";
 import { describe, expect, it } from "vitest";
 import type { ChatMessage } from "../shared/schemas.ts";
 import type { HistoryPage, ThreadPage } from "./api.ts";
-import { keys, mergeMessages, patchMessage, toggleReaction, upsertMessage } from "./cache.ts";
+import { keys, mergeMessages, patchMessage, toggleReaction, upsertMessage, upsertSentMessage } from "./cache.ts";
 
 const ROOM = "01a00000-0000-7000-8000-000000000001";
 let n = 0;
@@ -89,5 +89,21 @@ describe("chat client cache", () => {
     patchMessage(qc, ROOM, root.id, (m) => ({ ...m, pinnedAt: "2026-11-28T10:00:00.000Z" }));
     expect(qc.getQueryData<HistoryPage>(keys.messages(ROOM))!.items[0]!.pinnedAt).not.toBeNull();
     expect(qc.getQueryData<ThreadPage>(keys.thread(root.id))!.root.pinnedAt).not.toBeNull();
+  });
+
+  it("keeps the live copy when the send call answers after the feed brought a newer one (link preview)", () => {
+    const qc = new QueryClient();
+    qc.setQueryData<HistoryPage>(keys.messages(ROOM), { items: [], hasMoreBefore: false, hasMoreAfter: false });
+    const created = msg(20, { text: "voir https://example.org" });
+    const preview = { url: "https://example.org", title: "Exemple" };
+    const withPreview: ChatMessage = { ...created, preview };
+    upsertMessage(qc, created, true);
+    upsertMessage(qc, withPreview, false);
+    upsertSentMessage(qc, created);
+    expect(qc.getQueryData<HistoryPage>(keys.messages(ROOM))!.items[0]!.preview).toEqual(preview);
+    // When the feed has not brought it yet, the answer is shown.
+    const other = msg(21);
+    upsertSentMessage(qc, other);
+    expect(qc.getQueryData<HistoryPage>(keys.messages(ROOM))!.items.map((m) => m.seq)).toEqual([20, 21]);
   });
 });

@@ -64,6 +64,19 @@ export function upsertMessage(qc: QueryClient, m: ChatMessage, created: boolean)
   }
 }
 
+/**
+ * The send call's answer is the message as it was created. A copy already
+ * received from the live feed is as new or newer (a link preview, an edit),
+ * so it wins; the answer only fills in what the feed has not brought yet.
+ */
+export function upsertSentMessage(qc: QueryClient, m: ChatMessage): void {
+  const inChannel = m.parentId === null || m.alsoInChannel;
+  const inHistory = inChannel && qc.getQueryData<HistoryPage>(keys.messages(m.roomId))?.items.some((x) => x.id === m.id);
+  const inThread = m.parentId !== null && qc.getQueryData<ThreadPage>(keys.thread(m.parentId))?.replies.some((r) => r.id === m.id);
+  if (inHistory || inThread) return;
+  upsertMessage(qc, m, true);
+}
+
 export function toggleReaction(m: ChatMessage, emoji: string, userId: string, add: boolean, meId: string): ChatMessage {
   const reactions = m.reactions.map((r) => ({ ...r, userIds: [...r.userIds] }));
   let r = reactions.find((x) => x.emoji === emoji);

@@ -2,7 +2,7 @@ import { useCallback } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import type { Attachment } from "../shared/schemas.ts";
 import { chatApi } from "./api.ts";
-import { upsertMessage } from "./cache.ts";
+import { upsertSentMessage } from "./cache.ts";
 import { problemCode, useHost } from "./host.tsx";
 import { newClientKey, pending, type PendingMessage } from "./pending.ts";
 
@@ -36,7 +36,7 @@ export function useSend(roomId: string, confirm: (text: string) => Promise<boole
           ...(p.attachments.length ? { attachments: p.attachments } : {}),
           confirmAll: p.confirmAll,
         });
-        upsertMessage(qc, m, true);
+        upsertSentMessage(qc, m);
         pending.settle(p.clientKey);
       } catch (e) {
         if (problemCode(e) === "mention_confirmation_required" && !p.confirmAll) {
