@@ -13,7 +13,7 @@ export default defineConfig({
     exclude: ["**/node_modules/**"],
     pool: "forks",
     fileParallelism: false,
-    testTimeout: 90_000,
+    testTimeout: 180_000,
     hookTimeout: 120_000,
     globalSetup: ["../packages/testkit/src/global-setup.ts", "./src/global-setup.ts"],
     reporters: ["default"],
