@@ -46,7 +46,8 @@ export async function startServerProcess(opts: { env?: Record<string, string>; d
   for (const k of ["DATABASE_URL", "DATABASE_SCHEMA", "REDIS_URL", "CONFIG_FILE", "SMTP_URL", "OIDC_ISSUER"]) delete env[k];
   Object.assign(env, { DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1", NODE_ENV: "production" }, opts.env);
   const started = performance.now();
-  const child: ChildProcess = spawn(process.execPath, ["apps/server/src/cli.ts", "serve"], { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] });
+  // Same V8 flags as `npm start` (root package.json).
+  const child: ChildProcess = spawn(process.execPath, ["--max-semi-space-size=8", "apps/server/src/cli.ts", "serve"], { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   let err = "";
   // Keep draining: a full pipe would block the server's logging.

@@ -43,7 +43,7 @@ export async function startup(): Promise<BenchReport> {
         [`RSS after ${IDLE_MS / 1000} s idle (VmRSS)`, mib(median(rss)), rss.map(mib).join(", "), "< 200 MB"],
       ],
       notes: [
-        "Each run spawns `node apps/server/src/cli.ts serve` (what `npm start` runs) with embedded defaults (SQLite under a new temporary DATA_DIR, no Redis), polls `/readyz` every 10 ms and reads `VmRSS` from `/proc/<pid>/status` after the idle period.",
+        "Each run spawns `node --max-semi-space-size=8 apps/server/src/cli.ts serve` (what `npm start` runs) with embedded defaults (SQLite under a new temporary DATA_DIR, no Redis), polls `/readyz` every 10 ms and reads `VmRSS` from `/proc/<pid>/status` after the idle period.",
         "Time to ready includes Node start-up and TypeScript type stripping of the server sources (no build step), so it is sensitive to the machine's load.",
       ],
     };
