@@ -24,8 +24,8 @@ const frKeys = flatten(fr as Tree);
 const enKeys = flatten(en as Tree);
 const placeholders = (s: string) => [...s.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
 const webDir = fileURLToPath(new URL("..", import.meta.url));
-const sources = readdirSync(webDir)
-  .filter((f) => /\.tsx?$/.test(f) && !f.endsWith(".test.ts"))
+const sources = (readdirSync(webDir, { recursive: true }) as string[])
+  .filter((f) => /\.tsx?$/.test(f) && !/\.test\.tsx?$/.test(f))
   .map((f) => readFileSync(path.join(webDir, f), "utf8"));
 
 describe("chat web texts (the `chat` namespace, loaded with the chat chunk)", () => {
