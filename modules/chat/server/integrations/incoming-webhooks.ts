@@ -7,6 +7,7 @@ import { ChatRoomResource } from "../resources.ts";
 import { loadRoom } from "../rooms.ts";
 import { postMessage } from "../post-message.ts";
 import { chatDb } from "../tables.ts";
+import { roomHookRoutes } from "./room-hooks.ts";
 import { extrasDb, type ChatIncomingWebhooksTable } from "../extras/extras-tables.ts";
 import { outbound } from "../extras/outbound.ts";
 import { PreviewService } from "../previews/preview-service.ts";
@@ -68,34 +69,7 @@ export function incomingWebhookRoutes(app: FastifyInstance, k: Kernel): void {
     },
   });
 
-  route(app, {
-    method: "GET",
-    url: "/api/chat/rooms/:roomId/incoming-webhooks",
-    summary: "List this room's incoming webhooks (without their secrets)",
-    tags: ["chat", "integrations"],
-    auth: "user",
-    params: z.object({ roomId: z.uuid() }),
-    handler: async ({ actor, params }) => {
-      const room = await k.policy.authorize(actor, ChatRoomResource, "manage", await loadRoom(chatDb(k), params.roomId, actor));
-      const rows = await db.selectFrom("chat_incoming_webhooks").selectAll().where("room_id", "=", room.id).orderBy("created_at").execute();
-      return { items: rows.map(present) };
-    },
-  });
-
-  route(app, {
-    method: "DELETE",
-    url: "/api/chat/incoming-webhooks/:id",
-    summary: "Delete an incoming webhook: its URL stops working at once",
-    tags: ["chat", "integrations"],
-    auth: "user",
-    params: z.object({ id: z.uuid() }),
-    handler: async ({ actor, params }) => {
-      const hook = await db.selectFrom("chat_incoming_webhooks").selectAll().where("id", "=", params.id).executeTakeFirst();
-      if (!hook) throw new AppError("not_found", "webhook not found");
-      await k.policy.authorize(actor, ChatRoomResource, "manage", await loadRoom(chatDb(k), hook.room_id, actor));
-      await db.deleteFrom("chat_incoming_webhooks").where("id", "=", hook.id).execute();
-    },
-  });
+  roomHookRoutes(app, k, { table: "chat_incoming_webhooks", path: "incoming-webhooks", deleteSummary: "Delete an incoming webhook: its URL stops working at once", present });
 
   route(app, {
     method: "POST",

@@ -2,13 +2,14 @@ import { createHmac } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { uuidv7 } from "@ensemble/protocol";
-import { AppError, defineEventHandler, route, type EventHandler, type Kernel } from "@ensemble/kernel";
+import { defineEventHandler, route, type EventHandler, type Kernel } from "@ensemble/kernel";
 import { randomToken } from "@ensemble/kernel/accounts/secrets";
 import { SafeFetchError } from "@ensemble/kernel/net/safe-fetch";
 import { ChatRoomResource } from "../resources.ts";
 import { loadRoom } from "../rooms.ts";
 import { postMessage } from "../post-message.ts";
 import { chatDb } from "../tables.ts";
+import { roomHookRoutes } from "./room-hooks.ts";
 import { extrasDb, type ChatOutgoingWebhooksTable } from "../extras/extras-tables.ts";
 import { outbound } from "../extras/outbound.ts";
 import { mrkdwnToMarkdown } from "./slack-payload.ts";
@@ -85,34 +86,7 @@ export function outgoingWebhookRoutes(app: FastifyInstance, k: Kernel): void {
     },
   });
 
-  route(app, {
-    method: "GET",
-    url: "/api/chat/rooms/:roomId/outgoing-webhooks",
-    summary: "List this room's outgoing webhooks (without their secrets)",
-    tags: ["chat", "integrations"],
-    auth: "user",
-    params: z.object({ roomId: z.uuid() }),
-    handler: async ({ actor, params }) => {
-      const room = await k.policy.authorize(actor, ChatRoomResource, "manage", await loadRoom(chatDb(k), params.roomId, actor));
-      const rows = await db.selectFrom("chat_outgoing_webhooks").selectAll().where("room_id", "=", room.id).orderBy("created_at").execute();
-      return { items: rows.map(present) };
-    },
-  });
-
-  route(app, {
-    method: "DELETE",
-    url: "/api/chat/outgoing-webhooks/:id",
-    summary: "Delete an outgoing webhook",
-    tags: ["chat", "integrations"],
-    auth: "user",
-    params: z.object({ id: z.uuid() }),
-    handler: async ({ actor, params }) => {
-      const hook = await db.selectFrom("chat_outgoing_webhooks").selectAll().where("id", "=", params.id).executeTakeFirst();
-      if (!hook) throw new AppError("not_found", "webhook not found");
-      await k.policy.authorize(actor, ChatRoomResource, "manage", await loadRoom(chatDb(k), hook.room_id, actor));
-      await db.deleteFrom("chat_outgoing_webhooks").where("id", "=", hook.id).execute();
-    },
-  });
+  roomHookRoutes(app, k, { table: "chat_outgoing_webhooks", path: "outgoing-webhooks", deleteSummary: "Delete an outgoing webhook", present });
 }
 
 /**
