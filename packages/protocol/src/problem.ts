@@ -31,6 +31,12 @@ export const ProblemCodes = {
   two_factor_not_enabled: 409,
   invalid_image: 422,
   mention_confirmation_required: 409,
+  chat_muted: 403,
+  emoji_name_invalid: 400,
+  emoji_name_taken: 409,
+  emoji_too_large: 413,
+  emoji_unsupported_type: 415,
+  emoji_unknown: 400,
   internal: 500,
   unavailable: 503,
 } as const;

@@ -22,7 +22,7 @@ export async function assertNotMuted(db: ExtrasDb, roomId: string, userId: strin
   const m = await db.selectFrom("chat_mutes").select("until").where("room_id", "=", roomId).where("user_id", "=", userId).executeTakeFirst();
   if (!m) return;
   if (m.until !== null && m.until <= new Date().toISOString()) return;
-  throw new AppError("forbidden", m.until ? `a moderator muted you in this room until ${m.until}` : "a moderator muted you in this room");
+  throw new AppError("chat_muted", m.until ? `a moderator muted you in this room until ${m.until}` : "a moderator muted you in this room");
 }
 
 /** Moderators silence a member of a room: they keep reading but cannot post until unmuted or the mute expires. */

@@ -4,6 +4,9 @@ import { z } from "zod";
 import { AppError, audit, recordEvent, route, type Kernel, type UserActor } from "@ensemble/kernel";
 import { canInOrg, OrgChatCapability } from "../../shared/capabilities.ts";
 import { extrasDb, type ExtrasDb } from "../extras/extras-tables.ts";
+import { ChatRoomResource } from "../resources.ts";
+import { loadRoom } from "../rooms.ts";
+import { chatDb } from "../tables.ts";
 
 const GLOBAL = "global";
 const BATCH = 500;
@@ -128,6 +131,30 @@ export function retentionRoutes(app: FastifyInstance, k: Kernel): void {
       admin(actor);
       await save(actor, GLOBAL, body.days, req.ip);
       return { days: body.days ?? 0 };
+    },
+  });
+
+  route(app, {
+    method: "GET",
+    url: "/api/chat/rooms/:id/retention",
+    summary: "A room's retention: its own setting, the global one and what applies (the room's moderators and administrators)",
+    tags: ["chat", "moderation"],
+    auth: "user",
+    params: z.object({ id: z.uuid() }),
+    handler: async ({ actor, params }) => {
+      let roomId: string;
+      if (canInOrg(actor.role, OrgChatCapability.administer)) {
+        const room = await db.selectFrom("chat_rooms").select("id").where("id", "=", params.id).executeTakeFirst();
+        if (!room) throw new AppError("not_found", "chat_room not found");
+        roomId = room.id;
+      } else {
+        // Moderators learn how long their room keeps its history; the setting stays with administrators.
+        roomId = (await k.policy.authorize(actor, ChatRoomResource, "moderate", await loadRoom(chatDb(k), params.id, actor))).id;
+      }
+      const rows = await db.selectFrom("chat_retention").select(["scope", "days"]).where("scope", "in", [GLOBAL, roomId]).execute();
+      const own = rows.find((r) => r.scope === roomId)?.days ?? null;
+      const globalDays = rows.find((r) => r.scope === GLOBAL)?.days ?? 0;
+      return { roomId, days: own, globalDays, effectiveDays: own ?? globalDays };
     },
   });
 
