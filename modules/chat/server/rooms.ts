@@ -77,6 +77,11 @@ export async function participantsOf(db: ChatDb, roomId: string): Promise<Partic
   return rows.map((u) => ({ id: u.id, username: u.username, displayName: u.display_name }));
 }
 
+/** Versioned by the blob key (new on every upload), so a changed avatar is fetched again despite caching. */
+export function roomAvatarUrl(r: Pick<ChatRoomsTable, "id" | "avatar_key">): string | null {
+  return r.avatar_key ? `/api/chat/rooms/${r.id}/avatar?v=${encodeURIComponent(r.avatar_key.slice(r.avatar_key.lastIndexOf("/") + 1))}` : null;
+}
+
 /** The room without any viewer-specific part: what events carry. */
 export function presentPublicRoom(r: ChatRoomsTable, count: number, participants?: Participant[]): PublicRoom {
   return {
@@ -94,6 +99,7 @@ export function presentPublicRoom(r: ChatRoomsTable, count: number, participants
     lastMessageAt: r.last_message_at,
     memberCount: count,
     settings: roomSettings(r),
+    avatarUrl: roomAvatarUrl(r),
     ...(participants ? { participants } : {}),
   };
 }

@@ -24,6 +24,8 @@ export interface ChatRoomsTable {
   /** Last message sequence number handed out in this room. */
   last_seq: number;
   last_message_at: string | null;
+  /** Blob key of the room's avatar (a new key per upload: it versions the URL); absent or null when none. */
+  avatar_key?: string | null;
 }
 
 export interface ChatMembersTable {

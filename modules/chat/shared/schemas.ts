@@ -35,6 +35,8 @@ export const roomSchema = z.object({
   lastMessageAt: z.string().nullable(),
   memberCount: z.number().int(),
   settings: z.object({ membersCanMentionAll: z.boolean(), membersCanInvite: z.boolean() }),
+  /** The room's picture (versioned URL), null when it has none (DMs never do). */
+  avatarUrl: z.string().nullable(),
   /** The viewer's membership, null when not a member. */
   membership: z
     .object({
@@ -75,6 +77,7 @@ export const attachmentSchema = z
     image_url: z.string().max(2000).optional(),
     thumb_url: z.string().max(2000).optional(),
     footer: z.string().max(500).optional(),
+    footer_icon: z.string().max(2000).optional(),
     ts: z.union([z.number(), z.string()]).optional(),
     /** A file stored by the files service: id, name, size, MIME type. */
     file: z.object({ id: z.string(), name: z.string(), size: z.number(), mimeType: z.string() }).optional(),

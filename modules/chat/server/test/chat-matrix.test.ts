@@ -92,7 +92,7 @@ const req = {
   delete: (f: RoomFixture) => ({ method: "DELETE" as const, path: `/api/chat/messages/${f.messageId}` }),
   invite: (f: RoomFixture) => ({ method: "POST" as const, path: `/api/chat/rooms/${f.roomId}/members`, body: { userIds: [f.targetId] } }),
   pin: (f: RoomFixture) => ({ method: "PUT" as const, path: `/api/chat/messages/${f.messageId}/pin` }),
-  react: (f: RoomFixture) => ({ method: "POST" as const, path: `/api/chat/messages/${f.messageId}/reactions`, body: { emoji: ":ok:" } }),
+  react: (f: RoomFixture) => ({ method: "POST" as const, path: `/api/chat/messages/${f.messageId}/reactions`, body: { emoji: ":thumbsup:" } }),
   manage: (f: RoomFixture) => ({ method: "PATCH" as const, path: `/api/chat/rooms/${f.roomId}`, body: { topic: "new topic" } }),
   join: (f: RoomFixture) => ({ method: "POST" as const, path: `/api/chat/rooms/${f.roomId}/join` }),
   room: (f: RoomFixture) => ({ method: "GET" as const, path: `/api/chat/rooms/${f.roomId}` }),
@@ -106,6 +106,8 @@ const req = {
   draft: (f: RoomFixture) => ({ method: "GET" as const, path: `/api/chat/rooms/${f.roomId}/draft` }),
   save: (f: RoomFixture) => ({ method: "PUT" as const, path: `/api/chat/messages/${f.messageId}/save` }),
   remove: (f: RoomFixture) => ({ method: "POST" as const, path: `/api/chat/rooms/${f.roomId}/archive` }),
+  // Removing the room picture takes "manage", like setting it (the PUT with an image body is in room-avatars.test.ts).
+  avatar: (f: RoomFixture) => ({ method: "DELETE" as const, path: `/api/chat/rooms/${f.roomId}/avatar` }),
 };
 const row = (action: keyof typeof req, expect: Expect): Row => ({ action, request: req[action], expect });
 
@@ -123,6 +125,7 @@ const specs: Record<Kind, Row[]> = {
     row("pin", e(U, H, D, A, D, A, A, A)),
     row("react", e(U, H, D, A, D, A, A, A)),
     row("manage", e(U, H, D, A, A, D, D, D)),
+    row("avatar", e(U, H, D, A, A, D, D, D)),
     row("join", e(U, H, A, D, A, D, D, D)),
   ],
   private: [
@@ -134,6 +137,7 @@ const specs: Record<Kind, Row[]> = {
     row("pin", e(U, H, H, A, H, A, A, A)),
     row("react", e(U, H, H, A, H, A, A, A)),
     row("manage", e(U, H, H, A, H, D, D, D)),
+    row("avatar", e(U, H, H, A, H, D, D, D)),
     row("join", e(U, H, H, D, H, D, D, D)),
   ],
   announcement: [
@@ -153,6 +157,7 @@ const specs: Record<Kind, Row[]> = {
     row("pin", e(U, H, D, D, D, D, D, D)),
     row("react", e(U, H, D, D, D, D, D, D)),
     row("manage", e(U, H, D, D, D, D, D, D)),
+    row("avatar", e(U, H, D, D, D, D, D, D)),
     row("join", e(U, H, D, D, D, D, D, D)),
   ],
   // A group DM of the owner, the plain member and the guest member; the "moderator" is not in it.
@@ -165,6 +170,7 @@ const specs: Record<Kind, Row[]> = {
     row("pin", e(U, H, H, A, H, H, A, A)),
     row("react", e(U, H, H, A, H, H, A, A)),
     row("manage", e(U, H, H, D, H, H, D, D)),
+    row("avatar", e(U, H, H, D, H, H, D, D)),
     row("remove", e(U, H, H, D, H, H, D, D)),
   ],
 };
