@@ -17,6 +17,7 @@ import { indexMessage, unindexMessage } from "./search-index.ts";
 import { chatDb, type ChatDb } from "./tables.ts";
 import "./events.ts";
 import { beforeSend } from "./moderation/mutes.ts";
+import { proxiedImagePath, proxyAttachmentImages } from "./previews/image-urls.ts";
 
 const idParams = z.object({ id: z.uuid() });
 
@@ -86,6 +87,7 @@ export function messageRoutes(app: FastifyInstance, k: Kernel): void {
       if (body.quoteId) {
         await k.policy.authorize(actor, ChatMessageResource, "read", await loadMessage(k, db, body.quoteId, actor));
       }
+      const attachments = body.attachments?.length ? await proxyAttachmentImages(body.attachments, (u) => proxiedImagePath(k, u)) : null;
       try {
         const posted = await db.transaction().execute((tx) =>
           postMessage(k, tx, {
@@ -97,7 +99,7 @@ export function messageRoutes(app: FastifyInstance, k: Kernel): void {
             parentId: body.parentId ?? null,
             alsoInChannel: body.alsoInChannel,
             quoteId: body.quoteId ?? null,
-            attachments: body.attachments ?? null,
+            attachments,
           }),
         );
         reply.code(201);

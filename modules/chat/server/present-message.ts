@@ -1,5 +1,6 @@
 import type { ChatMessage } from "../shared/schemas.ts";
 import type { ChatDb, ChatMessagesTable } from "./tables.ts";
+import { withoutForeignIcon, withoutForeignImages } from "./previews/image-urls.ts";
 
 type Json<T> = T | null;
 const parse = <T>(s: string | null): Json<T> => (s ? (JSON.parse(s) as T) : null);
@@ -39,14 +40,15 @@ export function presentMessage(
     kind: m.kind,
     authorId: m.author_id,
     author: extra.author,
-    meta: deleted ? null : parse<Record<string, unknown>>(m.meta),
+    // Images only through this server's proxy, whatever an older row holds (see previews/image-urls.ts).
+    meta: deleted ? null : withoutForeignIcon(parse<Record<string, unknown>>(m.meta)),
     text: deleted ? "" : m.text,
     clientKey: m.client_key,
     parentId: m.parent_id,
     alsoInChannel: Number(m.also_in_channel) === 1,
     quoteId: m.quote_id,
     forwardedFromId: m.forwarded_from_id,
-    attachments: deleted ? null : parse<ChatMessage["attachments"]>(m.attachments),
+    attachments: deleted ? null : withoutForeignImages(parse<ChatMessage["attachments"]>(m.attachments)),
     preview: deleted ? null : parse<ChatMessage["preview"]>(m.preview),
     mentions: deleted
       ? { userIds: [], all: false, here: false, roomIds: [] }

@@ -27,6 +27,7 @@ export const slackPayloadSchema = z
             image_url: z.string().optional(),
             thumb_url: z.string().optional(),
             footer: z.string().optional(),
+            footer_icon: z.string().optional(),
             ts: z.union([z.number(), z.string()]).optional(),
           })
           .loose(),
@@ -105,7 +106,7 @@ const clip = (s: string | undefined, n: number): string | undefined => (s === un
 
 /**
  * Slack attachments as stored on a message. Image addresses (`image_url`,
- * `thumb_url`, `author_icon`) are third-party: `proxy` turns each into a
+ * `thumb_url`, `author_icon`, `footer_icon`) are third-party: `proxy` turns each into a
  * signed path on this server, so browsers never contact the other origin.
  */
 export async function toAttachments(p: SlackPayload, proxy: (url: string) => Promise<string>): Promise<Attachment[]> {
@@ -114,6 +115,7 @@ export async function toAttachments(p: SlackPayload, proxy: (url: string) => Pro
     const image = httpUrl(a.image_url);
     const thumb = httpUrl(a.thumb_url);
     const icon = httpUrl(a.author_icon);
+    const footerIcon = httpUrl(a.footer_icon);
     const color = a.color ? (SLACK_COLORS[a.color] ?? (/^#?[0-9a-f]{3,8}$/i.test(a.color) ? (a.color.startsWith("#") ? a.color : `#${a.color}`) : undefined)) : undefined;
     const candidate = {
       fallback: clip(a.fallback, 4000),
@@ -133,6 +135,7 @@ export async function toAttachments(p: SlackPayload, proxy: (url: string) => Pro
       image_url: image ? await proxy(image) : undefined,
       thumb_url: thumb ? await proxy(thumb) : undefined,
       footer: clip(a.footer, 500),
+      footer_icon: footerIcon ? await proxy(footerIcon) : undefined,
       ts: a.ts,
     };
     const defined = Object.fromEntries(Object.entries(candidate).filter(([, v]) => v !== undefined));
