@@ -11,6 +11,7 @@ import { normalizeMessage, presentMessages, presentOne } from "./present-message
 import { chatDb } from "./tables.ts";
 import "./events.ts";
 import { beforeSend } from "./moderation/mutes.ts";
+import { knownEmoji, unknownEmoji } from "./emoji/emoji-module.ts";
 
 const idParams = z.object({ id: z.uuid() });
 
@@ -28,10 +29,13 @@ export function reactionPinRoutes(app: FastifyInstance, k: Kernel): void {
     body: reactionBody,
     handler: async ({ actor, params, body }) => {
       const m = await k.policy.authorize(actor, ChatMessageResource, "react", await loadMessage(k, db, params.id, actor));
+      // `:name:` is a bundled or custom emoji; an unknown custom name may only be taken off.
+      const known = await knownEmoji(k, body.emoji);
       const reacted = await db.transaction().execute(async (tx) => {
         const gone = await tx.deleteFrom("chat_reactions").where("message_id", "=", m.id).where("user_id", "=", actor.id).where("emoji", "=", body.emoji).executeTakeFirst();
         const removed = Number(gone.numDeletedRows) > 0;
         if (!removed) {
+          if (!known) throw unknownEmoji(body.emoji);
           await tx.insertInto("chat_reactions").values({ message_id: m.id, user_id: actor.id, emoji: body.emoji, created_at: new Date().toISOString() }).execute();
         }
         await recordEvent(tx, {
