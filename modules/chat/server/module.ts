@@ -13,14 +13,16 @@ import { searchRoutes } from "./search-routes.ts";
 import { ensureDefaultChannel } from "./default-channel.ts";
 import { chatNotificationKinds } from "./notify-message.ts";
 import { chatSearchProvider } from "./search-provider.ts";
+import { roomAvatarMigrations, roomAvatarRoutes } from "./room-avatars.ts";
 import { chatExtrasEventHandlers, chatExtrasMigrations, chatExtrasRoutes, chatExtrasStart, chatExtrasStop } from "./extras/extras-module.ts";
+import { chatEmojiMigrations, emojiRoutes, emojiTopics } from "./emoji/emoji-module.ts";
 
 /** Discutons: rooms, messages, threads, reactions, read state (server core). */
 export const chatModule = defineModule({
   name: "chat",
-  migrations: [...chatMigrations, ...chatExtrasMigrations],
+  migrations: [...chatMigrations, ...chatExtrasMigrations, ...roomAvatarMigrations, ...chatEmojiMigrations],
   policies: chatPolicies,
-  topics: chatTopics,
+  topics: (k) => [...chatTopics(k), ...emojiTopics],
   notificationKinds: chatNotificationKinds,
   searchProviders: (k) => [chatSearchProvider(k)],
   routes: (app, k) => {
@@ -32,6 +34,8 @@ export const chatModule = defineModule({
     sidebarRoutes(app, k);
     searchRoutes(app, k);
     chatExtrasRoutes(app, k);
+    roomAvatarRoutes(app, k);
+    emojiRoutes(app, k);
   },
   start: async (k) => {
     await ensureDefaultChannel(k);
