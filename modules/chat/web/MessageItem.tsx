@@ -5,12 +5,14 @@ import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import type { ChatMessage } from "../shared/schemas.ts";
 import { Attachments, PreviewCard } from "./Attachments.tsx";
-import { emojiOf } from "./emoji.ts";
+import { shortcodeOf } from "./emoji.ts";
+import { ReactionEmoji } from "./emoji/custom-emoji.tsx";
 import { useChatApi } from "./hooks.ts";
 import { useHost } from "./host.tsx";
 import { useProblemText } from "./i18n.ts";
 import { Markdown } from "./Markdown.tsx";
 import { MessageActions, type MessageCallbacks } from "./MessageActions.tsx";
+import { EditedMark, Forwarded } from "./MessageExtras.tsx";
 import { PresenceDot } from "./PresenceDot.tsx";
 import type { PendingMessage } from "./pending.ts";
 
@@ -73,11 +75,7 @@ export const MessageItem = memo(function MessageItem({ m, grouped, highlighted, 
           )}
         </Group>
       )}
-      {m.forwardedFromId && (
-        <Text size="xs" c="dimmed">
-          {t("message.forwarded")}
-        </Text>
-      )}
+      {m.forwardedFromId && <Forwarded m={m} />}
       {m.quoteId && <Quoted id={m.quoteId} />}
       {m.deletedAt ? (
         <Text size="sm" fs="italic" c="dimmed" data-testid="message-deleted">
@@ -88,11 +86,7 @@ export const MessageItem = memo(function MessageItem({ m, grouped, highlighted, 
       ) : (
         <div data-testid="message-text">
           <Markdown text={m.text} meUsername={me.username} />
-          {m.editedAt && (
-            <Text size="xs" c="dimmed" span data-testid="edited">
-              {t("message.edited")}
-            </Text>
-          )}
+          {m.editedAt && <EditedMark m={m} />}
         </div>
       )}
       {m.attachments && m.attachments.length > 0 && <Attachments items={m.attachments} />}
@@ -102,15 +96,17 @@ export const MessageItem = memo(function MessageItem({ m, grouped, highlighted, 
           {m.reactions.map((r) => {
             const who = r.userIds.map((id) => (id === me.id ? t("message.you") : (names.get(id)?.displayName ?? "…"))).join(", ");
             return (
-              <Tooltip key={r.emoji} label={t("message.reactedBy", { names: who, emoji: `:${r.emoji}:` })} withinPortal>
+              <Tooltip key={r.emoji} label={t("message.reactedBy", { names: who, emoji: shortcodeOf(r.emoji) })} withinPortal>
                 <UnstyledButton
                   className={`chat-reaction${r.mine ? " chat-reaction-mine" : ""}`}
                   onClick={() => react(r.emoji)}
                   aria-pressed={r.mine}
-                  aria-label={t("message.reactionLabel", { emoji: `:${r.emoji}:`, count: r.count })}
+                  aria-label={t("message.reactionLabel", { emoji: shortcodeOf(r.emoji), count: r.count })}
                   data-emoji={r.emoji}
                 >
-                  <span aria-hidden="true">{emojiOf(r.emoji)}</span> {r.count}
+                  <span aria-hidden="true">
+                    <ReactionEmoji emoji={r.emoji} />
+                  </span> {r.count}
                 </UnstyledButton>
               </Tooltip>
             );

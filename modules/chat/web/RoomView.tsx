@@ -73,6 +73,23 @@ export function RoomView({ roomId, onMenu }: { roomId: string; onMenu: () => voi
     // Nothing unread on arrival: what comes in while reading gets no divider.
     if (readAtOpen === null && room.data?.membership) setReadAtOpen(room.data.membership.unread > 0 ? room.data.membership.lastReadSeq : Number.MAX_SAFE_INTEGER);
   }, [room.data, readAtOpen]);
+  // "Mark as unread" moved the read marker back: the divider goes there, and
+  // reading at the bottom no longer marks the room read until Esc or another room.
+  const keptUnread = useRef(false);
+  const lastRead = useRef<number | null>(null);
+  useEffect(() => {
+    keptUnread.current = false;
+    lastRead.current = null;
+  }, [roomId]);
+  useEffect(() => {
+    const seq = room.data?.membership?.lastReadSeq;
+    if (seq === undefined) return;
+    if (lastRead.current !== null && seq < lastRead.current) {
+      keptUnread.current = true;
+      setReadAtOpen(seq);
+    }
+    lastRead.current = seq;
+  }, [room.data?.membership?.lastReadSeq]);
 
   const markRead = useCallback(() => {
     const r = qc.getQueryData<Room>(keys.room(roomId));
@@ -87,7 +104,7 @@ export function RoomView({ roomId, onMenu }: { roomId: string; onMenu: () => voi
   useEffect(() => {
     if (!room.data?.membership) return;
     const tm = setTimeout(() => {
-      if (atBottom.current && document.visibilityState === "visible" && lastSeq > (qc.getQueryData<Room>(keys.room(roomId))?.membership?.lastReadSeq ?? 0)) markRead();
+      if (!keptUnread.current && atBottom.current && document.visibilityState === "visible" && lastSeq > (qc.getQueryData<Room>(keys.room(roomId))?.membership?.lastReadSeq ?? 0)) markRead();
     }, 1_000);
     return () => clearTimeout(tm);
   }, [lastSeq, room.data?.membership, markRead, qc, roomId]);
@@ -144,7 +161,12 @@ export function RoomView({ roomId, onMenu }: { roomId: string; onMenu: () => voi
             disabled={archived}
             onSend={send}
             onEditLast={editLast}
-            onEscape={markRead}
+            onEscape={() => {
+              // Esc: everything read, the "new messages" divider goes.
+              keptUnread.current = false;
+              setReadAtOpen(Number.MAX_SAFE_INTEGER);
+              markRead();
+            }}
             quote={quote}
             onClearQuote={() => setQuote(null)}
           />
