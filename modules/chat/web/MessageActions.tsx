@@ -1,13 +1,14 @@
 import { useState } from "react";
 import { ActionIcon, Button, Group, Menu, Modal, Text, Tooltip } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
-import { IconArrowForwardUp, IconBookmark, IconDots, IconLink, IconMessageReply, IconMoodSmile, IconPencil, IconPin, IconPinnedOff, IconQuote, IconTrash, IconEyeOff } from "@tabler/icons-react";
+import { IconArrowForwardUp, IconBookmark, IconDots, IconLink, IconMessageReply, IconMoodSmile, IconPencil, IconPin, IconPinnedOff, IconQuote, IconTrash, IconEyeOff, IconFlag } from "@tabler/icons-react";
 import { useTranslation } from "react-i18next";
 import type { ChatMessage } from "../shared/schemas.ts";
 import { EmojiPicker } from "./EmojiPicker.tsx";
 import { useChatApi } from "./hooks.ts";
 import { useHost } from "./host.tsx";
 import { useProblemText } from "./i18n.ts";
+import { ReportModal } from "./moderation/ReportModal.tsx";
 
 export interface MessageCallbacks {
   onThread?: (m: ChatMessage) => void;
@@ -22,6 +23,7 @@ export function MessageActions({ m, cb, onReact }: { m: ChatMessage; cb: Message
   const api = useChatApi();
   const { me } = useHost();
   const [confirmDelete, setConfirmDelete] = useState(false);
+  const [reporting, setReporting] = useState(false);
   const own = m.authorId === me.id;
   const problem = useProblemText();
   const fail = (e: unknown) => notifications.show({ color: "red", message: problem(e) });
@@ -77,6 +79,11 @@ export function MessageActions({ m, cb, onReact }: { m: ChatMessage; cb: Message
           <Menu.Item leftSection={<IconEyeOff size={14} />} onClick={() => void act(api.markUnread(m.roomId, m.id))}>
             {t("message.markUnread")}
           </Menu.Item>
+          {!own && (
+            <Menu.Item leftSection={<IconFlag size={14} />} onClick={() => setReporting(true)}>
+              {t("moderation.report")}
+            </Menu.Item>
+          )}
           <Menu.Item color="red" leftSection={<IconTrash size={14} />} onClick={() => setConfirmDelete(true)}>
             {t("message.delete")}
           </Menu.Item>
@@ -99,6 +106,7 @@ export function MessageActions({ m, cb, onReact }: { m: ChatMessage; cb: Message
           </Button>
         </Group>
       </Modal>
+      <ReportModal message={reporting ? m : null} onClose={() => setReporting(false)} />
     </div>
   );
 }

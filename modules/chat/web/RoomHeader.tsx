@@ -1,5 +1,5 @@
 import { ActionIcon, Avatar, Burger, Group, Menu, Popover, ScrollArea, Stack, Text, Title, Tooltip } from "@mantine/core";
-import { IconBell, IconBellOff, IconPin, IconStar, IconStarFilled, IconUsers } from "@tabler/icons-react";
+import { IconBell, IconBellOff, IconDots, IconPin, IconStar, IconStarFilled, IconUsers } from "@tabler/icons-react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import type { Room } from "../shared/schemas.ts";
@@ -7,6 +7,7 @@ import { keys } from "./cache.ts";
 import { roomLabel, useChatApi, useMembers } from "./hooks.ts";
 import { useHost } from "./host.tsx";
 import { PresenceDot } from "./PresenceDot.tsx";
+import { useRoomTools } from "./moderation/RoomTools.tsx";
 
 /** Name, topic, members, favourite and mute, pinned messages; the burger opens the sidebar on a phone. */
 export function RoomHeader({ room, onMenu, onOpenMessage }: { room: Room; onMenu: () => void; onOpenMessage: (id: string) => void }) {
@@ -16,6 +17,7 @@ export function RoomHeader({ room, onMenu, onOpenMessage }: { room: Room; onMenu
   const { me } = useHost();
   const members = useMembers(room.id);
   const pins = useQuery({ queryKey: keys.pins(room.id), queryFn: () => api.pins(room.id) });
+  const tools = useRoomTools(room, onOpenMessage);
   const fav = room.membership?.favourite ?? false;
   const muted = room.membership?.muted ?? false;
   const setPref = async (p: { favourite?: boolean; muted?: boolean }) => {
@@ -100,6 +102,17 @@ export function RoomHeader({ room, onMenu, onOpenMessage }: { room: Room; onMenu
               {muted ? <IconBellOff size={18} aria-hidden="true" /> : <IconBell size={18} aria-hidden="true" />}
             </ActionIcon>
           </Tooltip>
+          {tools.any && (
+            <Menu position="bottom-end" withinPortal>
+              <Menu.Target>
+                <ActionIcon variant="subtle" aria-label={t("moderation.roomMenu")} data-testid="room-menu">
+                  <IconDots size={18} aria-hidden="true" />
+                </ActionIcon>
+              </Menu.Target>
+              <Menu.Dropdown>{tools.items}</Menu.Dropdown>
+            </Menu>
+          )}
+          {tools.drawers}
         </Group>
       )}
     </Group>

@@ -1,0 +1,64 @@
+import { useMemo } from "react";
+import { useHost, type ChatHost } from "../host.tsx";
+
+export interface IncomingHook {
+  id: string;
+  roomId: string;
+  name: string;
+  username: string | null;
+  iconUrl: string | null;
+  createdBy: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+}
+
+export interface OutgoingHook {
+  id: string;
+  roomId: string;
+  name: string;
+  url: string;
+  triggerWords: string[];
+  triggerWhen: "first_word" | "starts_with";
+  createdBy: string;
+  createdAt: string;
+}
+
+export interface SlashCommand {
+  id?: string;
+  command: string;
+  description: string;
+  builtIn: boolean;
+  /** Only administrators see where a custom command posts. */
+  url?: string;
+  createdAt?: string;
+}
+
+/** Room integrations (server: modules/chat/server/integrations). */
+export function integrationsApi(h: ChatHost) {
+  return {
+    incoming: (roomId: string) => h.api<{ items: IncomingHook[] }>("GET", `/api/chat/rooms/${roomId}/incoming-webhooks`),
+    createIncoming: (roomId: string, body: { name: string; username?: string; iconUrl?: string }) =>
+      h.api<IncomingHook & { url: string }>("POST", `/api/chat/rooms/${roomId}/incoming-webhooks`, body),
+    deleteIncoming: (id: string) => h.api<unknown>("DELETE", `/api/chat/incoming-webhooks/${id}`),
+    outgoing: (roomId: string) => h.api<{ items: OutgoingHook[] }>("GET", `/api/chat/rooms/${roomId}/outgoing-webhooks`),
+    createOutgoing: (roomId: string, body: { name: string; url: string; triggerWords: string[]; triggerWhen: OutgoingHook["triggerWhen"] }) =>
+      h.api<OutgoingHook & { token: string; signingSecret: string }>("POST", `/api/chat/rooms/${roomId}/outgoing-webhooks`, body),
+    deleteOutgoing: (id: string) => h.api<unknown>("DELETE", `/api/chat/outgoing-webhooks/${id}`),
+    commands: () => h.api<{ items: SlashCommand[] }>("GET", "/api/chat/commands"),
+    createCommand: (body: { command: string; url: string; description: string }) => h.api<SlashCommand & { token: string }>("POST", "/api/chat/commands", body),
+    deleteCommand: (id: string) => h.api<unknown>("DELETE", `/api/chat/commands/${id}`),
+    run: (roomId: string, body: { command: string; text: string; parentId?: string }) => h.api<{ responseType: string }>("POST", `/api/chat/rooms/${roomId}/commands`, body),
+  };
+}
+
+export function useIntegrationsApi() {
+  const host = useHost();
+  return useMemo(() => integrationsApi(host), [host]);
+}
+
+export const intKeys = {
+  incoming: (roomId: string) => ["chat", "integrations", "incoming", roomId] as const,
+  outgoing: (roomId: string) => ["chat", "integrations", "outgoing", roomId] as const,
+  /** Slash commands are the organisation's, the same in every room. */
+  commands: ["chat", "integrations", "commands"] as const,
+};
