@@ -11,6 +11,7 @@ import { sidebarRooms } from "./cache.ts";
 import { useHost } from "./host.tsx";
 import { useProblemText } from "./i18n.ts";
 import type { SendInput } from "./useSend.ts";
+import { commandSuggestions, CommandReplies, useSlashCommands } from "./integrations/slash.tsx";
 
 interface Upload {
   id: string;
@@ -47,6 +48,7 @@ export function Composer({ roomId, parentId, placeholder, disabled, onSend, onEd
   const problem = useProblemText();
   const members = useMembers(roomId);
   const sidebar = useSidebar();
+  const commands = useSlashCommands();
   const [text, setText] = useState("");
   const [caret, setCaret] = useState(0);
   const [active, setActive] = useState(0);
@@ -115,12 +117,15 @@ export function Composer({ roomId, parentId, placeholder, disabled, onSend, onEd
   };
 
   const tok = dismissed ? null : tokenAt(text, caret);
-  const items: Suggestion[] = suggestions(tok, members.list, sidebarRooms(sidebar.data), host.me.id);
+  // A slash command is typed at the very start of the message.
+  const slash = dismissed ? [] : commandSuggestions(text, caret, commands);
+  const items: Suggestion[] = slash.length ? slash : suggestions(tok, members.list, sidebarRooms(sidebar.data), host.me.id);
 
   const pick = (s: Suggestion) => {
-    if (!tok) return;
-    const next = text.slice(0, tok.start) + s.insert + text.slice(caret);
-    const pos = tok.start + s.insert.length;
+    const start = slash.length ? 0 : tok?.start;
+    if (start === undefined) return;
+    const next = text.slice(0, start) + s.insert + text.slice(caret);
+    const pos = start + s.insert.length;
     change(next, pos);
     requestAnimationFrame(() => area.current?.setSelectionRange(pos, pos));
   };
@@ -230,6 +235,7 @@ export function Composer({ roomId, parentId, placeholder, disabled, onSend, onEd
       onDragLeave={() => setDragging(false)}
       onDrop={onDrop}
     >
+      <CommandReplies roomId={roomId} {...(parentId ? { parentId } : {})} />
       {quote && (
         <Group gap="xs" className="chat-quote" wrap="nowrap">
           <Text size="xs" lineClamp={2} style={{ flex: 1 }}>
@@ -272,7 +278,8 @@ export function Composer({ roomId, parentId, placeholder, disabled, onSend, onEd
         <EmojiPicker
           onPick={(name) => {
             const pos = area.current?.selectionStart ?? text.length;
-            const ins = `:${name}: `;
+            // A custom emoji comes as `:name:` already.
+            const ins = `${name.startsWith(":") ? name : `:${name}:`} `;
             change(text.slice(0, pos) + ins + text.slice(pos), pos + ins.length);
             area.current?.focus();
           }}

@@ -182,6 +182,7 @@ function EditBox({ m, onDone }: { m: ChatMessage; onDone: () => void }) {
 export function PendingItem({ p, onRetry, onDiscard }: { p: PendingMessage; onRetry: () => void; onDiscard: () => void }) {
   const { t } = useTranslation("chat");
   const { me } = useHost();
+  const problem = useProblemText();
   return (
     <article className="chat-message chat-pending" data-testid="pending-message" data-status={p.status}>
       <Text fw={700} size="sm">
@@ -201,6 +202,7 @@ export function PendingItem({ p, onRetry, onDiscard }: { p: PendingMessage; onRe
         <Group gap="xs">
           <Text size="xs" c="red.8" role="alert">
             {t("message.failed")}
+            {p.error && ` — ${problem({ code: p.error })}`}
           </Text>
           <Button size="compact-xs" variant="light" onClick={onRetry}>
             {t("message.retry")}

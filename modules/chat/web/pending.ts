@@ -10,6 +10,8 @@ export interface PendingMessage {
   attachments: Attachment[];
   quoteId: string | null;
   status: "sending" | "failed";
+  /** Why the server refused it (a problem code), shown with "failed". */
+  error?: string;
   createdAt: string;
   confirmAll: boolean;
 }

@@ -5,6 +5,7 @@ import { chatApi } from "./api.ts";
 import { upsertSentMessage } from "./cache.ts";
 import { problemCode, useHost } from "./host.tsx";
 import { newClientKey, pending, type PendingMessage } from "./pending.ts";
+import { useRunSlash } from "./integrations/slash.tsx";
 
 export interface SendInput {
   text: string;
@@ -23,10 +24,11 @@ export interface SendInput {
 export function useSend(roomId: string, confirm: (text: string) => Promise<boolean>) {
   const host = useHost();
   const qc = useQueryClient();
+  const runSlash = useRunSlash(roomId);
 
   const attempt = useCallback(
     async (p: PendingMessage) => {
-      pending.update(p.clientKey, { status: "sending" });
+      pending.update(p.clientKey, { status: "sending", error: undefined });
       try {
         const m = await chatApi(host).send(p.roomId, {
           clientKey: p.clientKey,
@@ -48,7 +50,7 @@ export function useSend(roomId: string, confirm: (text: string) => Promise<boole
           pending.settle(p.clientKey);
           return;
         }
-        pending.update(p.clientKey, { status: "failed" });
+        pending.update(p.clientKey, { status: "failed", error: problemCode(e) });
       }
     },
     [host, qc, confirm],
@@ -56,6 +58,8 @@ export function useSend(roomId: string, confirm: (text: string) => Promise<boole
 
   const send = useCallback(
     (input: SendInput) => {
+      // `/command …` runs the command instead of posting its text.
+      if (!input.attachments?.length && runSlash(input)) return;
       const p: PendingMessage = {
         clientKey: newClientKey(),
         roomId,
@@ -70,7 +74,7 @@ export function useSend(roomId: string, confirm: (text: string) => Promise<boole
       pending.add(p);
       void attempt(p);
     },
-    [roomId, attempt],
+    [roomId, attempt, runSlash],
   );
 
   const retry = useCallback(
