@@ -1,6 +1,7 @@
 import { Paper, UnstyledButton } from "@mantine/core";
 import type { Room, RoomMember } from "../shared/schemas.ts";
 import { findEmoji } from "./emoji.ts";
+import { customEmoji } from "./emoji/custom-emoji.tsx";
 
 export interface Suggestion {
   key: string;
@@ -8,6 +9,8 @@ export interface Suggestion {
   insert: string;
   label: string;
   hint?: string;
+  /** A custom emoji's picture, shown before the label. */
+  image?: string;
 }
 
 /** The token being typed just before the caret: `@na`, `#pro`, `:smi`. */
@@ -36,7 +39,13 @@ export function suggestions(tok: ReturnType<typeof tokenAt>, members: RoomMember
       .slice(0, 8)
       .map((r) => ({ key: r.id, insert: `#${r.slug} `, label: `#${r.slug}`, hint: r.name }));
   }
-  return findEmoji(q).map(([name, ch]) => ({ key: name, insert: `:${name}: `, label: `${ch} :${name}:` }));
+  const bundled = findEmoji(q).map(([name, ch]) => ({ key: name, insert: `:${name}: `, label: `${ch} :${name}:` }));
+  const custom = customEmoji
+    .all()
+    .filter((e) => e.name.startsWith(q))
+    .slice(0, 4)
+    .map((e) => ({ key: `custom:${e.name}`, insert: `:${e.name}: `, label: `:${e.name}:`, image: e.url }));
+  return [...custom, ...bundled].slice(0, 8);
 }
 
 /** The suggestion list under the composer (an ARIA listbox driven by the textarea's arrows). */
@@ -57,7 +66,7 @@ export function SuggestionList({ id, items, active, onPick }: { id: string; item
           }}
           tabIndex={-1}
         >
-          {s.label}
+          {s.image && <img src={s.image} alt="" className="chat-custom-emoji chat-custom-emoji-inline" />} {s.label}
           {s.hint && <span className="chat-suggestion-hint"> {s.hint}</span>}
         </UnstyledButton>
       ))}

@@ -1,15 +1,18 @@
 import { Fragment, type ReactNode } from "react";
 import { Link } from "react-router";
 import { EMOJI } from "./emoji.ts";
+import { CustomEmojiImage, customEmoji, useCustomEmoji } from "./emoji/custom-emoji.tsx";
 import { highlight } from "./highlight.tsx";
 
 /**
  * A small Markdown renderer that builds React elements (never HTML strings):
  * emphasis, strike, links (http, https, mailto only), lists, quotes, inline
  * and fenced code with light highlighting, mentions, #channel links, emoji
- * shortcodes. Anything else stays text, so no markup can reach the page.
+ * shortcodes (custom ones as an image). Anything else stays text, so no markup can reach the page.
  */
 export function Markdown({ text, meUsername }: { text: string; meUsername?: string }) {
+  // Re-rendered when custom emoji are added or removed (`inline` looks them up).
+  useCustomEmoji();
   return <div className="chat-md">{blocks(text, meUsername ?? "")}</div>;
 }
 
@@ -97,7 +100,11 @@ export function inline(text: string, me: string): ReactNode[] {
       const self = name === me.toLowerCase() || name === "here" || name === "channel" || name === "all";
       out.push(<span key={key} className={self ? "chat-mention chat-mention-me" : "chat-mention"} data-mention={name}>{s}</span>);
     } else if (m[8]) out.push(<Link key={key} className="chat-channel-link" to={`/chat/c/${s.slice(1).toLowerCase()}`}>{s}</Link>);
-    else if (m[9]) out.push(EMOJI.get(s.slice(1, -1)) ?? s);
+    else if (m[9]) {
+      const name = s.slice(1, -1);
+      const custom = EMOJI.has(name) ? undefined : customEmoji.get(name.toLowerCase());
+      out.push(custom ? <CustomEmojiImage key={key} emoji={custom} /> : (EMOJI.get(name) ?? s));
+    }
     last = at + s.length;
   }
   if (last < text.length) out.push(text.slice(last));

@@ -33,7 +33,7 @@ const enc = encodeURIComponent;
 export function chatApi(h: ChatHost) {
   const get = <T>(p: string) => h.api<T>("GET", p);
   return {
-    sidebar: () => get<Sidebar>("/api/chat/sidebar"),
+    sidebar: (unreadFirst = false) => get<Sidebar>(`/api/chat/sidebar${unreadFirst ? "?unreadFirst=true" : ""}`),
     room: (id: string) => get<Room>(`/api/chat/rooms/${id}`),
     roomBySlug: (slug: string) => get<Room>(`/api/chat/rooms/by-slug/${enc(slug)}`),
     members: (id: string) => get<{ items: RoomMember[] }>(`/api/chat/rooms/${id}/members?limit=200`),
@@ -70,7 +70,7 @@ export function chatApi(h: ChatHost) {
 }
 export type ChatApi = ReturnType<typeof chatApi>;
 
-function csrfToken(): string | null {
+export function csrfToken(): string | null {
   for (const part of document.cookie.split(";")) {
     const [name, ...rest] = part.trim().split("=");
     if (name === "ensemble_csrf") return decodeURIComponent(rest.join("="));

@@ -18,5 +18,11 @@ export function findEmoji(prefix: string, limit = 8): [string, string][] {
   return out;
 }
 
-/** A reaction is stored as its shortcode name (`+1`); unknown names show as `:name:`. */
-export const emojiOf = (name: string): string => EMOJI.get(name) ?? (/^[a-z0-9_+-]+$/.test(name) ? `:${name}:` : name);
+/** A reaction is stored as its shortcode name (`+1`, or `:+1:` from the API); unknown names show as `:name:`. */
+export const emojiOf = (name: string): string => {
+  const bare = /^:([a-z0-9_+-]+):$/.exec(name)?.[1] ?? name;
+  return EMOJI.get(bare) ?? (/^[a-z0-9_+-]+$/.test(bare) ? `:${bare}:` : name);
+};
+
+/** How a reaction is named for people (labels): `:name:`, whichever form it was stored in. */
+export const shortcodeOf = (emoji: string): string => (/^:.+:$/.test(emoji) ? emoji : `:${emoji}:`);
