@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from "react";
+import { lazy, Suspense, useEffect, useMemo, useState } from "react";
 import { Loader, Text } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
 import { Navigate, Route, Routes, useLocation, useNavigate, useParams } from "react-router";
@@ -10,11 +10,16 @@ import { registerChatTexts } from "./i18n.ts";
 import { ListsModal } from "./ListsModal.tsx";
 import { LiveRooms } from "./LiveRooms.tsx";
 import { CreateRoomModal, DirectModal, DirectoryModal } from "./RoomDialogs.tsx";
+import { CustomEmojiFeed } from "./emoji/custom-emoji.tsx";
 import { RoomView } from "./RoomView.tsx";
 import { Sidebar } from "./Sidebar.tsx";
+import { useHiddenRooms } from "./room-settings/hidden-rooms.ts";
 import "./chat.css";
 
 registerChatTexts();
+
+// Administrators only: loaded when opened.
+const ChatAdmin = lazy(() => import("./admin/ChatAdmin.tsx").then((m) => ({ default: m.ChatAdmin })));
 
 /** The chat service ("Discutons"), mounted by the shell under /chat/*. */
 export function ChatApp({ host }: { host: ChatHost }) {
@@ -34,10 +39,12 @@ function ChatLayout() {
   const [dialog, setDialog] = useState<"browse" | "create" | "direct" | null>(null);
   const [list, setList] = useState<"threads" | "saved" | null>(null);
   const rooms = sidebarRooms(sidebar.data);
+  const hiddenIds = useHiddenRooms();
   // /chat itself shows the first room in place (the default channel for a newcomer).
   const currentId = /^\/chat\/([0-9a-f-]{36})/.exec(location.pathname)?.[1] ?? (/^\/chat\/?$/.test(location.pathname) ? (rooms[0]?.id ?? null) : null);
   const ids = rooms.map((r) => r.id);
   if (currentId && !ids.includes(currentId)) ids.push(currentId);
+  for (const id of hiddenIds) if (!ids.includes(id)) ids.push(id);
   const idsKey = ids.join(",");
   const followed = useMemo(() => (idsKey ? idsKey.split(",") : []), [idsKey]);
 
@@ -59,12 +66,21 @@ function ChatLayout() {
   return (
     <div className={`chat-app${menuOpen ? " chat-menu-open" : ""}`} data-testid="chat-app">
       <LiveRooms roomIds={followed} />
+      <CustomEmojiFeed />
       <Sidebar currentId={currentId} onNavigate={() => setMenuOpen(false)} onBrowse={() => setDialog("browse")} onCreate={() => setDialog("create")} onDirect={() => setDialog("direct")} onList={setList} />
       {menuOpen && <div className="chat-backdrop" onClick={() => setMenuOpen(false)} aria-hidden="true" />}
       <div className="chat-main">
         <Routes>
           <Route index element={<FirstRoom onMenu={() => setMenuOpen(true)} />} />
           <Route path="c/:slug" element={<BySlug />} />
+          <Route
+            path="admin/*"
+            element={
+              <Suspense fallback={<Loader m="xl" aria-label={t("room.loading")} />}>
+                <ChatAdmin onMenu={() => setMenuOpen(true)} />
+              </Suspense>
+            }
+          />
           <Route path=":roomId" element={<RoomRoute onMenu={() => setMenuOpen(true)} />} />
           <Route path="*" element={<Text m="md">{t("room.notFound")}</Text>} />
         </Routes>

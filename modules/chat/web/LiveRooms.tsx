@@ -5,6 +5,7 @@ import type { ChatEventPayloads } from "../shared/events.ts";
 import { keys, patchMessage, patchSidebarRoom, toggleReaction, upsertMessage } from "./cache.ts";
 import { useHost, type ChatHost } from "./host.tsx";
 import { pending } from "./pending.ts";
+import { hiddenRooms } from "./room-settings/hidden-rooms.ts";
 
 type AnyChatEvent = { [K in keyof ChatEventPayloads]: { name: K; payload: ChatEventPayloads[K] } }[keyof ChatEventPayloads];
 
@@ -18,6 +19,8 @@ function apply(qc: QueryClient, host: ChatHost, roomId: string, e: AnyChatEvent)
       const m = e.payload.message;
       if (m.authorId === meId) pending.settle(m.clientKey);
       upsertMessage(qc, m, true);
+      // A room hidden in this visit comes back to the sidebar with its new message.
+      if (hiddenRooms.has(roomId) && m.authorId !== meId) void qc.invalidateQueries({ queryKey: keys.sidebar });
       const inChannel = m.parentId === null || m.alsoInChannel;
       if (m.authorId !== meId && inChannel && openRoom.id !== roomId) {
         const n = e.payload.notify;
@@ -48,6 +51,10 @@ function apply(qc: QueryClient, host: ChatHost, roomId: string, e: AnyChatEvent)
     case "chat.room.unarchived":
       void qc.invalidateQueries({ queryKey: keys.room(roomId) });
       void qc.invalidateQueries({ queryKey: keys.sidebar });
+      return;
+    case "chat.read.updated":
+      // With read receipts on, someone read on: "seen by" in this room is out of date.
+      void qc.invalidateQueries({ queryKey: ["chat", "seen", roomId] });
       return;
     case "chat.member.added":
     case "chat.member.removed":

@@ -1,5 +1,5 @@
 import { ActionIcon, Avatar, Burger, Group, Menu, Popover, ScrollArea, Stack, Text, Title, Tooltip } from "@mantine/core";
-import { IconBell, IconBellOff, IconDots, IconPin, IconStar, IconStarFilled, IconUsers } from "@tabler/icons-react";
+import { IconBell, IconBellOff, IconPin, IconStar, IconStarFilled, IconUsers } from "@tabler/icons-react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import type { Room } from "../shared/schemas.ts";
@@ -8,6 +8,8 @@ import { roomLabel, useChatApi, useMembers } from "./hooks.ts";
 import { useHost } from "./host.tsx";
 import { PresenceDot } from "./PresenceDot.tsx";
 import { useRoomTools } from "./moderation/RoomTools.tsx";
+import { RoomAvatar } from "./room-settings/RoomAvatar.tsx";
+import { RoomMenu } from "./room-settings/RoomMenu.tsx";
 
 /** Name, topic, members, favourite and mute, pinned messages; the burger opens the sidebar on a phone. */
 export function RoomHeader({ room, onMenu, onOpenMessage }: { room: Room; onMenu: () => void; onOpenMessage: (id: string) => void }) {
@@ -30,12 +32,18 @@ export function RoomHeader({ room, onMenu, onOpenMessage }: { room: Room; onMenu
     <Group className="chat-header" justify="space-between" wrap="nowrap" gap="xs">
       <Group gap="xs" wrap="nowrap" style={{ minWidth: 0 }}>
         <Burger hiddenFrom="sm" size="sm" onClick={onMenu} aria-label={t("sidebar.open")} />
+        {room.avatarUrl && <RoomAvatar room={room} size={32} />}
         <div style={{ minWidth: 0 }}>
           <Title order={2} size="h4" className="chat-title" data-testid="room-title">
             {room.type === "dm" ? name : `${room.type === "channel" ? "#" : "🔒 "}${room.slug ?? name}`}
           </Title>
+          {room.type !== "dm" && room.name !== room.slug && (
+            <Text size="xs" fw={600} truncate data-testid="room-name">
+              {room.name}
+            </Text>
+          )}
           {room.topic && (
-            <Text size="xs" c="dimmed" truncate>
+            <Text size="xs" c="dimmed" truncate data-testid="room-topic">
               {room.topic}
             </Text>
           )}
@@ -102,16 +110,8 @@ export function RoomHeader({ room, onMenu, onOpenMessage }: { room: Room; onMenu
               {muted ? <IconBellOff size={18} aria-hidden="true" /> : <IconBell size={18} aria-hidden="true" />}
             </ActionIcon>
           </Tooltip>
-          {tools.any && (
-            <Menu position="bottom-end" withinPortal>
-              <Menu.Target>
-                <ActionIcon variant="subtle" aria-label={t("moderation.roomMenu")} data-testid="room-menu">
-                  <IconDots size={18} aria-hidden="true" />
-                </ActionIcon>
-              </Menu.Target>
-              <Menu.Dropdown>{tools.items}</Menu.Dropdown>
-            </Menu>
-          )}
+          {/* The room menu « ⋯ »: settings and hide; other parts of the chat add their <Menu.Item>s as children. */}
+          <RoomMenu room={room}>{tools.any ? tools.items : null}</RoomMenu>
           {tools.drawers}
         </Group>
       )}

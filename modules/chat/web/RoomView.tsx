@@ -13,6 +13,7 @@ import { useHost } from "./host.tsx";
 import { openRoom } from "./LiveRooms.tsx";
 import type { MessageCallbacks } from "./MessageActions.tsx";
 import { RoomHeader } from "./RoomHeader.tsx";
+import { ArchivedBanner } from "./room-settings/ArchivedBanner.tsx";
 import { ThreadPanel } from "./ThreadPanel.tsx";
 import { Timeline } from "./Timeline.tsx";
 import { TypingIndicator } from "./TypingIndicator.tsx";
@@ -154,7 +155,9 @@ export function RoomView({ roomId, onMenu }: { roomId: string; onMenu: () => voi
           onAtBottom={(b) => (atBottom.current = b)}
         />
         <TypingIndicator roomId={roomId} names={members.byId} />
-        {r.membership ? (
+        {archived ? (
+          <ArchivedBanner />
+        ) : r.membership ? (
           <Composer
             roomId={roomId}
             placeholder={archived ? t("composer.archived") : t("composer.placeholder", { room: r.type === "dm" ? t("composer.thisConversation") : `#${r.slug}` })}

@@ -1,11 +1,13 @@
 import { ActionIcon, Badge, Group, Loader, NavLink, ScrollArea, Stack, Text, Title, Tooltip } from "@mantine/core";
-import { IconBookmark, IconHash, IconLock, IconMessagePlus, IconMessages, IconPlus, IconSearch } from "@tabler/icons-react";
-import { Link } from "react-router";
+import { IconBookmark, IconHash, IconLock, IconMessagePlus, IconMessages, IconPlus, IconSearch, IconSettings } from "@tabler/icons-react";
+import { Link, useLocation } from "react-router";
 import { useTranslation } from "react-i18next";
 import type { Room } from "../shared/schemas.ts";
 import { roomLabel, useSidebar } from "./hooks.ts";
 import { useHost } from "./host.tsx";
 import { PresenceDot } from "./PresenceDot.tsx";
+import { RoomAvatar } from "./room-settings/RoomAvatar.tsx";
+import { SidebarRow, UnreadFirstToggle, useSections } from "./room-settings/SidebarExtras.tsx";
 
 interface Props {
   currentId: string | null;
@@ -23,11 +25,14 @@ export function Sidebar({ currentId, onNavigate, onBrowse, onCreate, onDirect, o
   const { t: tShell } = useTranslation();
   const sidebar = useSidebar();
   const { me } = useHost();
+  const sections = useSections(sidebar.data?.sections);
+  const inAdmin = useLocation().pathname.startsWith("/chat/admin");
   const icon = (r: Room) => {
     if (r.type === "dm") {
       const other = (r.participants ?? []).find((p) => p.id !== me.id);
       return other ? <PresenceDot userId={other.id} /> : null;
     }
+    if (r.avatarUrl) return <RoomAvatar room={r} size={18} />;
     return r.type === "private" ? <IconLock size={14} aria-hidden="true" /> : <IconHash size={14} aria-hidden="true" />;
   };
   return (
@@ -37,6 +42,7 @@ export function Sidebar({ currentId, onNavigate, onBrowse, onCreate, onDirect, o
           {tShell("services.chat.title")}
         </Title>
         <Group gap={2} wrap="nowrap">
+          <UnreadFirstToggle />
           <Tooltip label={t("sidebar.browse")} withinPortal>
             <ActionIcon variant="subtle" onClick={onBrowse} aria-label={t("sidebar.browse")}>
               <IconSearch size={16} aria-hidden="true" />
@@ -60,8 +66,11 @@ export function Sidebar({ currentId, onNavigate, onBrowse, onCreate, onDirect, o
           <div>
             <NavLink component="button" label={t("lists.threads")} leftSection={<IconMessages size={14} aria-hidden="true" />} onClick={() => onList("threads")} />
             <NavLink component="button" label={t("lists.saved")} leftSection={<IconBookmark size={14} aria-hidden="true" />} onClick={() => onList("saved")} />
+            {me.role === "admin" && (
+              <NavLink component={Link} to="/chat/admin" onClick={onNavigate} active={inAdmin} aria-current={inAdmin ? "page" : undefined} label={t("admin.link")} leftSection={<IconSettings size={14} aria-hidden="true" />} data-testid="chat-admin-link" />
+            )}
           </div>
-          {sidebar.data?.sections.map((sec) =>
+          {sections?.map((sec) =>
             sec.rooms.length === 0 && sec.key === "favourites" ? null : (
               <div key={sec.key} role="group" aria-labelledby={`chat-sec-${sec.key}`}>
                 <Text id={`chat-sec-${sec.key}`} size="xs" fw={700} c="dimmed" tt="uppercase" px="sm" pt={6}>
@@ -77,36 +86,37 @@ export function Sidebar({ currentId, onNavigate, onBrowse, onCreate, onDirect, o
                   const mentions = r.membership?.mentions ?? 0;
                   const name = r.type === "dm" ? roomLabel(r, me.id) : (r.slug ?? r.name);
                   return (
-                    <NavLink
-                      key={r.id}
-                      component={Link}
-                      to={`/chat/${r.id}`}
-                      onClick={onNavigate}
-                      active={r.id === currentId}
-                      aria-current={r.id === currentId ? "page" : undefined}
-                      leftSection={icon(r)}
-                      data-testid="sidebar-room"
-                      data-room-id={r.id}
-                      data-unread={unread}
-                      data-muted={r.membership?.muted ? "true" : undefined}
-                      label={
-                        <Text size="sm" fw={unread > 0 && !r.membership?.muted ? 700 : 400} c={r.membership?.muted ? "dimmed" : undefined} truncate>
-                          {name}
-                          {unread > 0 && <span className="visually-hidden"> — {t("sidebar.unread", { count: unread })}</span>}
-                        </Text>
-                      }
-                      rightSection={
-                        mentions > 0 ? (
-                          <Badge size="sm" color="red" circle aria-label={t("sidebar.mentions", { count: mentions })} data-testid="mention-badge">
-                            {mentions}
-                          </Badge>
-                        ) : unread > 0 && !r.membership?.muted ? (
-                          <Badge size="sm" variant="light" data-testid="unread-badge" aria-hidden="true">
-                            {unread}
-                          </Badge>
-                        ) : null
-                      }
-                    />
+                    <SidebarRow key={r.id} room={r} label={name}>
+                      <NavLink
+                        component={Link}
+                        to={`/chat/${r.id}`}
+                        onClick={onNavigate}
+                        active={r.id === currentId}
+                        aria-current={r.id === currentId ? "page" : undefined}
+                        leftSection={icon(r)}
+                        data-testid="sidebar-room"
+                        data-room-id={r.id}
+                        data-unread={unread}
+                        data-muted={r.membership?.muted ? "true" : undefined}
+                        label={
+                          <Text size="sm" fw={unread > 0 && !r.membership?.muted ? 700 : 400} c={r.membership?.muted ? "dimmed" : undefined} truncate>
+                            {name}
+                            {unread > 0 && <span className="visually-hidden"> — {t("sidebar.unread", { count: unread })}</span>}
+                          </Text>
+                        }
+                        rightSection={
+                          mentions > 0 ? (
+                            <Badge size="sm" color="red" circle aria-label={t("sidebar.mentions", { count: mentions })} data-testid="mention-badge">
+                              {mentions}
+                            </Badge>
+                          ) : unread > 0 && !r.membership?.muted ? (
+                            <Badge size="sm" variant="light" data-testid="unread-badge" aria-hidden="true">
+                              {unread}
+                            </Badge>
+                          ) : null
+                        }
+                      />
+                    </SidebarRow>
                   );
                 })}
               </div>

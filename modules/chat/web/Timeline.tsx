@@ -11,6 +11,7 @@ import { useHost } from "./host.tsx";
 import { MessageItem, PendingItem, type Names } from "./MessageItem.tsx";
 import type { MessageCallbacks } from "./MessageActions.tsx";
 import { usePending } from "./pending.ts";
+import { SeenBy } from "./room-settings/SeenBy.tsx";
 import { VirtualList, type VirtualListHandle } from "./VirtualList.tsx";
 
 type Row =
@@ -105,6 +106,7 @@ export function Timeline({ roomId, lastReadSeq, focusId, editingId, setEditingId
   };
 
   const items = page.data?.items;
+  const lastMineId = useMemo(() => (items ? [...items].reverse().find((m) => m.authorId === meId && !m.deletedAt && m.kind === "user")?.id : undefined), [items, meId]);
   const firstUnread = useMemo(() => (lastReadSeq === null ? null : (items?.find((m) => m.seq > lastReadSeq && !m.deletedAt && m.authorId !== meId) ?? null)), [items, lastReadSeq, meId]);
   const rows = useMemo(() => {
     const out: Row[] = [];
@@ -159,7 +161,16 @@ export function Timeline({ roomId, lastReadSeq, focusId, editingId, setEditingId
             const p = pendingByKey.get(r.clientKey);
             return p ? <PendingItem p={p} onRetry={() => onRetry(p.clientKey)} onDiscard={() => onDiscard(p.clientKey)} /> : null;
           }
-          return <MessageItem m={r.m} grouped={r.grouped} highlighted={highlight === r.m.id} editing={editingId === r.m.id} onEditDone={() => setEditingId(null)} cb={cb} names={names} />;
+          const item = <MessageItem m={r.m} grouped={r.grouped} highlighted={highlight === r.m.id} editing={editingId === r.m.id} onEditDone={() => setEditingId(null)} cb={cb} names={names} />;
+          // "Seen by" under one's own latest message only (the readers of it have read the earlier ones too).
+          return r.m.id === lastMineId ? (
+            <>
+              {item}
+              <SeenBy roomId={roomId} messageId={r.m.id} />
+            </>
+          ) : (
+            item
+          );
         }}
       />
     </div>

@@ -4,6 +4,7 @@ import type { Room } from "../shared/schemas.ts";
 import { chatApi } from "./api.ts";
 import { keys } from "./cache.ts";
 import { useHost } from "./host.tsx";
+import { readUnreadFirst } from "./room-settings/unread-first.ts";
 
 export function useChatApi() {
   const host = useHost();
@@ -12,7 +13,9 @@ export function useChatApi() {
 
 export function useSidebar() {
   const api = useChatApi();
-  return useQuery({ queryKey: keys.sidebar, queryFn: api.sidebar });
+  const meId = useHost().me.id;
+  // The order choice is read when fetching: toggling it refetches (same key, so every live patch still applies).
+  return useQuery({ queryKey: keys.sidebar, queryFn: () => api.sidebar(readUnreadFirst(meId)) });
 }
 
 export function useRoom(id: string | undefined) {
