@@ -3,6 +3,7 @@ import { renderToStaticMarkup } from "react-dom/server";
 import { MemoryRouter } from "react-router";
 import { describe, expect, it } from "vitest";
 import { Markdown } from "./Markdown.tsx";
+import { customEmoji } from "./emoji/custom-emoji.tsx";
 
 const html = (text: string, me = "alice") => renderToStaticMarkup(createElement(MemoryRouter, null, createElement(Markdown, { text, meUsername: me })));
 
@@ -48,5 +49,21 @@ describe("chat markdown renderer (React elements, never HTML strings)", () => {
     expect(out).toContain(":unknown_code:");
     // An e-mail address is not a mention.
     expect(html("alice@example.org")).not.toContain("chat-mention");
+  });
+});
+
+describe("custom emoji in the markdown renderer", () => {
+  it("shows a known custom :name: as an image with its name as text alternative, leaves unknown names and code as text", () => {
+    customEmoji.set([{ name: "parrot", url: "/api/chat/emoji/parrot?v=1", createdBy: null, createdAt: "2026-11-28T00:00:00.000Z" }]);
+    try {
+      const out = html("bravo :parrot: :tada: :nope: `:parrot:`");
+      expect(out).toContain('<img src="/api/chat/emoji/parrot?v=1" alt=":parrot:" title=":parrot:" class="chat-custom-emoji chat-custom-emoji-inline"');
+      expect(out).toContain("🎉");
+      expect(out).toContain(":nope:");
+      expect(out).toContain("<code>:parrot:</code>");
+      expect(out.match(/<img/g)).toHaveLength(1);
+    } finally {
+      customEmoji.set([]);
+    }
   });
 });
