@@ -46,7 +46,9 @@ export const MessageItem = memo(function MessageItem({ m, grouped, highlighted, 
       </Text>
     );
   }
-  const author = m.author?.displayName ?? t("message.unknownAuthor");
+  // Integrations post without an account, under the name they chose (meta.username).
+  const integrationName = m.kind !== "user" && typeof m.meta?.username === "string" ? m.meta.username : null;
+  const author = m.author?.displayName ?? integrationName ?? t("message.unknownAuthor");
   return (
     <article
       className={`chat-message${grouped ? " chat-grouped" : ""}${highlighted ? " chat-highlight" : ""}`}
