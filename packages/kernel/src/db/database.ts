@@ -6,6 +6,7 @@ import pg from "pg";
 import type { Config } from "../config.ts";
 import type { KernelTables } from "./tables.ts";
 import { openSqlite } from "./sqlite-dialect.ts";
+import { withCommitHooks } from "./commit-hooks.ts";
 import { dbTimings } from "../metrics.ts";
 
 export type DbKind = "sqlite" | "postgres";
@@ -36,7 +37,7 @@ export async function openDatabase(config: Config): Promise<Database> {
       ...(schema ? { options: `-c search_path=${schema}` } : {}),
     });
     if (schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-    const db = new Kysely<KernelTables>({ dialect: new PostgresDialect({ pool }), ...log });
+    const db = new Kysely<KernelTables>({ dialect: withCommitHooks(new PostgresDialect({ pool })), ...log });
     return {
       kind: "postgres",
       db,
@@ -46,7 +47,7 @@ export async function openDatabase(config: Config): Promise<Database> {
   }
   mkdirSync(config.dataDir, { recursive: true });
   const { dialect, raw } = openSqlite(path.join(config.dataDir, "ensemble.db"));
-  const db = new Kysely<KernelTables>({ dialect, ...log });
+  const db = new Kysely<KernelTables>({ dialect: withCommitHooks(dialect), ...log });
   return {
     kind: "sqlite",
     db,

@@ -25,6 +25,8 @@ export const defineEventHandler = <N extends string>(h: EventHandler<N>): EventH
 const CLAIM_MS = 60_000;
 const HANDLER_TIMEOUT_MS = 20_000;
 const BATCH = 100;
+/** Claimed events whose handlers have not all finished: past this, the dispatcher waits before claiming more. */
+const MAX_IN_FLIGHT = 1_000;
 const SWEEP_MS = 1_000;
 const MAX_BACKOFF_MS = 600_000;
 
@@ -36,6 +38,11 @@ const matches = (h: EventHandler, name: string) =>
  * dispatch: an event is claimed for a while (SKIP LOCKED on PostgreSQL) so
  * two nodes do not run it twice, and an unfinished claim is taken over after
  * it expires. At start it drains whatever a crashed process left behind.
+ *
+ * Each handler walks the claimed batches in claim order on its own lane, so
+ * a slow one (outgoing webhooks, a database read per event) delays only
+ * itself: the next batch is claimed and handed to the fast ones (realtime)
+ * at once, and a batch is marked dispatched when every lane is past it.
  */
 export class EventDispatcher {
   private readonly handlers = new Map<string, EventHandler>();
@@ -50,6 +57,12 @@ export class EventDispatcher {
   private retryTimer: NodeJS.Timeout | null = null;
   private listener: pg.Client | null = null;
   private unhook: (() => void) | null = null;
+  /** Handler name → its lane's last batch. */
+  private readonly lanes = new Map<string, Promise<void>>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private inFlightEvents = 0;
+  /** Failures due for a retry are looked for on the sweep and on a retry's timer, not on every wake-up. */
+  private retryWanted = true;
 
   constructor(opts: { db: Kysely<EventTables>; kind: DbKind; config: Config; log: Logger }) {
     this.db = opts.db;
@@ -68,7 +81,7 @@ export class EventDispatcher {
     this.started = true;
     this.unhook = onEventRecorded(() => this.kick());
     if (this.kind === "postgres" && this.config.DATABASE_URL) await this.listen(this.config.DATABASE_URL);
-    this.sweep = setInterval(() => this.kick(), SWEEP_MS);
+    this.sweep = setInterval(() => this.kick(true), SWEEP_MS);
     this.sweep.unref();
     this.kick();
   }
@@ -79,13 +92,15 @@ export class EventDispatcher {
     if (this.sweep) clearInterval(this.sweep);
     if (this.retryTimer) clearTimeout(this.retryTimer);
     await this.running;
+    await Promise.allSettled([...this.inFlight]);
     await this.listener?.end().catch(() => {});
     this.listener = null;
   }
 
-  /** Runs a dispatch pass now (coalesced with one in progress). */
-  kick(): void {
+  /** Runs a dispatch pass now (coalesced with one in progress); `retries` also runs the failures that are due. */
+  kick(retries = false): void {
     if (!this.started) return;
+    if (retries) this.retryWanted = true;
     if (this.running) {
       this.again = true;
       return;
@@ -110,7 +125,10 @@ export class EventDispatcher {
       do {
         this.again = false;
         while (this.started && (await this.dispatchBatch()) === BATCH);
-        if (this.started) await this.retryDue();
+        if (this.started && this.retryWanted) {
+          this.retryWanted = false;
+          await this.retryDue();
+        }
       } while (this.again && this.started);
     } catch (e) {
       this.log.error({ err: (e as Error).message }, "event dispatch pass failed; will retry");
@@ -118,6 +136,7 @@ export class EventDispatcher {
   }
 
   private async dispatchBatch(): Promise<number> {
+    while (this.inFlightEvents >= MAX_IN_FLIGHT && this.inFlight.size) await Promise.race(this.inFlight);
     const now = new Date();
     const until = new Date(now.getTime() + CLAIM_MS).toISOString();
     let pending = this.db
@@ -137,26 +156,46 @@ export class EventDispatcher {
     rows.sort((a, b) => (a.id < b.id ? -1 : 1));
     if (!rows.length) return 0;
     const events = rows.map(eventFromRow);
-    // Each handler walks the batch in order, alongside the others: a slow one delays only itself.
-    await Promise.all(
-      [...this.handlers.values()].map(async (h) => {
-        for (const event of events) {
-          if (!matches(h, event.name)) continue;
-          try {
-            await this.run(h, event);
-          } catch (e) {
-            await this.recordFailure(event.id, h.name, 0, e);
-          }
-        }
-      }),
-    );
-    await this.db
-      .updateTable("events")
-      .set({ dispatched_at: new Date().toISOString(), claimed_until: null })
-      .where("id", "in", events.map((e) => e.id))
-      .execute();
-    eventsDispatched.inc(events.length);
+    const lanes = [...this.handlers.values()].map((h) => {
+      const mine = events.filter((e) => matches(h, e.name));
+      if (!mine.length) return Promise.resolve();
+      // After the lane's previous batch, whether it succeeded or not (its events stay claimed, see below).
+      const lane = (this.lanes.get(h.name) ?? Promise.resolve()).then(
+        () => this.runLane(h, mine),
+        () => this.runLane(h, mine),
+      );
+      this.lanes.set(h.name, lane);
+      return lane;
+    });
+    const done: Promise<void> = Promise.all(lanes)
+      .then(async () => {
+        await this.db
+          .updateTable("events")
+          .set({ dispatched_at: new Date().toISOString(), claimed_until: null })
+          .where("id", "in", events.map((e) => e.id))
+          .execute();
+        eventsDispatched.inc(events.length);
+      })
+      // Not marked: the claim expires and the batch is delivered again (at least once).
+      .catch((e: unknown) => this.log.error({ err: (e as Error).message }, "event dispatch failed; the batch will be retried"))
+      .finally(() => {
+        this.inFlight.delete(done);
+        this.inFlightEvents -= events.length;
+      });
+    this.inFlight.add(done);
+    this.inFlightEvents += events.length;
     return rows.length;
+  }
+
+  /** One handler over its events of a batch, in order; a failure is recorded for retry (throws only if that fails). */
+  private async runLane(h: EventHandler, events: readonly DomainEvent[]): Promise<void> {
+    for (const event of events) {
+      try {
+        await this.run(h, event);
+      } catch (e) {
+        await this.recordFailure(event.id, h.name, 0, e);
+      }
+    }
   }
 
   /** A handler that hangs counts as failed (and is retried) rather than stalling the pipeline. */
@@ -202,7 +241,7 @@ export class EventDispatcher {
 
   private scheduleRetry(delay: number): void {
     if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => this.kick(), Math.min(delay, SWEEP_MS) + 5);
+    this.retryTimer = setTimeout(() => this.kick(true), Math.min(delay, SWEEP_MS) + 5);
     this.retryTimer.unref();
   }
 

@@ -1,6 +1,7 @@
 import { PostgresAdapter, sql, type Kysely, type QueryExecutor } from "kysely";
 import { uuidv7 } from "@ensemble/protocol";
 import type { EventTables } from "./event-tables.ts";
+import { afterCommit } from "../db/commit-hooks.ts";
 
 /**
  * Payload types by event name. Modules add theirs by declaration merging:
@@ -56,61 +57,91 @@ export function onEventRecorded(fn: Wakeup): () => void {
  * number here; the counter row is updated with an upsert, so concurrent
  * writers on PostgreSQL serialize on that row until commit and numbers are
  * gapless in commit order.
+ *
+ * The dispatcher of this process is woken right after the commit (commit
+ * hook). A NOTIFY, which wakes the dispatchers of every node, is sent only
+ * when this process has none running: on PostgreSQL the commits of all
+ * transactions that NOTIFY are serialised on one database-wide lock, held
+ * across the WAL flush (bench `chat`); other nodes' dispatchers still sweep.
  */
 export async function recordEvent<N extends string>(tx: TransactionLike, e: NewEvent<N>): Promise<DomainEvent<PayloadOf<N>>> {
   if (!NAME_RE.test(e.name)) throw new Error(`event name must be module.resource.verb, got ${e.name}`);
   const db = tx as unknown as Kysely<EventTables>;
   const id = uuidv7();
   const createdAt = new Date().toISOString();
-  const topics: { topic: string; seq: number }[] = [];
+  const resources = e.resources ?? {};
   const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
   // Sorted so that two transactions touching the same topics lock them in the same order (no deadlock).
-  for (const topic of [...new Set(e.topics ?? [])].sort()) {
-    if (postgres) {
-      // One round trip: the upsert (which holds the counter row's lock until commit, as below) feeds the topic_events row.
-      const r = await sql<{ seq: number | string }>`with s as (
-          insert into topic_seqs (topic, seq) values (${topic}, 1)
-          on conflict (topic) do update set seq = topic_seqs.seq + 1
-          returning seq)
-        insert into topic_events (topic, seq, event_id, created_at) select ${topic}, s.seq, ${id}, ${createdAt} from s returning seq`.execute(db);
-      const seq = Number(r.rows[0]?.seq);
-      if (!Number.isFinite(seq)) throw new Error(`no sequence for topic ${topic}`);
-      topics.push({ topic, seq });
-      continue;
-    }
-    const row = await db
-      .insertInto("topic_seqs")
-      .values({ topic, seq: 1 })
-      .onConflict((oc) => oc.column("topic").doUpdateSet((eb) => ({ seq: eb("topic_seqs.seq", "+", 1) })))
-      .returning("seq")
-      .executeTakeFirstOrThrow();
-    const seq = Number(row.seq);
-    topics.push({ topic, seq });
-    await db.insertInto("topic_events").values({ topic, seq, event_id: id, created_at: createdAt }).execute();
-  }
-  const resources = e.resources ?? {};
-  const insertEvent = db
-    .insertInto("events")
-    .values({
-      id,
-      name: e.name,
-      actor_id: e.actorId,
-      resources: JSON.stringify(resources),
-      payload: JSON.stringify(e.payload ?? null),
-      topics: JSON.stringify(topics),
-      created_at: createdAt,
-      dispatched_at: null,
-      claimed_until: null,
-    });
-  // PostgreSQL delivers a NOTIFY only at commit, to every node: their dispatchers wake then (sent with the insert, one round trip).
+  const names = [...new Set(e.topics ?? [])].sort();
+  const woken = wakeups.size > 0 && (await afterCommit(tx, wakeAll));
+  const row = {
+    id,
+    name: e.name,
+    actor_id: e.actorId,
+    resources: JSON.stringify(resources),
+    payload: JSON.stringify(e.payload ?? null),
+    created_at: createdAt,
+    dispatched_at: null,
+    claimed_until: null,
+  };
+  let topics: { topic: string; seq: number }[];
   if (postgres) {
-    await sql`with e as (${insertEvent.returning("id")}) select pg_notify(${sql.lit(NOTIFY_PREFIX)} || current_schema(), '') from e`.execute(db);
+    topics = await recordPostgres(db, row, names, !woken);
   } else {
-    await insertEvent.execute();
+    topics = [];
+    for (const topic of names) {
+      const r = await db
+        .insertInto("topic_seqs")
+        .values({ topic, seq: 1 })
+        .onConflict((oc) => oc.column("topic").doUpdateSet((eb) => ({ seq: eb("topic_seqs.seq", "+", 1) })))
+        .returning("seq")
+        .executeTakeFirstOrThrow();
+      const seq = Number(r.seq);
+      topics.push({ topic, seq });
+      await db.insertInto("topic_events").values({ topic, seq, event_id: id, created_at: createdAt }).execute();
+    }
+    await db.insertInto("events").values({ ...row, topics: JSON.stringify(topics) }).execute();
   }
-  // Woken early here; on SQLite the dispatcher's read waits for the single connection, so after commit.
-  for (const w of wakeups) setImmediate(w);
+  // Not in a transaction with a commit hook: the row is visible now, or at a commit we cannot see (the sweep and NOTIFY cover it).
+  if (!woken) wakeAll();
   return { id, name: e.name, actorId: e.actorId, resources, payload: e.payload, topics, createdAt };
+}
+
+function wakeAll(): void {
+  for (const w of wakeups) setImmediate(w);
+}
+
+/**
+ * PostgreSQL, one round trip: the topics' counters (one multi-row upsert, so
+ * their row locks, held until commit, are taken in the sorted order), their
+ * log rows and the event row with its topics, and the NOTIFY when asked.
+ */
+async function recordPostgres(
+  db: Kysely<EventTables>,
+  row: Omit<EventTables["events"], "topics">,
+  names: readonly string[],
+  notify: boolean,
+): Promise<{ topic: string; seq: number }[]> {
+  const n = notify ? sql`, pg_notify(${sql.lit(NOTIFY_PREFIX)} || current_schema(), '')` : sql``;
+  if (!names.length) {
+    await sql`with e as (${db.insertInto("events").values({ ...row, topics: "[]" }).returning("id")}) select e.id${n} from e`.execute(db);
+    return [];
+  }
+  const counters = sql.join(names.map((t) => sql`(${t}, 1)`));
+  const r = await sql<{ topics: string }>`with s as (
+      insert into topic_seqs (topic, seq) values ${counters}
+      on conflict (topic) do update set seq = topic_seqs.seq + 1
+      returning topic, seq),
+    l as (insert into topic_events (topic, seq, event_id, created_at) select topic, seq, ${row.id}, ${row.created_at} from s),
+    e as (insert into events (id, name, actor_id, resources, payload, topics, created_at, dispatched_at, claimed_until)
+      select ${row.id}, ${row.name}, ${row.actor_id}, ${row.resources}, ${row.payload},
+        json_agg(json_build_object('topic', topic, 'seq', seq) order by topic collate "C")::text, ${row.created_at}, null, null
+      from s
+      returning topics)
+    select e.topics${n} from e`.execute(db);
+  const topics = JSON.parse(r.rows[0]?.topics ?? "null") as { topic: string; seq: number }[] | null;
+  if (!topics || topics.length !== names.length) throw new Error(`no sequence for topics ${names.join(", ")}`);
+  return topics.map((t) => ({ topic: t.topic, seq: Number(t.seq) }));
 }
 
 export function eventFromRow(r: EventTables["events"]): DomainEvent {
