@@ -143,7 +143,12 @@ async function bulkPostgres(pool: pg.Pool, roomId: string, count: number, author
          select id, $2, seq, 'user', author_id, text, 1, $7, created_at from unnest($1::text[], $3::bigint[], $4::text[], $5::text[], $6::text[]) as t(id, seq, author_id, text, created_at)`,
         [ids, roomId, seqs, authorIds, texts, times, MENTIONS_NONE],
       );
-      await client.query(`insert into chat_message_search (message_id, room_id, folded) select id, $2, folded from unnest($1::text[], $3::text[]) as t(id, folded)`, [ids, roomId, folded]);
+      // As searchRow: the folded text (its tsvector is generated) with the time and author the search filters on.
+      await client.query(
+        `insert into chat_message_search (message_id, room_id, folded, created_at, author_id)
+         select id, $2, folded, created_at, author_id from unnest($1::text[], $3::text[], $4::text[], $5::text[]) as t(id, folded, created_at, author_id)`,
+        [ids, roomId, folded, times, authorIds],
+      );
       await client.query("commit");
       progress(Math.min(start + BATCH - 1, count));
     }

@@ -5,7 +5,7 @@ import { hasLink, parseMentions } from "../shared/mentions.ts";
 import { roomTopic } from "../shared/resources.ts";
 import type { MessageNotifyHints } from "../shared/events.ts";
 import type { Attachment, ChatMessage, LinkPreview, MessageKind } from "../shared/schemas.ts";
-import { insertMessage, sequenceRoom } from "./post-message-steps.ts";
+import { insertSequenced } from "./post-message-steps.ts";
 import { notifyMessage } from "./notify-message.ts";
 import { normalizeMessage, presentMessage } from "./present-message.ts";
 import type { ChatDb, ChatMessagesTable } from "./tables.ts";
@@ -45,7 +45,8 @@ export interface PostedMessage {
 /**
  * Posts a message inside the caller's transaction: hands out the room's next
  * sequence number (which, on PostgreSQL, locks the room row so sends to one
- * room commit in seq order), stores the message, its mentions, the thread
+ * room commit in seq order; everything that does not need the number is read
+ * before), stores the message, its mentions, the thread
  * bookkeeping and the search entry, moves the author's read marker, and
  * records `chat.message.created` on `room:<id>`. It does not authorize:
  * routes and integrations check the policy first.
@@ -73,21 +74,12 @@ export async function postMessage(k: PostMessageKernel, txLike: ChatTx, input: P
     parentAuthor = parent.parent_id ? parent.root_author_id : parent.author_id;
   }
   const inChannel = parentId === null || input.alsoInChannel === true;
-  const seqRow = await sequenceRoom(tx, k.database.kind, { roomId: input.roomId, authorId: input.authorId, moveReadMarker: inChannel, now });
-  const seq = seqRow.seq;
 
   const parsed = parseMentions(input.text);
   // The member list only serves mentions, `@channel`/`@here` and DMs: a plain channel message skips it (bench `chat`).
-  const needMembers = parsed.usernames.length > 0 || parsed.all || parsed.here || seqRow.type === "dm";
-  const members = needMembers
-    ? await tx
-        .selectFrom("chat_members")
-        .innerJoin("users", "users.id", "chat_members.user_id")
-        .select(["users.id", "users.username", "chat_members.muted"])
-        .where("chat_members.room_id", "=", input.roomId)
-        .where("users.deactivated", "=", 0)
-        .execute()
-    : [];
+  // Read before the room row is locked (it is not what orders sends), so the lock is held for fewer round trips.
+  const mentionsMembers = parsed.usernames.length > 0 || parsed.all || parsed.here;
+  const members: ActiveMember[] = mentionsMembers ? await activeMembers(tx, input.roomId) : [];
   const wanted = new Set(parsed.usernames);
   const mentioned = members.filter((m) => wanted.has(m.username) && m.id !== input.authorId).map((m) => m.id);
   const roomIds = parsed.channelSlugs.length
@@ -98,7 +90,8 @@ export async function postMessage(k: PostMessageKernel, txLike: ChatTx, input: P
   const row: ChatMessagesTable = {
     id: uuidv7(),
     room_id: input.roomId,
-    seq,
+    // Given by insertSequenced.
+    seq: 0,
     kind: input.kind,
     author_id: input.authorId,
     client_key: input.clientKey ?? null,
@@ -123,7 +116,10 @@ export async function postMessage(k: PostMessageKernel, txLike: ChatTx, input: P
     edited_at: null,
     deleted_at: null,
   };
-  await insertMessage(tx, k.database.kind, row);
+  const seqRow = await insertSequenced(tx, k.database.kind, { authorId: input.authorId, moveReadMarker: inChannel }, row);
+  const seq = seqRow.seq;
+  // A DM notifies its other participants.
+  if (seqRow.type === "dm" && !mentionsMembers) members.push(...(await activeMembers(tx, input.roomId)));
   if (mentioned.length) {
     await tx.insertInto("chat_mentions").values(mentioned.map((user_id) => ({ message_id: row.id, room_id: row.room_id, user_id, seq }))).execute();
   }
@@ -176,6 +172,22 @@ export async function postMessage(k: PostMessageKernel, txLike: ChatTx, input: P
     room: { name: seqRow.name, type: seqRow.type },
   });
   return { row: normalizeMessage(row), message };
+}
+
+interface ActiveMember {
+  id: string;
+  username: string;
+  muted: number;
+}
+
+async function activeMembers(tx: ChatDb, roomId: string): Promise<ActiveMember[]> {
+  return tx
+    .selectFrom("chat_members")
+    .innerJoin("users", "users.id", "chat_members.user_id")
+    .select(["users.id", "users.username", "chat_members.muted"])
+    .where("chat_members.room_id", "=", roomId)
+    .where("users.deactivated", "=", 0)
+    .execute();
 }
 
 /** The message an author already sent with this client key, if any. */

@@ -114,11 +114,19 @@ export interface ChatDraftsTable {
   updated_at: string;
 }
 
-/** PostgreSQL only; SQLite keeps the index in the FTS5 table `chat_message_fts`. */
+/**
+ * PostgreSQL only; SQLite keeps the index in the FTS5 table `chat_message_fts`.
+ * Besides the folded text (and its generated, GIN-indexed `tsv`), a copy of
+ * what search filters and orders on, so it never reads chat_messages per candidate.
+ */
 export interface ChatMessageSearchTable {
   message_id: string;
   room_id: string;
   folded: string;
+  created_at: string;
+  author_id: string | null;
+  has_file: number;
+  has_link: number;
 }
 
 // A type alias (not an interface) so that Kysely's withTables<T>() accepts it.

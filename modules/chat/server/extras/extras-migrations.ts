@@ -1,5 +1,5 @@
-import type { Kysely } from "kysely";
-import type { NamedMigration } from "@ensemble/kernel";
+import { sql, type Kysely } from "kysely";
+import type { DbKind, NamedMigration } from "@ensemble/kernel";
 
 const ts = "text";
 
@@ -166,6 +166,28 @@ async function messagesRecency(db: Kysely<unknown>): Promise<void> {
   await db.schema.createIndex("chat_messages_created").on("chat_messages").columns(["created_at", "id"]).execute();
 }
 
+/**
+ * PostgreSQL search reads only `chat_message_search`: the stored tsvector
+ * (GIN, no to_tsvector per candidate row), and what the filters and the
+ * newest-first order need, so a common word walks this table's recency
+ * index and stops at the page (bench `chat`). SQLite keeps FTS5 walked by rowid.
+ */
+async function searchColumns(db: Kysely<unknown>, kind: DbKind): Promise<void> {
+  if (kind !== "postgres") return;
+  await sql`alter table chat_message_search
+    add column tsv tsvector generated always as (to_tsvector('simple', folded)) stored,
+    add column created_at text,
+    add column author_id text references users(id) on delete set null,
+    add column has_file integer not null default 0,
+    add column has_link integer not null default 0`.execute(db);
+  await sql`update chat_message_search s set created_at = m.created_at, author_id = m.author_id, has_file = m.has_file, has_link = m.has_link
+    from chat_messages m where m.id = s.message_id`.execute(db);
+  await sql`alter table chat_message_search alter column created_at set not null`.execute(db);
+  await sql`drop index chat_message_search_fts`.execute(db);
+  await sql`create index chat_message_search_tsv on chat_message_search using gin (tsv)`.execute(db);
+  await sql`create index chat_message_search_recent on chat_message_search (created_at, message_id)`.execute(db);
+}
+
 export const chatExtrasMigrations: readonly NamedMigration[] = [
   { name: "20261128T2300_chat_previews", up: previews },
   { name: "20261128T2301_chat_integrations", up: integrations },
@@ -173,4 +195,5 @@ export const chatExtrasMigrations: readonly NamedMigration[] = [
   { name: "20261128T2303_chat_moderation", up: moderation },
   { name: "20261128T2304_chat_file_rooms", up: fileRooms },
   { name: "20261128T2305_chat_messages_recency", up: messagesRecency },
+  { name: "20261128T2350_chat_search_columns", up: searchColumns },
 ];
