@@ -5,6 +5,7 @@ import { canInOrg, OrgChatCapability } from "../shared/capabilities.ts";
 import type { ChatMessage } from "../shared/schemas.ts";
 import { normalizeMessage, presentMessages } from "./present-message.ts";
 import { queryTerms } from "./search-index.ts";
+import { searchPostgresIds } from "./search-postgres.ts";
 import { chatDb } from "./tables.ts";
 
 export interface ParsedSearch {
@@ -16,9 +17,6 @@ export interface ParsedSearch {
   before: string | null;
   after: string | null;
 }
-
-/** PostgreSQL: a word matching at most this many messages is answered from the GIN index and sorted. */
-const FEW = 10_000;
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -88,20 +86,11 @@ export async function searchMessages(
         .clearOrderBy()
         .orderBy(sql`f.rowid`, "desc");
     } else {
-      // Up to FEW matches are taken from the GIN index and sorted; past that, walking chat_messages_created newest
-      // first and checking each candidate stops within ~limit/density rows. The planner's own estimate for a
-      // prefix query misjudges words of middling frequency (bench `chat`: `ELEVE`), hence the explicit probe.
-      const tsq = p.terms.map((t) => `${t}:*`).join(" & ");
-      const probe = await sql<{ message_id: string }>`select message_id from chat_message_search
-        where to_tsvector('simple', folded) @@ to_tsquery('simple', ${tsq}) limit ${FEW + 1}`.execute(db);
-      query =
-        probe.rows.length <= FEW
-          ? probe.rows.length
-            ? query.where(sql<SqlBool>`m.id = any(${probe.rows.map((r) => r.message_id)}::text[])`)
-            : query.where(sql<SqlBool>`false`)
-          : query.where(
-              sql<SqlBool>`exists (select 1 from chat_message_search s where s.message_id = m.id and to_tsvector('simple', s.folded) @@ to_tsquery('simple', ${tsq}))`,
-            );
+      // The page's ids from chat_message_search alone (stored tsvector, room, time, filters: search-postgres.ts); the
+      // query below reads those few messages and checks them again.
+      const at = cursor ? ([String(cursor[0]), String(cursor[1])] as [string, string]) : null;
+      const hits = await searchPostgresIds(db, p, { actorId: actor.id, browse, cursor: at }, opts.limit + 1);
+      query = hits.length ? query.where("m.id", "in", hits.map((h) => h.id)) : query.where(sql<SqlBool>`false`);
     }
   }
   if (p.inRooms.length) query = query.where("r.slug", "in", p.inRooms);
