@@ -15,7 +15,8 @@ const benches: Record<string, () => Promise<BenchReport>> = {
   chat,
 };
 
-// Options (`--db sqlite`, `--quick`) are read by the benches themselves; the rest are bench names.
+// Options (`--db sqlite`, `--quick`) are read by the benches themselves; `--no-record` prints the figures without
+// writing docs/PERFORMANCE.md (a run on a loaded machine must not replace quiet-machine records); the rest are bench names.
 const args = process.argv.slice(2);
 const flags = args.filter((a, i) => a.startsWith("--") || args[i - 1] === "--db");
 const names = args.filter((a) => !flags.includes(a));
@@ -33,5 +34,6 @@ for (const name of names.length ? names : Object.keys(benches)) {
   for (const n of report.notes) process.stdout.write(`  ${n}\n`);
   // A --quick run is a smoke test: it must not replace the recorded figures.
   if (flags.includes("--quick")) process.stdout.write("  (--quick: not recorded in docs/PERFORMANCE.md)\n");
+  else if (flags.includes("--no-record")) process.stdout.write("  (--no-record: not recorded in docs/PERFORMANCE.md)\n");
   else recordSection(name, report, m, `npm run bench -- ${[name, ...flags].join(" ")}`);
 }
