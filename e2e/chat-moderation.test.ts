@@ -2,6 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Locator, Page } from "playwright-core";
+import { AxeBuilder } from "@axe-core/playwright";
 import { startTestServer, type TestClient, type TestServer } from "@ensemble/testkit";
 import shellFr from "../apps/web/src/i18n/fr.json" with { type: "json" };
 import { launchChromium } from "./src/browser.ts";
@@ -24,6 +25,11 @@ async function roomMenu(p: Page, entry: string): Promise<void> {
 }
 
 const drawer = (p: Page, title: string) => p.getByRole("dialog", { name: title });
+
+async function violations(page: Page): Promise<string[]> {
+  const r = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]).analyze();
+  return r.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+}
 
 /** A form field by its label; a required one's label ends with an asterisk. */
 const field = (scope: Locator, label: string) => scope.getByLabel(new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\s*\\*?$`));
@@ -83,6 +89,7 @@ describe("moderating a room and managing its integrations from the web", () => {
     await member.page.getByRole("menuitem", { name: ct("moderation.report") }).click();
     const dialog = member.page.getByRole("dialog", { name: ct("moderation.reportTitle") });
     await dialog.getByRole("radio", { name: ct("moderation.reasons.spam") }).check();
+    expect(await violations(member.page)).toEqual([]);
     await dialog.getByLabel(ct("moderation.detailsLabel"), { exact: true }).fill("Publicité répétée");
     await dialog.getByRole("button", { name: ct("moderation.reportSend") }).click();
     await member.page.getByText(ct("moderation.reported")).waitFor();
@@ -100,6 +107,7 @@ describe("moderating a room and managing its integrations from the web", () => {
     expect(await report.getByTestId("report-excerpt").textContent()).toContain("Achetez des montres pas chères");
     expect(await report.textContent()).toContain(`@${member.username}`);
     expect(await report.textContent()).toContain(`${ct("moderation.reasons.spam")} — Publicité répétée`);
+    expect(await violations(owner.page)).toEqual([]);
 
     // See it in context: the drawer closes and the message is highlighted in the timeline.
     await report.getByRole("button", { name: ct("moderation.seeMessage") }).click();
@@ -155,6 +163,7 @@ describe("moderating a room and managing its integrations from the web", () => {
     expect(shown).toMatch(/\/hooks\/[0-9a-f-]{36}\/[A-Za-z0-9_-]{20,}$/);
     expect(await ints.getByTestId("created-integration").textContent()).toContain("curl -X POST");
     await ints.getByTestId("integration").filter({ hasText: "Supervision" }).waitFor();
+    expect(await violations(owner.page)).toEqual([]);
 
     const res = await fetch(shown.replace(server.config.publicUrl, server.url), {
       method: "POST",

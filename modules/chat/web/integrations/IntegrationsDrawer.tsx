@@ -15,7 +15,7 @@ export function IntegrationsDrawer({ room, opened, onClose, manage, administer }
   const [tab, setTab] = useState<string | null>(null);
   const current = tab ?? (manage ? "incoming" : "commands");
   return (
-    <Drawer opened={opened} onClose={onClose} position="right" size="md" title={t("integrations.title")} data-testid="integrations-drawer">
+    <Drawer opened={opened} onClose={onClose} position="right" size="md" title={t("integrations.title")} closeButtonProps={{ "aria-label": t("integrations.close") }} data-testid="integrations-drawer">
       <Tabs value={current} onChange={setTab} keepMounted={false}>
         <Tabs.List grow mb="md">
           {manage && <Tabs.Tab value="incoming">{t("integrations.incoming")}</Tabs.Tab>}

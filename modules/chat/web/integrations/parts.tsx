@@ -66,7 +66,7 @@ export function IntegrationRow({ name, children, onDelete, deleteLabel }: { name
           </ActionIcon>
         </Tooltip>
       </Group>
-      <Modal opened={asking} onClose={() => setAsking(false)} title={t("integrations.deleteTitle", { name })} centered>
+      <Modal opened={asking} onClose={() => setAsking(false)} title={t("integrations.deleteTitle", { name })} centered closeButtonProps={{ "aria-label": t("integrations.close") }}>
         <Text size="sm">{t("integrations.deleteConfirm")}</Text>
         <Group justify="flex-end" mt="md">
           <Button variant="default" onClick={() => setAsking(false)}>

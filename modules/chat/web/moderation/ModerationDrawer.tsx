@@ -13,7 +13,7 @@ export function ModerationDrawer({ room, opened, onClose, onOpenMessage, canEdit
   const [tab, setTab] = useState<string | null>("reports");
   const open = useOpenReports(room.id, opened).data?.items.length ?? 0;
   return (
-    <Drawer opened={opened} onClose={onClose} position="right" size="md" title={t("moderation.title")} data-testid="moderation-drawer">
+    <Drawer opened={opened} onClose={onClose} position="right" size="md" title={t("moderation.title")} closeButtonProps={{ "aria-label": t("moderation.close") }} data-testid="moderation-drawer">
       <Tabs value={tab} onChange={setTab} keepMounted={false}>
         <Tabs.List grow mb="md">
           <Tabs.Tab value="reports" rightSection={open > 0 ? <Badge size="xs" circle>{open}</Badge> : null}>

@@ -82,7 +82,7 @@ export function ReportsPanel({ roomId, onOpenMessage }: { roomId: string; onOpen
           </Group>
         </Paper>
       ))}
-      <Modal opened={!!deleting} onClose={() => setDeleting(null)} title={t("moderation.deleteTitle")} centered>
+      <Modal opened={!!deleting} onClose={() => setDeleting(null)} title={t("moderation.deleteTitle")} centered closeButtonProps={{ "aria-label": t("moderation.close") }}>
         <Text size="sm">{t("moderation.deleteConfirm")}</Text>
         <Group justify="flex-end" mt="md">
           <Button variant="default" onClick={() => setDeleting(null)}>
