@@ -27,7 +27,14 @@ export interface SearchScope {
  * GIN index (few, since the word was rare in the window), sorted. No per-row
  * to_tsvector, no join to chat_messages per candidate (bench `chat`).
  */
-export async function searchPostgresIds(db: ChatDb, p: ParsedSearch, scope: SearchScope, limit: number): Promise<{ id: string; created_at: string }[]> {
+export async function searchPostgresIds(
+  db: ChatDb,
+  p: ParsedSearch,
+  scope: SearchScope,
+  limit: number,
+  /** Tests make it small to reach the second pass with a few messages. */
+  window = WINDOW,
+): Promise<{ id: string; created_at: string }[]> {
   const tsq = p.terms.map((t) => `${t}:*`).join(" & ");
   const bounds = boundsOf(p, scope);
   const readable = sql`(s.room_id in (select cm.room_id from chat_members cm where cm.user_id = ${scope.actorId})${
@@ -38,7 +45,7 @@ export async function searchPostgresIds(db: ChatDb, p: ParsedSearch, scope: Sear
   const first = await sql<{ id: string; created_at: string }>`
     select s.message_id as id, s.created_at from (
       select message_id, room_id, author_id, created_at, has_file, has_link, tsv from chat_message_search
-      where ${bounds} order by created_at desc, message_id desc limit ${WINDOW}
+      where ${bounds} order by created_at desc, message_id desc limit ${window}
     ) s
     where s.tsv @@ to_tsquery('simple', ${tsq}) and ${readable} and ${filters}
     order by s.created_at desc, s.message_id desc limit ${limit}`.execute(db);
@@ -49,7 +56,7 @@ export async function searchPostgresIds(db: ChatDb, p: ParsedSearch, scope: Sear
   const rest = await sql<{ id: string; created_at: string }>`
     with edge as (
       select created_at, message_id from chat_message_search
-      where ${bounds} order by created_at desc, message_id desc offset ${WINDOW - 1} limit 1
+      where ${bounds} order by created_at desc, message_id desc offset ${window - 1} limit 1
     ), hits as materialized (
       select s.message_id, s.created_at from chat_message_search s
       where s.tsv @@ to_tsquery('simple', ${tsq}) and ${bounds} and ${filters} and ${readable}
