@@ -86,6 +86,7 @@ export function EmojiTab() {
           <FileInput
             label={t("admin.emoji.file")}
             description={t("admin.emoji.fileHint")}
+            placeholder={t("admin.emoji.filePlaceholder")}
             accept={ACCEPT}
             value={file}
             clearable
