@@ -55,7 +55,9 @@ function ChatLayout() {
       const list = sidebarRooms(sidebar.data);
       if (!list.length) return;
       e.preventDefault();
-      const i = list.findIndex((r) => r.id === currentId);
+      // The address as it is now: a key pressed right after a switch comes before the re-render.
+      const here = /^\/chat\/([0-9a-f-]{36})/.exec(window.location.pathname)?.[1] ?? currentId;
+      const i = list.findIndex((r) => r.id === here);
       const next = list[(i + (e.key === "ArrowDown" ? 1 : list.length - 1) + (i < 0 ? 1 : 0)) % list.length];
       if (next) navigate(`/chat/${next.id}`);
     };

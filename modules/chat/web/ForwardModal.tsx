@@ -22,7 +22,8 @@ export function ForwardModal({ message, onClose }: { message: ChatMessage | null
   const submit = async () => {
     if (!message || !target) return;
     try {
-      await api.forward(message.id, target, `${key}-${message.id}-${target}`);
+      // Same key for a retry of this forward; within the API's 100 characters (two ids take 73).
+      await api.forward(message.id, target, `${key.slice(0, 8)}-${message.id}-${target}`);
       notifications.show({ message: t("message.forwardedTo") });
       onClose();
     } catch (e) {

@@ -2,6 +2,7 @@ import { useState } from "react";
 import { ActionIcon, Button, Group, Menu, Modal, Text, Tooltip } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { IconArrowForwardUp, IconBookmark, IconDots, IconLink, IconMessageReply, IconMoodSmile, IconPencil, IconPin, IconPinnedOff, IconQuote, IconTrash, IconEyeOff, IconFlag } from "@tabler/icons-react";
+import { useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import type { ChatMessage } from "../shared/schemas.ts";
 import { EmojiPicker } from "./EmojiPicker.tsx";
@@ -9,6 +10,7 @@ import { useChatApi } from "./hooks.ts";
 import { useHost } from "./host.tsx";
 import { useProblemText } from "./i18n.ts";
 import { ReportModal } from "./moderation/ReportModal.tsx";
+import { markUnread } from "./unread.ts";
 
 export interface MessageCallbacks {
   onThread?: (m: ChatMessage) => void;
@@ -21,6 +23,7 @@ export interface MessageCallbacks {
 export function MessageActions({ m, cb, onReact }: { m: ChatMessage; cb: MessageCallbacks; onReact: (emoji: string) => void }) {
   const { t } = useTranslation("chat");
   const api = useChatApi();
+  const qc = useQueryClient();
   const { me } = useHost();
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [reporting, setReporting] = useState(false);
@@ -76,7 +79,7 @@ export function MessageActions({ m, cb, onReact }: { m: ChatMessage; cb: Message
           <Menu.Item leftSection={<IconLink size={14} />} onClick={() => void act(navigator.clipboard.writeText(permalink), t("message.linkCopied"))}>
             {t("message.copyLink")}
           </Menu.Item>
-          <Menu.Item leftSection={<IconEyeOff size={14} />} onClick={() => void act(api.markUnread(m.roomId, m.id))}>
+          <Menu.Item leftSection={<IconEyeOff size={14} />} onClick={() => void act(markUnread(api, qc, m.roomId, m.id))}>
             {t("message.markUnread")}
           </Menu.Item>
           {!own && (

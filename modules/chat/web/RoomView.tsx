@@ -17,6 +17,7 @@ import { ArchivedBanner } from "./room-settings/ArchivedBanner.tsx";
 import { ThreadPanel } from "./ThreadPanel.tsx";
 import { Timeline } from "./Timeline.tsx";
 import { TypingIndicator } from "./TypingIndicator.tsx";
+import { keptUnread } from "./unread.ts";
 import { useSend } from "./useSend.ts";
 
 /** Asks before notifying everyone (the API answered 409 mention_confirmation_required). */
@@ -74,23 +75,21 @@ export function RoomView({ roomId, onMenu }: { roomId: string; onMenu: () => voi
     // Nothing unread on arrival: what comes in while reading gets no divider.
     if (readAtOpen === null && room.data?.membership) setReadAtOpen(room.data.membership.unread > 0 ? room.data.membership.lastReadSeq : Number.MAX_SAFE_INTEGER);
   }, [room.data, readAtOpen]);
-  // "Mark as unread" moved the read marker back: the divider goes there, and
+  // "Mark as unread" (unread.ts) moved the read marker back: the divider goes there, and
   // reading at the bottom no longer marks the room read until Esc or another room.
-  const keptUnread = useRef(false);
-  const lastRead = useRef<number | null>(null);
+  const holdRead = useRef(false);
   useEffect(() => {
-    keptUnread.current = false;
-    lastRead.current = null;
+    holdRead.current = false;
+    return () => void keptUnread.delete(roomId);
   }, [roomId]);
   useEffect(() => {
     const seq = room.data?.membership?.lastReadSeq;
-    if (seq === undefined) return;
-    if (lastRead.current !== null && seq < lastRead.current) {
-      keptUnread.current = true;
-      setReadAtOpen(seq);
-    }
-    lastRead.current = seq;
-  }, [room.data?.membership?.lastReadSeq]);
+    if (seq === undefined || keptUnread.get(roomId) !== seq) return;
+    keptUnread.delete(roomId);
+    holdRead.current = true;
+    setReadAtOpen(seq);
+    // On every copy of the room: the answer and the live refetch may arrive in either order.
+  }, [room.data, roomId]);
 
   const markRead = useCallback(() => {
     const r = qc.getQueryData<Room>(keys.room(roomId));
@@ -105,7 +104,7 @@ export function RoomView({ roomId, onMenu }: { roomId: string; onMenu: () => voi
   useEffect(() => {
     if (!room.data?.membership) return;
     const tm = setTimeout(() => {
-      if (!keptUnread.current && atBottom.current && document.visibilityState === "visible" && lastSeq > (qc.getQueryData<Room>(keys.room(roomId))?.membership?.lastReadSeq ?? 0)) markRead();
+      if (!holdRead.current && !keptUnread.has(roomId) && atBottom.current && document.visibilityState === "visible" && lastSeq > (qc.getQueryData<Room>(keys.room(roomId))?.membership?.lastReadSeq ?? 0)) markRead();
     }, 1_000);
     return () => clearTimeout(tm);
   }, [lastSeq, room.data?.membership, markRead, qc, roomId]);
@@ -166,7 +165,8 @@ export function RoomView({ roomId, onMenu }: { roomId: string; onMenu: () => voi
             onEditLast={editLast}
             onEscape={() => {
               // Esc: everything read, the "new messages" divider goes.
-              keptUnread.current = false;
+              holdRead.current = false;
+              keptUnread.delete(roomId);
               setReadAtOpen(Number.MAX_SAFE_INTEGER);
               markRead();
             }}

@@ -46,6 +46,8 @@ export function Timeline({ roomId, lastReadSeq, focusId, editingId, setEditingId
   const list = useRef<VirtualListHandle | null>(null);
   const [loading, setLoading] = useState<"older" | "newer" | null>(null);
   const [highlight, setHighlight] = useState<string | null>(null);
+  const scrollTarget = useRef<string | null>(null);
+  const [scrollTick, setScrollTick] = useState(0);
   const key = keys.messages(roomId);
   const page = useQuery({ queryKey: key, queryFn: () => api.history(roomId, { limit: 50 }), staleTime: Infinity });
   const pendingItems = usePending(roomId, null);
@@ -86,7 +88,9 @@ export function Timeline({ roomId, lastReadSeq, focusId, editingId, setEditingId
         qc.setQueryData<HistoryPage>(key, around);
       }
       setHighlight(id);
-      requestAnimationFrame(() => list.current?.scrollToKey(id));
+      // Scrolled once the row is in the rendered list (a page loaded around it renders later).
+      scrollTarget.current = id;
+      setScrollTick((n) => n + 1);
     },
     [api, qc, roomId],
   );
@@ -124,6 +128,15 @@ export function Timeline({ roomId, lastReadSeq, focusId, editingId, setEditingId
     if (!page.data?.hasMoreAfter) for (const p of pendingItems) out.push({ kind: "pending", key: `pending-${p.clientKey}`, clientKey: p.clientKey });
     return out;
   }, [items, firstUnread, pendingItems, page.data?.hasMoreAfter, i18n.language]);
+
+  useEffect(() => {
+    // Runs after the list's own effects, so its handle knows the new rows.
+    const id = scrollTarget.current;
+    if (id && list.current && rows.some((r) => r.key === id)) {
+      scrollTarget.current = null;
+      list.current?.scrollToKey(id);
+    }
+  }, [rows, scrollTick]);
 
   if (page.isPending) return <Loader m="xl" aria-label={t("room.loading")} />;
   if (page.isError) return <Text c="red.8" m="md" role="alert">{t("room.loadFailed")}</Text>;
