@@ -27,6 +27,8 @@ export function MessageActions({ m, cb, onReact }: { m: ChatMessage; cb: Message
   const { me } = useHost();
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [reporting, setReporting] = useState(false);
+  // The toolbar shows on hover; while its menu is open it stays, or the menu would lose its anchor.
+  const [menuOpen, setMenuOpen] = useState(false);
   const own = m.authorId === me.id;
   const problem = useProblemText();
   const fail = (e: unknown) => notifications.show({ color: "red", message: problem(e) });
@@ -34,7 +36,7 @@ export function MessageActions({ m, cb, onReact }: { m: ChatMessage; cb: Message
     p.then(() => done && notifications.show({ message: done }), fail);
   const permalink = `${location.origin}/chat/${m.roomId}?message=${m.id}`;
   return (
-    <div className="chat-actions" data-testid="message-actions">
+    <div className={`chat-actions${menuOpen ? " chat-actions-open" : ""}`} data-testid="message-actions">
       <EmojiPicker
         onPick={onReact}
         target={(toggle) => (
@@ -52,7 +54,7 @@ export function MessageActions({ m, cb, onReact }: { m: ChatMessage; cb: Message
           </ActionIcon>
         </Tooltip>
       )}
-      <Menu position="bottom-end" withinPortal>
+      <Menu position="bottom-end" withinPortal opened={menuOpen} onChange={setMenuOpen}>
         <Menu.Target>
           <ActionIcon variant="subtle" size="sm" aria-label={t("message.more")}>
             <IconDots size={16} aria-hidden="true" />
