@@ -5,6 +5,7 @@ import type { ChatEventPayloads } from "../shared/events.ts";
 import { keys, patchMessage, patchSidebarRoom, toggleReaction, upsertMessage } from "./cache.ts";
 import { useHost, type ChatHost } from "./host.tsx";
 import { pending } from "./pending.ts";
+import { showEphemeral, type EphemeralMessage } from "./integrations/slash.tsx";
 import { hiddenRooms } from "./room-settings/hidden-rooms.ts";
 
 type AnyChatEvent = { [K in keyof ChatEventPayloads]: { name: K; payload: ChatEventPayloads[K] } }[keyof ChatEventPayloads];
@@ -115,6 +116,7 @@ export function LiveRooms({ roomIds }: { roomIds: string[] }) {
     const stop = host.follow<unknown>(`user:${host.me.id}`, {
       onEvent: (e) => {
         if (/^chat\.(read|preferences|member|room)\./.test(e.name) || e.name.startsWith("notifications.")) void qc.invalidateQueries({ queryKey: keys.sidebar });
+        if (e.name === "chat.ephemeral.posted") showEphemeral((e.payload as { message: EphemeralMessage }).message);
         if (e.name === "chat.read.updated") {
           const p = e.payload as ChatEventPayloads["chat.read.updated"];
           void qc.invalidateQueries({ queryKey: keys.room(p.roomId) });

@@ -31,9 +31,19 @@ interface Reply {
   id: string;
   roomId: string;
   parentId: string | null;
-  command: string;
+  /** Who answers: the command, or Ensemble for built-ins. */
+  from: string;
   text: string;
   error: boolean;
+}
+
+/** The server's `chat.ephemeral.posted` payload (modules/chat/server/extras/extras-events.ts). */
+export interface EphemeralMessage {
+  id: string;
+  roomId: string;
+  parentId: string | null;
+  text: string;
+  username: string;
 }
 
 // Answers shown to the person who typed the command only; never part of the room, gone on reload.
@@ -47,6 +57,15 @@ const subscribe = (fn: () => void) => {
   listeners.add(fn);
   return () => listeners.delete(fn);
 };
+
+/**
+ * An answer meant for this person only, arriving on their `user:` topic (so
+ * every device shows it, delayed answers through response_url included).
+ */
+export function showEphemeral(m: EphemeralMessage): void {
+  if (replies.some((r) => r.id === m.id)) return;
+  setReplies([...replies, { id: m.id, roomId: m.roomId, parentId: m.parentId, from: m.username, text: m.text, error: false }]);
+}
 
 type RunAnswer = { responseType: "in_channel"; message?: ChatMessage } | { responseType: "ephemeral"; text: string } | { responseType: "none" };
 
@@ -65,15 +84,12 @@ export function useRunSlash(roomId: string): (input: { text: string; parentId?: 
       const command = m?.[1]?.toLowerCase();
       if (!command || !commands.some((c) => c.command === command)) return false;
       const parentId = input.parentId ?? null;
-      const show = (text: string, error: boolean) => setReplies([...replies, { id: crypto.randomUUID(), roomId, parentId, command, text, error }]);
-      api.run(roomId, { command, text: m?.[2] ?? "", ...(parentId ? { parentId } : {}) }).then(
-        (r) => {
-          const a = r as RunAnswer;
-          if (a.responseType === "ephemeral") show(a.text, false);
-          else if (a.responseType === "in_channel" && a.message) upsertSentMessage(qc, a.message);
-        },
-        (e: unknown) => show(problem(e), true),
-      );
+      const refused = (e: unknown) => setReplies([...replies, { id: crypto.randomUUID(), roomId, parentId, from: command, text: problem(e), error: true }]);
+      // An ephemeral answer comes back on the person's live feed too (showEphemeral): shown from there only, once.
+      api.run(roomId, { command, text: m?.[2] ?? "", ...(parentId ? { parentId } : {}) }).then((r) => {
+        const a = r as RunAnswer;
+        if (a.responseType === "in_channel" && a.message) upsertSentMessage(qc, a.message);
+      }, refused);
       return true;
     },
     [api, commands, problem, qc, roomId],
@@ -94,7 +110,7 @@ export function CommandReplies({ roomId, parentId }: { roomId: string; parentId?
           <Group justify="space-between" wrap="nowrap" align="flex-start">
             <div style={{ minWidth: 0 }}>
               <Text size="xs" c="dimmed">
-                {r.command} · {t("integrations.onlyYou")}
+                {r.from} · {t("integrations.onlyYou")}
               </Text>
               {r.error ? (
                 <Text size="sm" c="red.8">
