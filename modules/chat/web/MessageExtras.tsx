@@ -19,7 +19,7 @@ export function EditedMark({ m }: { m: ChatMessage }) {
   return (
     <Popover position="bottom-start" withinPortal shadow="md" width={320}>
       <Popover.Target>
-        <UnstyledButton className="chat-edited" data-testid="edited" aria-label={t("actions.editHistory")} aria-haspopup="dialog">
+        <UnstyledButton className="chat-edited" data-testid="edited" aria-label={`${t("message.edited")} ${t("actions.editHistory")}`} aria-haspopup="dialog">
           <Text size="xs" c="dimmed" span td="underline dotted">
             {t("message.edited")}
           </Text>
