@@ -1,6 +1,7 @@
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Locator, Page } from "playwright-core";
+import { AxeBuilder } from "@axe-core/playwright";
 import { startTestServer, type TestClient, type TestServer } from "@ensemble/testkit";
 import shellFr from "../apps/web/src/i18n/fr.json" with { type: "json" };
 import { launchChromium } from "./src/browser.ts";
@@ -33,6 +34,12 @@ async function settings(p: Page, tab: "general" | "members" | "archive"): Promis
   await d.waitFor();
   await d.getByRole("tab", { name: ct(`roomSettings.tabs.${tab}`) }).click();
   return d;
+}
+
+/** Serious or critical accessibility problems inside the open dialog. */
+async function violations(p: Page): Promise<string[]> {
+  const r = await new AxeBuilder({ page: p }).include('[role="dialog"]').withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]).analyze();
+  return r.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
 }
 
 async function closeDialog(p: Page): Promise<void> {
@@ -80,6 +87,7 @@ afterAll(async () => {
 describe("room settings in the browser", () => {
   it("the owner renames the room, sets its topic and picture: the member sees them live", async () => {
     const d = await settings(alice.page, "general");
+    expect(await violations(alice.page)).toEqual([]);
     await field(d, ct("roomSettings.general.name")).fill("Atelier vélo");
     await field(d, ct("roomSettings.general.slug")).fill("atelier-velo");
     await d.getByLabel(ct("roomSettings.general.topic")).fill("Réparations du jeudi");
@@ -108,6 +116,7 @@ describe("room settings in the browser", () => {
     await sidebarRoom(carol.page, roomId).waitFor({ timeout: 15_000 });
     expect(await sidebarIds(dan.client)).toContain(roomId);
     await d.locator(`[data-testid="settings-member"][data-user-id="${dan.user.id}"]`).waitFor();
+    expect(await violations(alice.page)).toEqual([]);
   });
 
   it("the owner makes the member a moderator, who mutes someone: their message is refused and says why", async () => {
@@ -126,6 +135,7 @@ describe("room settings in the browser", () => {
     await carolRow.getByRole("button", { name: ct("roomSettings.members.actions", { name: "Chloé Bernard" }) }).click();
     await bob.page.getByRole("menuitem", { name: ct("roomSettings.members.muteForever") }).click();
     await carolRow.getByTestId("muted-badge").waitFor();
+    expect(await violations(bob.page)).toEqual([]);
     // A moderator does not change roles: no role picker for him.
     expect(await b.getByTestId("member-role").count()).toBe(0);
     await closeDialog(bob.page);

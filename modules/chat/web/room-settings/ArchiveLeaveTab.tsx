@@ -105,7 +105,7 @@ export function ArchiveLeaveTab({ room, onDone }: { room: Room; onDone: () => vo
           </Text>
         )
       )}
-      <Modal opened={confirm !== null} onClose={close} title={confirm === "leave" ? t("roomSettings.leave.confirmTitle") : archived ? t("roomSettings.archive.unarchiveTitle") : t("roomSettings.archive.archiveTitle")} centered>
+      <Modal opened={confirm !== null} onClose={close} title={confirm === "leave" ? t("roomSettings.leave.confirmTitle") : archived ? t("roomSettings.archive.unarchiveTitle") : t("roomSettings.archive.archiveTitle")} centered closeButtonProps={{ "aria-label": t("roomSettings.close") }}>
         <Stack gap="sm">
           <Text size="sm">{confirm === "leave" ? t("roomSettings.leave.confirm", { room: room.name }) : archived ? t("roomSettings.archive.unarchiveConfirm") : t("roomSettings.archive.archiveConfirm")}</Text>
           {confirm === "leave" && needHeir && (

@@ -135,7 +135,7 @@ export function MembersTab({ room }: { room: Room }) {
           {t("roomSettings.members.more")}
         </Button>
       )}
-      <Modal opened={!!removing} onClose={() => setRemoving(null)} title={t("roomSettings.members.removeTitle")} centered>
+      <Modal opened={!!removing} onClose={() => setRemoving(null)} title={t("roomSettings.members.removeTitle")} centered closeButtonProps={{ "aria-label": t("roomSettings.close") }}>
         <Text size="sm">{t("roomSettings.members.removeConfirm", { name: removing?.user.displayName ?? "" })}</Text>
         <Group justify="flex-end" mt="md">
           <Button variant="default" onClick={() => setRemoving(null)}>
