@@ -69,6 +69,7 @@ function RichAttachment({ a }: { a: Attachment }) {
       {a.pretext && <Text size="sm">{inline(a.pretext, "")}</Text>}
       {a.author_name && (
         <Text size="xs" fw={600}>
+          {ownPath(a.author_icon) && <img src={a.author_icon} alt="" className="chat-attachment-icon" />}
           {a.author_name}
         </Text>
       )}
@@ -99,6 +100,7 @@ function RichAttachment({ a }: { a: Attachment }) {
       {ownPath(a.image_url) && <img src={a.image_url} alt="" className="chat-image" />}
       {a.footer && (
         <Text size="xs" c="dimmed">
+          {ownPath(a.footer_icon) && <img src={a.footer_icon} alt="" className="chat-attachment-icon" />}
           {a.footer}
         </Text>
       )}
