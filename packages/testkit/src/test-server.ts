@@ -40,12 +40,14 @@ export async function startTestServer(
     modules?: readonly ModuleDefinition[];
     dataDir?: string;
     schema?: string;
+    /** Run on PostgreSQL whatever ENSEMBLE_TEST_DB says (for tests of PostgreSQL-only code paths, so they run in every pass). */
+    database?: "postgres";
     /** A logger of the test's own, e.g. to capture and inspect what the server logs. */
     log?: NonNullable<Parameters<typeof startServer>[1]>["log"];
   } = {},
 ): Promise<TestServer> {
   const dataDir = opts.dataDir ?? (await mkdtemp(path.join(tmpdir(), "ensemble-test-")));
-  const schema = testDbKind() === "postgres" ? (opts.schema ?? newSchemaName()) : undefined;
+  const schema = testDbKind() === "postgres" || opts.database === "postgres" ? (opts.schema ?? newSchemaName()) : undefined;
   const config = loadConfig({
     PORT: "0",
     HOST: "127.0.0.1",

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, testDbKind, type TestServer } from "@ensemble/testkit";
+import { startTestServer, type TestServer } from "@ensemble/testkit";
 import type { Room } from "../../shared/schemas.ts";
 import { parseSearch } from "../search.ts";
 import { searchPostgresIds, type SearchPasses } from "../search-postgres.ts";
@@ -13,7 +13,7 @@ import { createRoom, send, user, type ChatUser } from "./chat-fixtures.ts";
  * of a few rows, every page size and pass size must give the same pages as
  * reading every message: newest first, only what the reader may read, filters kept.
  */
-describe.skipIf(testDbKind() !== "postgres")("chat search on PostgreSQL: window then index", () => {
+describe("chat search on PostgreSQL: window then index", () => {
   let s: TestServer;
   let alice: ChatUser;
   let bob: ChatUser;
@@ -24,7 +24,7 @@ describe.skipIf(testDbKind() !== "postgres")("chat search on PostgreSQL: window 
   let secret: Room;
 
   beforeAll(async () => {
-    s = await startTestServer();
+    s = await startTestServer({ database: "postgres" });
     [alice, bob, eve] = await Promise.all([user(s), user(s), user(s)]);
     const pub = await createRoom(alice.client, { memberIds: [bob.id] });
     const priv = await createRoom(alice.client, { type: "private", memberIds: [bob.id] });
