@@ -2,7 +2,8 @@ import { useEffect, useRef } from "react";
 import { useQueryClient, type QueryClient } from "@tanstack/react-query";
 import type { WireEvent } from "@ensemble/protocol";
 import type { ChatEventPayloads } from "../shared/events.ts";
-import { keys, patchMessage, patchSidebarRoom, toggleReaction, upsertMessage } from "./cache.ts";
+import { chatApi, type HistoryPage } from "./api.ts";
+import { keys, mergeMessages, patchMessage, patchSidebarRoom, toggleReaction, upsertMessage } from "./cache.ts";
 import { useHost, type ChatHost } from "./host.tsx";
 import { pending } from "./pending.ts";
 import { showEphemeral, type EphemeralMessage } from "./integrations/slash.tsx";
@@ -68,6 +69,29 @@ function apply(qc: QueryClient, host: ChatHost, roomId: string, e: AnyChatEvent)
   }
 }
 
+let sidebarRefresh: ReturnType<typeof setTimeout> | null = null;
+
+/**
+ * A room's live feed is confirmed: what was read over HTTP before then (the
+ * sidebar's counts, the latest messages) may have missed events published in
+ * between, so read them again — the sidebar once for many rooms, and the
+ * latest page merged in by id (older pages and a jump's window are kept).
+ */
+function catchUp(qc: QueryClient, host: ChatHost, roomId: string): void {
+  if (sidebarRefresh === null) {
+    sidebarRefresh = setTimeout(() => {
+      sidebarRefresh = null;
+      void qc.invalidateQueries({ queryKey: keys.sidebar });
+    }, 50);
+  }
+  const held = qc.getQueryData<HistoryPage>(keys.messages(roomId));
+  if (!held || held.hasMoreAfter) return;
+  void chatApi(host)
+    .history(roomId, { limit: 50 })
+    .then((fresh) => qc.setQueryData<HistoryPage>(keys.messages(roomId), (p) => (p && !p.hasMoreAfter ? { ...p, items: mergeMessages(p.items, fresh.items) } : p)))
+    .catch(() => undefined);
+}
+
 /**
  * Follows `room:<id>` for every room in the sidebar (and the one on screen)
  * and `user:<me>`, applying events to the query cache. The realtime client
@@ -99,6 +123,7 @@ export function LiveRooms({ roomIds }: { roomIds: string[] }) {
             void qc.invalidateQueries({ queryKey: ["chat", "thread"] });
             void qc.invalidateQueries({ queryKey: keys.sidebar });
           },
+          onReady: () => catchUp(qc, host, id),
         }),
       );
     }
@@ -123,6 +148,7 @@ export function LiveRooms({ roomIds }: { roomIds: string[] }) {
         }
       },
       onResync: () => void qc.invalidateQueries({ queryKey: keys.sidebar }),
+      onReady: () => void qc.invalidateQueries({ queryKey: keys.sidebar }),
     });
     return () => void stop.then((fn) => fn());
   }, [host, qc]);

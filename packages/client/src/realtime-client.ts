@@ -32,6 +32,12 @@ export interface TopicHandlers<P> {
   onResync?(seq: number): void;
   /** Refused (not allowed) or revoked: the subscription is over. */
   onRefused?(reason: "forbidden" | "revoked" | "invalid"): void;
+  /**
+   * The server confirmed the first subscription (called once). Anything read
+   * over HTTP before this moment may have missed events published in between:
+   * refetch it (later reconnects resume from the last sequence, no refetch needed).
+   */
+  onReady?(seq: number): void;
 }
 
 export interface TopicSubscription {
@@ -50,6 +56,7 @@ interface TopicState {
   ready: Promise<number>;
   resolveReady: (seq: number) => void;
   rejectReady: (e: Error) => void;
+  confirmed: boolean;
 }
 
 interface ClientEvents {
@@ -120,7 +127,7 @@ export class RealtimeClient {
       rejectReady = rej;
     });
     ready.catch(() => {});
-    const st: TopicState = { topic, lastSeq: opts.since, handlers: handlers as TopicHandlers<unknown>, ready, resolveReady, rejectReady };
+    const st: TopicState = { topic, lastSeq: opts.since, handlers: handlers as TopicHandlers<unknown>, ready, resolveReady, rejectReady, confirmed: false };
     this.topics.set(topic, st);
     this.sendSubscribe(st);
     return {
@@ -279,6 +286,10 @@ export class RealtimeClient {
         if (!t) return;
         if (t.lastSeq === undefined || msg.seq > t.lastSeq) t.lastSeq = msg.seq;
         t.resolveReady(msg.seq);
+        if (!t.confirmed) {
+          t.confirmed = true;
+          t.handlers.onReady?.(msg.seq);
+        }
         return;
       }
       case "resync-required": {
@@ -287,6 +298,7 @@ export class RealtimeClient {
         t.lastSeq = msg.seq;
         t.handlers.onResync?.(msg.seq);
         t.resolveReady(msg.seq);
+        t.confirmed = true;
         return;
       }
       case "refused": {

@@ -49,6 +49,22 @@ describe("realtime gateway", () => {
     }
   });
 
+  it("tells a subscriber once when its topic is confirmed, with the sequence to read from", async () => {
+    const { client } = await s.signedIn();
+    await client.post("/api/fixture/rooms/confirm/posts", { texts: ["before"] });
+    const c = track(realtimeClient(s.url, client));
+    const readies: number[] = [];
+    const got: number[] = [];
+    const sub = c.subscribe("room:confirm", { onEvent: (_e, seq) => got.push(seq), onReady: (seq) => readies.push(seq) });
+    const seq = await sub.ready;
+    expect(readies).toEqual([seq]);
+    expect(seq).toBeGreaterThanOrEqual(1);
+    await client.post("/api/fixture/rooms/confirm/posts", { texts: ["after"] });
+    await waitFor(() => got.length === 1, "the live event");
+    expect(got).toEqual([seq + 1]);
+    expect(readies).toEqual([seq]);
+  });
+
   it("a client that missed 100 events receives exactly those 100 when it resumes", async () => {
     const { client, user } = await s.signedIn();
     const first = track(realtimeClient(s.url, client));

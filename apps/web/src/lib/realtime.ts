@@ -34,7 +34,7 @@ export async function closeRealtime(): Promise<void> {
 }
 
 /** Shared subscriptions: several components may follow one topic; the socket subscribes once. */
-const shared = new Map<string, { sub: TopicSubscription; handlers: Set<TopicHandlers<unknown>> }>();
+const shared = new Map<string, { sub: TopicSubscription; handlers: Set<TopicHandlers<unknown>>; readySeq: number | null }>();
 
 export async function follow<P>(topic: string, handlers: TopicHandlers<P>): Promise<() => void> {
   const rt = await realtime();
@@ -45,9 +45,18 @@ export async function follow<P>(topic: string, handlers: TopicHandlers<P>): Prom
       onEvent: (e, seq) => set.forEach((h) => h.onEvent(e, seq)),
       onResync: (seq) => set.forEach((h) => h.onResync?.(seq)),
       onRefused: (r) => set.forEach((h) => h.onRefused?.(r)),
+      onReady: (seq) => {
+        const cur = shared.get(topic);
+        if (cur?.handlers === set) cur.readySeq = seq;
+        set.forEach((h) => h.onReady?.(seq));
+      },
     });
-    entry = { sub, handlers: set };
+    entry = { sub, handlers: set, readySeq: null };
     shared.set(topic, entry);
+  } else {
+    // Joining a topic already confirmed: this follower's data may predate it too.
+    const seq = entry.readySeq;
+    if (seq !== null) queueMicrotask(() => handlers.onReady?.(seq));
   }
   const e = entry;
   e.handlers.add(handlers as TopicHandlers<unknown>);
