@@ -1,4 +1,4 @@
-import { sql, type Kysely } from "kysely";
+import { sql, type Kysely, type Selectable } from "kysely";
 import pg from "pg";
 import type { Logger } from "pino";
 import type { Config } from "../config.ts";
@@ -53,6 +53,15 @@ export class EventDispatcher {
   private started = false;
   private running: Promise<void> | null = null;
   private again = false;
+  /**
+   * Events this process committed, claimed by id (primary-key lookups). The
+   * general claim scans every pending row, the ones claimed and still in
+   * flight included (up to MAX_IN_FLIGHT): once per send it was the costliest
+   * statement under sustained posting (bench `chat`).
+   */
+  private readonly committed: string[] = [];
+  /** The general claim runs at start, on the sweep, on NOTIFY and when a wake-up names no event. */
+  private scanWanted = true;
   private sweep: NodeJS.Timeout | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
   private listener: pg.Client | null = null;
@@ -79,7 +88,11 @@ export class EventDispatcher {
   async start(): Promise<void> {
     if (this.started || !this.config.EVENT_DISPATCH) return;
     this.started = true;
-    this.unhook = onEventRecorded(() => this.kick());
+    this.unhook = onEventRecorded((id) => {
+      if (id) this.committed.push(id);
+      else this.scanWanted = true;
+      this.kick();
+    });
     if (this.kind === "postgres" && this.config.DATABASE_URL) await this.listen(this.config.DATABASE_URL);
     this.sweep = setInterval(() => this.kick(true), SWEEP_MS);
     this.sweep.unref();
@@ -100,7 +113,10 @@ export class EventDispatcher {
   /** Runs a dispatch pass now (coalesced with one in progress); `retries` also runs the failures that are due. */
   kick(retries = false): void {
     if (!this.started) return;
-    if (retries) this.retryWanted = true;
+    if (retries) {
+      this.retryWanted = true;
+      this.scanWanted = true;
+    }
     if (this.running) {
       this.again = true;
       return;
@@ -114,7 +130,10 @@ export class EventDispatcher {
     const schema = this.config.DATABASE_SCHEMA ?? "public";
     const client = new pg.Client({ connectionString: url });
     client.on("error", (e) => this.log.warn({ err: e.message }, "event listener connection lost; falling back to the periodic sweep"));
-    client.on("notification", () => this.kick());
+    client.on("notification", () => {
+      this.scanWanted = true;
+      this.kick();
+    });
     await client.connect();
     await client.query(`LISTEN "${NOTIFY_PREFIX}${schema}"`);
     this.listener = client;
@@ -124,7 +143,11 @@ export class EventDispatcher {
     try {
       do {
         this.again = false;
-        while (this.started && (await this.dispatchBatch()) === BATCH);
+        while (this.started && this.committed.length) await this.dispatchBatch(this.committed.splice(0, BATCH));
+        if (this.started && this.scanWanted) {
+          this.scanWanted = false;
+          while (this.started && (await this.dispatchBatch()) === BATCH);
+        }
         if (this.started && this.retryWanted) {
           this.retryWanted = false;
           await this.retryDue();
@@ -135,24 +158,32 @@ export class EventDispatcher {
     }
   }
 
-  private async dispatchBatch(): Promise<number> {
+  /** Claims and runs a batch: the given committed events, or the oldest pending ones. */
+  private async dispatchBatch(ids?: string[]): Promise<number> {
     while (this.inFlightEvents >= MAX_IN_FLIGHT && this.inFlight.size) await Promise.race(this.inFlight);
     const now = new Date();
     const until = new Date(now.getTime() + CLAIM_MS).toISOString();
-    let pending = this.db
-      .selectFrom("events")
-      .select("id")
-      .where("dispatched_at", "is", null)
-      .where((eb) => eb.or([eb("claimed_until", "is", null), eb("claimed_until", "<", now.toISOString())]))
-      .orderBy("id")
-      .limit(BATCH);
-    if (this.kind === "postgres") pending = pending.forUpdate().skipLocked();
-    const rows = await this.db
-      .updateTable("events")
-      .set({ claimed_until: until })
-      .where("id", "in", pending)
-      .returningAll()
-      .execute();
+    let rows: Selectable<EventTables["events"]>[];
+    if (ids) {
+      rows = await this.db
+        .updateTable("events")
+        .set({ claimed_until: until })
+        .where("id", "in", ids)
+        .where("dispatched_at", "is", null)
+        .where((eb) => eb.or([eb("claimed_until", "is", null), eb("claimed_until", "<", now.toISOString())]))
+        .returningAll()
+        .execute();
+    } else {
+      let pending = this.db
+        .selectFrom("events")
+        .select("id")
+        .where("dispatched_at", "is", null)
+        .where((eb) => eb.or([eb("claimed_until", "is", null), eb("claimed_until", "<", now.toISOString())]))
+        .orderBy("id")
+        .limit(BATCH);
+      if (this.kind === "postgres") pending = pending.forUpdate().skipLocked();
+      rows = await this.db.updateTable("events").set({ claimed_until: until }).where("id", "in", pending).returningAll().execute();
+    }
     rows.sort((a, b) => (a.id < b.id ? -1 : 1));
     if (!rows.length) return 0;
     const events = rows.map(eventFromRow);

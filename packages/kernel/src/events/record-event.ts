@@ -43,7 +43,8 @@ export interface TransactionLike {
 export const NOTIFY_PREFIX = "ensemble_events_";
 const NAME_RE = /^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$/;
 
-type Wakeup = () => void;
+/** Called with the id of an event this process just committed, or with none when what was recorded is unknown. */
+type Wakeup = (eventId?: string) => void;
 const wakeups = new Set<Wakeup>();
 /** The dispatcher of this process asks to be woken when an event is recorded. */
 export function onEventRecorded(fn: Wakeup): () => void {
@@ -73,7 +74,7 @@ export async function recordEvent<N extends string>(tx: TransactionLike, e: NewE
   const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
   // Sorted so that two transactions touching the same topics lock them in the same order (no deadlock).
   const names = [...new Set(e.topics ?? [])].sort();
-  const woken = wakeups.size > 0 && (await afterCommit(tx, wakeAll));
+  const woken = wakeups.size > 0 && (await afterCommit(tx, () => wakeAll(id)));
   const row = {
     id,
     name: e.name,
@@ -107,8 +108,8 @@ export async function recordEvent<N extends string>(tx: TransactionLike, e: NewE
   return { id, name: e.name, actorId: e.actorId, resources, payload: e.payload, topics, createdAt };
 }
 
-function wakeAll(): void {
-  for (const w of wakeups) setImmediate(w);
+function wakeAll(eventId?: string): void {
+  for (const w of wakeups) setImmediate(w, eventId);
 }
 
 /**
