@@ -106,6 +106,16 @@ describe("Discutons in two browsers at once", () => {
     await panel.getByTestId("message").filter({ hasText: "Moi aussi" }).waitFor();
   });
 
+  it("lists the room's threads in its header, latest reply first; one opens its panel", async () => {
+    await openRoom(alice.page, general);
+    await alice.page.getByTestId("room-threads").click();
+    const item = alice.page.getByTestId("room-threads-list").getByRole("menuitem").filter({ hasText: "Qui vient au séminaire" });
+    await item.waitFor();
+    expect(await item.textContent()).toContain(ct("thread.replies_other", { count: 2 }));
+    await item.click();
+    await alice.page.getByTestId("thread-panel").getByTestId("message").filter({ hasText: "Moi aussi" }).waitFor();
+  });
+
   it("lists saved messages and followed threads, each opening the message in place", async () => {
     const m = messages(bob.page, "Réunion à 11h");
     await m.hover();

@@ -10,6 +10,7 @@ import { PresenceDot } from "./PresenceDot.tsx";
 import { useRoomTools } from "./moderation/RoomTools.tsx";
 import { RoomAvatar } from "./room-settings/RoomAvatar.tsx";
 import { RoomMenu } from "./room-settings/RoomMenu.tsx";
+import { RoomThreads } from "./RoomThreads.tsx";
 
 /** Name, topic, members, favourite and mute, pinned messages; the burger opens the sidebar on a phone. */
 export function RoomHeader({ room, onMenu, onOpenMessage }: { room: Room; onMenu: () => void; onOpenMessage: (id: string) => void }) {
@@ -78,6 +79,7 @@ export function RoomHeader({ room, onMenu, onOpenMessage }: { room: Room; onMenu
               </ScrollArea.Autosize>
             </Popover.Dropdown>
           </Popover>
+          <RoomThreads roomId={room.id} />
           <Menu position="bottom-end" withinPortal>
             <Menu.Target>
               <Tooltip label={t("room.pins")} withinPortal>

@@ -53,6 +53,7 @@ export function chatApi(h: ChatHost) {
     save: (id: string, on: boolean) => h.api<unknown>(on ? "PUT" : "DELETE", `/api/chat/messages/${id}/save`),
     saved: () => get<{ items: { message: ChatMessage; savedAt: string }[] }>("/api/chat/saved"),
     threads: () => get<{ items: ChatMessage[] }>("/api/chat/threads?limit=100"),
+    roomThreads: (roomId: string) => get<{ items: ChatMessage[] }>(`/api/chat/rooms/${roomId}/threads?limit=50`),
     pins: (roomId: string) => get<{ items: ChatMessage[] }>(`/api/chat/rooms/${roomId}/pins`),
     forward: (id: string, roomId: string, clientKey: string) => h.api<ChatMessage>("POST", `/api/chat/messages/${id}/forward`, { roomId, clientKey }),
     removePreview: (id: string) => h.api<unknown>("DELETE", `/api/chat/messages/${id}/preview`),

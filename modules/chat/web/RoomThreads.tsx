@@ -1,0 +1,42 @@
+import { ActionIcon, Menu, Text, Tooltip } from "@mantine/core";
+import { IconMessages } from "@tabler/icons-react";
+import { useQuery } from "@tanstack/react-query";
+import { useNavigate } from "react-router";
+import { useTranslation } from "react-i18next";
+import { useChatApi } from "./hooks.ts";
+
+/** The room's threads, latest reply first; one opens its side panel (fetched when the list is opened). */
+export function RoomThreads({ roomId }: { roomId: string }) {
+  const { t, i18n } = useTranslation("chat");
+  const api = useChatApi();
+  const navigate = useNavigate();
+  const threads = useQuery({ queryKey: ["chat", "room-threads", roomId], queryFn: () => api.roomThreads(roomId), enabled: false });
+  return (
+    <Menu position="bottom-end" withinPortal onOpen={() => void threads.refetch()}>
+      <Menu.Target>
+        <Tooltip label={t("lists.roomThreads")} withinPortal>
+          <ActionIcon variant="subtle" aria-label={t("lists.roomThreads")} data-testid="room-threads">
+            <IconMessages size={18} aria-hidden="true" />
+          </ActionIcon>
+        </Tooltip>
+      </Menu.Target>
+      <Menu.Dropdown maw={360} data-testid="room-threads-list">
+        {threads.isFetching && !threads.data && <Menu.Label>{t("room.loading")}</Menu.Label>}
+        {threads.data?.items.length === 0 && <Menu.Label>{t("lists.noRoomThreads")}</Menu.Label>}
+        {threads.data?.items.map((m) => (
+          <Menu.Item key={m.id} onClick={() => navigate(`/chat/${roomId}?thread=${m.id}&message=${m.id}`)}>
+            <Text size="xs" fw={700}>
+              {m.author?.displayName ?? t("message.unknownAuthor")}{" "}
+              <Text span size="xs" c="dimmed" fw={400}>
+                {t("thread.replies", { count: m.replyCount })} · {m.lastReplyAt ? new Date(m.lastReplyAt).toLocaleString(i18n.language, { dateStyle: "short", timeStyle: "short" }) : ""}
+              </Text>
+            </Text>
+            <Text size="sm" lineClamp={2}>
+              {m.deletedAt ? t("message.deleted") : m.text}
+            </Text>
+          </Menu.Item>
+        ))}
+      </Menu.Dropdown>
+    </Menu>
+  );
+}
