@@ -10,6 +10,7 @@ import { extrasDb } from "../extras/extras-tables.ts";
 import { asActor, postEphemeral } from "./ephemeral.ts";
 import { commandName, customCommandRoutes, runCustomCommand, type CommandContext, type CommandResult } from "./custom-commands.ts";
 import { perCredential } from "../extras/rate-key.ts";
+import { slashAnswer, type SlashAnswer } from "./slash-answers.ts";
 
 const runBody = z
   .object({
@@ -41,7 +42,9 @@ const send = async (c: Parameters<Run>[0], text: string) => {
   return { responseType: "in_channel" as const, message };
 };
 
-const tell = async (c: Parameters<Run>[0], text: string): Promise<CommandResult> => {
+const tell = async (c: Parameters<Run>[0], key: SlashAnswer, value?: string): Promise<CommandResult> => {
+  const me = await chatDb(c.k).selectFrom("users").select("locale").where("id", "=", c.actor.id).executeTakeFirst();
+  const text = slashAnswer(me?.locale, key, value);
   await postEphemeral(c.k, { userId: c.actor.id, roomId: c.room.id, parentId: c.parentId }, { text });
   return { responseType: "ephemeral", text };
 };
@@ -57,13 +60,13 @@ const BUILT_IN_RUNS: Record<string, Run> = {
   "/shrug": async (c) => send(c, c.text.trim() ? `${c.text.trim()} ${SHRUG}` : SHRUG),
   "/topic": async (c) => {
     await asActor(c.app, c.req, "PATCH", `/api/chat/rooms/${c.room.id}`, { topic: c.text.trim() });
-    return tell(c, c.text.trim() ? `Sujet du salon : ${c.text.trim()}` : "Le sujet du salon a été effacé.");
+    return c.text.trim() ? tell(c, "topicSet", c.text.trim()) : tell(c, "topicCleared");
   },
   "/invite": async (c) => {
     const u = await userByName(c.k, c.text);
     if (!u) throw usage("usage: /invite @username");
     await asActor(c.app, c.req, "POST", `/api/chat/rooms/${c.room.id}/members`, { userIds: [u.id] });
-    return tell(c, `@${u.username} a été invité·e.`);
+    return tell(c, "invited", u.username);
   },
   "/leave": async (c) => {
     await asActor(c.app, c.req, "POST", `/api/chat/rooms/${c.room.id}/leave`, {});
@@ -75,23 +78,23 @@ const BUILT_IN_RUNS: Record<string, Run> = {
       if (!u) throw usage("usage: /mute or /mute @username [minutes]");
       const minutes = Number(c.text.trim().split(/\s+/)[1] ?? "");
       await asActor(c.app, c.req, "POST", `/api/chat/rooms/${c.room.id}/mutes`, { userId: u.id, ...(Number.isInteger(minutes) && minutes > 0 ? { minutes } : {}) });
-      return tell(c, `@${u.username} ne peut plus écrire dans ce salon.`);
+      return tell(c, "userMuted", u.username);
     }
     await asActor(c.app, c.req, "PATCH", `/api/chat/rooms/${c.room.id}/preferences`, { muted: true });
-    return tell(c, "Salon rendu silencieux.");
+    return tell(c, "roomMuted");
   },
   "/unmute": async (c) => {
     if (c.text.trim()) {
       const u = await userByName(c.k, c.text);
       if (!u) throw usage("usage: /unmute or /unmute @username");
       await asActor(c.app, c.req, "DELETE", `/api/chat/rooms/${c.room.id}/mutes/${u.id}`, undefined);
-      return tell(c, `@${u.username} peut de nouveau écrire.`);
+      return tell(c, "userUnmuted", u.username);
     }
     await asActor(c.app, c.req, "PATCH", `/api/chat/rooms/${c.room.id}/preferences`, { muted: false });
-    return tell(c, "Notifications du salon réactivées.");
+    return tell(c, "roomUnmuted");
   },
   // Reserved for the meetings service (Réunions): it will start a call here.
-  "/call": async (c) => tell(c, "Réunions arrive bientôt : les appels depuis un salon seront disponibles prochainement."),
+  "/call": async (c) => tell(c, "call"),
 };
 
 /** Slash commands typed in a room's composer: built-ins, then the administrators' custom ones. */

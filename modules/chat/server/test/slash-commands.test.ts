@@ -91,6 +91,20 @@ describe("built-in slash commands", () => {
     expect((await history(owner, roomId)).length).toBe(before);
   });
 
+  it("answers in the language of the person who typed the command", async () => {
+    expect((await member.patch("/api/me", { locale: "en" })).status).toBe(200);
+    const r = await run(member, "/call");
+    expect(String(r.body.text)).toContain("Meetings (Réunions) are coming soon");
+    expect((await member.patch("/api/me", { locale: "fr" })).status).toBe(200);
+    expect(String((await run(member, "/call")).body.text)).toContain("Réunions arrive bientôt");
+    expect((await owner.patch("/api/me", { locale: "en" })).status).toBe(200);
+    const topic = await run(owner, "/topic", "Budget 2027");
+    expect(topic.status).toBe(200);
+    expect(topic.body.text).toBe("Room topic: Budget 2027");
+    expect((await owner.patch("/api/me", { locale: "fr" })).status).toBe(200);
+    expect((await run(owner, "/topic")).body.text).toBe("Le sujet du salon a été effacé.");
+  });
+
   it("refuses unknown commands, bad names and outsiders", async () => {
     expect((await run(member, "/nope")).status).toBe(404);
     expect((await run(member, "nope")).status).toBe(400);
