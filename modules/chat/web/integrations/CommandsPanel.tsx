@@ -1,11 +1,10 @@
 import { useState } from "react";
 import { Button, Group, Loader, Paper, Stack, Text, TextInput } from "@mantine/core";
-import { notifications } from "@mantine/notifications";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { useProblemText } from "../i18n.ts";
 import { intKeys, useIntegrationsApi, type SlashCommand } from "./api.ts";
-import { CopyField, IntegrationRow, ShownOnce } from "./parts.tsx";
+import { CopyField, IntegrationRow, ShownOnce, useCreateRemove } from "./parts.tsx";
 
 const NAME = /^\/?[a-z0-9][a-z0-9_-]{0,31}$/;
 
@@ -19,38 +18,22 @@ export function CommandsPanel() {
   const [command, setCommand] = useState("");
   const [url, setUrl] = useState("");
   const [description, setDescription] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [created, setCreated] = useState<(SlashCommand & { token: string }) | null>(null);
   const refresh = () => void qc.invalidateQueries({ queryKey: intKeys.commands });
+  const { busy, error, created, setCreated, create: create_, remove: remove_ } = useCreateRemove<SlashCommand & { token: string }>(refresh);
   const name = command.trim().toLowerCase();
   const nameOk = NAME.test(name);
 
   const create = async () => {
     if (!nameOk || !url.trim()) return;
-    setBusy(true);
-    setError(null);
-    try {
-      setCreated(await api.createCommand({ command: name.startsWith("/") ? name : `/${name}`, url: url.trim(), description: description.trim() }));
+    await create_(() => api.createCommand({ command: name.startsWith("/") ? name : `/${name}`, url: url.trim(), description: description.trim() }), () => {
       setCommand("");
       setUrl("");
       setDescription("");
-      refresh();
-    } catch (e) {
-      setError(problem(e));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const remove = async (c: SlashCommand) => {
-    if (!c.id) return;
-    try {
-      await api.deleteCommand(c.id);
-      notifications.show({ message: t("integrations.deleted") });
-    } catch (e) {
-      notifications.show({ color: "red", message: problem(e) });
-    }
-    refresh();
+    const id = c.id;
+    if (id) await remove_(() => api.deleteCommand(id));
   };
   const custom = (list.data?.items ?? []).filter((c) => !c.builtIn);
 

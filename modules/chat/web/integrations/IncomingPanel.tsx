@@ -1,11 +1,10 @@
 import { useState } from "react";
 import { Button, Group, Loader, Paper, Stack, Text, TextInput } from "@mantine/core";
-import { notifications } from "@mantine/notifications";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { useProblemText } from "../i18n.ts";
 import { intKeys, useIntegrationsApi, type IncomingHook } from "./api.ts";
-import { CopyField, IntegrationRow, shortDate, ShownOnce } from "./parts.tsx";
+import { CopyField, IntegrationRow, shortDate, ShownOnce, useCreateRemove } from "./parts.tsx";
 
 const curlFor = (url: string) => `curl -X POST -H 'Content-Type: application/json' \\\n  -d '{"text": "Bonjour depuis un script"}' \\\n  '${url}'`;
 
@@ -19,36 +18,19 @@ export function IncomingPanel({ roomId }: { roomId: string }) {
   const [name, setName] = useState("");
   const [username, setUsername] = useState("");
   const [iconUrl, setIconUrl] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [created, setCreated] = useState<(IncomingHook & { url: string }) | null>(null);
   const refresh = () => void qc.invalidateQueries({ queryKey: intKeys.incoming(roomId) });
+  const { busy, error, created, setCreated, create: create_, remove: remove_ } = useCreateRemove<IncomingHook & { url: string }>(refresh);
 
   const create = async () => {
     if (!name.trim()) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const h = await api.createIncoming(roomId, { name: name.trim(), ...(username.trim() ? { username: username.trim() } : {}), ...(iconUrl.trim() ? { iconUrl: iconUrl.trim() } : {}) });
-      setCreated(h);
+    await create_(() => api.createIncoming(roomId, { name: name.trim(), ...(username.trim() ? { username: username.trim() } : {}), ...(iconUrl.trim() ? { iconUrl: iconUrl.trim() } : {}) }), () => {
       setName("");
       setUsername("");
       setIconUrl("");
-      refresh();
-    } catch (e) {
-      setError(problem(e));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const remove = async (h: IncomingHook) => {
-    try {
-      await api.deleteIncoming(h.id);
-      notifications.show({ message: t("integrations.deleted") });
-    } catch (e) {
-      notifications.show({ color: "red", message: problem(e) });
-    }
-    refresh();
+    await remove_(() => api.deleteIncoming(h.id));
   };
 
   return (

@@ -1,11 +1,10 @@
 import { useState } from "react";
 import { Button, Group, Loader, Paper, SegmentedControl, Stack, Text, TextInput } from "@mantine/core";
-import { notifications } from "@mantine/notifications";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { useProblemText } from "../i18n.ts";
 import { intKeys, useIntegrationsApi, type OutgoingHook } from "./api.ts";
-import { CopyField, IntegrationRow, ShownOnce } from "./parts.tsx";
+import { CopyField, IntegrationRow, ShownOnce, useCreateRemove } from "./parts.tsx";
 
 /** Outgoing webhooks: messages of this room (all, or those starting with a trigger word) POSTed to another service. */
 export function OutgoingPanel({ roomId }: { roomId: string }) {
@@ -18,37 +17,21 @@ export function OutgoingPanel({ roomId }: { roomId: string }) {
   const [url, setUrl] = useState("");
   const [every, setEvery] = useState("words");
   const [words, setWords] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [created, setCreated] = useState<(OutgoingHook & { token: string; signingSecret: string }) | null>(null);
   const refresh = () => void qc.invalidateQueries({ queryKey: intKeys.outgoing(roomId) });
+  const { busy, error, created, setCreated, create: create_, remove: remove_ } = useCreateRemove<OutgoingHook & { token: string; signingSecret: string }>(refresh);
   const triggerWords = every === "all" ? [] : words.split(/[\s,]+/).filter(Boolean).slice(0, 20);
   const ready = name.trim() && url.trim() && (every === "all" || triggerWords.length > 0);
 
   const create = async () => {
     if (!ready) return;
-    setBusy(true);
-    setError(null);
-    try {
-      setCreated(await api.createOutgoing(roomId, { name: name.trim(), url: url.trim(), triggerWords, triggerWhen: "first_word" }));
+    await create_(() => api.createOutgoing(roomId, { name: name.trim(), url: url.trim(), triggerWords, triggerWhen: "first_word" }), () => {
       setName("");
       setUrl("");
       setWords("");
-      refresh();
-    } catch (e) {
-      setError(problem(e));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const remove = async (h: OutgoingHook) => {
-    try {
-      await api.deleteOutgoing(h.id);
-      notifications.show({ message: t("integrations.deleted") });
-    } catch (e) {
-      notifications.show({ color: "red", message: problem(e) });
-    }
-    refresh();
+    await remove_(() => api.deleteOutgoing(h.id));
   };
 
   return (

@@ -1,7 +1,9 @@
 import { useState, type ReactNode } from "react";
 import { ActionIcon, Alert, Button, Code, CopyButton, Group, Modal, Paper, Stack, Text, Tooltip } from "@mantine/core";
 import { IconCheck, IconCopy, IconTrash } from "@tabler/icons-react";
+import { notifications } from "@mantine/notifications";
 import { useTranslation } from "react-i18next";
+import { useProblemText } from "../i18n.ts";
 
 /** A value to copy (a secret URL, a signing secret), selectable as text too. */
 export function CopyField({ label, value, testId }: { label: string; value: string; testId?: string }) {
@@ -88,3 +90,39 @@ export function IntegrationRow({ name, children, onDelete, deleteLabel }: { name
 }
 
 export const shortDate = (iso: string, locale: string) => new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" }).format(new Date(iso));
+
+/**
+ * An integrations panel's create and delete calls: the form's busy state and
+ * error, what was created (its secret is shown once), a notice for a deletion;
+ * the list is refetched after either.
+ */
+export function useCreateRemove<C>(refresh: () => void) {
+  const { t } = useTranslation("chat");
+  const problem = useProblemText();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [created, setCreated] = useState<C | null>(null);
+  const create = async (call: () => Promise<C>, reset: () => void) => {
+    setBusy(true);
+    setError(null);
+    try {
+      setCreated(await call());
+      reset();
+      refresh();
+    } catch (e) {
+      setError(problem(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const remove = async (call: () => Promise<unknown>) => {
+    try {
+      await call();
+      notifications.show({ message: t("integrations.deleted") });
+    } catch (e) {
+      notifications.show({ color: "red", message: problem(e) });
+    }
+    refresh();
+  };
+  return { busy, error, created, setCreated, create, remove };
+}
