@@ -1,30 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser } from "playwright-core";
-import { startTestServer, type TestServer } from "@ensemble/testkit";
-import { launchChromium, newContext } from "./src/browser.ts";
+import { describe, expect, it } from "vitest";
+import { browserAndServer, newContext } from "./src/browser.ts";
 import { comingSoon, signIn, tr } from "./src/shell.ts";
 
-let browser: Browser;
-let server: TestServer;
-beforeAll(async () => {
-  browser = await launchChromium();
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = browserAndServer();
 
 describe("home page (Accueil)", () => {
   it("lists the chat rooms where I have unread mentions and opens one", async () => {
-    const author = await server.signedIn({ displayName: "Gilles Faure" });
-    const reader = await server.createUser({ displayName: "Hélène Roche" });
+    const author = await env.server.signedIn({ displayName: "Gilles Faure" });
+    const reader = await env.server.createUser({ displayName: "Hélène Roche" });
     const room = await author.client.post<{ id: string }>("/api/chat/rooms", { type: "channel", slug: "projet-tram", name: "projet-tram", memberIds: [reader.id] });
     expect(room.status).toBe(201);
     const sent = await author.client.post(`/api/chat/rooms/${room.body.id}/messages`, { clientKey: "home-1", text: `@${reader.username} le planning est prêt` });
     expect(sent.status).toBe(201);
 
-    const { context, page } = await newContext(browser, server.url);
+    const { context, page } = await newContext(env.browser, env.server.url);
     await signIn(page, "fr", reader.username);
     const card = page.getByRole("region", { name: tr("fr", "home.mentions") });
     await card.getByText(tr("fr", "home.mentionCount", { count: "1" })).waitFor();
@@ -34,8 +23,8 @@ describe("home page (Accueil)", () => {
   });
 
   it("says plainly which parts are not available yet", async () => {
-    const user = await server.createUser({ displayName: "Ivan Morel" });
-    const { context, page } = await newContext(browser, server.url);
+    const user = await env.server.createUser({ displayName: "Ivan Morel" });
+    const { context, page } = await newContext(env.browser, env.server.url);
     await signIn(page, "fr", user.username);
     for (const [key, service] of [["sharedWithMe", "files"], ["cardsDue", "boards"], ["nextMeetings", "meetings"]] as const) {
       if (!comingSoon(service)) continue;

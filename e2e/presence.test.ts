@@ -1,26 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser } from "playwright-core";
-import { startTestServer, type TestServer } from "@ensemble/testkit";
-import { launchChromium, newContext } from "./src/browser.ts";
+import { describe, expect, it } from "vitest";
+import { browserAndServer, newContext } from "./src/browser.ts";
 import { signIn, tr } from "./src/shell.ts";
 
-let browser: Browser;
-let server: TestServer;
-beforeAll(async () => {
-  browser = await launchChromium();
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = browserAndServer();
 
 describe("presence", () => {
   it("shows a colleague's chosen status live on their profile card, and offline once they leave", async () => {
-    const watcher = await server.createUser({ displayName: "Julie Blanc" });
-    const colleague = await server.createUser({ displayName: "Karim Benali" });
-    const a = await newContext(browser, server.url);
-    const b = await newContext(browser, server.url);
+    const watcher = await env.server.createUser({ displayName: "Julie Blanc" });
+    const colleague = await env.server.createUser({ displayName: "Karim Benali" });
+    const a = await newContext(env.browser, env.server.url);
+    const b = await newContext(env.browser, env.server.url);
     await signIn(b.page, "fr", colleague.username);
     await signIn(a.page, "fr", watcher.username);
     await a.page.goto(`/people/${colleague.id}`);

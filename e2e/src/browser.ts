@@ -1,3 +1,5 @@
+import { afterAll, beforeAll } from "vitest";
+import { startTestServer, type TestServer } from "@ensemble/testkit";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 
 /** Debian's Chromium, never a downloaded browser; quiet flags so that no request leaves the machine. */
@@ -31,4 +33,21 @@ export async function newContext(browser: Browser, baseURL: string, locale = "fr
   });
   const page = await context.newPage();
   return { context, page, foreign };
+}
+
+/**
+ * A Chromium and a test server for the whole file, started before its tests
+ * and closed after them; read `env.browser` / `env.server` inside the tests.
+ */
+export function browserAndServer(): { browser: Browser; server: TestServer } {
+  const env = {} as { browser: Browser; server: TestServer };
+  beforeAll(async () => {
+    env.browser = await launchChromium();
+    env.server = await startTestServer();
+  });
+  afterAll(async () => {
+    await env.browser?.close();
+    await env.server?.close();
+  });
+  return env;
 }
