@@ -15,7 +15,10 @@ export default tseslint.config(
     rules: {
       "@typescript-eslint/no-explicit-any": "error",
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
-      "no-restricted-syntax": ["error", { selector: "TSEnumDeclaration", message: "Use a const object: enums are not erasable syntax." }],
+      "no-restricted-syntax": [
+        "error",
+        { selector: "TSEnumDeclaration", message: "Use a const object: enums are not erasable syntax." },
+      ],
     },
   },
   {
@@ -24,7 +27,26 @@ export default tseslint.config(
     rules: {
       "no-restricted-imports": [
         "error",
-        { patterns: [{ group: ["@ensemble/server", "@ensemble/server/*", "@ensemble/web", "@ensemble/web/*", "@ensemble/chat*", "@ensemble/files*", "@ensemble/docs*", "@ensemble/boards*", "@ensemble/meetings*", "**/modules/**", "**/apps/**"], message: "packages/* must not depend on modules/* or apps/* (DESIGN.md layout)." }] },
+        {
+          patterns: [
+            {
+              group: [
+                "@ensemble/server",
+                "@ensemble/server/*",
+                "@ensemble/web",
+                "@ensemble/web/*",
+                "@ensemble/chat*",
+                "@ensemble/files*",
+                "@ensemble/docs*",
+                "@ensemble/boards*",
+                "@ensemble/meetings*",
+                "**/modules/**",
+                "**/apps/**",
+              ],
+              message: "packages/* must not depend on modules/* or apps/* (DESIGN.md layout).",
+            },
+          ],
+        },
       ],
     },
   },
@@ -37,10 +59,21 @@ export default tseslint.config(
           patterns: [
             {
               // `**/${n}/server/**` also catches relative paths (../../files/server/x.ts) that never spell `modules/`.
-              group: moduleNames.filter((n) => n !== name).flatMap((n) => [`@ensemble/${n}/server*`, `@ensemble/${n}/web*`, `**/${n}/server/**`, `**/${n}/web/**`]),
-              message: "Reach another module through its shared/ contract or the event bus, never its server/ or web/ internals.",
+              group: moduleNames
+                .filter((n) => n !== name)
+                .flatMap((n) => [
+                  `@ensemble/${n}/server*`,
+                  `@ensemble/${n}/web*`,
+                  `**/${n}/server/**`,
+                  `**/${n}/web/**`,
+                ]),
+              message:
+                "Reach another module through its shared/ contract or the event bus, never its server/ or web/ internals.",
             },
-            { group: ["@ensemble/server", "@ensemble/server/*", "**/apps/**"], message: "Modules must not import the composition root." },
+            {
+              group: ["@ensemble/server", "@ensemble/server/*", "**/apps/**"],
+              message: "Modules must not import the composition root.",
+            },
           ],
         },
       ],
@@ -49,7 +82,17 @@ export default tseslint.config(
   {
     files: [`modules/*/shared/**/*.{ts,tsx}`],
     rules: {
-      "no-restricted-imports": ["error", { patterns: [{ group: ["**/server/**", "**/web/**", "node:*"], message: "shared/ is imported by both sides: no server, web or Node-only imports." }] }],
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["**/server/**", "**/web/**", "node:*"],
+              message: "shared/ is imported by both sides: no server, web or Node-only imports.",
+            },
+          ],
+        },
+      ],
     },
   },
 );

@@ -7,7 +7,9 @@ import { comingSoon, SERVICES, signIn, tr } from "./src/shell.ts";
 
 /** Serious and critical axe violations on the current page (WCAG 2.1 A/AA rules). */
 async function violations(page: Page): Promise<string[]> {
-  const r = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]).analyze();
+  const r = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"])
+    .analyze();
   return r.violations
     .filter((v) => v.impact === "serious" || v.impact === "critical")
     .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
@@ -37,14 +39,18 @@ async function check(path: string, ready: () => Promise<unknown>) {
 
 describe("accessibility of every shell screen (axe-core: no serious or critical violation)", () => {
   it("pages before sign-in", async () => {
-    const h = (key: string) => () => page.getByRole("heading", { level: 1, name: tr("fr", key, { brand: "Ensemble" }) }).waitFor();
+    const h = (key: string) => () =>
+      page.getByRole("heading", { level: 1, name: tr("fr", key, { brand: "Ensemble" }) }).waitFor();
     await check(`/setup#token=${await server.setupToken()}`, h("auth.setupTitle"));
     await check("/sign-in", h("auth.signInTitle"));
     // An error state too: the translated problem is announced.
     await page.getByRole("textbox", { name: tr("fr", "auth.login") }).fill("nobody");
     await page.getByRole("textbox", { name: tr("fr", "auth.password"), exact: true }).fill("wrong-password-123");
     await page.getByRole("button", { name: tr("fr", "auth.signIn"), exact: true }).click();
-    await page.getByRole("alert").filter({ hasText: tr("fr", "problems.invalid_credentials") }).waitFor();
+    await page
+      .getByRole("alert")
+      .filter({ hasText: tr("fr", "problems.invalid_credentials") })
+      .waitFor();
     expect(await violations(page)).toEqual([]);
     await check("/forgot-password", h("auth.resetRequestTitle"));
     await check("/reset-password#token=abcdefghijklmnopqrstuvwxyz", h("auth.resetTitle"));
@@ -62,7 +68,9 @@ describe("accessibility of every shell screen (axe-core: no serious or critical 
     expect(await violations(page)).toEqual([]);
     // Services whose module has landed are checked by their module's own suites.
     for (const s of SERVICES.filter(comingSoon)) {
-      await check(`/${s}`, () => page.getByRole("heading", { level: 1, name: tr("fr", `services.${s}.title`) }).waitFor());
+      await check(`/${s}`, () =>
+        page.getByRole("heading", { level: 1, name: tr("fr", `services.${s}.title`) }).waitFor(),
+      );
     }
     for (const tab of ["profile", "preferences", "notifications", "password", "sessions", "tokens", "two-factor"]) {
       await check(`/settings/${tab}`, () => page.getByRole("tabpanel").waitFor());
@@ -100,7 +108,9 @@ describe("accessibility of every shell screen (axe-core: no serious or critical 
 
   it("stays AA with a light brand colour (text on the colour turns dark)", async () => {
     const admin = await server.signedIn({ role: "admin" });
-    expect((await admin.client.patch("/api/admin/settings", { brandColor: "#ffd43b", brandName: "Métropole" })).status).toBe(200);
+    expect(
+      (await admin.client.patch("/api/admin/settings", { brandColor: "#ffd43b", brandName: "Métropole" })).status,
+    ).toBe(200);
     await check("/", () => page.getByRole("heading", { level: 1 }).waitFor());
     const header = await page.locator("header.brand-header").evaluate((el) => getComputedStyle(el).color);
     expect(header).toBe("rgb(0, 0, 0)");

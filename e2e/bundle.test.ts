@@ -9,7 +9,9 @@ describe("web shell build", () => {
     const initial = list.filter((c) => c.initial);
     const total = initial.reduce((s, c) => s + c.gzip, 0);
     expect(initial.length).toBeGreaterThan(0);
-    expect(total, `initial chunks: ${initial.map((c) => `${c.file} ${kb(c.gzip)}`).join(", ")}`).toBeLessThan(SHELL_BUDGET_BYTES);
+    expect(total, `initial chunks: ${initial.map((c) => `${c.file} ${kb(c.gzip)}`).join(", ")}`).toBeLessThan(
+      SHELL_BUDGET_BYTES,
+    );
   });
 
   it("puts each service, the settings and the administration in chunks of their own, loaded on demand", () => {

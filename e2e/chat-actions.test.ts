@@ -18,20 +18,29 @@ let carole: Person;
 let equipe: string;
 let annonces: string;
 
-async function channel(api: TestClient, slug: string, memberIds: string[], type: "channel" | "private" = "channel"): Promise<string> {
+async function channel(
+  api: TestClient,
+  slug: string,
+  memberIds: string[],
+  type: "channel" | "private" = "channel",
+): Promise<string> {
   const r = await api.post<{ id: string }>("/api/chat/rooms", { type, slug, memberIds });
   expect(r.status).toBe(201);
   return r.body.id;
 }
 
 async function post(api: TestClient, roomId: string, text: string): Promise<ChatMessage> {
-  const r = await api.post<ChatMessage>(`/api/chat/rooms/${roomId}/messages`, { clientKey: `e2e-${Math.random().toString(36).slice(2)}`, text });
+  const r = await api.post<ChatMessage>(`/api/chat/rooms/${roomId}/messages`, {
+    clientKey: `e2e-${Math.random().toString(36).slice(2)}`,
+    text,
+  });
   expect(r.status).toBe(201);
   return r.body;
 }
 
 /** The message whose own text (not a quote of it) contains `text`. */
-const own = (p: Page, text: string) => p.getByTestId("message").filter({ has: p.getByTestId("message-text").filter({ hasText: text }) });
+const own = (p: Page, text: string) =>
+  p.getByTestId("message").filter({ has: p.getByTestId("message-text").filter({ hasText: text }) });
 
 /** Opens a message's "more actions" menu and picks an item. */
 async function action(p: Page, text: string, item: string): Promise<void> {
@@ -82,7 +91,9 @@ describe("message actions in the browser", () => {
       expect(await quote.textContent()).toContain("Bruno Petit");
     }
     // The quote was used once: the composer no longer quotes.
-    expect(await alice.page.getByText(ct("composer.quoting", { name: "Bruno Petit" }), { exact: false }).count()).toBe(0);
+    expect(await alice.page.getByText(ct("composer.quoting", { name: "Bruno Petit" }), { exact: false }).count()).toBe(
+      0,
+    );
   });
 
   it("forwards a message to another room, where a member who cannot read the source sees the snapshot", async () => {
@@ -94,7 +105,9 @@ describe("message actions in the browser", () => {
     await dialog.getByRole("button", { name: ct("message.forward") }).click();
     await alice.page.getByText(ct("message.forwardedTo")).first().waitFor();
     const seen = carole.page.getByTestId("message").filter({ has: carole.page.getByTestId("forwarded") });
-    await expect.poll(() => seen.getByTestId("forwarded").textContent(), { timeout: 15_000 }).toContain("Le budget 2027 est validé");
+    await expect
+      .poll(() => seen.getByTestId("forwarded").textContent(), { timeout: 15_000 })
+      .toContain("Le budget 2027 est validé");
     const snapshot = (await seen.getByTestId("forwarded").textContent()) ?? "";
     expect(snapshot).toContain(ct("message.forwarded"));
     expect(snapshot).toContain("Bruno Petit");
@@ -107,16 +120,22 @@ describe("message actions in the browser", () => {
     await post(bob.api, equipe, "Ordre du jour de lundi");
     await messages(alice.page, "Ordre du jour de lundi").waitFor();
     await action(alice.page, "Ordre du jour de lundi", "message.pin");
-    await expect.poll(() => messages(bob.page, "Ordre du jour de lundi").textContent(), { timeout: 10_000 }).toContain(ct("message.pinned"));
+    await expect
+      .poll(() => messages(bob.page, "Ordre du jour de lundi").textContent(), { timeout: 10_000 })
+      .toContain(ct("message.pinned"));
     await bob.page.getByRole("button", { name: ct("room.pins") }).click();
     const pinned = bob.page.getByRole("menuitem").filter({ hasText: "Ordre du jour de lundi" });
     await pinned.waitFor();
     // Choosing it shows the message in place.
     await pinned.click();
-    await expect.poll(() => messages(bob.page, "Ordre du jour de lundi").getAttribute("class")).toContain("chat-highlight");
+    await expect
+      .poll(() => messages(bob.page, "Ordre du jour de lundi").getAttribute("class"))
+      .toContain("chat-highlight");
 
     await action(alice.page, "Ordre du jour de lundi", "message.unpin");
-    await expect.poll(() => messages(bob.page, "Ordre du jour de lundi").textContent(), { timeout: 10_000 }).not.toContain(ct("message.pinned"));
+    await expect
+      .poll(() => messages(bob.page, "Ordre du jour de lundi").textContent(), { timeout: 10_000 })
+      .not.toContain(ct("message.pinned"));
     await bob.page.getByRole("button", { name: ct("room.pins") }).click();
     await bob.page.getByText(ct("room.noPins")).waitFor();
     await bob.page.keyboard.press("Escape");
@@ -131,15 +150,20 @@ describe("message actions in the browser", () => {
     const link = await alice.page.evaluate(() => navigator.clipboard.readText());
     expect(link).toBe(`${server.url}/chat/${equipe}?message=${recent.id}`);
     await bob.page.goto(link);
-    await expect.poll(() => messages(bob.page, "Lien vers ce message récent").getAttribute("class"), { timeout: 10_000 }).toContain("chat-highlight");
+    await expect
+      .poll(() => messages(bob.page, "Lien vers ce message récent").getAttribute("class"), { timeout: 10_000 })
+      .toContain("chat-highlight");
 
     // A message far back: 200 newer ones are seeded through the API.
     const archive = await channel(bob.api, "archives", [alice.id]);
     const old = await post(bob.api, archive, "Compte rendu de janvier");
-    for (let b = 0; b < 200; b += 20) await Promise.all(Array.from({ length: 20 }, (_, i) => post(bob.api, archive, `remplissage ${b + i}`)));
+    for (let b = 0; b < 200; b += 20)
+      await Promise.all(Array.from({ length: 20 }, (_, i) => post(bob.api, archive, `remplissage ${b + i}`)));
     // Alice reaches it from the latest page by its permalink, then copies the link there.
     await alice.page.goto(`/chat/${archive}?message=${old.id}`);
-    await expect.poll(() => messages(alice.page, "Compte rendu de janvier").getAttribute("class"), { timeout: 15_000 }).toContain("chat-highlight");
+    await expect
+      .poll(() => messages(alice.page, "Compte rendu de janvier").getAttribute("class"), { timeout: 15_000 })
+      .toContain("chat-highlight");
     await action(alice.page, "Compte rendu de janvier", "message.copyLink");
     const oldLink = await alice.page.evaluate(() => navigator.clipboard.readText());
     expect(oldLink).toBe(`${server.url}/chat/${archive}?message=${old.id}`);
@@ -157,24 +181,40 @@ describe("message actions in the browser", () => {
   it("marks a room unread from a message: the sidebar count and the divider come back there; Esc reads it all", async () => {
     for (const n of [1, 2, 3]) await post(bob.api, equipe, `Point ${n} de la réunion`);
     await messages(alice.page, "Point 3 de la réunion").waitFor();
-    await expect.poll(() => sidebarEntry(alice.page, "equipe").getAttribute("data-unread"), { timeout: 10_000 }).toBe("0");
+    await expect
+      .poll(() => sidebarEntry(alice.page, "equipe").getAttribute("data-unread"), { timeout: 10_000 })
+      .toBe("0");
     await action(alice.page, "Point 2 de la réunion", "message.markUnread");
-    await expect.poll(() => sidebarEntry(alice.page, "equipe").getAttribute("data-unread"), { timeout: 10_000 }).toBe("2");
+    await expect
+      .poll(() => sidebarEntry(alice.page, "equipe").getAttribute("data-unread"), { timeout: 10_000 })
+      .toBe("2");
     await expect.poll(() => afterDivider(alice.page), { timeout: 10_000 }).toContain("Point 2 de la réunion");
     // Still unread while the room stays open at the bottom: the server agrees.
-    await expect.poll(async () => (await alice.api.get<{ membership: { unread: number } }>(`/api/chat/rooms/${equipe}`)).body.membership.unread).toBe(2);
+    await expect
+      .poll(
+        async () =>
+          (await alice.api.get<{ membership: { unread: number } }>(`/api/chat/rooms/${equipe}`)).body.membership.unread,
+      )
+      .toBe(2);
 
     await composer(alice.page).press("Escape");
     await expect.poll(() => sidebarEntry(alice.page, "equipe").getAttribute("data-unread")).toBe("0");
     await expect.poll(() => alice.page.getByTestId("new-divider").count()).toBe(0);
-    await expect.poll(async () => (await alice.api.get<{ membership: { unread: number } }>(`/api/chat/rooms/${equipe}`)).body.membership.unread).toBe(0);
+    await expect
+      .poll(
+        async () =>
+          (await alice.api.get<{ membership: { unread: number } }>(`/api/chat/rooms/${equipe}`)).body.membership.unread,
+      )
+      .toBe(0);
   });
 
   it("shows unread messages under a divider on arrival, and Esc in the composer removes it", async () => {
     await openRoom(alice.page, annonces);
     await post(bob.api, equipe, "Arrivé pendant l’absence (1)");
     await post(bob.api, equipe, "Arrivé pendant l’absence (2)");
-    await expect.poll(() => sidebarEntry(alice.page, "equipe").getAttribute("data-unread"), { timeout: 15_000 }).toBe("2");
+    await expect
+      .poll(() => sidebarEntry(alice.page, "equipe").getAttribute("data-unread"), { timeout: 15_000 })
+      .toBe("2");
     await sidebarEntry(alice.page, "equipe").click();
     await expect.poll(() => afterDivider(alice.page), { timeout: 10_000 }).toContain("Arrivé pendant l’absence (1)");
     await expect.poll(() => sidebarEntry(alice.page, "equipe").getAttribute("data-unread")).toBe("0");
@@ -204,7 +244,9 @@ describe("message actions in the browser", () => {
 
   it("switches rooms with Alt+Up and Alt+Down, in the sidebar's order", async () => {
     await openRoom(alice.page, equipe);
-    const order = await alice.page.locator('[data-testid="sidebar-room"]').evaluateAll((els) => els.map((e) => e.getAttribute("data-room-id")));
+    const order = await alice.page
+      .locator('[data-testid="sidebar-room"]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute("data-room-id")));
     const at = order.indexOf(equipe);
     const roomAt = (i: number) => order[(i + order.length) % order.length];
     const url = (id: string | null | undefined) => `${server.url}/chat/${id}`;

@@ -27,7 +27,12 @@ function png(size: number, rgb: [number, number, number]): Buffer {
   header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB, no interlace
   const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: size }, () => rgb).flat())]);
   const pixels = Buffer.concat(Array.from({ length: size }, () => row));
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk("IHDR", header), chunk("IDAT", deflateSync(pixels)), chunk("IEND", Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", header),
+    chunk("IDAT", deflateSync(pixels)),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
 }
 
 beforeAll(async () => {
@@ -35,7 +40,11 @@ beforeAll(async () => {
   server = await startTestServer();
   admin = await person(browser, server, "Adèle Morel", "admin");
   member = await person(browser, server, "Marius Blanc");
-  const r = await admin.api.post<{ id: string }>("/api/chat/rooms", { type: "private", slug: "admin-e2e", memberIds: [member.id] });
+  const r = await admin.api.post<{ id: string }>("/api/chat/rooms", {
+    type: "private",
+    slug: "admin-e2e",
+    memberIds: [member.id],
+  });
   expect(r.status).toBe(201);
   roomId = r.body.id;
   // The member is already in the room when the emoji is added: it arrives by the live feed.
@@ -54,14 +63,22 @@ describe("chat administration in the browser", () => {
     await a.getByTestId("chat-admin-link").click();
     await a.getByRole("tab", { name: ct("admin.tabs.emoji") }).click();
     await expect.poll(() => a.getByTestId("emoji-empty").isVisible()).toBe(true);
-    await a.locator('input[type="file"]').setInputFiles({ name: "Fête E2E.png", mimeType: "image/png", buffer: png(16, [230, 57, 70]) });
+    await a
+      .locator('input[type="file"]')
+      .setInputFiles({ name: "Fête E2E.png", mimeType: "image/png", buffer: png(16, [230, 57, 70]) });
     // The name is proposed from the file's.
     await expect.poll(() => a.getByLabel(ct("admin.emoji.name")).inputValue()).toBe("fete_e2e");
     await a.getByTestId("emoji-preview").waitFor();
     await a.getByRole("button", { name: ct("admin.emoji.add") }).click();
     const row = a.locator('[data-testid="emoji-row"][data-name="fete_e2e"]');
     await row.waitFor();
-    await expect.poll(() => row.getByRole("img", { name: ":fete_e2e:" }).evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(16);
+    await expect
+      .poll(() =>
+        row
+          .getByRole("img", { name: ":fete_e2e:" })
+          .evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth),
+      )
+      .toBe(16);
 
     const m = member.page;
     await send(m, "Bravo à toute l’équipe :fete_e2e: !");
@@ -78,7 +95,9 @@ describe("chat administration in the browser", () => {
     await expect.poll(() => reaction.locator("img").count()).toBe(1);
     await expect.poll(() => reaction.getAttribute("aria-pressed")).toBe("true");
     // The administrator sees the same reaction from the server.
-    const seen = await admin.api.get<{ reactions: { emoji: string; count: number }[] }>(`/api/chat/messages/${await msg.getAttribute("data-message-id")}`);
+    const seen = await admin.api.get<{ reactions: { emoji: string; count: number }[] }>(
+      `/api/chat/messages/${await msg.getAttribute("data-message-id")}`,
+    );
     expect(seen.body.reactions).toEqual([expect.objectContaining({ emoji: ":fete_e2e:", count: 1 })]);
     await composer(m).waitFor();
   });
@@ -111,7 +130,9 @@ describe("chat administration in the browser", () => {
     const me = await fetch(new URL("/api/me", server.url), { headers: { authorization: `Bearer ${token}` } });
     expect(me.status).toBe(200);
     expect(((await me.json()) as { user: { username: string } }).user.username).toBe("robot-e2e");
-    const emoji = await fetch(new URL("/api/chat/emoji", server.url), { headers: { authorization: `Bearer ${token}` } });
+    const emoji = await fetch(new URL("/api/chat/emoji", server.url), {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(((await emoji.json()) as { items: { name: string }[] }).items.map((e) => e.name)).toEqual(["fete_e2e"]);
     // Once dismissed, the token is gone from the page.
     await a.getByRole("button", { name: ct("admin.bots.tokenDone") }).click();

@@ -2,7 +2,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { startTestServer, type TestServer } from "@ensemble/testkit";
 import { launchChromium } from "./src/browser.ts";
-import { composer, ct, defaultChannel, expectCount, messages, openRoom, person, send, type Person } from "./src/chat.ts";
+import {
+  composer,
+  ct,
+  defaultChannel,
+  expectCount,
+  messages,
+  openRoom,
+  person,
+  send,
+  type Person,
+} from "./src/chat.ts";
 
 let browser: Browser;
 let server: TestServer;
@@ -40,7 +50,9 @@ describe("Discutons in two browsers at once", () => {
 
   it("shows who is typing", async () => {
     await composer(bob.page).pressSequentially("Je réponds");
-    await expect.poll(() => alice.page.getByTestId("typing").textContent(), { timeout: 10_000 }).toContain("Bruno Petit");
+    await expect
+      .poll(() => alice.page.getByTestId("typing").textContent(), { timeout: 10_000 })
+      .toContain("Bruno Petit");
     await composer(bob.page).press("Enter");
     await messages(alice.page, "Je réponds").waitFor();
   });
@@ -78,7 +90,10 @@ describe("Discutons in two browsers at once", () => {
     await m.hover();
     await m.getByRole("button", { name: ct("message.more") }).click();
     await alice.page.getByRole("menuitem", { name: ct("message.delete") }).click();
-    await alice.page.getByRole("dialog").getByRole("button", { name: ct("message.delete") }).click();
+    await alice.page
+      .getByRole("dialog")
+      .getByRole("button", { name: ct("message.delete") })
+      .click();
     await expectCount(bob.page, "Message à effacer", 0);
     await expect.poll(() => bob.page.getByTestId("message-deleted").count()).toBeGreaterThan(0);
   });
@@ -109,7 +124,10 @@ describe("Discutons in two browsers at once", () => {
   it("lists the room's threads in its header, latest reply first; one opens its panel", async () => {
     await openRoom(alice.page, general);
     await alice.page.getByTestId("room-threads").click();
-    const item = alice.page.getByTestId("room-threads-list").getByRole("menuitem").filter({ hasText: "Qui vient au séminaire" });
+    const item = alice.page
+      .getByTestId("room-threads-list")
+      .getByRole("menuitem")
+      .filter({ hasText: "Qui vient au séminaire" });
     await item.waitFor();
     expect(await item.textContent()).toContain(ct("thread.replies_other", { count: 2 }));
     await item.click();
@@ -131,7 +149,11 @@ describe("Discutons in two browsers at once", () => {
   });
 
   it("completes @mentions, keeps the draft on the server, switches rooms with Alt+arrows", async () => {
-    const r = await alice.api.post<{ id: string }>("/api/chat/rooms", { type: "channel", slug: "equipe", memberIds: [bob.id] });
+    const r = await alice.api.post<{ id: string }>("/api/chat/rooms", {
+      type: "channel",
+      slug: "equipe",
+      memberIds: [bob.id],
+    });
     expect(r.status).toBe(201);
     const equipe = r.body.id;
     await openRoom(alice.page, general);
@@ -148,7 +170,9 @@ describe("Discutons in two browsers at once", () => {
     const url = alice.page.url();
     await composer(alice.page).press("Alt+ArrowDown");
     await expect.poll(() => alice.page.url()).not.toBe(url);
-    await expect.poll(async () => (await alice.api.get<{ text: string }>(`/api/chat/rooms/${general}/draft`)).body.text).toBe("Brouillon à finir");
+    await expect
+      .poll(async () => (await alice.api.get<{ text: string }>(`/api/chat/rooms/${general}/draft`)).body.text)
+      .toBe("Brouillon à finir");
     await composer(alice.page).press("Alt+ArrowUp");
     await expect.poll(() => alice.page.url()).toBe(url);
     await alice.page.reload();
@@ -160,7 +184,9 @@ describe("Discutons in two browsers at once", () => {
 
   it("asks before notifying everyone in a room above the confirmation threshold", async () => {
     const admin = await server.signedIn({ role: "admin" });
-    expect((await admin.client.request("PATCH", "/api/chat/settings", { mentionAllConfirmThreshold: 1 })).status).toBe(200);
+    expect((await admin.client.request("PATCH", "/api/chat/settings", { mentionAllConfirmThreshold: 1 })).status).toBe(
+      200,
+    );
     await send(alice.page, "@channel point à 14h");
     const dialog = alice.page.getByRole("dialog", { name: ct("composer.confirmAllTitle") });
     await dialog.getByRole("button", { name: ct("composer.confirmAllSend") }).click();

@@ -27,12 +27,17 @@ async function roomMenu(p: Page, entry: string): Promise<void> {
 const drawer = (p: Page, title: string) => p.getByRole("dialog", { name: title });
 
 async function violations(page: Page): Promise<string[]> {
-  const r = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]).analyze();
-  return r.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  const r = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"])
+    .analyze();
+  return r.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
 }
 
 /** A form field by its label; a required one's label ends with an asterisk. */
-const field = (scope: Locator, label: string) => scope.getByLabel(new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\s*\\*?$`));
+const field = (scope: Locator, label: string) =>
+  scope.getByLabel(new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\s*\\*?$`));
 
 beforeAll(async () => {
   // A slash command's receiver, standing for a third-party service on this machine (allow-listed below).
@@ -56,7 +61,11 @@ beforeAll(async () => {
   owner = await person(browser, server, "Odile Dumas", "admin");
   member = await person(browser, server, "Marc Lefèvre");
   theo = await server.signedIn({ displayName: "Théo Vendeur" });
-  const r = await owner.api.post<{ id: string }>("/api/chat/rooms", { type: "private", slug: "moderation-e2e", memberIds: [member.id, theo.user.id] });
+  const r = await owner.api.post<{ id: string }>("/api/chat/rooms", {
+    type: "private",
+    slug: "moderation-e2e",
+    memberIds: [member.id, theo.user.id],
+  });
   expect(r.status).toBe(201);
   roomId = r.body.id;
 });
@@ -70,7 +79,10 @@ afterAll(async () => {
 
 describe("moderating a room and managing its integrations from the web", () => {
   it("a member reports a message; the owner sees it, jumps to it and deletes it; the member sees a tombstone", async () => {
-    const spam = await theo.client.post<{ id: string }>(`/api/chat/rooms/${roomId}/messages`, { clientKey: "spam-1", text: "Achetez des montres pas chères !" });
+    const spam = await theo.client.post<{ id: string }>(`/api/chat/rooms/${roomId}/messages`, {
+      clientKey: "spam-1",
+      text: "Achetez des montres pas chères !",
+    });
     expect(spam.status).toBe(201);
     await openRoom(member.page, roomId);
     await send(member.page, "Bonjour à tous");
@@ -115,13 +127,21 @@ describe("moderating a room and managing its integrations from the web", () => {
     await owner.page.locator(`[data-message-id="${spam.body.id}"].chat-highlight`).waitFor();
 
     await roomMenu(owner.page, ct("moderation.menu"));
-    await mod.getByTestId("report").getByRole("button", { name: ct("moderation.deleteMessage") }).click();
-    await owner.page.getByRole("dialog", { name: ct("moderation.deleteTitle") }).getByRole("button", { name: ct("moderation.deleteMessage") }).click();
+    await mod
+      .getByTestId("report")
+      .getByRole("button", { name: ct("moderation.deleteMessage") })
+      .click();
+    await owner.page
+      .getByRole("dialog", { name: ct("moderation.deleteTitle") })
+      .getByRole("button", { name: ct("moderation.deleteMessage") })
+      .click();
     await mod.getByTestId("reports-empty").waitFor();
     expect(await mod.getByTestId("reports-empty").textContent()).toBe(ct("moderation.noReports"));
 
     await member.page.locator(`[data-message-id="${spam.body.id}"] [data-testid="message-deleted"]`).waitFor();
-    const resolved = await owner.api.get<{ items: { resolution: string; message: { id: string; deletedAt: string | null } }[] }>(`/api/chat/rooms/${roomId}/reports?status=resolved`);
+    const resolved = await owner.api.get<{
+      items: { resolution: string; message: { id: string; deletedAt: string | null } }[];
+    }>(`/api/chat/rooms/${roomId}/reports?status=resolved`);
     expect(resolved.body.items).toHaveLength(1);
     expect(resolved.body.items[0]!.resolution).toBe("message_deleted");
     expect(resolved.body.items[0]!.message.deletedAt).not.toBeNull();
@@ -192,7 +212,10 @@ describe("moderating a room and managing its integrations from the web", () => {
     await ints.waitFor({ state: "hidden" });
 
     await composer(owner.page).fill("/ping");
-    await owner.page.getByTestId("suggestions").getByRole("option", { name: /\/ping-e2e/ }).waitFor();
+    await owner.page
+      .getByTestId("suggestions")
+      .getByRole("option", { name: /\/ping-e2e/ })
+      .waitFor();
     await composer(owner.page).fill("/ping-e2e hello");
     await composer(owner.page).press("Enter");
     const reply = owner.page.getByTestId("command-reply");

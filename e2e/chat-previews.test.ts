@@ -12,7 +12,10 @@ const PAGE = `<!doctype html><html><head><meta charset="utf-8">
 <meta property="og:site_name" content="Métropole"></head><body></body></html>`;
 
 /** A 1×1 PNG, as a third-party site would serve it. */
-const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==", "base64");
+const PNG = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==",
+  "base64",
+);
 
 let browser: Browser;
 let server: TestServer;
@@ -61,9 +64,15 @@ describe("link previews in Discutons", () => {
   });
 
   it("shows a webhook's third-party images through the server's proxy: the browser never contacts that site", async () => {
-    const room = await alice.api.post<{ id: string }>("/api/chat/rooms", { type: "channel", slug: "supervision", memberIds: [bob.id] });
+    const room = await alice.api.post<{ id: string }>("/api/chat/rooms", {
+      type: "channel",
+      slug: "supervision",
+      memberIds: [bob.id],
+    });
     expect(room.status).toBe(201);
-    const hook = await alice.api.post<{ url: string }>(`/api/chat/rooms/${room.body.id}/incoming-webhooks`, { name: "Graphes" });
+    const hook = await alice.api.post<{ url: string }>(`/api/chat/rooms/${room.body.id}/incoming-webhooks`, {
+      name: "Graphes",
+    });
     expect(hook.status).toBe(201);
     const asked: string[] = [];
     bob.page.on("request", (r) => asked.push(r.url()));
@@ -74,15 +83,33 @@ describe("link previews in Discutons", () => {
       body: JSON.stringify({
         text: "Charge de la semaine",
         icon_url: `${siteUrl}/img/icon.png`,
-        attachments: [{ author_name: "Supervision", author_icon: `${siteUrl}/img/author.png`, title: "CPU", image_url: `${siteUrl}/img/graph.png`, footer: "CI", footer_icon: `${siteUrl}/img/footer.png` }],
+        attachments: [
+          {
+            author_name: "Supervision",
+            author_icon: `${siteUrl}/img/author.png`,
+            title: "CPU",
+            image_url: `${siteUrl}/img/graph.png`,
+            footer: "CI",
+            footer_icon: `${siteUrl}/img/footer.png`,
+          },
+        ],
       }),
     });
     expect(r.status).toBe(200);
     const images = messages(bob.page, "Charge de la semaine").locator("img");
     await expect.poll(() => images.count(), { timeout: 15_000 }).toBe(3);
-    for (const src of await images.evaluateAll((els) => els.map((e) => e.getAttribute("src") ?? ""))) expect(src).toMatch(/^\/api\/chat\/preview-image\?url=/);
+    for (const src of await images.evaluateAll((els) => els.map((e) => e.getAttribute("src") ?? "")))
+      expect(src).toMatch(/^\/api\/chat\/preview-image\?url=/);
     // Each one loaded (the proxy fetched and re-encoded it).
-    await expect.poll(() => images.evaluateAll((els) => els.every((e) => (e as HTMLImageElement).complete && (e as HTMLImageElement).naturalWidth > 0)), { timeout: 15_000 }).toBe(true);
+    await expect
+      .poll(
+        () =>
+          images.evaluateAll((els) =>
+            els.every((e) => (e as HTMLImageElement).complete && (e as HTMLImageElement).naturalWidth > 0),
+          ),
+        { timeout: 15_000 },
+      )
+      .toBe(true);
     expect(asked.filter((u) => u.startsWith(siteUrl))).toEqual([]);
   });
 });

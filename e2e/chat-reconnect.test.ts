@@ -16,7 +16,8 @@ let bob: Person;
 let general: string;
 
 /** The same server again: same data directory, database schema and port (the pages keep their address). */
-const start = (port?: string) => startTestServer({ dataDir, ...(schema ? { schema } : {}), ...(port ? { env: { PORT: port } } : {}) });
+const start = (port?: string) =>
+  startTestServer({ dataDir, ...(schema ? { schema } : {}), ...(port ? { env: { PORT: port } } : {}) });
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), "ensemble-chat-restart-"));
@@ -50,7 +51,10 @@ describe("Discutons across a server restart", () => {
 
     server = await start(port);
     // A message sent as soon as the server is back, before the pages have reconnected.
-    const r = await alice.api.post(`/api/chat/rooms/${general}/messages`, { clientKey: "after-restart-1", text: "Juste après le redémarrage" });
+    const r = await alice.api.post(`/api/chat/rooms/${general}/messages`, {
+      clientKey: "after-restart-1",
+      text: "Juste après le redémarrage",
+    });
     expect(r.status).toBe(201);
     for (const p of [alice, bob]) await expectCount(p.page, "Juste après le redémarrage", 1);
 
@@ -69,6 +73,12 @@ describe("Discutons across a server restart", () => {
       await expectCount(p.page, "Avant la coupure", 1);
     }
     const history = await bob.api.get<{ items: { text: string }[] }>(`/api/chat/rooms/${general}/messages`);
-    expect(history.body.items.map((m) => m.text)).toEqual(["Avant la coupure", "Juste après le redémarrage", "Pendant la coupure", "Tout est revenu", "Bien reçu"]);
+    expect(history.body.items.map((m) => m.text)).toEqual([
+      "Avant la coupure",
+      "Juste après le redémarrage",
+      "Pendant la coupure",
+      "Tout est revenu",
+      "Bien reçu",
+    ]);
   });
 });

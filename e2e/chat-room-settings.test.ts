@@ -20,11 +20,13 @@ let png: Buffer;
 interface SidebarBody {
   sections: { key: string; rooms: { id: string }[] }[];
 }
-const sidebarIds = async (c: TestClient) => (await c.get<SidebarBody>("/api/chat/sidebar")).body.sections.flatMap((s) => s.rooms.map((r) => r.id));
+const sidebarIds = async (c: TestClient) =>
+  (await c.get<SidebarBody>("/api/chat/sidebar")).body.sections.flatMap((s) => s.rooms.map((r) => r.id));
 const sidebarRoom = (p: Page, id: string) => p.locator(`[data-testid="sidebar-room"][data-room-id="${id}"]`);
 const dialog = (p: Page, name: string | RegExp) => p.getByRole("dialog", { name });
 /** A form field by its label; a required one's label ends with an asterisk. */
-const field = (scope: Locator, label: string) => scope.getByLabel(new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\s*\\*?$`));
+const field = (scope: Locator, label: string) =>
+  scope.getByLabel(new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\s*\\*?$`));
 
 /** Opens the room's settings from its "⋯" menu, on a tab; answers the dialog. */
 async function settings(p: Page, tab: "general" | "members" | "archive"): Promise<Locator> {
@@ -38,8 +40,13 @@ async function settings(p: Page, tab: "general" | "members" | "archive"): Promis
 
 /** Serious or critical accessibility problems inside the open dialog. */
 async function violations(p: Page): Promise<string[]> {
-  const r = await new AxeBuilder({ page: p }).include('[role="dialog"]').withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]).analyze();
-  return r.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  const r = await new AxeBuilder({ page: p })
+    .include('[role="dialog"]')
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"])
+    .analyze();
+  return r.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
 }
 
 async function closeDialog(p: Page): Promise<void> {
@@ -57,7 +64,9 @@ async function pick(p: Page, input: Locator, typed: string, option: string | Reg
 }
 
 beforeAll(async () => {
-  png = await sharp({ create: { width: 300, height: 200, channels: 3, background: "#c0392b" } }).png().toBuffer();
+  png = await sharp({ create: { width: 300, height: 200, channels: 3, background: "#c0392b" } })
+    .png()
+    .toBuffer();
   browser = await launchChromium();
   server = await startTestServer();
   // The owner administers the organisation: she turns read receipts on and makes a group.
@@ -70,7 +79,11 @@ beforeAll(async () => {
   const g = await alice.api.post<{ id: string }>("/api/groups", { name: groupName });
   expect(g.status).toBe(201);
   expect((await alice.api.post(`/api/groups/${g.body.id}/members`, { userId: dan.user.id })).status).toBeLessThan(300);
-  const r = await alice.api.post<{ id: string }>("/api/chat/rooms", { type: "private", slug: "reparations", memberIds: [bob.id] });
+  const r = await alice.api.post<{ id: string }>("/api/chat/rooms", {
+    type: "private",
+    slug: "reparations",
+    memberIds: [bob.id],
+  });
   expect(r.status).toBe(201);
   roomId = r.body.id;
   for (const p of [alice, bob, carol]) await defaultChannel(p.api);
@@ -98,12 +111,16 @@ describe("room settings in the browser", () => {
     await alice.page.getByText(ct("roomSettings.avatar.saved")).waitFor();
     await closeDialog(alice.page);
 
-    await expect.poll(() => bob.page.getByTestId("room-title").textContent(), { timeout: 15_000 }).toBe("🔒 atelier-velo");
+    await expect
+      .poll(() => bob.page.getByTestId("room-title").textContent(), { timeout: 15_000 })
+      .toBe("🔒 atelier-velo");
     expect(await bob.page.getByTestId("room-name").textContent()).toBe("Atelier vélo");
     expect(await bob.page.getByTestId("room-topic").textContent()).toBe("Réparations du jeudi");
     for (const img of [bob.page.locator(".chat-header img"), sidebarRoom(bob.page, roomId).locator("img")]) {
       await img.waitFor();
-      await expect.poll(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth), { timeout: 15_000 }).toBeGreaterThan(0);
+      await expect
+        .poll(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth), { timeout: 15_000 })
+        .toBeGreaterThan(0);
     }
   });
 
@@ -125,7 +142,14 @@ describe("room settings in the browser", () => {
     await bobRow.getByLabel(ct("roomSettings.members.role", { name: "Bruno Petit" })).click();
     await alice.page.getByRole("option", { name: ct("roles.moderator") }).click();
     await expect
-      .poll(async () => (await alice.api.get<{ items: { user: { id: string }; role: string }[] }>(`/api/chat/rooms/${roomId}/members`)).body.items.find((m) => m.user.id === bob.id)?.role)
+      .poll(
+        async () =>
+          (
+            await alice.api.get<{ items: { user: { id: string }; role: string }[] }>(
+              `/api/chat/rooms/${roomId}/members`,
+            )
+          ).body.items.find((m) => m.user.id === bob.id)?.role,
+      )
       .toBe("moderator");
     await closeDialog(alice.page);
 
@@ -204,10 +228,17 @@ describe("room settings in the browser", () => {
   });
 
   it("« unread first » puts rooms with unread messages at the top, and is remembered", async () => {
-    const z = await alice.api.post<{ id: string }>("/api/chat/rooms", { type: "channel", slug: "zz-velos", memberIds: [bob.id] });
+    const z = await alice.api.post<{ id: string }>("/api/chat/rooms", {
+      type: "channel",
+      slug: "zz-velos",
+      memberIds: [bob.id],
+    });
     expect(z.status).toBe(201);
     const general = await defaultChannel(bob.api);
-    const channels = () => bob.page.locator('[aria-labelledby="chat-sec-channels"] [data-testid="sidebar-room"]').evaluateAll((els) => els.map((e) => e.getAttribute("data-room-id")));
+    const channels = () =>
+      bob.page
+        .locator('[aria-labelledby="chat-sec-channels"] [data-testid="sidebar-room"]')
+        .evaluateAll((els) => els.map((e) => e.getAttribute("data-room-id")));
     /** Whether the new channel comes before the default one (which has nothing unread: Bob is reading it). */
     const zFirst = async () => {
       const ids = await channels();
@@ -215,9 +246,14 @@ describe("room settings in the browser", () => {
     };
     await expect.poll(async () => (await channels()).includes(z.body.id), { timeout: 15_000 }).toBe(true);
     expect(await zFirst()).toBe(false);
-    const post = await alice.api.post(`/api/chat/rooms/${z.body.id}/messages`, { clientKey: `zz-${Date.now()}`, text: "Nouveau !" });
+    const post = await alice.api.post(`/api/chat/rooms/${z.body.id}/messages`, {
+      clientKey: `zz-${Date.now()}`,
+      text: "Nouveau !",
+    });
     expect(post.status).toBe(201);
-    await expect.poll(() => sidebarRoom(bob.page, z.body.id).getAttribute("data-unread"), { timeout: 15_000 }).toBe("1");
+    await expect
+      .poll(() => sidebarRoom(bob.page, z.body.id).getAttribute("data-unread"), { timeout: 15_000 })
+      .toBe("1");
     // By name by default: still after the default channel.
     expect(await zFirst()).toBe(false);
     const toggle = bob.page.getByTestId("unread-first");
@@ -245,7 +281,9 @@ describe("room settings in the browser", () => {
     await leave.click();
     await expect.poll(() => alice.page.url()).toMatch(/\/chat$/);
     await sidebarRoom(alice.page, roomId).waitFor({ state: "detached" });
-    const members = await bob.api.get<{ items: { user: { id: string }; role: string }[] }>(`/api/chat/rooms/${roomId}/members`);
+    const members = await bob.api.get<{ items: { user: { id: string }; role: string }[] }>(
+      `/api/chat/rooms/${roomId}/members`,
+    );
     expect(members.body.items.find((m) => m.user.id === bob.id)?.role).toBe("owner");
     expect(members.body.items.some((m) => m.user.id === alice.id)).toBe(false);
   });

@@ -27,16 +27,27 @@ describe("groups in the administration console", () => {
     await page.getByRole("button", { name: tr("fr", "admin.createGroup") }).click();
     await page.getByRole("cell", { name: "Direction du numérique", exact: true }).waitFor();
     await page.getByRole("button", { name: `${tr("fr", "admin.manageMembers")} — Direction du numérique` }).click();
-    const dialog = page.getByRole("dialog", { name: tr("fr", "admin.groupMembers", { name: "Direction du numérique" }) });
+    const dialog = page.getByRole("dialog", {
+      name: tr("fr", "admin.groupMembers", { name: "Direction du numérique" }),
+    });
     await dialog.waitFor();
 
     await dialog.getByLabel(tr("fr", "admin.addMember"), { exact: true }).fill("Mathis");
     await page.getByRole("option", { name: /Mathis Ducros/ }).click();
     await dialog.getByRole("cell", { name: "Mathis Ducros", exact: true }).waitFor();
     await dialog.getByRole("combobox", { name: `${tr("fr", "admin.role")} — Mathis Ducros` }).selectOption("owner");
-    const groupId = await page.evaluate(async () => ((await (await fetch("/api/groups")).json()) as { items: { id: string }[] }).items[0]!.id);
+    const groupId = await page.evaluate(
+      async () => ((await (await fetch("/api/groups")).json()) as { items: { id: string }[] }).items[0]!.id,
+    );
     await expect
-      .poll(() => page.evaluate(async (id) => ((await (await fetch(`/api/groups/${id}`)).json()) as { members: { user: { id: string }; role: string }[] }).members, groupId))
+      .poll(() =>
+        page.evaluate(
+          async (id) =>
+            ((await (await fetch(`/api/groups/${id}`)).json()) as { members: { user: { id: string }; role: string }[] })
+              .members,
+          groupId,
+        ),
+      )
       .toContainEqual(expect.objectContaining({ user: expect.objectContaining({ id: person.id }), role: "owner" }));
 
     const r = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();

@@ -8,9 +8,17 @@ describe("home page (Accueil)", () => {
   it("lists the chat rooms where I have unread mentions and opens one", async () => {
     const author = await env.server.signedIn({ displayName: "Gilles Faure" });
     const reader = await env.server.createUser({ displayName: "Hélène Roche" });
-    const room = await author.client.post<{ id: string }>("/api/chat/rooms", { type: "channel", slug: "projet-tram", name: "projet-tram", memberIds: [reader.id] });
+    const room = await author.client.post<{ id: string }>("/api/chat/rooms", {
+      type: "channel",
+      slug: "projet-tram",
+      name: "projet-tram",
+      memberIds: [reader.id],
+    });
     expect(room.status).toBe(201);
-    const sent = await author.client.post(`/api/chat/rooms/${room.body.id}/messages`, { clientKey: "home-1", text: `@${reader.username} le planning est prêt` });
+    const sent = await author.client.post(`/api/chat/rooms/${room.body.id}/messages`, {
+      clientKey: "home-1",
+      text: `@${reader.username} le planning est prêt`,
+    });
     expect(sent.status).toBe(201);
 
     const { context, page } = await newContext(env.browser, env.server.url);
@@ -26,9 +34,16 @@ describe("home page (Accueil)", () => {
     const user = await env.server.createUser({ displayName: "Ivan Morel" });
     const { context, page } = await newContext(env.browser, env.server.url);
     await signIn(page, "fr", user.username);
-    for (const [key, service] of [["sharedWithMe", "files"], ["cardsDue", "boards"], ["nextMeetings", "meetings"]] as const) {
+    for (const [key, service] of [
+      ["sharedWithMe", "files"],
+      ["cardsDue", "boards"],
+      ["nextMeetings", "meetings"],
+    ] as const) {
       if (!comingSoon(service)) continue;
-      await page.getByRole("region", { name: tr("fr", `home.${key}`) }).getByText(tr("fr", "home.nothingYet")).waitFor();
+      await page
+        .getByRole("region", { name: tr("fr", `home.${key}`) })
+        .getByText(tr("fr", "home.nothingYet"))
+        .waitFor();
     }
     await context.close();
   });

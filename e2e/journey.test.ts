@@ -3,7 +3,17 @@ import type { Browser } from "playwright-core";
 import sharp from "sharp";
 import { startTestServer, type TestServer } from "@ensemble/testkit";
 import { launchChromium, newContext } from "./src/browser.ts";
-import { brandBackground, chooseLanguage, comingSoon, fillAccountForm, greeting, SERVICES, tr, watchConsole, type Lang } from "./src/shell.ts";
+import {
+  brandBackground,
+  chooseLanguage,
+  comingSoon,
+  fillAccountForm,
+  greeting,
+  SERVICES,
+  tr,
+  watchConsole,
+  type Lang,
+} from "./src/shell.ts";
 
 let browser: Browser;
 beforeAll(async () => {
@@ -45,7 +55,8 @@ describe.each<Lang>(["fr", "en"])("web shell journey (%s)", (lang) => {
       expect((await chunk).status()).toBe(200);
       await expect.poll(() => page.url()).toBe(`${server.url}/${service}`);
       // A service whose module has landed shows its own UI (tested by its module); the others say "coming soon".
-      if (comingSoon(service)) await page.getByRole("heading", { level: 1, name: tr(lang, `services.${service}.title`) }).waitFor();
+      if (comingSoon(service))
+        await page.getByRole("heading", { level: 1, name: tr(lang, `services.${service}.title`) }).waitFor();
       else await page.locator("main").getByRole("heading").first().waitFor();
     }
     await nav.getByRole("link", { name: tr(lang, "nav.home") }).click();
@@ -113,7 +124,9 @@ describe.each<Lang>(["fr", "en"])("web shell journey (%s)", (lang) => {
     await expect.poll(() => brandBackground(cpage)).toBe("rgb(24, 117, 60)");
     expect(await cpage.evaluate(() => (window as unknown as { marker: number }).marker)).toBe(marker);
     // A new logo too: it replaces the mark in both headers, live.
-    const logo = await sharp({ create: { width: 256, height: 256, channels: 4, background: "#f5f5f5" } }).png().toBuffer();
+    const logo = await sharp({ create: { width: 256, height: 256, channels: 4, background: "#f5f5f5" } })
+      .png()
+      .toBuffer();
     await page.locator('input[type="file"]').setInputFiles({ name: "logo.png", mimeType: "image/png", buffer: logo });
     await page.locator("header.brand-header img").waitFor();
     await cpage.locator("header.brand-header img").waitFor();

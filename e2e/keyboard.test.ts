@@ -19,7 +19,10 @@ afterAll(async () => {
 const focused = (page: Page) =>
   page.evaluate(() => {
     const el = document.activeElement as HTMLElement | null;
-    const lines = (el?.innerText || el?.getAttribute("aria-label") || "").split("\n").map((l) => l.trim()).filter(Boolean);
+    const lines = (el?.innerText || el?.getAttribute("aria-label") || "")
+      .split("\n")
+      .map((l) => l.trim())
+      .filter(Boolean);
     // The user menu shows the avatar's initials before the name: the name is the last line.
     return { text: lines.at(-1) ?? "", tag: el?.tagName ?? "", role: el?.getAttribute("role") ?? "" };
   });
@@ -47,7 +50,7 @@ describe("keyboard only", () => {
     await page.goto("/sign-in");
     await page.getByRole("heading", { name: tr("fr", "auth.signInTitle") }).waitFor();
     // The login field has the focus on arrival.
-    expect((await page.evaluate(() => document.activeElement?.getAttribute("autocomplete")))).toBe("username");
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("autocomplete"))).toBe("username");
     await page.keyboard.type(user.username);
     await page.keyboard.press("Tab");
     await page.keyboard.type(PASSWORD);
@@ -80,7 +83,8 @@ describe("keyboard only", () => {
     await tabTo(page, "Claire Dubois");
     await page.keyboard.press("Enter");
     await page.getByRole("menuitem", { name: tr("fr", "nav.signOut") }).waitFor();
-    for (let i = 0; i < 10 && (await focused(page)).text !== tr("fr", "nav.signOut"); i++) await page.keyboard.press("ArrowDown");
+    for (let i = 0; i < 10 && (await focused(page)).text !== tr("fr", "nav.signOut"); i++)
+      await page.keyboard.press("ArrowDown");
     expect((await focused(page)).text).toBe(tr("fr", "nav.signOut"));
     await page.keyboard.press("Enter");
     await page.getByRole("heading", { name: tr("fr", "auth.signInTitle") }).waitFor();

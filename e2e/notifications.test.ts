@@ -42,29 +42,46 @@ describe("notification centre", () => {
         key: `e2e-${n}`,
       });
     await send(1, "/boards");
-    await expect.poll(() => bell().getAttribute("aria-label"), { timeout: 10_000 }).toBe(tr("fr", "notifications.bellUnread", { count: "1" }));
+    await expect
+      .poll(() => bell().getAttribute("aria-label"), { timeout: 10_000 })
+      .toBe(tr("fr", "notifications.bellUnread", { count: "1" }));
     await send(2, "/files");
-    await expect.poll(() => bell().getAttribute("aria-label"), { timeout: 10_000 }).toBe(tr("fr", "notifications.bellUnread", { count: "2" }));
+    await expect
+      .poll(() => bell().getAttribute("aria-label"), { timeout: 10_000 })
+      .toBe(tr("fr", "notifications.bellUnread", { count: "2" }));
 
     await bell().click();
     const centre = page.getByRole("dialog", { name: tr("fr", "notifications.title") });
     await centre.getByText("Mention numéro 2").waitFor();
     await centre.getByRole("button", { name: new RegExp(`Mention numéro 1`) }).click();
     await expect.poll(() => new URL(page.url()).pathname).toBe("/boards");
-    await expect.poll(() => bell().getAttribute("aria-label"), { timeout: 10_000 }).toBe(tr("fr", "notifications.bellUnread", { count: "1" }));
+    await expect
+      .poll(() => bell().getAttribute("aria-label"), { timeout: 10_000 })
+      .toBe(tr("fr", "notifications.bellUnread", { count: "1" }));
 
     await bell().click();
     await page.getByRole("button", { name: tr("fr", "notifications.markAllRead") }).click();
-    await expect.poll(() => bell().getAttribute("aria-label"), { timeout: 10_000 }).toBe(tr("fr", "notifications.bell"));
-    expect(await page.evaluate(async () => (await (await fetch("/api/notifications/unread-count")).json()) as unknown)).toEqual({ unreadCount: 0 });
+    await expect
+      .poll(() => bell().getAttribute("aria-label"), { timeout: 10_000 })
+      .toBe(tr("fr", "notifications.bell"));
+    expect(
+      await page.evaluate(async () => (await (await fetch("/api/notifications/unread-count")).json()) as unknown),
+    ).toEqual({ unreadCount: 0 });
 
     // Do-not-disturb hours are saved from the settings.
     await page.goto("/settings/notifications");
     await page.getByRole("switch", { name: tr("fr", "settings.notif.dndEnabled") }).check();
     await page.getByLabel(tr("fr", "settings.notif.from"), { exact: true }).fill("21:30");
-    await page.getByRole("button", { name: tr("fr", "app.save") }).last().click();
+    await page
+      .getByRole("button", { name: tr("fr", "app.save") })
+      .last()
+      .click();
     await expect
-      .poll(() => page.evaluate(async () => ((await (await fetch("/api/me/notification-preferences")).json()) as { dnd: unknown }).dnd))
+      .poll(() =>
+        page.evaluate(
+          async () => ((await (await fetch("/api/me/notification-preferences")).json()) as { dnd: unknown }).dnd,
+        ),
+      )
       .toMatchObject({ enabled: true, start: "21:30" });
     expect(foreign).toEqual([]);
     await context.close();

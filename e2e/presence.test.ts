@@ -24,7 +24,9 @@ describe("presence", () => {
     await b.page.reload();
     await b.page.getByRole("heading", { level: 1 }).waitFor();
     await b.page.getByTestId("user-menu").click();
-    await b.page.getByRole("menuitem", { name: `${tr("fr", "people.presence.dnd")}${tr("fr", "presence.current")}` }).waitFor();
+    await b.page
+      .getByRole("menuitem", { name: `${tr("fr", "people.presence.dnd")}${tr("fr", "presence.current")}` })
+      .waitFor();
     await expect.poll(() => badge.getAttribute("data-status"), { timeout: 10_000 }).toBe("dnd");
 
     await b.context.close();

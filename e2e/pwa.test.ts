@@ -39,10 +39,18 @@ function pngSize(buf: Buffer): [number, number] {
 describe("installable desktop app (PWA)", () => {
   it("serves a manifest generated from the branding, with real icons and the web+ensemble: protocol", async () => {
     const admin = await server.signedIn({ role: "admin" });
-    expect((await admin.client.patch("/api/admin/settings", { brandName: "Métropole de Lyon", brandColor: "#6a1b9a" })).status).toBe(200);
+    expect(
+      (await admin.client.patch("/api/admin/settings", { brandName: "Métropole de Lyon", brandColor: "#6a1b9a" }))
+        .status,
+    ).toBe(200);
     // The organisation's logo becomes the installed app's icon.
-    const logo = await sharp({ create: { width: 300, height: 200, channels: 4, background: "#6a1b9a" } }).png().toBuffer();
-    const up = await admin.client.request("PUT", "/api/admin/branding/logo", undefined, { raw: new Uint8Array(logo), headers: { "content-type": "image/png" } });
+    const logo = await sharp({ create: { width: 300, height: 200, channels: 4, background: "#6a1b9a" } })
+      .png()
+      .toBuffer();
+    const up = await admin.client.request("PUT", "/api/admin/branding/logo", undefined, {
+      raw: new Uint8Array(logo),
+      headers: { "content-type": "image/png" },
+    });
     expect(up.status).toBe(200);
     const res = await fetch(`${server.url}/manifest.webmanifest`);
     expect(res.status).toBe(200);
@@ -70,7 +78,9 @@ describe("installable desktop app (PWA)", () => {
     const sw = await page.evaluate(async () => (await navigator.serviceWorker.ready).active?.scriptURL ?? "");
     expect(sw).toBe(`${server.url}/sw.js`);
     const cdp = await context.newCDPSession(page);
-    const { installabilityErrors } = (await cdp.send("Page.getInstallabilityErrors")) as { installabilityErrors: { errorId: string }[] };
+    const { installabilityErrors } = (await cdp.send("Page.getInstallabilityErrors")) as {
+      installabilityErrors: { errorId: string }[];
+    };
     // A test context is incognito, which alone blocks installing; the app itself must raise nothing else.
     expect(installabilityErrors.filter((e) => e.errorId !== "in-incognito")).toEqual([]);
 
@@ -130,7 +140,9 @@ describe("installable desktop app (PWA)", () => {
       // In a real profile (not incognito) Chromium finds nothing that prevents installing the app.
       await page.evaluate(async () => (await navigator.serviceWorker.ready).active?.state);
       const cdp = await app.newCDPSession(page);
-      const { installabilityErrors } = (await cdp.send("Page.getInstallabilityErrors")) as { installabilityErrors: { errorId: string }[] };
+      const { installabilityErrors } = (await cdp.send("Page.getInstallabilityErrors")) as {
+        installabilityErrors: { errorId: string }[];
+      };
       expect(installabilityErrors).toEqual([]);
     } finally {
       await app.close();

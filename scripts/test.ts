@@ -26,7 +26,14 @@ function runVitest(configArgs: string[], label: string): VitestJson | null {
   process.stdout.write(`\n=== ${label} (database: ${db}) ===\n`);
   const r = spawnSync(
     "vitest",
-    ["run", ...configArgs, "--reporter=default", "--reporter=json", `--outputFile.json=${out}`, ...process.argv.slice(2)],
+    [
+      "run",
+      ...configArgs,
+      "--reporter=default",
+      "--reporter=json",
+      `--outputFile.json=${out}`,
+      ...process.argv.slice(2),
+    ],
     { stdio: "inherit", env: process.env },
   );
   try {
@@ -38,7 +45,8 @@ function runVitest(configArgs: string[], label: string): VitestJson | null {
 }
 
 const runs: [string, string[]][] = [["server suites", []]];
-if (process.env.ENSEMBLE_TEST_BROWSER !== "0" && process.argv.length <= 2) runs.push(["browser suites", ["--config", "e2e/vitest.config.ts"]]);
+if (process.env.ENSEMBLE_TEST_BROWSER !== "0" && process.argv.length <= 2)
+  runs.push(["browser suites", ["--config", "e2e/vitest.config.ts"]]);
 
 let passed = 0;
 let failed = 0;

@@ -11,7 +11,28 @@ const REAL = (
   "développement développeur développer déployé production recette test intégration qualité délai priorité tâche"
 ).split(" ");
 
-const SYLLABLES = ["ba", "ré", "lo", "mi", "ta", "ne", "vo", "ru", "ché", "pa", "do", "li", "sé", "ka", "fu", "ga", "mé", "zo", "pi", "tè"];
+const SYLLABLES = [
+  "ba",
+  "ré",
+  "lo",
+  "mi",
+  "ta",
+  "ne",
+  "vo",
+  "ru",
+  "ché",
+  "pa",
+  "do",
+  "li",
+  "sé",
+  "ka",
+  "fu",
+  "ga",
+  "mé",
+  "zo",
+  "pi",
+  "tè",
+];
 
 function synthetic(i: number): string {
   let w = "";

@@ -49,13 +49,25 @@ export function freshConnections(): void {
   agent = new http.Agent({ keepAlive: true, maxSockets: 128 });
 }
 
-export function api<T>(base: string, user: Pick<SeededUser, "cookie" | "csrf">, method: string, url: string, body?: unknown): Promise<{ status: number; body: T }> {
+export function api<T>(
+  base: string,
+  user: Pick<SeededUser, "cookie" | "csrf">,
+  method: string,
+  url: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
   const payload = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const req = http.request(`${base}${url}`, {
       method,
       agent,
-      headers: { cookie: user.cookie, "x-csrf-token": user.csrf, ...(payload === undefined ? {} : { "content-type": "application/json", "content-length": Buffer.byteLength(payload) }) },
+      headers: {
+        cookie: user.cookie,
+        "x-csrf-token": user.csrf,
+        ...(payload === undefined
+          ? {}
+          : { "content-type": "application/json", "content-length": Buffer.byteLength(payload) }),
+      },
     });
     req.on("response", (res) => {
       const chunks: Buffer[] = [];
@@ -86,7 +98,14 @@ export interface FanOutResult {
 }
 
 /** Posts `posts` messages one after another; each one's delivery latency to every subscriber, from send start. */
-export async function fanOut(base: string, sender: SeededUser, roomId: string, children: Child[], perChild: number[], posts: number): Promise<FanOutResult> {
+export async function fanOut(
+  base: string,
+  sender: SeededUser,
+  roomId: string,
+  children: Child[],
+  perChild: number[],
+  posts: number,
+): Promise<FanOutResult> {
   const all: number[] = [];
   const sendMs: number[] = [];
   const firsts: number[] = [];
@@ -96,10 +115,17 @@ export async function fanOut(base: string, sender: SeededUser, roomId: string, c
   for (let i = 0; i < posts; i++) {
     const clientKey = `fan-${i}-${Math.random().toString(36).slice(2, 8)}`;
     const t0 = now();
-    const r = await api(base, sender, "POST", `/api/chat/rooms/${roomId}/messages`, { clientKey, text: `Annonce ${i} pour tout le monde` });
+    const r = await api(base, sender, "POST", `/api/chat/rooms/${roomId}/messages`, {
+      clientKey,
+      text: `Annonce ${i} pour tout le monde`,
+    });
     if (r.status !== 201) throw new Error(`send answered ${r.status}: ${JSON.stringify(r.body)}`);
     const sent = now() - t0;
-    const answers = await Promise.all(children.map((c, j) => c.ask<{ receipts: number[] }>({ cmd: "await", key: clientKey, count: perChild[j], timeoutMs: 15_000 })));
+    const answers = await Promise.all(
+      children.map((c, j) =>
+        c.ask<{ receipts: number[] }>({ cmd: "await", key: clientKey, count: perChild[j], timeoutMs: 15_000 }),
+      ),
+    );
     // The first 3 warm the JIT and the connection pools.
     if (i < 3) continue;
     sendMs.push(sent);
@@ -138,7 +164,14 @@ export interface SustainedResult {
  * politely lower rate. Each send's end-to-end time runs from its start to its
  * receipt by the channel's subscriber.
  */
-export async function sustained(base: string, senders: SeededUser[], roomIds: string[], children: Child[], rate: number, seconds: number): Promise<SustainedResult> {
+export async function sustained(
+  base: string,
+  senders: SeededUser[],
+  roomIds: string[],
+  children: Child[],
+  rate: number,
+  seconds: number,
+): Promise<SustainedResult> {
   for (const c of children) await c.ask({ cmd: "drain" });
   const total = rate * seconds;
   const MAX_IN_FLIGHT = 2_000;
@@ -159,7 +192,10 @@ export async function sustained(base: string, senders: SeededUser[], roomIds: st
     const clientKey = `sus-${i}`;
     const t0 = now();
     started.set(clientKey, t0);
-    const p = api(base, senders[ch]!, "POST", `/api/chat/rooms/${roomIds[ch]!}/messages`, { clientKey, text: `Message ${i} du canal ${ch}` })
+    const p = api(base, senders[ch]!, "POST", `/api/chat/rooms/${roomIds[ch]!}/messages`, {
+      clientKey,
+      text: `Message ${i} du canal ${ch}`,
+    })
       .then((r) => {
         if (r.status === 201) {
           accepted += 1;
@@ -225,7 +261,13 @@ export interface Timed {
 }
 
 /** Sequential GETs (after 3 warm-up ones): per-request wall time; stops early past `budgetMs`. */
-export async function timeGets(base: string, user: SeededUser, urls: (i: number) => string, n: number, budgetMs: number): Promise<Timed> {
+export async function timeGets(
+  base: string,
+  user: SeededUser,
+  urls: (i: number) => string,
+  n: number,
+  budgetMs: number,
+): Promise<Timed> {
   const times: number[] = [];
   let items = -1;
   const started = now();

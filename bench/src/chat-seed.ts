@@ -28,20 +28,33 @@ export interface SeedDb {
   users(n: number, prefix: string): Promise<SeededUser[]>;
   members(roomId: string, userIds: string[]): Promise<void>;
   /** Messages seq 1..count in one room; returns the ids of `samples` messages spread over the middle of the history. */
-  messages(roomId: string, count: number, authorIds: string[], samples: number, progress: (done: number) => void): Promise<string[]>;
+  messages(
+    roomId: string,
+    count: number,
+    authorIds: string[],
+    samples: number,
+    progress: (done: number) => void,
+  ): Promise<string[]>;
   close(): Promise<void>;
 }
 
 const MENTIONS_NONE = JSON.stringify({ userIds: [], all: false, here: false, roomIds: [] });
 /** One message a minute, ending an hour ago: the history spans ~2 years for 1,000,000 messages. */
-const createdAt = (seq: number, count: number) => new Date(Date.now() - 3_600_000 - (count - seq) * 60_000).toISOString();
+const createdAt = (seq: number, count: number) =>
+  new Date(Date.now() - 3_600_000 - (count - seq) * 60_000).toISOString();
 
 async function usersVia(db: Kysely<KernelTables>, n: number, prefix: string): Promise<SeededUser[]> {
   return db.transaction().execute(async (tx) => {
     const out: SeededUser[] = [];
     for (let i = 0; i < n; i++) {
       // No password: the bench signs them in by creating their sessions, as sign-in does after argon2.
-      const u = await insertUser(tx, { username: `${prefix}${String(i).padStart(4, "0")}`, displayName: `Bench ${i}`, email: null, role: "member", passwordHash: null });
+      const u = await insertUser(tx, {
+        username: `${prefix}${String(i).padStart(4, "0")}`,
+        displayName: `Bench ${i}`,
+        email: null,
+        role: "member",
+        passwordHash: null,
+      });
       const s = await createSession(tx, u.id, { userAgent: "bench", ip: "127.0.0.1" }, 1);
       out.push({ id: u.id, cookie: `ensemble_session=${s.token}; ensemble_csrf=${s.csrfToken}`, csrf: s.csrfToken });
     }
@@ -51,14 +64,23 @@ async function usersVia(db: Kysely<KernelTables>, n: number, prefix: string): Pr
 
 async function membersVia(db: Kysely<KernelTables>, roomId: string, userIds: string[]): Promise<void> {
   const joined = new Date().toISOString();
-  const kdb = db as unknown as Kysely<{ chat_members: { room_id: string; user_id: string; role: string; joined_at: string } }>;
+  const kdb = db as unknown as Kysely<{
+    chat_members: { room_id: string; user_id: string; role: string; joined_at: string };
+  }>;
   for (let i = 0; i < userIds.length; i += 500) {
-    const rows = userIds.slice(i, i + 500).map((user_id) => ({ room_id: roomId, user_id, role: "member", joined_at: joined }));
-    await kdb.insertInto("chat_members").values(rows).onConflict((oc) => oc.columns(["room_id", "user_id"]).doNothing()).execute();
+    const rows = userIds
+      .slice(i, i + 500)
+      .map((user_id) => ({ room_id: roomId, user_id, role: "member", joined_at: joined }));
+    await kdb
+      .insertInto("chat_members")
+      .values(rows)
+      .onConflict((oc) => oc.columns(["room_id", "user_id"]).doNothing())
+      .execute();
   }
 }
 
-const sampleSeqs = (count: number, samples: number) => new Set(Array.from({ length: samples }, (_, i) => Math.floor(count * 0.1 + ((count * 0.8) / samples) * i) + 1));
+const sampleSeqs = (count: number, samples: number) =>
+  new Set(Array.from({ length: samples }, (_, i) => Math.floor(count * 0.1 + ((count * 0.8) / samples) * i) + 1));
 
 export function openSqliteSeed(dataDir: string): SeedDb {
   const { dialect, raw } = openSqlite(path.join(dataDir, "ensemble.db"));
@@ -67,13 +89,23 @@ export function openSqliteSeed(dataDir: string): SeedDb {
     kind: "sqlite",
     users: (n, prefix) => usersVia(db, n, prefix),
     members: (roomId, ids) => membersVia(db, roomId, ids),
-    messages: async (roomId, count, authors, samples, progress) => bulkSqlite(raw, roomId, count, authors, samples, progress),
+    messages: async (roomId, count, authors, samples, progress) =>
+      bulkSqlite(raw, roomId, count, authors, samples, progress),
     close: () => db.destroy(),
   };
 }
 
-function bulkSqlite(raw: DatabaseSync, roomId: string, count: number, authors: string[], samples: number, progress: (n: number) => void): string[] {
-  const ins = raw.prepare("insert into chat_messages (id, room_id, seq, kind, author_id, text, in_channel, mentions, created_at) values (?, ?, ?, 'user', ?, ?, 1, ?, ?)");
+function bulkSqlite(
+  raw: DatabaseSync,
+  roomId: string,
+  count: number,
+  authors: string[],
+  samples: number,
+  progress: (n: number) => void,
+): string[] {
+  const ins = raw.prepare(
+    "insert into chat_messages (id, room_id, seq, kind, author_id, text, in_channel, mentions, created_at) values (?, ?, ?, 'user', ?, ?, 1, ?, ?)",
+  );
   // As indexMessage does: the FTS row shares the message row's rowid.
   const fts = raw.prepare("insert into chat_message_fts (rowid, folded, message_id, room_id) values (?, ?, ?, ?)");
   const wanted = sampleSeqs(count, samples);
@@ -96,7 +128,9 @@ function bulkSqlite(raw: DatabaseSync, roomId: string, count: number, authors: s
     }
     progress(Math.min(start + BATCH - 1, count));
   }
-  raw.prepare("update chat_rooms set last_seq = ?, last_message_at = ? where id = ?").run(count, createdAt(count, count), roomId);
+  raw
+    .prepare("update chat_rooms set last_seq = ?, last_message_at = ? where id = ?")
+    .run(count, createdAt(count, count), roomId);
   return anchors;
 }
 
@@ -107,12 +141,20 @@ export async function openPostgresSeed(url: string, schema: string): Promise<See
     kind: "postgres",
     users: (n, prefix) => usersVia(db, n, prefix),
     members: (roomId, ids) => membersVia(db, roomId, ids),
-    messages: (roomId, count, authors, samples, progress) => bulkPostgres(pool, roomId, count, authors, samples, progress),
+    messages: (roomId, count, authors, samples, progress) =>
+      bulkPostgres(pool, roomId, count, authors, samples, progress),
     close: () => db.destroy(),
   };
 }
 
-async function bulkPostgres(pool: pg.Pool, roomId: string, count: number, authors: string[], samples: number, progress: (n: number) => void): Promise<string[]> {
+async function bulkPostgres(
+  pool: pg.Pool,
+  roomId: string,
+  count: number,
+  authors: string[],
+  samples: number,
+  progress: (n: number) => void,
+): Promise<string[]> {
   const wanted = sampleSeqs(count, samples);
   const anchors: string[] = [];
   const BATCH = 10_000;
@@ -152,7 +194,11 @@ async function bulkPostgres(pool: pg.Pool, roomId: string, count: number, author
       await client.query("commit");
       progress(Math.min(start + BATCH - 1, count));
     }
-    await client.query("update chat_rooms set last_seq = $1, last_message_at = $2 where id = $3", [count, createdAt(count, count), roomId]);
+    await client.query("update chat_rooms set last_seq = $1, last_message_at = $2 where id = $3", [
+      count,
+      createdAt(count, count),
+      roomId,
+    ]);
     // What autovacuum does shortly after such a load; without it the planner would guess the row counts.
     await client.query("analyze chat_messages");
     await client.query("analyze chat_message_search");

@@ -23,7 +23,10 @@ export function machine(): Machine {
     cpuModel,
     memoryGiB: (os.totalmem() / 2 ** 30).toFixed(1),
     node: process.version,
-    loadAverage: os.loadavg().map((l) => l.toFixed(2)).join(" "),
+    loadAverage: os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" "),
   };
 }
 

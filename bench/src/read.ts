@@ -10,7 +10,12 @@ export async function read(): Promise<BenchReport> {
   const server = await startServerProcess();
   try {
     const admin = await createAdmin(server);
-    const opts = { url: `${server.url}/api/me`, headers: { cookie: admin.cookie }, connections: CONNECTIONS, timeout: 30 };
+    const opts = {
+      url: `${server.url}/api/me`,
+      headers: { cookie: admin.cookie },
+      connections: CONNECTIONS,
+      timeout: 30,
+    };
     // Warm-up: JIT, connection set-up, SQLite page cache.
     await autocannon({ ...opts, duration: 2 });
     const r = await autocannon({ ...opts, duration: SECONDS });

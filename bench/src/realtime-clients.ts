@@ -35,7 +35,10 @@ function open(url: string, cookie: string): Promise<WebSocket | null> {
       resolve(null);
     }, 30_000);
     ws.on("message", (data: Buffer) => {
-      const m = JSON.parse(data.toString("utf8")) as { type: string; event?: { createdAt: string; payload: { user?: { statusMessage?: string } } } };
+      const m = JSON.parse(data.toString("utf8")) as {
+        type: string;
+        event?: { createdAt: string; payload: { user?: { statusMessage?: string } } };
+      };
       if (m.type === "hello") {
         clearTimeout(timer);
         resolve(ws);

@@ -64,7 +64,13 @@ interface FanOut {
   spreads: number[];
 }
 
-async function fanOut(via: ServerProcess, cookie: string, csrf: string, children: Child[], tag: string): Promise<FanOut> {
+async function fanOut(
+  via: ServerProcess,
+  cookie: string,
+  csrf: string,
+  children: Child[],
+  tag: string,
+): Promise<FanOut> {
   const all: number[] = [];
   const firsts: number[] = [];
   const spreads: number[] = [];
@@ -72,9 +78,15 @@ async function fanOut(via: ServerProcess, cookie: string, csrf: string, children
   let expected = 0;
   for (let i = 0; i < EVENTS; i++) {
     const key = `${tag}-${i}`;
-    const r = await fetch(`${via.url}/api/me`, { method: "PATCH", headers: { cookie, "x-csrf-token": csrf, "content-type": "application/json" }, body: JSON.stringify({ statusMessage: key }) });
+    const r = await fetch(`${via.url}/api/me`, {
+      method: "PATCH",
+      headers: { cookie, "x-csrf-token": csrf, "content-type": "application/json" },
+      body: JSON.stringify({ statusMessage: key }),
+    });
     if (r.status !== 200) throw new Error(`PATCH /api/me answered ${r.status}: ${await r.text()}`);
-    const answers = await Promise.all(children.map((c) => c.ask<{ latencies: number[] }>({ cmd: "await", key, timeoutMs: 15_000 })));
+    const answers = await Promise.all(
+      children.map((c) => c.ask<{ latencies: number[] }>({ cmd: "await", key, timeoutMs: 15_000 })),
+    );
     // The first events warm the JIT and the connection pools: measured from the fourth.
     for (const a of answers) if (i >= 3) all.push(...a.latencies);
     const got = answers.reduce((n, a) => n + a.latencies.length, 0);
@@ -92,7 +104,8 @@ async function fanOut(via: ServerProcess, cookie: string, csrf: string, children
 }
 
 const csrfOf = (cookie: string) => /ensemble_csrf=([^;]+)/.exec(cookie)?.[1] ?? "";
-const userIdOf = async (s: ServerProcess, cookie: string) => ((await (await fetch(`${s.url}/api/me`, { headers: { cookie } })).json()) as { user: { id: string } }).user.id;
+const userIdOf = async (s: ServerProcess, cookie: string) =>
+  ((await (await fetch(`${s.url}/api/me`, { headers: { cookie } })).json()) as { user: { id: string } }).user.id;
 
 const fanRow = (label: string, f: FanOut) => [
   `${label}: p50 / p99 / max delivery (missing); per event, median first delivery and median first → last spread`,
@@ -110,12 +123,24 @@ async function singleNode(): Promise<{ rows: string[][]; notes: string[] }> {
     const idle = server.rssMiB();
     const wsUrl = `${server.url.replace("http", "ws")}/ws?v=1`;
     const started = performance.now();
-    const conns = await Promise.all(children.map((c) => c.ask<{ connected: number; failed: number }>({ cmd: "connect", urls: [wsUrl], count: CLIENTS / CHILDREN, cookie: admin.cookie, concurrency: 100 })));
+    const conns = await Promise.all(
+      children.map((c) =>
+        c.ask<{ connected: number; failed: number }>({
+          cmd: "connect",
+          urls: [wsUrl],
+          count: CLIENTS / CHILDREN,
+          cookie: admin.cookie,
+          concurrency: 100,
+        }),
+      ),
+    );
     const connectMs = performance.now() - started;
     const connected = conns.reduce((n, c) => n + c.connected, 0);
     const failed = conns.reduce((n, c) => n + c.failed, 0);
     const held = server.rssMiB();
-    await Promise.all(children.map((c) => c.ask({ cmd: "subscribe", topic: `user:${userId}`, count: FANOUT / CHILDREN })));
+    await Promise.all(
+      children.map((c) => c.ask({ cmd: "subscribe", topic: `user:${userId}`, count: FANOUT / CHILDREN })),
+    );
     const f = await fanOut(server, admin.cookie, csrfOf(admin.cookie), children, "one");
     const after = server.rssMiB();
     // The same fan-out without the 9,000 idle clients: what they cost the subscribers.
@@ -125,10 +150,21 @@ async function singleNode(): Promise<{ rows: string[][]; notes: string[] }> {
     return {
       rows: [
         ["WebSocket clients held by one node (failed)", `${n(connected)} (${failed})`, "10,000"],
-        ["connect rate (all clients connected in)", `${(connected / (connectMs / 1000)).toFixed(0)} /s (${(connectMs / 1000).toFixed(1)} s)`, "—"],
-        ["server RSS: idle → holding them (per client)", `${idle.toFixed(0)} → ${held.toFixed(0)} MiB (${(((held - idle) * 1024) / Math.max(connected, 1)).toFixed(1)} KiB)`, "< 1 GB"],
+        [
+          "connect rate (all clients connected in)",
+          `${(connected / (connectMs / 1000)).toFixed(0)} /s (${(connectMs / 1000).toFixed(1)} s)`,
+          "—",
+        ],
+        [
+          "server RSS: idle → holding them (per client)",
+          `${idle.toFixed(0)} → ${held.toFixed(0)} MiB (${(((held - idle) * 1024) / Math.max(connected, 1)).toFixed(1)} KiB)`,
+          "< 1 GB",
+        ],
         ["server RSS after the fan-out runs", `${after.toFixed(0)} MiB`, "< 1 GB"],
-        fanRow(`one event → ${n(FANOUT)} subscribers among ${n(connected)} clients, one node (SQLite, in-process bus)`, f),
+        fanRow(
+          `one event → ${n(FANOUT)} subscribers among ${n(connected)} clients, one node (SQLite, in-process bus)`,
+          f,
+        ),
         fanRow(`the same with the ${n(connected - FANOUT)} idle clients closed`, light),
       ],
       notes: [`Server descriptor limit: ${fd}.`],
@@ -141,7 +177,13 @@ async function singleNode(): Promise<{ rows: string[][]; notes: string[] }> {
 
 async function twoNodes(): Promise<string[]> {
   const schema = `bench_rt_${randomBytes(4).toString("hex")}`;
-  const env = { LOG_LEVEL: "warn", DATABASE_URL: PG_URL, DATABASE_SCHEMA: schema, REDIS_URL, REDIS_PREFIX: `${schema}:` };
+  const env = {
+    LOG_LEVEL: "warn",
+    DATABASE_URL: PG_URL,
+    DATABASE_SCHEMA: schema,
+    REDIS_URL,
+    REDIS_PREFIX: `${schema}:`,
+  };
   const a = await startServerProcess({ env });
   // Before node B starts: its start would issue a new setup token.
   const admin = await createAdmin(a);
@@ -151,10 +193,19 @@ async function twoNodes(): Promise<string[]> {
     const userId = await userIdOf(a, admin.cookie);
     const urls = [a, b].map((s) => `${s.url.replace("http", "ws")}/ws?v=1`);
     // Each child's clients alternate between the nodes: half the subscribers on each.
-    await Promise.all(children.map((c) => c.ask({ cmd: "connect", urls, count: FANOUT / CHILDREN, cookie: admin.cookie, concurrency: 50 })));
-    await Promise.all(children.map((c) => c.ask({ cmd: "subscribe", topic: `user:${userId}`, count: FANOUT / CHILDREN })));
+    await Promise.all(
+      children.map((c) =>
+        c.ask({ cmd: "connect", urls, count: FANOUT / CHILDREN, cookie: admin.cookie, concurrency: 50 }),
+      ),
+    );
+    await Promise.all(
+      children.map((c) => c.ask({ cmd: "subscribe", topic: `user:${userId}`, count: FANOUT / CHILDREN })),
+    );
     const f = await fanOut(a, admin.cookie, csrfOf(admin.cookie), children, "two");
-    return fanRow(`one event → ${FANOUT.toLocaleString("en")} subscribers, two nodes (PostgreSQL + Redis; caused on A, half the subscribers on each node)`, f);
+    return fanRow(
+      `one event → ${FANOUT.toLocaleString("en")} subscribers, two nodes (PostgreSQL + Redis; caused on A, half the subscribers on each node)`,
+      f,
+    );
   } finally {
     for (const c of children) c.proc.send({ cmd: "close" });
     await b.stop();

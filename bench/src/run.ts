@@ -34,6 +34,7 @@ for (const name of names.length ? names : Object.keys(benches)) {
   for (const n of report.notes) process.stdout.write(`  ${n}\n`);
   // A --quick run is a smoke test: it must not replace the recorded figures.
   if (flags.includes("--quick")) process.stdout.write("  (--quick: not recorded in docs/PERFORMANCE.md)\n");
-  else if (flags.includes("--no-record")) process.stdout.write("  (--no-record: not recorded in docs/PERFORMANCE.md)\n");
+  else if (flags.includes("--no-record"))
+    process.stdout.write("  (--no-record: not recorded in docs/PERFORMANCE.md)\n");
   else recordSection(name, report, m, `npm run bench -- ${[name, ...flags].join(" ")}`);
 }

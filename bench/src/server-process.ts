@@ -39,15 +39,22 @@ export function rssMiB(pid: number): number {
  * serve`), on loopback, with embedded defaults: a fresh DATA_DIR unless one is
  * given, and no DATABASE_URL/REDIS_URL inherited from the caller.
  */
-export async function startServerProcess(opts: { env?: Record<string, string>; dataDir?: string; timeoutMs?: number } = {}): Promise<ServerProcess> {
+export async function startServerProcess(
+  opts: { env?: Record<string, string>; dataDir?: string; timeoutMs?: number } = {},
+): Promise<ServerProcess> {
   const dataDir = opts.dataDir ?? (await mkdtemp(path.join(tmpdir(), "ensemble-bench-")));
   const port = await freePort();
   const env: Record<string, string | undefined> = { ...process.env };
-  for (const k of ["DATABASE_URL", "DATABASE_SCHEMA", "REDIS_URL", "CONFIG_FILE", "SMTP_URL", "OIDC_ISSUER"]) delete env[k];
+  for (const k of ["DATABASE_URL", "DATABASE_SCHEMA", "REDIS_URL", "CONFIG_FILE", "SMTP_URL", "OIDC_ISSUER"])
+    delete env[k];
   Object.assign(env, { DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1", NODE_ENV: "production" }, opts.env);
   const started = performance.now();
   // Same V8 flags as `npm start` (root package.json).
-  const child: ChildProcess = spawn(process.execPath, ["--max-semi-space-size=8", "apps/server/src/cli.ts", "serve"], { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child: ChildProcess = spawn(process.execPath, ["--max-semi-space-size=8", "apps/server/src/cli.ts", "serve"], {
+    cwd: repoRoot,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let out = "";
   let err = "";
   // Keep draining: a full pipe would block the server's logging.
@@ -104,7 +111,11 @@ export async function startServerProcess(opts: { env?: Record<string, string>; d
 }
 
 /** Creates the first administrator through the real setup API and returns a signed-in cookie header. */
-export async function createAdmin(server: ServerProcess, username = "operator", password = "Tall-Quartz-Lantern-2026"): Promise<{ cookie: string; username: string; password: string }> {
+export async function createAdmin(
+  server: ServerProcess,
+  username = "operator",
+  password = "Tall-Quartz-Lantern-2026",
+): Promise<{ cookie: string; username: string; password: string }> {
   const token = await server.setupToken();
   const r = await fetch(`${server.url}/api/setup`, {
     method: "POST",

@@ -49,9 +49,16 @@ export async function signin(): Promise<BenchReport> {
         duration: SECONDS,
         timeout: 30,
       });
-      if (r["2xx"] === 0) throw new Error(`no sign-in succeeded at concurrency ${c}: ${JSON.stringify(r.statusCodeStats)}`);
+      if (r["2xx"] === 0)
+        throw new Error(`no sign-in succeeded at concurrency ${c}: ${JSON.stringify(r.statusCodeStats)}`);
       const perSec = r["2xx"] / r.duration;
-      rows.push([String(c), perSec.toFixed(1), `${r.latency.p50} ms`, `${r.latency.p99} ms`, String(r.non2xx + r.errors)]);
+      rows.push([
+        String(c),
+        perSec.toFixed(1),
+        `${r.latency.p50} ms`,
+        `${r.latency.p99} ms`,
+        String(r.non2xx + r.errors),
+      ]);
     }
   } finally {
     await server.stop();

@@ -38,7 +38,12 @@ export async function startup(): Promise<BenchReport> {
       title: "Start-up and idle memory (`startup`)",
       table: [
         ["measure", "median", "all runs", "target"],
-        ["time to ready, fresh DATA_DIR (spawn → /readyz 200, migrations included)", ms(median(fresh)), fresh.map(ms).join(", "), "< 3 s"],
+        [
+          "time to ready, fresh DATA_DIR (spawn → /readyz 200, migrations included)",
+          ms(median(fresh)),
+          fresh.map(ms).join(", "),
+          "< 3 s",
+        ],
         ["time to ready, restart on a migrated DATA_DIR", ms(restartMs), ms(restartMs), "< 3 s"],
         [`RSS after ${IDLE_MS / 1000} s idle (VmRSS)`, mib(median(rss)), rss.map(mib).join(", "), "< 200 MB"],
       ],

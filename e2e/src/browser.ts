@@ -21,8 +21,17 @@ export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
  * A fresh browser context (its own cookies) in the given language. Every
  * request to another origin fails the test: the shell must be self-contained.
  */
-export async function newContext(browser: Browser, baseURL: string, locale = "fr-FR"): Promise<{ context: BrowserContext; page: Page; foreign: string[] }> {
-  const context = await browser.newContext({ baseURL, locale, viewport: { width: 1280, height: 800 }, timezoneId: "Europe/Paris" });
+export async function newContext(
+  browser: Browser,
+  baseURL: string,
+  locale = "fr-FR",
+): Promise<{ context: BrowserContext; page: Page; foreign: string[] }> {
+  const context = await browser.newContext({
+    baseURL,
+    locale,
+    viewport: { width: 1280, height: 800 },
+    timezoneId: "Europe/Paris",
+  });
   const foreign: string[] = [];
   const origin = new URL(baseURL).origin;
   await context.route("**/*", (route) => {

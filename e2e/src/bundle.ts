@@ -22,7 +22,12 @@ export function chunks(dist = WEB_DIST): Chunk[] {
     .filter((f) => f.endsWith(".js"))
     .map((f) => {
       const buf = readFileSync(path.join(dist, "assets", f));
-      return { file: `assets/${f}`, bytes: buf.length, gzip: gzipSync(buf, { level: 9 }).length, initial: initial.has(`assets/${f}`) };
+      return {
+        file: `assets/${f}`,
+        bytes: buf.length,
+        gzip: gzipSync(buf, { level: 9 }).length,
+        initial: initial.has(`assets/${f}`),
+      };
     })
     .sort((a, b) => Number(b.initial) - Number(a.initial) || b.gzip - a.gzip);
 }
@@ -31,7 +36,10 @@ export const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
 
 /** The table recorded in docs/PERFORMANCE.md ("Web shell"). */
 export function chunkTable(list: Chunk[]): string {
-  const rows = list.map((c) => `| \`${c.file.replace(/-[\w-]{8}\.js$/, ".js")}\` | ${c.initial ? "yes" : "no (lazy)"} | ${kb(c.bytes)} | ${kb(c.gzip)} |`);
+  const rows = list.map(
+    (c) =>
+      `| \`${c.file.replace(/-[\w-]{8}\.js$/, ".js")}\` | ${c.initial ? "yes" : "no (lazy)"} | ${kb(c.bytes)} | ${kb(c.gzip)} |`,
+  );
   const shell = list.filter((c) => c.initial).reduce((s, c) => s + c.gzip, 0);
   return [
     "| chunk | loaded at start | size | gzipped |",
@@ -71,7 +79,8 @@ function writeSection(tti: string | undefined): void {
   const text = readFileSync(doc, "utf8");
   const i = text.indexOf(start);
   const j = text.indexOf(end);
-  const next = i >= 0 && j > i ? text.slice(0, i) + section + text.slice(j + end.length) : `${text.trimEnd()}\n\n${section}\n`;
+  const next =
+    i >= 0 && j > i ? text.slice(0, i) + section + text.slice(j + end.length) : `${text.trimEnd()}\n\n${section}\n`;
   writeFileSync(doc, next);
 }
 

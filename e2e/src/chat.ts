@@ -22,7 +22,12 @@ export interface Person {
 }
 
 /** A person with a signed-in browser page (French) and a signed-in API client. */
-export async function person(browser: Browser, server: TestServer, displayName: string, role: "admin" | "member" = "member"): Promise<Person> {
+export async function person(
+  browser: Browser,
+  server: TestServer,
+  displayName: string,
+  role: "admin" | "member" = "member",
+): Promise<Person> {
   const u = await server.createUser({ displayName, role });
   const { page } = await newContext(browser, server.url);
   await signIn(page, "fr", u.username);
@@ -53,7 +58,9 @@ export async function expectCount(p: Page, text: string, n: number): Promise<voi
 }
 
 export async function defaultChannel(api: TestClient): Promise<string> {
-  const r = await api.get<{ sections: { key: string; rooms: { id: string; slug: string | null }[] }[] }>("/api/chat/sidebar");
+  const r = await api.get<{ sections: { key: string; rooms: { id: string; slug: string | null }[] }[] }>(
+    "/api/chat/sidebar",
+  );
   const room = r.body.sections.flatMap((s) => s.rooms).find((x) => x.slug === "general");
   if (!room) throw new Error("no default channel");
   return room.id;

@@ -4,7 +4,8 @@ import { CHROMIUM } from "./browser.ts";
 
 /** The browser suites need Chromium and the built shell: a missing one is a failure, not a skip. */
 export default function setup(): void {
-  if (!existsSync(CHROMIUM)) throw new Error(`the browser suites need Debian's Chromium at ${CHROMIUM} (apt-get install chromium)`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`the browser suites need Debian's Chromium at ${CHROMIUM} (apt-get install chromium)`);
   if (!webBuildIsStale()) return;
   // Vitest sets NODE_ENV=test, which the child `vite build` would inherit and turn into a development build.
   const before = process.env.NODE_ENV;

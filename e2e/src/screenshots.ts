@@ -25,7 +25,11 @@ try {
   await page.goto(`/setup#token=${await server.setupToken()}`);
   await page.getByRole("heading", { name: tr("fr", "auth.setupTitle") }).waitFor();
   await shot("setup");
-  await fillAccountForm(page, "fr", { username: "amartin", displayName: "Alice Martin", email: "alice.martin@example.org" });
+  await fillAccountForm(page, "fr", {
+    username: "amartin",
+    displayName: "Alice Martin",
+    email: "alice.martin@example.org",
+  });
   await greeting(page, "fr", "Alice Martin");
   await shot("home");
   // The chat has its own screenshot (e2e/src/chat-screenshot.ts): files still shows the "coming soon" page.

@@ -11,7 +11,9 @@ export type Service = (typeof SERVICES)[number];
 
 /** Whether a service still shows the shell's "coming soon" page (its module's web entry has not landed). */
 export function comingSoon(service: Service): boolean {
-  return readFileSync(new URL(`../../apps/web/src/services/${service}.tsx`, import.meta.url), "utf8").includes("<ComingSoon");
+  return readFileSync(new URL(`../../apps/web/src/services/${service}.tsx`, import.meta.url), "utf8").includes(
+    "<ComingSoon",
+  );
 }
 export const texts = { fr, en } as const;
 
@@ -26,7 +28,11 @@ export function tr(lang: Lang, key: string, vars: Record<string, string> = {}): 
 export const PASSWORD = "Correct-Horse-Battery-42";
 
 /** Fills an account form (setup or invitation) and submits it. */
-export async function fillAccountForm(page: Page, lang: Lang, a: { username: string; displayName: string; email: string }) {
+export async function fillAccountForm(
+  page: Page,
+  lang: Lang,
+  a: { username: string; displayName: string; email: string },
+) {
   await page.getByRole("textbox", { name: tr(lang, "auth.displayName") }).fill(a.displayName);
   await page.getByRole("textbox", { name: tr(lang, "auth.username") }).fill(a.username);
   await page.getByRole("textbox", { name: tr(lang, "auth.email") }).fill(a.email);
@@ -44,7 +50,9 @@ export async function signIn(page: Page, lang: Lang, login: string, password = P
   await page.getByRole("textbox", { name: tr(lang, "auth.login") }).fill(login);
   await page.getByRole("textbox", { name: tr(lang, "auth.password"), exact: true }).fill(password);
   await page.getByRole("button", { name: tr(lang, "auth.signIn"), exact: true }).click();
-  await page.getByRole("heading", { level: 1, name: new RegExp(tr(lang, "home.greeting", { name: "" }).trim()) }).waitFor();
+  await page
+    .getByRole("heading", { level: 1, name: new RegExp(tr(lang, "home.greeting", { name: "" }).trim()) })
+    .waitFor();
 }
 
 export async function greeting(page: Page, lang: Lang, name: string) {

@@ -9,4 +9,13 @@ import { brandingModule } from "@ensemble/kernel/branding/branding-module";
 import { systemModule } from "@ensemble/kernel/system/system-module";
 
 /** The composition root's one list: adding a service is adding a line here. */
-export const modules: readonly ModuleDefinition[] = [accountsModule, realtimeModule, auditModule, searchModule, notificationsModule, brandingModule, systemModule, chatModule];
+export const modules: readonly ModuleDefinition[] = [
+  accountsModule,
+  realtimeModule,
+  auditModule,
+  searchModule,
+  notificationsModule,
+  brandingModule,
+  systemModule,
+  chatModule,
+];

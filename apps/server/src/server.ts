@@ -27,7 +27,9 @@ export interface RunningServer {
 }
 
 export function allMigrations(modules: readonly ModuleDefinition[]): NamedMigration[] {
-  return [...kernelMigrations, ...modules.flatMap((m) => m.migrations ?? [])].sort((a, b) => a.name.localeCompare(b.name));
+  return [...kernelMigrations, ...modules.flatMap((m) => m.migrations ?? [])].sort((a, b) =>
+    a.name.localeCompare(b.name),
+  );
 }
 
 export async function runMigrations(kernel: Kernel, modules: readonly ModuleDefinition[] = defaultModules) {
@@ -57,7 +59,11 @@ export async function startServer(
     for (const t of m.topics?.(kernel) ?? []) kernel.realtime.defineTopics(t);
     for (const h of m.eventHandlers?.(kernel) ?? []) kernel.events.register(h);
   }
-  const app = await buildHttpApp(kernel, modules, async () => migrated && (await migrationsApplied(kernel.db as never, migrations)));
+  const app = await buildHttpApp(
+    kernel,
+    modules,
+    async () => migrated && (await migrationsApplied(kernel.db as never, migrations)),
+  );
   await installWebApp(app, kernel, webDist);
   for (const m of modules) await m.start?.(kernel);
   // Listening on the cluster bus before accepting sockets; the dispatcher drains what a crash left behind.

@@ -106,7 +106,9 @@ describe(`backup and restore (${kind})`, { timeout: 120_000 }, () => {
     if (kind === "postgres") {
       expect(r.stdout).toContain(`${before.size} stored file(s), verified`);
       expect(r.stdout).toContain("The database is PostgreSQL: it is NOT in this archive");
-      expect(r.stdout).toContain(`pg_dump --format=custom --schema=${schema} --file=${path.join(work, "second")}.pgdump "$DATABASE_URL"`);
+      expect(r.stdout).toContain(
+        `pg_dump --format=custom --schema=${schema} --file=${path.join(work, "second")}.pgdump "$DATABASE_URL"`,
+      );
       expect(r.stdout).not.toContain("postgres://");
     } else {
       expect(r.stdout).toContain(`the SQLite database and ${before.size} stored file(s), verified`);
@@ -126,7 +128,9 @@ describe(`backup and restore (${kind})`, { timeout: 120_000 }, () => {
     }
     // Nothing was touched.
     expect(await hashTree(path.join(dataDir, "files"))).toEqual(before);
-    expect((await s.client().post("/api/auth/sign-in", { login: users[0]!.username, password: users[0]!.password })).status).toBe(200);
+    expect(
+      (await s.client().post("/api/auth/sign-in", { login: users[0]!.username, password: users[0]!.password })).status,
+    ).toBe(200);
   });
 
   it("restores into a fresh DATA_DIR: the users sign in and the file store is byte-for-byte equal", async () => {
@@ -138,7 +142,7 @@ describe(`backup and restore (${kind})`, { timeout: 120_000 }, () => {
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("every checksum matched");
-    if (kind === "postgres") expect(r.stdout).toContain('pg_restore --clean --if-exists --no-owner');
+    if (kind === "postgres") expect(r.stdout).toContain("pg_restore --clean --if-exists --no-owner");
     expect(await hashTree(path.join(target, "files"))).toEqual(before);
 
     const s2 = await startTestServer({ dataDir: target, ...(schema ? { schema } : {}) });
@@ -148,7 +152,9 @@ describe(`backup and restore (${kind})`, { timeout: 120_000 }, () => {
         expect(signIn.status, u.username).toBe(200);
       }
       if (kind === "sqlite") {
-        const lateSignIn = await s2.client().post("/api/auth/sign-in", { login: late.username, password: late.password });
+        const lateSignIn = await s2
+          .client()
+          .post("/api/auth/sign-in", { login: late.username, password: late.password });
         expect(lateSignIn.status).toBe(401);
       }
       const blob = await s2.kernel.blobs.get("all-bytes");
@@ -175,7 +181,11 @@ describe(`backup and restore (${kind})`, { timeout: 120_000 }, () => {
     bytes[0] = bytes[0]! ^ 0xff;
     await writeFile(victim, bytes);
     const tampered = path.join(work, "tampered.tar.gz");
-    await tar.create({ gzip: true, file: tampered, cwd: unpacked }, ["manifest.json", "files", ...(kind === "sqlite" ? ["database"] : [])]);
+    await tar.create({ gzip: true, file: tampered, cwd: unpacked }, [
+      "manifest.json",
+      "files",
+      ...(kind === "sqlite" ? ["database"] : []),
+    ]);
     const target = path.join(work, "never");
     const r = await runCli(["restore", tampered], { ...env, DATA_DIR: target });
     expect(r.code).toBe(1);
@@ -185,19 +195,32 @@ describe(`backup and restore (${kind})`, { timeout: 120_000 }, () => {
   });
 
   it("refuses an archive taken on the other database engine", async () => {
-    const other = kind === "sqlite" ? { DATABASE_URL: "postgres://postgres@127.0.0.1:5432/test", DATABASE_SCHEMA: "t_never_used" } : { DATABASE_URL: undefined, DATABASE_SCHEMA: undefined };
+    const other =
+      kind === "sqlite"
+        ? { DATABASE_URL: "postgres://postgres@127.0.0.1:5432/test", DATABASE_SCHEMA: "t_never_used" }
+        : { DATABASE_URL: undefined, DATABASE_SCHEMA: undefined };
     const r = await runCli(["restore", archive], { ...env, ...other, DATA_DIR: path.join(work, "other-engine") });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(kind === "sqlite" ? /holds a SQLite database but DATABASE_URL is set/ : /comes from a PostgreSQL installation/);
+    expect(r.stderr).toMatch(
+      kind === "sqlite" ? /holds a SQLite database but DATABASE_URL is set/ : /comes from a PostgreSQL installation/,
+    );
   });
 
   it("answers usage mistakes with exit code 64", async () => {
-    for (const args of [["backup"], ["backup", "a.tar.gz", "b.tar.gz"], ["restore"], ["restore", "x.tar.gz", "--overwrite"]]) {
+    for (const args of [
+      ["backup"],
+      ["backup", "a.tar.gz", "b.tar.gz"],
+      ["restore"],
+      ["restore", "x.tar.gz", "--overwrite"],
+    ]) {
       const r = await runCli(args, env);
       expect(r.code, args.join(" ")).toBe(64);
       expect(r.stderr).toMatch(/Usage: ensemble (backup|restore)/);
     }
-    const missing = await runCli(["restore", path.join(work, "no-such.tar.gz")], { ...env, DATA_DIR: path.join(work, "empty") });
+    const missing = await runCli(["restore", path.join(work, "no-such.tar.gz")], {
+      ...env,
+      DATA_DIR: path.join(work, "empty"),
+    });
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain("There is no file at");
   });

@@ -67,13 +67,22 @@ export async function hashTree(root: string): Promise<Map<string, string>> {
   for (const d of entries) {
     if (!d.isFile()) continue;
     const full = path.join(d.parentPath, d.name);
-    out.set(path.relative(root, full), createHash("sha256").update(await readFile(full)).digest("hex"));
+    out.set(
+      path.relative(root, full),
+      createHash("sha256")
+        .update(await readFile(full))
+        .digest("hex"),
+    );
   }
   return out;
 }
 
 /** Polls `check` until it returns a value other than undefined, or fails after `ms`. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined> | T | undefined, ms = 15_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined> | T | undefined,
+  ms = 15_000,
+): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const v = await check();
@@ -114,7 +123,9 @@ export function startServe(env: Record<string, string | undefined>): ServeProces
     };
     child.stdout!.on("data", onData);
     child.stderr!.on("data", (c: Buffer) => (out += c.toString("utf8")));
-    void exited.then(({ code, signal }) => reject(new Error(`serve exited (${code ?? signal}) before it was ready:\n${out}`)));
+    void exited.then(({ code, signal }) =>
+      reject(new Error(`serve exited (${code ?? signal}) before it was ready:\n${out}`)),
+    );
   });
   ready.catch(() => {});
   return { child, output: () => out, ready, exited };

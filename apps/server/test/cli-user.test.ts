@@ -5,7 +5,16 @@ import path from "node:path";
 import { generate } from "otplib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CloseCodes } from "@ensemble/protocol";
-import { dropSchema, newSchemaName, realtimeClient, startTestServer, testDbKind, testRedisUrl, waitFor, type TestServer } from "@ensemble/testkit";
+import {
+  dropSchema,
+  newSchemaName,
+  realtimeClient,
+  startTestServer,
+  testDbKind,
+  testRedisUrl,
+  waitFor,
+  type TestServer,
+} from "@ensemble/testkit";
 import { runCli, storageEnv } from "./cli-process.ts";
 
 const PASSWORD = "Quiet-Lantern-Orchard-73";
@@ -23,7 +32,11 @@ describe("ensemble user", { timeout: 120_000 }, () => {
     dataDir = await mkdtemp(path.join(tmpdir(), "ensemble-cli-"));
     // The CLI and the server share Redis as two nodes would, so that deactivation reaches live WebSockets.
     const redis = { REDIS_URL: testRedisUrl(), REDIS_PREFIX: `cli-test-${randomBytes(4).toString("hex")}:` };
-    s = await startTestServer({ dataDir, ...(schema ? { schema } : {}), env: { RATE_LIMIT_SIGNIN_PER_MIN: "1000", ...redis } });
+    s = await startTestServer({
+      dataDir,
+      ...(schema ? { schema } : {}),
+      env: { RATE_LIMIT_SIGNIN_PER_MIN: "1000", ...redis },
+    });
     env = { ...storageEnv(dataDir, schema), ...redis };
   });
   afterAll(async () => {
@@ -38,7 +51,21 @@ describe("ensemble user", { timeout: 120_000 }, () => {
   };
 
   it("adds an admin with a password read from stdin, who can then sign in", async () => {
-    const r = await runCli(["user", "add", "Alice.Admin", "--admin", "--email", "Alice@Example.org", "--display-name", "Alice Durand", "--password-stdin"], env, `${PASSWORD}\n`);
+    const r = await runCli(
+      [
+        "user",
+        "add",
+        "Alice.Admin",
+        "--admin",
+        "--email",
+        "Alice@Example.org",
+        "--display-name",
+        "Alice Durand",
+        "--password-stdin",
+      ],
+      env,
+      `${PASSWORD}\n`,
+    );
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Created admin "alice.admin"');
@@ -46,7 +73,12 @@ describe("ensemble user", { timeout: 120_000 }, () => {
     const { r: signedIn, c } = await signIn("alice@example.org", PASSWORD);
     expect(signedIn.status).toBe(200);
     const me = await c.get<{ user: { username: string; displayName: string; role: string; email: string } }>("/api/me");
-    expect(me.body.user).toMatchObject({ username: "alice.admin", displayName: "Alice Durand", role: "admin", email: "alice@example.org" });
+    expect(me.body.user).toMatchObject({
+      username: "alice.admin",
+      displayName: "Alice Durand",
+      role: "admin",
+      email: "alice@example.org",
+    });
   });
 
   it("prints a generated strong password once when none is given", async () => {
@@ -142,9 +174,13 @@ describe("ensemble user", { timeout: 120_000 }, () => {
   });
 
   it("refuses to deactivate the last active administrator", async () => {
-    const admins = (JSON.parse((await runCli(["user", "list", "--json"], env)).stdout) as { username: string; role: string; status: string }[]).filter(
-      (u) => u.role === "admin" && u.status === "active",
-    );
+    const admins = (
+      JSON.parse((await runCli(["user", "list", "--json"], env)).stdout) as {
+        username: string;
+        role: string;
+        status: string;
+      }[]
+    ).filter((u) => u.role === "admin" && u.status === "active");
     expect(admins.map((a) => a.username)).toEqual(["alice.admin"]);
     const r = await runCli(["user", "deactivate", "alice.admin"], env);
     expect(r.code).toBe(1);
@@ -157,7 +193,9 @@ describe("ensemble user", { timeout: 120_000 }, () => {
     const { c } = await signIn(u.username, PASSWORD);
     const setup = await c.post<{ secret: string }>("/api/me/two-factor/setup");
     expect(setup.status).toBe(200);
-    const enable = await c.post<{ recoveryCodes: string[] }>("/api/me/two-factor/enable", { code: await codeNow(setup.body.secret) });
+    const enable = await c.post<{ recoveryCodes: string[] }>("/api/me/two-factor/enable", {
+      code: await codeNow(setup.body.secret),
+    });
     expect(enable.status).toBe(200);
     expect((await signIn(u.username, PASSWORD)).r.body).toMatchObject({ code: "two_factor_required" });
     expect((await runCli(["user", "list"], env)).stdout).toMatch(/^camille\s+camille\s+member\s+active\s+on$/m);
@@ -166,7 +204,11 @@ describe("ensemble user", { timeout: 120_000 }, () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Two-factor authentication reset for "camille"');
 
-    const row = await s.kernel.db.selectFrom("users").select(["totp_secret", "totp_enabled"]).where("id", "=", u.id).executeTakeFirstOrThrow();
+    const row = await s.kernel.db
+      .selectFrom("users")
+      .select(["totp_secret", "totp_enabled"])
+      .where("id", "=", u.id)
+      .executeTakeFirstOrThrow();
     expect(row).toEqual({ totp_secret: null, totp_enabled: 0 });
     const codes = await s.kernel.db.selectFrom("recovery_codes").select("id").where("user_id", "=", u.id).execute();
     expect(codes).toEqual([]);

@@ -66,7 +66,9 @@ describe(`graceful shutdown (${testDbKind()})`, () => {
     req.flushHeaders();
     // The server has the request once its connection is open and the first bytes are in.
     await new Promise<void>((resolve) => (req.socket ? resolve() : req.once("socket", () => resolve())));
-    await waitFor("the request to reach the server", () => (req.socket && !req.socket.connecting && req.socket.bytesWritten > 0 ? true : undefined));
+    await waitFor("the request to reach the server", () =>
+      req.socket && !req.socket.connecting && req.socket.bytesWritten > 0 ? true : undefined,
+    );
 
     const stoppedAt = Date.now();
     serve.child.kill("SIGTERM");

@@ -25,7 +25,10 @@ describe(`ensemble migrate (${testDbKind()})`, () => {
     const first = await runCli(["migrate"], env);
     expect(first.stderr).toBe("");
     expect(first.code).toBe(0);
-    const applied = first.stdout.split("\n").filter((l) => l.startsWith("  ")).map((l) => l.trim());
+    const applied = first.stdout
+      .split("\n")
+      .filter((l) => l.startsWith("  "))
+      .map((l) => l.trim());
     expect(first.stdout.startsWith("Applied:\n")).toBe(true);
     expect(applied).toEqual(allMigrations(modules).map((m) => m.name));
     expect(applied).toEqual(expect.arrayContaining(kernelMigrations.map((m) => m.name)));

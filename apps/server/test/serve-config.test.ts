@@ -28,7 +28,8 @@ describe("serve configuration", () => {
   };
 
   it("stops on a port that is not a number", () => refuses({ PORT: "notaport" }, "PORT", /number/));
-  it("stops on a database URL of an unsupported engine", () => refuses({ DATABASE_URL: "mysql://x" }, "DATABASE_URL", /postgres:\/\//));
+  it("stops on a database URL of an unsupported engine", () =>
+    refuses({ DATABASE_URL: "mysql://x" }, "DATABASE_URL", /postgres:\/\//));
   it("stops on an unknown log level", () => refuses({ LOG_LEVEL: "loud" }, "LOG_LEVEL", /"fatal"|fatal/));
 
   it("stops on a CONFIG_FILE that is not JSON, or that holds a bad value", async () => {
@@ -47,10 +48,19 @@ describe("serve configuration", () => {
     const envDir = path.join(work, "from-env");
     const file = path.join(work, "ensemble.json");
     // A number and a string, as people write JSON by hand.
-    await writeFile(file, JSON.stringify({ PORT: filePort, DATA_DIR: fileDir, LOG_LEVEL: "silent", HOST: "127.0.0.1" }));
+    await writeFile(
+      file,
+      JSON.stringify({ PORT: filePort, DATA_DIR: fileDir, LOG_LEVEL: "silent", HOST: "127.0.0.1" }),
+    );
 
     // File values alone: its port, its data directory, its (silent) log level.
-    const fromFile = startServe({ CONFIG_FILE: file, ...storageEnv(fileDir, schema), DATA_DIR: undefined, LOG_LEVEL: undefined, HOST: undefined });
+    const fromFile = startServe({
+      CONFIG_FILE: file,
+      ...storageEnv(fileDir, schema),
+      DATA_DIR: undefined,
+      LOG_LEVEL: undefined,
+      HOST: undefined,
+    });
     const base = `http://127.0.0.1:${filePort}`;
     await waitForReady(base);
     fromFile.child.kill("SIGTERM");
@@ -59,7 +69,13 @@ describe("serve configuration", () => {
     if (testDbKind() === "sqlite") expect(existsSync(path.join(fileDir, "ensemble.db"))).toBe(true);
 
     // The environment overrides the file: another port, another directory, info logs.
-    const fromEnv = startServe({ CONFIG_FILE: file, ...storageEnv(envDir, schema), PORT: String(envPort), LOG_LEVEL: "info", HOST: undefined });
+    const fromEnv = startServe({
+      CONFIG_FILE: file,
+      ...storageEnv(envDir, schema),
+      PORT: String(envPort),
+      LOG_LEVEL: "info",
+      HOST: undefined,
+    });
     const url = await fromEnv.ready;
     expect(url).toBe(`http://127.0.0.1:${envPort}`);
     expect((await fetch(`${url}/readyz`)).status).toBe(200);

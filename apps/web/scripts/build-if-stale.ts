@@ -12,8 +12,13 @@ const web = fileURLToPath(new URL("..", import.meta.url));
 const built = path.join(web, "dist", "index.html");
 const modulesDir = path.join(web, "..", "..", "modules");
 // Each service's UI (modules/<name>/web, and the shared/ contract it imports) is part of the build too.
-const moduleSources = existsSync(modulesDir) ? readdirSync(modulesDir).flatMap((m) => ["web", "shared"].map((d) => path.join(modulesDir, m, d))) : [];
-const sources = [...["src", "public", "index.html", "vite.config.ts", "package.json"].map((p) => path.join(web, p)), ...moduleSources];
+const moduleSources = existsSync(modulesDir)
+  ? readdirSync(modulesDir).flatMap((m) => ["web", "shared"].map((d) => path.join(modulesDir, m, d)))
+  : [];
+const sources = [
+  ...["src", "public", "index.html", "vite.config.ts", "package.json"].map((p) => path.join(web, p)),
+  ...moduleSources,
+];
 
 function newest(p: string): number {
   if (!existsSync(p)) return 0;

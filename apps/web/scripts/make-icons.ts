@@ -31,6 +31,8 @@ const icons: [string, number, number, number][] = [
   ["maskable-512.png", 512, 64, 0],
 ];
 for (const [name, size, padding, radius] of icons) {
-  await sharp(Buffer.from(mark(size, padding, radius))).png({ compressionLevel: 9 }).toFile(out + name);
+  await sharp(Buffer.from(mark(size, padding, radius)))
+    .png({ compressionLevel: 9 })
+    .toFile(out + name);
 }
 process.stdout.write(`icons written to ${out}\n`);

@@ -32,7 +32,9 @@ function Themed() {
     document.title = branding?.name ?? "Ensemble";
     document.querySelector('meta[name="theme-color"]')?.setAttribute("content", color);
     // The favicon follows the organisation's logo.
-    document.querySelector('link[rel="icon"]')?.setAttribute("href", branding?.logoUrl ? `${branding.logoUrl}&size=64` : "/icons/icon-192.png");
+    document
+      .querySelector('link[rel="icon"]')
+      ?.setAttribute("href", branding?.logoUrl ? `${branding.logoUrl}&size=64` : "/icons/icon-192.png");
   }, [branding?.name, branding?.logoUrl, color, t]);
 
   return (

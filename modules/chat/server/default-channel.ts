@@ -39,7 +39,12 @@ export async function ensureDefaultChannel(k: Kernel): Promise<string> {
   } catch (e) {
     // Another node created it first, or a channel already has that name: make that one the default.
     if (!isUniqueViolation(e)) throw e;
-    await db.updateTable("chat_rooms").set({ is_default: 1 }).where("slug", "=", slug).where("type", "=", "channel").execute();
+    await db
+      .updateTable("chat_rooms")
+      .set({ is_default: 1 })
+      .where("slug", "=", slug)
+      .where("type", "=", "channel")
+      .execute();
   }
   const row = await db.selectFrom("chat_rooms").select("id").where("is_default", "=", 1).executeTakeFirstOrThrow();
   return row.id;
@@ -59,7 +64,12 @@ export async function ensureDefaultMembership(k: Kernel, actor: UserActor): Prom
   if (canInOrg(actor.role, OrgChatCapability.joinPublic)) {
     const db = chatDb(k);
     const roomId = await ensureDefaultChannel(k);
-    const mine = await db.selectFrom("chat_members").select("user_id").where("room_id", "=", roomId).where("user_id", "=", actor.id).executeTakeFirst();
+    const mine = await db
+      .selectFrom("chat_members")
+      .select("user_id")
+      .where("room_id", "=", roomId)
+      .where("user_id", "=", actor.id)
+      .executeTakeFirst();
     if (!mine) await db.transaction().execute((tx) => addMembers(tx, roomId, [actor.id], { actorId: null }));
   }
   seen.add(actor.id);

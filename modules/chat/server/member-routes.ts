@@ -16,7 +16,10 @@ import "./events.ts";
 
 const idParams = z.object({ id: z.uuid() });
 const memberParams = z.object({ id: z.uuid(), userId: z.uuid() });
-const membersQuery = z.object({ cursor: z.string().max(512).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) });
+const membersQuery = z.object({
+  cursor: z.string().max(512).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
 
 /** Joining, leaving, inviting people or whole groups, removing, roles, and per-member preferences. */
 export function memberRoutes(app: FastifyInstance, k: Kernel): void {
@@ -24,8 +27,22 @@ export function memberRoutes(app: FastifyInstance, k: Kernel): void {
 
   /** After commit: a member who may no longer read the room loses its live feed at once, on every node. */
   const revokeIfUnreadable = async (room: RoomRecord, userId: string) => {
-    const user = await db.selectFrom("users").select(["id", "username", "role"]).where("id", "=", userId).executeTakeFirst();
-    const asUser: UserActor | null = user ? { kind: "user", id: user.id, username: user.username, role: user.role, scopes: null, sessionId: null, tokenId: null } : null;
+    const user = await db
+      .selectFrom("users")
+      .select(["id", "username", "role"])
+      .where("id", "=", userId)
+      .executeTakeFirst();
+    const asUser: UserActor | null = user
+      ? {
+          kind: "user",
+          id: user.id,
+          username: user.username,
+          role: user.role,
+          scopes: null,
+          sessionId: null,
+          tokenId: null,
+        }
+      : null;
     const still = asUser && (await k.policy.can(asUser, ChatRoomResource, "read", { ...room, viewerRole: null }));
     if (!still) await k.realtime.revoke(userId, { topic: roomTopic(room.id) });
   };
@@ -56,21 +73,46 @@ export function memberRoutes(app: FastifyInstance, k: Kernel): void {
       const r = await k.policy.authorize(actor, ChatRoomResource, "read", await loadRoom(db, params.id, actor));
       if (r.viewerRole === null) throw new AppError("conflict", "you are not a member of this room");
       if (r.is_default === 1) throw new AppError("conflict", "everyone stays in the default channel");
-      if (r.type === "dm" && (r.dm_key ?? "").split(",").length <= 2) throw new AppError("conflict", "a direct conversation cannot be left; hide it instead");
+      if (r.type === "dm" && (r.dm_key ?? "").split(",").length <= 2)
+        throw new AppError("conflict", "a direct conversation cannot be left; hide it instead");
       await db.transaction().execute(async (tx) => {
         await lockRoom(tx, r.id);
-        const me = await tx.selectFrom("chat_members").select("role").where("room_id", "=", r.id).where("user_id", "=", actor.id).executeTakeFirst();
+        const me = await tx
+          .selectFrom("chat_members")
+          .select("role")
+          .where("room_id", "=", r.id)
+          .where("user_id", "=", actor.id)
+          .executeTakeFirst();
         if (!me) throw new AppError("conflict", "you are not a member of this room");
         if (me.role === "owner" && (await ownerCount(tx, r.id)) <= 1) {
           const heir = body.newOwnerId
-            ? await tx.selectFrom("chat_members").select("user_id").where("room_id", "=", r.id).where("user_id", "=", body.newOwnerId).executeTakeFirst()
+            ? await tx
+                .selectFrom("chat_members")
+                .select("user_id")
+                .where("room_id", "=", r.id)
+                .where("user_id", "=", body.newOwnerId)
+                .executeTakeFirst()
             : undefined;
-          const others = await tx.selectFrom("chat_members").select("user_id").where("room_id", "=", r.id).where("user_id", "!=", actor.id).limit(1).execute();
+          const others = await tx
+            .selectFrom("chat_members")
+            .select("user_id")
+            .where("room_id", "=", r.id)
+            .where("user_id", "!=", actor.id)
+            .limit(1)
+            .execute();
           if (others.length && (!heir || heir.user_id === actor.id)) {
-            throw new AppError("conflict", "you are the last owner: hand the room over to another member first (newOwnerId)");
+            throw new AppError(
+              "conflict",
+              "you are the last owner: hand the room over to another member first (newOwnerId)",
+            );
           }
           if (heir) {
-            await tx.updateTable("chat_members").set({ role: "owner" }).where("room_id", "=", r.id).where("user_id", "=", heir.user_id).execute();
+            await tx
+              .updateTable("chat_members")
+              .set({ role: "owner" })
+              .where("room_id", "=", r.id)
+              .where("user_id", "=", heir.user_id)
+              .execute();
             await recordEvent(tx, {
               name: "chat.member.role_changed",
               actorId: actor.id,
@@ -102,20 +144,36 @@ export function memberRoutes(app: FastifyInstance, k: Kernel): void {
       let q = db
         .selectFrom("chat_members")
         .innerJoin("users", "users.id", "chat_members.user_id")
-        .select(["users.id", "users.username", "users.display_name", "users.role as orgRole", "chat_members.role", "chat_members.joined_at"])
+        .select([
+          "users.id",
+          "users.username",
+          "users.display_name",
+          "users.role as orgRole",
+          "chat_members.role",
+          "chat_members.joined_at",
+        ])
         .where("chat_members.room_id", "=", r.id)
         .orderBy("users.display_name")
         .orderBy("users.id")
         .limit(query.limit + 1);
       if (cursor) {
         const [name, id] = cursor.map(String) as [string, string];
-        q = q.where((eb) => eb.or([eb("users.display_name", ">", name), eb.and([eb("users.display_name", "=", name), eb("users.id", ">", id)])]));
+        q = q.where((eb) =>
+          eb.or([
+            eb("users.display_name", ">", name),
+            eb.and([eb("users.display_name", "=", name), eb("users.id", ">", id)]),
+          ]),
+        );
       }
       const rows = await q.execute();
       const page = rows.slice(0, query.limit);
       const last = page.at(-1);
       return {
-        items: page.map((m) => ({ user: { id: m.id, username: m.username, displayName: m.display_name, role: m.orgRole }, role: m.role, joinedAt: m.joined_at })),
+        items: page.map((m) => ({
+          user: { id: m.id, username: m.username, displayName: m.display_name, role: m.orgRole },
+          role: m.role,
+          joinedAt: m.joined_at,
+        })),
         next: rows.length > query.limit && last ? encodeCursor([last.display_name, last.id]) : null,
       };
     },
@@ -141,7 +199,8 @@ export function memberRoutes(app: FastifyInstance, k: Kernel): void {
       const added = await db.transaction().execute(async (tx) => {
         await lockRoom(tx, r.id);
         const out = await addMembers(tx, r.id, users, { actorId: actor.id });
-        for (const g of byGroup) out.push(...(await addMembers(tx, r.id, g.userIds, { actorId: actor.id, viaGroupId: g.groupId })));
+        for (const g of byGroup)
+          out.push(...(await addMembers(tx, r.id, g.userIds, { actorId: actor.id, viaGroupId: g.groupId })));
         return out;
       });
       return { added };
@@ -157,12 +216,23 @@ export function memberRoutes(app: FastifyInstance, k: Kernel): void {
     params: memberParams,
     handler: async ({ actor, params }) => {
       if (params.userId === actor.id) throw new AppError("validation", "use /leave to leave a room");
-      const r = await k.policy.authorize(actor, ChatRoomResource, "remove_member", await loadRoom(db, params.id, actor));
+      const r = await k.policy.authorize(
+        actor,
+        ChatRoomResource,
+        "remove_member",
+        await loadRoom(db, params.id, actor),
+      );
       await db.transaction().execute(async (tx) => {
         await lockRoom(tx, r.id);
-        const m = await tx.selectFrom("chat_members").select("role").where("room_id", "=", r.id).where("user_id", "=", params.userId).executeTakeFirst();
+        const m = await tx
+          .selectFrom("chat_members")
+          .select("role")
+          .where("room_id", "=", r.id)
+          .where("user_id", "=", params.userId)
+          .executeTakeFirst();
         if (!m) throw new AppError("not_found", "this person is not a member of the room");
-        if (m.role === "owner" && (await ownerCount(tx, r.id)) <= 1) throw new AppError("conflict", "a room must keep at least one owner");
+        if (m.role === "owner" && (await ownerCount(tx, r.id)) <= 1)
+          throw new AppError("conflict", "a room must keep at least one owner");
         await removeMember(tx, r.id, params.userId, { actorId: actor.id, left: false });
       });
       await revokeIfUnreadable(r, params.userId);
@@ -182,10 +252,21 @@ export function memberRoutes(app: FastifyInstance, k: Kernel): void {
       const r = await k.policy.authorize(actor, ChatRoomResource, "manage", await loadRoom(db, params.id, actor));
       await db.transaction().execute(async (tx) => {
         await lockRoom(tx, r.id);
-        const m = await tx.selectFrom("chat_members").select("role").where("room_id", "=", r.id).where("user_id", "=", params.userId).executeTakeFirst();
+        const m = await tx
+          .selectFrom("chat_members")
+          .select("role")
+          .where("room_id", "=", r.id)
+          .where("user_id", "=", params.userId)
+          .executeTakeFirst();
         if (!m) throw new AppError("not_found", "this person is not a member of the room");
-        if (m.role === "owner" && body.role !== "owner" && (await ownerCount(tx, r.id)) <= 1) throw new AppError("conflict", "a room must keep at least one owner");
-        await tx.updateTable("chat_members").set({ role: body.role }).where("room_id", "=", r.id).where("user_id", "=", params.userId).execute();
+        if (m.role === "owner" && body.role !== "owner" && (await ownerCount(tx, r.id)) <= 1)
+          throw new AppError("conflict", "a room must keep at least one owner");
+        await tx
+          .updateTable("chat_members")
+          .set({ role: body.role })
+          .where("room_id", "=", r.id)
+          .where("user_id", "=", params.userId)
+          .execute();
         await recordEvent(tx, {
           name: "chat.member.role_changed",
           actorId: actor.id,
@@ -215,13 +296,28 @@ export function memberRoutes(app: FastifyInstance, k: Kernel): void {
         ...(body.hidden === undefined ? {} : { hidden: body.hidden ? 1 : 0 }),
       };
       await db.transaction().execute(async (tx) => {
-        await tx.updateTable("chat_members").set(patch).where("room_id", "=", r.id).where("user_id", "=", actor.id).execute();
-        const m = await tx.selectFrom("chat_members").select(["favourite", "muted", "hidden"]).where("room_id", "=", r.id).where("user_id", "=", actor.id).executeTakeFirstOrThrow();
+        await tx
+          .updateTable("chat_members")
+          .set(patch)
+          .where("room_id", "=", r.id)
+          .where("user_id", "=", actor.id)
+          .execute();
+        const m = await tx
+          .selectFrom("chat_members")
+          .select(["favourite", "muted", "hidden"])
+          .where("room_id", "=", r.id)
+          .where("user_id", "=", actor.id)
+          .executeTakeFirstOrThrow();
         await recordEvent(tx, {
           name: "chat.preferences.updated",
           actorId: actor.id,
           resources: { room: r.id, user: actor.id },
-          payload: { roomId: r.id, favourite: Number(m.favourite) === 1, muted: Number(m.muted) === 1, hidden: Number(m.hidden) === 1 },
+          payload: {
+            roomId: r.id,
+            favourite: Number(m.favourite) === 1,
+            muted: Number(m.muted) === 1,
+            hidden: Number(m.hidden) === 1,
+          },
           topics: [userTopic(actor.id)],
         });
       });

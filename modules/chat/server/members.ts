@@ -20,12 +20,23 @@ export async function addMembers(
   const ids = [...new Set(userIds)];
   if (!ids.length) return [];
   const existing = new Set(
-    (await tx.selectFrom("chat_members").select("user_id").where("room_id", "=", roomId).where("user_id", "in", ids).execute()).map((m) => m.user_id),
+    (
+      await tx
+        .selectFrom("chat_members")
+        .select("user_id")
+        .where("room_id", "=", roomId)
+        .where("user_id", "in", ids)
+        .execute()
+    ).map((m) => m.user_id),
   );
   const users = await tx
     .selectFrom("users")
     .select(["id", "username", "display_name", "role"])
-    .where("id", "in", ids.filter((id) => !existing.has(id)))
+    .where(
+      "id",
+      "in",
+      ids.filter((id) => !existing.has(id)),
+    )
     .where("deactivated", "=", 0)
     .execute();
   const room = await tx.selectFrom("chat_rooms").select("last_seq").where("id", "=", roomId).executeTakeFirstOrThrow();
@@ -34,7 +45,16 @@ export async function addMembers(
   for (const u of users) {
     await tx
       .insertInto("chat_members")
-      .values({ room_id: roomId, user_id: u.id, role, favourite: 0, muted: 0, hidden: 0, last_read_seq: Number(room.last_seq), joined_at: now })
+      .values({
+        room_id: roomId,
+        user_id: u.id,
+        role,
+        favourite: 0,
+        muted: 0,
+        hidden: 0,
+        last_read_seq: Number(room.last_seq),
+        joined_at: now,
+      })
       .onConflict((oc) => oc.columns(["room_id", "user_id"]).doNothing())
       .execute();
     await recordEvent(tx, {
@@ -43,7 +63,11 @@ export async function addMembers(
       resources: { room: roomId, user: u.id },
       payload: {
         roomId,
-        member: { user: { id: u.id, username: u.username, displayName: u.display_name, role: u.role }, role, joinedAt: now },
+        member: {
+          user: { id: u.id, username: u.username, displayName: u.display_name, role: u.role },
+          role,
+          joinedAt: now,
+        },
         viaGroupId: opts.viaGroupId ?? null,
       },
       topics: [roomTopic(roomId), userTopic(u.id)],
@@ -53,7 +77,12 @@ export async function addMembers(
 }
 
 /** Removes one member in the caller's transaction; the caller revokes their `room:` subscription after commit. */
-export async function removeMember(tx: ChatDb, roomId: string, userId: string, opts: { actorId: string | null; left: boolean }): Promise<void> {
+export async function removeMember(
+  tx: ChatDb,
+  roomId: string,
+  userId: string,
+  opts: { actorId: string | null; left: boolean },
+): Promise<void> {
   await tx.deleteFrom("chat_members").where("room_id", "=", roomId).where("user_id", "=", userId).execute();
   await tx.deleteFrom("chat_thread_followers").where("room_id", "=", roomId).where("user_id", "=", userId).execute();
   await tx.deleteFrom("chat_drafts").where("room_id", "=", roomId).where("user_id", "=", userId).execute();
@@ -78,5 +107,9 @@ export async function ownerCount(tx: ChatDb, roomId: string): Promise<number> {
 
 /** Serializes membership changes of one room (PostgreSQL row lock; SQLite runs one transaction at a time). */
 export async function lockRoom(tx: ChatDb, roomId: string): Promise<void> {
-  await tx.updateTable("chat_rooms").set((eb) => ({ updated_at: eb.ref("updated_at") })).where("id", "=", roomId).execute();
+  await tx
+    .updateTable("chat_rooms")
+    .set((eb) => ({ updated_at: eb.ref("updated_at") }))
+    .where("id", "=", roomId)
+    .execute();
 }

@@ -37,7 +37,14 @@ function senderKey(req: FastifyRequest): string {
  * `@channel`/`@all`/`@here` need the room's permission, and above the
  * configured size an explicit confirmation (409 mention_confirmation_required).
  */
-export async function checkBroadcast(k: Kernel, db: ChatDb, actor: UserActor, room: RoomRecord, text: string, confirmAll: boolean): Promise<void> {
+export async function checkBroadcast(
+  k: Kernel,
+  db: ChatDb,
+  actor: UserActor,
+  room: RoomRecord,
+  text: string,
+  confirmAll: boolean,
+): Promise<void> {
   const m = parseMentions(text);
   if (!m.all && !m.here) return;
   if (!(await k.policy.can(actor, ChatRoomResource, "mention_all", room))) {
@@ -46,13 +53,19 @@ export async function checkBroadcast(k: Kernel, db: ChatDb, actor: UserActor, ro
   const threshold = (await getChatSettings(k)).mentionAllConfirmThreshold;
   const count = await memberCount(db, room.id);
   if (count > threshold && !confirmAll) {
-    throw new AppError("mention_confirmation_required", `this notifies ${count} people: send again with confirmAll: true`);
+    throw new AppError(
+      "mention_confirmation_required",
+      `this notifies ${count} people: send again with confirmAll: true`,
+    );
   }
 }
 
 async function checkLength(k: Kernel, text: string): Promise<void> {
   const max = (await getChatSettings(k)).maxMessageLength;
-  if (text.length > max) throw new AppError("validation", `a message has at most ${max} characters`, { errors: [{ path: "text", message: `at most ${max} characters` }] });
+  if (text.length > max)
+    throw new AppError("validation", `a message has at most ${max} characters`, {
+      errors: [{ path: "text", message: `at most ${max} characters` }],
+    });
 }
 
 /** Sending (idempotent by client key), history pages, permalink, edit with history, delete as tombstone. */
@@ -62,7 +75,8 @@ export function messageRoutes(app: FastifyInstance, k: Kernel): void {
   route(app, {
     method: "POST",
     url: "/api/chat/rooms/:id/messages",
-    summary: "Send a message (or a thread reply with parentId); a retry with the same clientKey answers the same message",
+    summary:
+      "Send a message (or a thread reply with parentId); a retry with the same clientKey answers the same message",
     tags: ["chat"],
     auth: "user",
     params: idParams,
@@ -71,7 +85,8 @@ export function messageRoutes(app: FastifyInstance, k: Kernel): void {
     handler: async ({ actor, params, body, reply }) => {
       const sameKey = async () => {
         const found = await findByClientKey(db, actor.id, body.clientKey);
-        if (found && found.room_id !== params.id) throw new AppError("conflict", "this client key was used for a message in another room");
+        if (found && found.room_id !== params.id)
+          throw new AppError("conflict", "this client key was used for a message in another room");
         return found ? presentOne(db, found, actor.id) : undefined;
       };
       // The room, the viewer's role, a retry's message, a mute and a bot account in one statement (bench `chat`).
@@ -84,17 +99,27 @@ export function messageRoutes(app: FastifyInstance, k: Kernel): void {
       if (ctx.maybeMuted) await assertNotMuted(extrasDb(k), room.id, actor.id);
       const { kind } = ctx;
       await checkLength(k, body.text);
-      if (!body.text.trim() && !body.attachments?.length) throw new AppError("validation", "a message needs text or an attachment");
+      if (!body.text.trim() && !body.attachments?.length)
+        throw new AppError("validation", "a message needs text or an attachment");
       await checkBroadcast(k, db, actor, room, body.text, body.confirmAll);
       if (body.parentId) {
-        const parent = await db.selectFrom("chat_messages").select(["room_id", "deleted_at"]).where("id", "=", body.parentId).executeTakeFirst();
-        if (!parent || parent.room_id !== room.id) throw new AppError("validation", "the thread is not in this room", { errors: [{ path: "parentId", message: "not in this room" }] });
+        const parent = await db
+          .selectFrom("chat_messages")
+          .select(["room_id", "deleted_at"])
+          .where("id", "=", body.parentId)
+          .executeTakeFirst();
+        if (!parent || parent.room_id !== room.id)
+          throw new AppError("validation", "the thread is not in this room", {
+            errors: [{ path: "parentId", message: "not in this room" }],
+          });
         if (parent.deleted_at) throw new AppError("conflict", "this message was deleted");
       }
       if (body.quoteId) {
         await k.policy.authorize(actor, ChatMessageResource, "read", await loadMessage(k, db, body.quoteId, actor));
       }
-      const attachments = body.attachments?.length ? await proxyAttachmentImages(body.attachments, (u) => proxiedImagePath(k, u)) : null;
+      const attachments = body.attachments?.length
+        ? await proxyAttachmentImages(body.attachments, (u) => proxiedImagePath(k, u))
+        : null;
       try {
         const posted = await db.transaction().execute((tx) =>
           postMessage(k, tx, {
@@ -134,19 +159,30 @@ export function messageRoutes(app: FastifyInstance, k: Kernel): void {
       const anchorId = query.before ?? query.after ?? query.around;
       let anchor: number | null = null;
       if (anchorId) {
-        const a = await db.selectFrom("chat_messages").select(["seq", "room_id"]).where("id", "=", anchorId).executeTakeFirst();
+        const a = await db
+          .selectFrom("chat_messages")
+          .select(["seq", "room_id"])
+          .where("id", "=", anchorId)
+          .executeTakeFirst();
         if (!a || a.room_id !== room.id) throw new AppError("not_found", "message not found");
         anchor = Number(a.seq);
       }
-      const base = () => db.selectFrom("chat_messages").selectAll().where("room_id", "=", room.id).where("in_channel", "=", 1);
+      const base = () =>
+        db.selectFrom("chat_messages").selectAll().where("room_id", "=", room.id).where("in_channel", "=", 1);
       const older = async (below: number | null, n: number) => {
-        let q = base().orderBy("seq", "desc").limit(n + 1);
+        let q = base()
+          .orderBy("seq", "desc")
+          .limit(n + 1);
         if (below !== null) q = q.where("seq", "<", below);
         const rows = await q.execute();
         return { rows: rows.slice(0, n).reverse(), more: rows.length > n };
       };
       const newer = async (above: number, n: number) => {
-        const rows = await base().where("seq", ">", above).orderBy("seq", "asc").limit(n + 1).execute();
+        const rows = await base()
+          .where("seq", ">", above)
+          .orderBy("seq", "asc")
+          .limit(n + 1)
+          .execute();
         return { rows: rows.slice(0, n), more: rows.length > n };
       };
       let rows;
@@ -182,7 +218,12 @@ export function messageRoutes(app: FastifyInstance, k: Kernel): void {
     auth: "user",
     params: idParams,
     handler: async ({ actor, params }) => {
-      const m = await k.policy.authorize(actor, ChatMessageResource, "read", await loadMessage(k, db, params.id, actor));
+      const m = await k.policy.authorize(
+        actor,
+        ChatMessageResource,
+        "read",
+        await loadMessage(k, db, params.id, actor),
+      );
       return presentOne(db, rowOf(m), actor.id);
     },
   });
@@ -196,14 +237,23 @@ export function messageRoutes(app: FastifyInstance, k: Kernel): void {
     params: idParams,
     body: editMessageBody,
     handler: async ({ actor, params, body }) => {
-      const m = await k.policy.authorize(actor, ChatMessageResource, "edit", await loadMessage(k, db, params.id, actor));
+      const m = await k.policy.authorize(
+        actor,
+        ChatMessageResource,
+        "edit",
+        await loadMessage(k, db, params.id, actor),
+      );
       await checkLength(k, body.text);
-      if (!body.text.trim() && !m.attachments) throw new AppError("validation", "a message needs text; delete it instead");
+      if (!body.text.trim() && !m.attachments)
+        throw new AppError("validation", "a message needs text; delete it instead");
       await checkBroadcast(k, db, actor, m.room, body.text, body.confirmAll);
       const now = new Date().toISOString();
       const parsed = parseMentions(body.text);
       const updated = await db.transaction().execute(async (tx) => {
-        await tx.insertInto("chat_message_edits").values({ id: uuidv7(), message_id: m.id, text: m.text, edited_by: actor.id, edited_at: now }).execute();
+        await tx
+          .insertInto("chat_message_edits")
+          .values({ id: uuidv7(), message_id: m.id, text: m.text, edited_by: actor.id, edited_at: now })
+          .execute();
         const members = await tx
           .selectFrom("chat_members")
           .innerJoin("users", "users.id", "chat_members.user_id")
@@ -214,14 +264,31 @@ export function messageRoutes(app: FastifyInstance, k: Kernel): void {
         const mentioned = members.filter((u) => wanted.has(u.username) && u.id !== m.author_id).map((u) => u.id);
         const old = JSON.parse(m.mentions) as { roomIds?: string[] };
         await tx.deleteFrom("chat_mentions").where("message_id", "=", m.id).execute();
-        if (mentioned.length) await tx.insertInto("chat_mentions").values(mentioned.map((user_id) => ({ message_id: m.id, room_id: m.room_id, user_id, seq: m.seq }))).execute();
-        const mentions = JSON.stringify({ userIds: mentioned, all: parsed.all, here: parsed.here, roomIds: old.roomIds ?? [] });
+        if (mentioned.length)
+          await tx
+            .insertInto("chat_mentions")
+            .values(mentioned.map((user_id) => ({ message_id: m.id, room_id: m.room_id, user_id, seq: m.seq })))
+            .execute();
+        const mentions = JSON.stringify({
+          userIds: mentioned,
+          all: parsed.all,
+          here: parsed.here,
+          roomIds: old.roomIds ?? [],
+        });
         await tx
           .updateTable("chat_messages")
-          .set({ text: body.text, edited_at: now, mentions, mentions_all: parsed.all || parsed.here ? 1 : 0, has_link: /https?:\/\/\S+/i.test(body.text) ? 1 : 0 })
+          .set({
+            text: body.text,
+            edited_at: now,
+            mentions,
+            mentions_all: parsed.all || parsed.here ? 1 : 0,
+            has_link: /https?:\/\/\S+/i.test(body.text) ? 1 : 0,
+          })
           .where("id", "=", m.id)
           .execute();
-        const row = normalizeMessage(await tx.selectFrom("chat_messages").selectAll().where("id", "=", m.id).executeTakeFirstOrThrow());
+        const row = normalizeMessage(
+          await tx.selectFrom("chat_messages").selectAll().where("id", "=", m.id).executeTakeFirstOrThrow(),
+        );
         await indexMessage(tx, k.database.kind, row);
         const message = await presentOne(tx, row, null);
         await recordEvent(tx, {
@@ -245,9 +312,20 @@ export function messageRoutes(app: FastifyInstance, k: Kernel): void {
     auth: "user",
     params: idParams,
     handler: async ({ actor, params }) => {
-      const m = await k.policy.authorize(actor, ChatMessageResource, "read", await loadMessage(k, db, params.id, actor));
+      const m = await k.policy.authorize(
+        actor,
+        ChatMessageResource,
+        "read",
+        await loadMessage(k, db, params.id, actor),
+      );
       if (m.deleted_at) return { items: [] };
-      const rows = await db.selectFrom("chat_message_edits").selectAll().where("message_id", "=", m.id).orderBy("edited_at").orderBy("id").execute();
+      const rows = await db
+        .selectFrom("chat_message_edits")
+        .selectAll()
+        .where("message_id", "=", m.id)
+        .orderBy("edited_at")
+        .orderBy("id")
+        .execute();
       return { items: rows.map((r) => ({ text: r.text, editedBy: r.edited_by, replacedAt: r.edited_at })) };
     },
   });
@@ -260,12 +338,29 @@ export function messageRoutes(app: FastifyInstance, k: Kernel): void {
     auth: "user",
     params: idParams,
     handler: async ({ actor, params }) => {
-      const m = await k.policy.authorize(actor, ChatMessageResource, "delete", await loadMessage(k, db, params.id, actor));
+      const m = await k.policy.authorize(
+        actor,
+        ChatMessageResource,
+        "delete",
+        await loadMessage(k, db, params.id, actor),
+      );
       const now = new Date().toISOString();
       await db.transaction().execute(async (tx) => {
         await tx
           .updateTable("chat_messages")
-          .set({ deleted_at: now, text: "", attachments: null, preview: null, meta: null, mentions: "{}", mentions_all: 0, has_link: 0, has_file: 0, pinned_at: null, pinned_by: null })
+          .set({
+            deleted_at: now,
+            text: "",
+            attachments: null,
+            preview: null,
+            meta: null,
+            mentions: "{}",
+            mentions_all: 0,
+            has_link: 0,
+            has_file: 0,
+            pinned_at: null,
+            pinned_by: null,
+          })
           .where("id", "=", m.id)
           .execute();
         await tx.deleteFrom("chat_mentions").where("message_id", "=", m.id).execute();
@@ -273,7 +368,12 @@ export function messageRoutes(app: FastifyInstance, k: Kernel): void {
         await tx.deleteFrom("chat_message_edits").where("message_id", "=", m.id).execute();
         await unindexMessage(tx, k.database.kind, m.id);
         if (m.parent_id) {
-          await tx.updateTable("chat_messages").set((eb) => ({ reply_count: eb("reply_count", "-", 1) })).where("id", "=", m.parent_id).where("reply_count", ">", 0).execute();
+          await tx
+            .updateTable("chat_messages")
+            .set((eb) => ({ reply_count: eb("reply_count", "-", 1) }))
+            .where("id", "=", m.parent_id)
+            .where("reply_count", ">", 0)
+            .execute();
         }
         await recordEvent(tx, {
           name: "chat.message.deleted",

@@ -72,12 +72,30 @@ async function messages(db: Kysely<unknown>, kind: DbKind): Promise<void> {
     .addColumn("deleted_at", ts)
     .execute();
   // History pages: a range scan on (room, in_channel, seq) — as fast in a room of 1,000,000 messages as in one of 100.
-  await db.schema.createIndex("chat_messages_room_seq").on("chat_messages").columns(["room_id", "seq"]).unique().execute();
-  await db.schema.createIndex("chat_messages_channel").on("chat_messages").columns(["room_id", "in_channel", "seq"]).execute();
+  await db.schema
+    .createIndex("chat_messages_room_seq")
+    .on("chat_messages")
+    .columns(["room_id", "seq"])
+    .unique()
+    .execute();
+  await db.schema
+    .createIndex("chat_messages_channel")
+    .on("chat_messages")
+    .columns(["room_id", "in_channel", "seq"])
+    .execute();
   await db.schema.createIndex("chat_messages_thread").on("chat_messages").columns(["parent_id", "seq"]).execute();
   // A retried send finds the message it already created; concurrent retries collide here.
-  await db.schema.createIndex("chat_messages_client_key").on("chat_messages").columns(["author_id", "client_key"]).unique().execute();
-  await db.schema.createIndex("chat_messages_author").on("chat_messages").columns(["author_id", "created_at"]).execute();
+  await db.schema
+    .createIndex("chat_messages_client_key")
+    .on("chat_messages")
+    .columns(["author_id", "client_key"])
+    .unique()
+    .execute();
+  await db.schema
+    .createIndex("chat_messages_author")
+    .on("chat_messages")
+    .columns(["author_id", "created_at"])
+    .execute();
   await db.schema.createIndex("chat_messages_pinned").on("chat_messages").columns(["room_id", "pinned_at"]).execute();
 
   await db.schema
@@ -88,7 +106,11 @@ async function messages(db: Kysely<unknown>, kind: DbKind): Promise<void> {
     .addColumn("edited_by", ts, (c) => c.notNull())
     .addColumn("edited_at", ts, (c) => c.notNull())
     .execute();
-  await db.schema.createIndex("chat_message_edits_message").on("chat_message_edits").columns(["message_id", "edited_at"]).execute();
+  await db.schema
+    .createIndex("chat_message_edits_message")
+    .on("chat_message_edits")
+    .columns(["message_id", "edited_at"])
+    .execute();
 
   await db.schema
     .createTable("chat_mentions")
@@ -98,7 +120,11 @@ async function messages(db: Kysely<unknown>, kind: DbKind): Promise<void> {
     .addColumn("seq", "bigint", (c) => c.notNull())
     .addPrimaryKeyConstraint("chat_mentions_pk", ["message_id", "user_id"])
     .execute();
-  await db.schema.createIndex("chat_mentions_user_room").on("chat_mentions").columns(["user_id", "room_id", "seq"]).execute();
+  await db.schema
+    .createIndex("chat_mentions_user_room")
+    .on("chat_mentions")
+    .columns(["user_id", "room_id", "seq"])
+    .execute();
 
   await db.schema
     .createTable("chat_reactions")
@@ -117,7 +143,11 @@ async function messages(db: Kysely<unknown>, kind: DbKind): Promise<void> {
     .addColumn("created_at", ts, (c) => c.notNull())
     .addPrimaryKeyConstraint("chat_thread_followers_pk", ["thread_id", "user_id"])
     .execute();
-  await db.schema.createIndex("chat_thread_followers_user").on("chat_thread_followers").columns(["user_id", "room_id"]).execute();
+  await db.schema
+    .createIndex("chat_thread_followers_user")
+    .on("chat_thread_followers")
+    .columns(["user_id", "room_id"])
+    .execute();
 
   await db.schema
     .createTable("chat_saved")
@@ -139,7 +169,9 @@ async function messages(db: Kysely<unknown>, kind: DbKind): Promise<void> {
 
   // Full-text index over accent-folded text (folded in JS, identically on both engines).
   if (kind === "sqlite") {
-    await sql`create virtual table chat_message_fts using fts5(folded, message_id unindexed, room_id unindexed, tokenize = 'unicode61 remove_diacritics 2')`.execute(db);
+    await sql`create virtual table chat_message_fts using fts5(folded, message_id unindexed, room_id unindexed, tokenize = 'unicode61 remove_diacritics 2')`.execute(
+      db,
+    );
   } else {
     await db.schema
       .createTable("chat_message_search")
@@ -147,7 +179,9 @@ async function messages(db: Kysely<unknown>, kind: DbKind): Promise<void> {
       .addColumn("room_id", ts, (c) => c.notNull())
       .addColumn("folded", ts, (c) => c.notNull())
       .execute();
-    await sql`create index chat_message_search_fts on chat_message_search using gin (to_tsvector('simple', folded))`.execute(db);
+    await sql`create index chat_message_search_fts on chat_message_search using gin (to_tsvector('simple', folded))`.execute(
+      db,
+    );
   }
 }
 

@@ -14,7 +14,13 @@ import { ensureDefaultChannel } from "./default-channel.ts";
 import { chatNotificationKinds } from "./notify-message.ts";
 import { chatSearchProvider } from "./search-provider.ts";
 import { roomAvatarMigrations, roomAvatarRoutes } from "./room-avatars.ts";
-import { chatExtrasEventHandlers, chatExtrasMigrations, chatExtrasRoutes, chatExtrasStart, chatExtrasStop } from "./extras/extras-module.ts";
+import {
+  chatExtrasEventHandlers,
+  chatExtrasMigrations,
+  chatExtrasRoutes,
+  chatExtrasStart,
+  chatExtrasStop,
+} from "./extras/extras-module.ts";
 import { chatEmojiMigrations, emojiRoutes, emojiTopics } from "./emoji/emoji-module.ts";
 
 /** Discutons: rooms, messages, threads, reactions, read state (server core). */

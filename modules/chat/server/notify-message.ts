@@ -40,14 +40,24 @@ export async function notifyMessage(tx: ChatDb, m: ChatMessagesTable, a: NotifyA
   const muted = new Set(a.members.filter((x) => Number(x.muted) === 1).map((x) => x.id));
   const memberIds = a.members.map((x) => x.id);
   const reasons = new Map<string, "chat.mention" | "chat.direct" | "chat.thread_reply">();
-  const add = (ids: readonly string[], kind: "chat.mention" | "chat.direct" | "chat.thread_reply", skipMuted: boolean) => {
-    for (const id of ids) if (id !== m.author_id && !reasons.has(id) && !(skipMuted && muted.has(id))) reasons.set(id, kind);
+  const add = (
+    ids: readonly string[],
+    kind: "chat.mention" | "chat.direct" | "chat.thread_reply",
+    skipMuted: boolean,
+  ) => {
+    for (const id of ids)
+      if (id !== m.author_id && !reasons.has(id) && !(skipMuted && muted.has(id))) reasons.set(id, kind);
   };
   add(a.mentioned, "chat.mention", false);
   if (a.broadcast) add(memberIds, "chat.mention", true);
   // Only those reached through `@here` alone stay quiet: a mention by name still pushes.
   const quiet = a.here && !a.broadcast ? memberIds.filter((id) => !reasons.has(id) && a.here?.get(id) === "dnd") : [];
-  if (a.here) add(memberIds.filter((id) => PRESENT.has(a.here?.get(id) ?? "offline")), "chat.mention", true);
+  if (a.here)
+    add(
+      memberIds.filter((id) => PRESENT.has(a.here?.get(id) ?? "offline")),
+      "chat.mention",
+      true,
+    );
   if (a.direct) add(memberIds, "chat.direct", true);
   add(a.threadFollowers, "chat.thread_reply", false);
   if (!reasons.size) return;
@@ -61,7 +71,11 @@ export async function notifyMessage(tx: ChatDb, m: ChatMessagesTable, a: NotifyA
     const recipients = [...reasons].filter(([, k]) => k === kind).map(([id]) => id);
     if (!recipients.length) continue;
     const text =
-      kind === "chat.mention" ? `${who} vous a mentionné${where ? ` dans ${where}` : ""}` : kind === "chat.direct" ? `Message de ${who}` : `${who} a répondu à un fil${where ? ` dans ${where}` : ""}`;
+      kind === "chat.mention"
+        ? `${who} vous a mentionné${where ? ` dans ${where}` : ""}`
+        : kind === "chat.direct"
+          ? `Message de ${who}`
+          : `${who} a répondu à un fil${where ? ` dans ${where}` : ""}`;
     const silent = kind === "chat.mention" ? quiet.filter((id) => reasons.get(id) === "chat.mention") : [];
     await notify(tx, {
       recipients,

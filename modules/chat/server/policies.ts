@@ -19,23 +19,62 @@ const inWindow = (m: MessageRecord) => m.authorWindowUntil === null || new Date(
  */
 export function chatPolicies(k: Kernel): void {
   const p = k.policy;
-  p.allow(ChatRoomResource, "read", (a, r) => isUser(a) && (isMember(r) || (r.type === "channel" && org(a, OrgChatCapability.browsePublic))));
-  p.allow(ChatRoomResource, "join", (a, r) => r.type === "channel" && !isMember(r) && open(r) && org(a, OrgChatCapability.joinPublic));
-  p.allow(ChatRoomResource, "post", (_a, r) => open(r) && has(r, r.announcement ? RoomCapability.postAnnouncement : RoomCapability.post));
+  p.allow(
+    ChatRoomResource,
+    "read",
+    (a, r) => isUser(a) && (isMember(r) || (r.type === "channel" && org(a, OrgChatCapability.browsePublic))),
+  );
+  p.allow(
+    ChatRoomResource,
+    "join",
+    (a, r) => r.type === "channel" && !isMember(r) && open(r) && org(a, OrgChatCapability.joinPublic),
+  );
+  p.allow(
+    ChatRoomResource,
+    "post",
+    (_a, r) => open(r) && has(r, r.announcement ? RoomCapability.postAnnouncement : RoomCapability.post),
+  );
   p.allow(ChatRoomResource, "react", (_a, r) => open(r) && has(r, RoomCapability.react));
   p.allow(ChatRoomResource, "pin", (_a, r) => open(r) && has(r, RoomCapability.pin));
-  p.allow(ChatRoomResource, "invite", (a, r) => r.type !== "dm" && open(r) && org(a, OrgChatCapability.inviteToRooms) && has(r, RoomCapability.invite));
+  p.allow(
+    ChatRoomResource,
+    "invite",
+    (a, r) => r.type !== "dm" && open(r) && org(a, OrgChatCapability.inviteToRooms) && has(r, RoomCapability.invite),
+  );
   p.allow(ChatRoomResource, "mention_all", (_a, r) => has(r, RoomCapability.mentionAll));
-  p.allow(ChatRoomResource, "remove_member", (a, r) => r.type !== "dm" && (has(r, RoomCapability.removeMember) || supervises(a, r)));
-  p.allow(ChatRoomResource, "manage", (a, r) => r.type !== "dm" && open(r) && (has(r, RoomCapability.manage) || supervises(a, r)));
-  p.allow(ChatRoomResource, "archive", (a, r) => r.type !== "dm" && r.is_default === 0 && (has(r, RoomCapability.archive) || supervises(a, r)));
+  p.allow(
+    ChatRoomResource,
+    "remove_member",
+    (a, r) => r.type !== "dm" && (has(r, RoomCapability.removeMember) || supervises(a, r)),
+  );
+  p.allow(
+    ChatRoomResource,
+    "manage",
+    (a, r) => r.type !== "dm" && open(r) && (has(r, RoomCapability.manage) || supervises(a, r)),
+  );
+  p.allow(
+    ChatRoomResource,
+    "archive",
+    (a, r) => r.type !== "dm" && r.is_default === 0 && (has(r, RoomCapability.archive) || supervises(a, r)),
+  );
   p.allow(ChatRoomResource, "moderate", (a, r) => open(r) && (has(r, RoomCapability.moderate) || supervises(a, r)));
 
-  const room = (a: Actor, m: MessageRecord, action: "read" | "react" | "pin" | "moderate" | "post") => p.can(a, ChatRoomResource, action, m.room);
+  const room = (a: Actor, m: MessageRecord, action: "read" | "react" | "pin" | "moderate" | "post") =>
+    p.can(a, ChatRoomResource, action, m.room);
   p.allow(ChatMessageResource, "read", (a, m) => room(a, m, "read"));
   // Authors edit within the window; moderators their own messages at any time. Nobody edits someone else's words.
-  p.allow(ChatMessageResource, "edit", async (a, m) => m.deleted_at === null && open(m.room) && isAuthor(a, m) && (inWindow(m) || (await room(a, m, "moderate"))));
-  p.allow(ChatMessageResource, "delete", async (a, m) => m.deleted_at === null && ((isAuthor(a, m) && open(m.room) && inWindow(m)) || (await room(a, m, "moderate"))));
+  p.allow(
+    ChatMessageResource,
+    "edit",
+    async (a, m) =>
+      m.deleted_at === null && open(m.room) && isAuthor(a, m) && (inWindow(m) || (await room(a, m, "moderate"))),
+  );
+  p.allow(
+    ChatMessageResource,
+    "delete",
+    async (a, m) =>
+      m.deleted_at === null && ((isAuthor(a, m) && open(m.room) && inWindow(m)) || (await room(a, m, "moderate"))),
+  );
   p.allow(ChatMessageResource, "pin", (a, m) => m.deleted_at === null && room(a, m, "pin"));
   p.allow(ChatMessageResource, "react", (a, m) => m.deleted_at === null && room(a, m, "react"));
 }

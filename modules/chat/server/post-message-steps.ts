@@ -28,7 +28,12 @@ export async function insertSequenced(
   row: ChatMessagesTable,
 ): Promise<SequencedRoom> {
   if (kind !== "postgres") {
-    const room = await sequenceRoom(tx, { roomId: row.room_id, authorId: o.authorId, moveReadMarker: o.moveReadMarker, now: row.created_at });
+    const room = await sequenceRoom(tx, {
+      roomId: row.room_id,
+      authorId: o.authorId,
+      moveReadMarker: o.moveReadMarker,
+      now: row.created_at,
+    });
     row.seq = room.seq;
     await tx.insertInto("chat_messages").values(row).execute();
     await indexMessage(tx, kind, row, { isNew: true });
@@ -43,21 +48,36 @@ export async function insertSequenced(
   const message = tx.insertInto("chat_messages").values({ ...row, seq: sql<number>`(select last_seq from r)` });
   const folded = searchEntry(row);
   // Its own id is known here: the foreign key to the message is checked at the end of the statement.
-  const search = folded === null ? sql`` : sql`, s as (${tx.insertInto("chat_message_search").values(searchRow(row, folded))})`;
-  const { rows } = await sql<{ last_seq: number | string; type: string; slug: string | null; name: string; a_id: string | null; a_username: string | null; a_name: string | null }>`
+  const search =
+    folded === null ? sql`` : sql`, s as (${tx.insertInto("chat_message_search").values(searchRow(row, folded))})`;
+  const { rows } = await sql<{
+    last_seq: number | string;
+    type: string;
+    slug: string | null;
+    name: string;
+    a_id: string | null;
+    a_username: string | null;
+    a_name: string | null;
+  }>`
     with r as (update chat_rooms set last_seq = last_seq + 1, last_message_at = ${row.created_at} where id = ${row.room_id} returning last_seq, type, slug, name)${marker},
     m as (${message})${search}
     select r.last_seq, r.type, r.slug, r.name, u.id as a_id, u.username as a_username, u.display_name as a_name
     from r left join users u on u.id = ${o.authorId}`.execute(tx);
   const r = rows[0];
   if (!r) throw new Error(`room ${row.room_id} not found`);
-  const author = r.a_id && r.a_username !== null && r.a_name !== null ? { id: r.a_id, username: r.a_username, displayName: r.a_name } : null;
+  const author =
+    r.a_id && r.a_username !== null && r.a_name !== null
+      ? { id: r.a_id, username: r.a_username, displayName: r.a_name }
+      : null;
   row.seq = Number(r.last_seq);
   return { seq: row.seq, type: r.type, slug: r.slug, name: r.name, author };
 }
 
 /** SQLite: the room's next number, the author's read marker, the author (in process, so plain statements). */
-async function sequenceRoom(tx: ChatDb, o: { roomId: string; authorId: string | null; moveReadMarker: boolean; now: string }): Promise<SequencedRoom> {
+async function sequenceRoom(
+  tx: ChatDb,
+  o: { roomId: string; authorId: string | null; moveReadMarker: boolean; now: string },
+): Promise<SequencedRoom> {
   const room = await tx
     .updateTable("chat_rooms")
     .set((eb) => ({ last_seq: eb("last_seq", "+", 1), last_message_at: o.now }))
@@ -66,8 +86,26 @@ async function sequenceRoom(tx: ChatDb, o: { roomId: string; authorId: string | 
     .executeTakeFirstOrThrow();
   const seq = Number(room.last_seq);
   if (o.moveReadMarker && o.authorId) {
-    await tx.updateTable("chat_members").set({ last_read_seq: seq }).where("room_id", "=", o.roomId).where("user_id", "=", o.authorId).where("last_read_seq", "<", seq).execute();
+    await tx
+      .updateTable("chat_members")
+      .set({ last_read_seq: seq })
+      .where("room_id", "=", o.roomId)
+      .where("user_id", "=", o.authorId)
+      .where("last_read_seq", "<", seq)
+      .execute();
   }
-  const u = o.authorId ? await tx.selectFrom("users").select(["id", "username", "display_name"]).where("id", "=", o.authorId).executeTakeFirst() : undefined;
-  return { seq, type: room.type, slug: room.slug, name: room.name, author: u ? { id: u.id, username: u.username, displayName: u.display_name } : null };
+  const u = o.authorId
+    ? await tx
+        .selectFrom("users")
+        .select(["id", "username", "display_name"])
+        .where("id", "=", o.authorId)
+        .executeTakeFirst()
+    : undefined;
+  return {
+    seq,
+    type: room.type,
+    slug: room.slug,
+    name: room.name,
+    author: u ? { id: u.id, username: u.username, displayName: u.display_name } : null,
+  };
 }

@@ -56,7 +56,11 @@ export interface PostMessageKernel {
   realtime: { presenceOf(userIds: readonly string[]): Promise<Map<string, PresenceStatus>> };
 }
 
-export async function postMessage(k: PostMessageKernel, txLike: ChatTx, input: PostMessageInput): Promise<PostedMessage> {
+export async function postMessage(
+  k: PostMessageKernel,
+  txLike: ChatTx,
+  input: PostMessageInput,
+): Promise<PostedMessage> {
   const tx = txLike as unknown as ChatDb;
   const now = new Date().toISOString();
   let parentId = input.parentId ?? null;
@@ -83,7 +87,14 @@ export async function postMessage(k: PostMessageKernel, txLike: ChatTx, input: P
   const wanted = new Set(parsed.usernames);
   const mentioned = members.filter((m) => wanted.has(m.username) && m.id !== input.authorId).map((m) => m.id);
   const roomIds = parsed.channelSlugs.length
-    ? (await tx.selectFrom("chat_rooms").select("id").where("slug", "in", parsed.channelSlugs).where("type", "=", "channel").execute()).map((r) => r.id)
+    ? (
+        await tx
+          .selectFrom("chat_rooms")
+          .select("id")
+          .where("slug", "in", parsed.channelSlugs)
+          .where("type", "=", "channel")
+          .execute()
+      ).map((r) => r.id)
     : [];
   const attachments = input.attachments?.length ? input.attachments : null;
 
@@ -116,12 +127,20 @@ export async function postMessage(k: PostMessageKernel, txLike: ChatTx, input: P
     edited_at: null,
     deleted_at: null,
   };
-  const seqRow = await insertSequenced(tx, k.database.kind, { authorId: input.authorId, moveReadMarker: inChannel }, row);
+  const seqRow = await insertSequenced(
+    tx,
+    k.database.kind,
+    { authorId: input.authorId, moveReadMarker: inChannel },
+    row,
+  );
   const seq = seqRow.seq;
   // A DM notifies its other participants.
   if (seqRow.type === "dm" && !mentionsMembers) members.push(...(await activeMembers(tx, input.roomId)));
   if (mentioned.length) {
-    await tx.insertInto("chat_mentions").values(mentioned.map((user_id) => ({ message_id: row.id, room_id: row.room_id, user_id, seq }))).execute();
+    await tx
+      .insertInto("chat_mentions")
+      .values(mentioned.map((user_id) => ({ message_id: row.id, room_id: row.room_id, user_id, seq })))
+      .execute();
   }
 
   let followers: string[] = [];
@@ -131,15 +150,21 @@ export async function postMessage(k: PostMessageKernel, txLike: ChatTx, input: P
       .set((eb) => ({ reply_count: eb("reply_count", "+", 1), last_reply_at: now }))
       .where("id", "=", parentId)
       .execute();
-    const newFollowers = [...new Set([input.authorId, parentAuthor, ...mentioned].filter((x): x is string => x !== null))];
+    const newFollowers = [
+      ...new Set([input.authorId, parentAuthor, ...mentioned].filter((x): x is string => x !== null)),
+    ];
     if (newFollowers.length) {
       await tx
         .insertInto("chat_thread_followers")
-        .values(newFollowers.map((user_id) => ({ thread_id: parentId!, user_id, room_id: row.room_id, created_at: now })))
+        .values(
+          newFollowers.map((user_id) => ({ thread_id: parentId!, user_id, room_id: row.room_id, created_at: now })),
+        )
         .onConflict((oc) => oc.columns(["thread_id", "user_id"]).doNothing())
         .execute();
     }
-    followers = (await tx.selectFrom("chat_thread_followers").select("user_id").where("thread_id", "=", parentId).execute())
+    followers = (
+      await tx.selectFrom("chat_thread_followers").select("user_id").where("thread_id", "=", parentId).execute()
+    )
       .map((f) => f.user_id)
       .filter((id) => id !== input.authorId);
   }
@@ -191,9 +216,18 @@ async function activeMembers(tx: ChatDb, roomId: string): Promise<ActiveMember[]
 }
 
 /** The message an author already sent with this client key, if any. */
-export async function findByClientKey(dbLike: ChatTx, authorId: string, clientKey: string): Promise<ChatMessagesTable | undefined> {
+export async function findByClientKey(
+  dbLike: ChatTx,
+  authorId: string,
+  clientKey: string,
+): Promise<ChatMessagesTable | undefined> {
   const db = dbLike as unknown as ChatDb;
-  const row = await db.selectFrom("chat_messages").selectAll().where("author_id", "=", authorId).where("client_key", "=", clientKey).executeTakeFirst();
+  const row = await db
+    .selectFrom("chat_messages")
+    .selectAll()
+    .where("author_id", "=", authorId)
+    .where("client_key", "=", clientKey)
+    .executeTakeFirst();
   return row ? normalizeMessage(row) : undefined;
 }
 

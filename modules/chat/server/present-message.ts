@@ -52,7 +52,12 @@ export function presentMessage(
     preview: deleted ? null : parse<ChatMessage["preview"]>(m.preview),
     mentions: deleted
       ? { userIds: [], all: false, here: false, roomIds: [] }
-      : { userIds: mentions.userIds ?? [], all: mentions.all === true, here: mentions.here === true, roomIds: mentions.roomIds ?? [] },
+      : {
+          userIds: mentions.userIds ?? [],
+          all: mentions.all === true,
+          here: mentions.here === true,
+          roomIds: mentions.roomIds ?? [],
+        },
     replyCount: Number(m.reply_count),
     lastReplyAt: m.last_reply_at,
     reactions: deleted ? [] : extra.reactions,
@@ -64,7 +69,11 @@ export function presentMessage(
 }
 
 /** Presents a page of messages with their authors and reaction summaries in two queries. */
-export async function presentMessages(db: ChatDb, rows: readonly ChatMessagesTable[], viewerId: string | null): Promise<ChatMessage[]> {
+export async function presentMessages(
+  db: ChatDb,
+  rows: readonly ChatMessagesTable[],
+  viewerId: string | null,
+): Promise<ChatMessage[]> {
   if (!rows.length) return [];
   const ids = rows.map((r) => r.id);
   const authorIds = [...new Set(rows.map((r) => r.author_id).filter((x): x is string => x !== null))];
@@ -72,7 +81,12 @@ export async function presentMessages(db: ChatDb, rows: readonly ChatMessagesTab
     authorIds.length
       ? db.selectFrom("users").select(["id", "username", "display_name"]).where("id", "in", authorIds).execute()
       : Promise.resolve([]),
-    db.selectFrom("chat_reactions").select(["message_id", "emoji", "user_id", "created_at"]).where("message_id", "in", ids).orderBy("created_at").execute(),
+    db
+      .selectFrom("chat_reactions")
+      .select(["message_id", "emoji", "user_id", "created_at"])
+      .where("message_id", "in", ids)
+      .orderBy("created_at")
+      .execute(),
   ]);
   const byAuthor = new Map(authors.map((u) => [u.id, { id: u.id, username: u.username, displayName: u.display_name }]));
   const byMessage = new Map<string, Map<string, string[]>>();

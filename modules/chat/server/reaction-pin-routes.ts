@@ -28,15 +28,28 @@ export function reactionPinRoutes(app: FastifyInstance, k: Kernel): void {
     params: idParams,
     body: reactionBody,
     handler: async ({ actor, params, body }) => {
-      const m = await k.policy.authorize(actor, ChatMessageResource, "react", await loadMessage(k, db, params.id, actor));
+      const m = await k.policy.authorize(
+        actor,
+        ChatMessageResource,
+        "react",
+        await loadMessage(k, db, params.id, actor),
+      );
       // `:name:` is a bundled or custom emoji; an unknown custom name may only be taken off.
       const known = await knownEmoji(k, body.emoji);
       const reacted = await db.transaction().execute(async (tx) => {
-        const gone = await tx.deleteFrom("chat_reactions").where("message_id", "=", m.id).where("user_id", "=", actor.id).where("emoji", "=", body.emoji).executeTakeFirst();
+        const gone = await tx
+          .deleteFrom("chat_reactions")
+          .where("message_id", "=", m.id)
+          .where("user_id", "=", actor.id)
+          .where("emoji", "=", body.emoji)
+          .executeTakeFirst();
         const removed = Number(gone.numDeletedRows) > 0;
         if (!removed) {
           if (!known) throw unknownEmoji(body.emoji);
-          await tx.insertInto("chat_reactions").values({ message_id: m.id, user_id: actor.id, emoji: body.emoji, created_at: new Date().toISOString() }).execute();
+          await tx
+            .insertInto("chat_reactions")
+            .values({ message_id: m.id, user_id: actor.id, emoji: body.emoji, created_at: new Date().toISOString() })
+            .execute();
         }
         await recordEvent(tx, {
           name: removed ? "chat.reaction.removed" : "chat.reaction.added",
@@ -47,7 +60,12 @@ export function reactionPinRoutes(app: FastifyInstance, k: Kernel): void {
         });
         return !removed;
       });
-      const count = await db.selectFrom("chat_reactions").select((eb) => eb.fn.countAll<number>().as("n")).where("message_id", "=", m.id).where("emoji", "=", body.emoji).executeTakeFirstOrThrow();
+      const count = await db
+        .selectFrom("chat_reactions")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where("message_id", "=", m.id)
+        .where("emoji", "=", body.emoji)
+        .executeTakeFirstOrThrow();
       return { emoji: body.emoji, reacted, count: Number(count.n) };
     },
   });
@@ -60,7 +78,12 @@ export function reactionPinRoutes(app: FastifyInstance, k: Kernel): void {
     auth: "user",
     params: idParams,
     handler: async ({ actor, params }) => {
-      const m = await k.policy.authorize(actor, ChatMessageResource, "read", await loadMessage(k, db, params.id, actor));
+      const m = await k.policy.authorize(
+        actor,
+        ChatMessageResource,
+        "read",
+        await loadMessage(k, db, params.id, actor),
+      );
       const rows = await db
         .selectFrom("chat_reactions")
         .innerJoin("users", "users.id", "chat_reactions.user_id")
@@ -69,7 +92,11 @@ export function reactionPinRoutes(app: FastifyInstance, k: Kernel): void {
         .orderBy("chat_reactions.created_at")
         .execute();
       const byEmoji = new Map<string, { id: string; username: string; displayName: string }[]>();
-      for (const r of rows) byEmoji.set(r.emoji, [...(byEmoji.get(r.emoji) ?? []), { id: r.id, username: r.username, displayName: r.display_name }]);
+      for (const r of rows)
+        byEmoji.set(r.emoji, [
+          ...(byEmoji.get(r.emoji) ?? []),
+          { id: r.id, username: r.username, displayName: r.display_name },
+        ]);
       return { items: [...byEmoji].map(([emoji, users]) => ({ emoji, count: users.length, users })) };
     },
   });
@@ -83,14 +110,38 @@ export function reactionPinRoutes(app: FastifyInstance, k: Kernel): void {
       auth: "user",
       params: idParams,
       handler: async ({ actor, params }) => {
-        const m = await k.policy.authorize(actor, ChatMessageResource, "pin", await loadMessage(k, db, params.id, actor));
+        const m = await k.policy.authorize(
+          actor,
+          ChatMessageResource,
+          "pin",
+          await loadMessage(k, db, params.id, actor),
+        );
         if ((m.pinned_at !== null) === pin) return presentOne(db, rowOf(m), actor.id);
         const now = new Date().toISOString();
         await db.transaction().execute(async (tx) => {
-          await tx.updateTable("chat_messages").set({ pinned_at: pin ? now : null, pinned_by: pin ? actor.id : null }).where("id", "=", m.id).execute();
-          await recordEvent(tx, pin
-            ? { name: "chat.message.pinned", actorId: actor.id, resources: { room: m.room_id, message: m.id }, payload: { roomId: m.room_id, messageId: m.id, pinnedAt: now }, topics: [roomTopic(m.room_id)] }
-            : { name: "chat.message.unpinned", actorId: actor.id, resources: { room: m.room_id, message: m.id }, payload: { roomId: m.room_id, messageId: m.id }, topics: [roomTopic(m.room_id)] });
+          await tx
+            .updateTable("chat_messages")
+            .set({ pinned_at: pin ? now : null, pinned_by: pin ? actor.id : null })
+            .where("id", "=", m.id)
+            .execute();
+          await recordEvent(
+            tx,
+            pin
+              ? {
+                  name: "chat.message.pinned",
+                  actorId: actor.id,
+                  resources: { room: m.room_id, message: m.id },
+                  payload: { roomId: m.room_id, messageId: m.id, pinnedAt: now },
+                  topics: [roomTopic(m.room_id)],
+                }
+              : {
+                  name: "chat.message.unpinned",
+                  actorId: actor.id,
+                  resources: { room: m.room_id, message: m.id },
+                  payload: { roomId: m.room_id, messageId: m.id },
+                  topics: [roomTopic(m.room_id)],
+                },
+          );
         });
         return presentOne(db, { ...rowOf(m), pinned_at: pin ? now : null, pinned_by: pin ? actor.id : null }, actor.id);
       },
@@ -106,7 +157,14 @@ export function reactionPinRoutes(app: FastifyInstance, k: Kernel): void {
     params: idParams,
     handler: async ({ actor, params }) => {
       const room = await k.policy.authorize(actor, ChatRoomResource, "read", await loadRoom(db, params.id, actor));
-      const rows = await db.selectFrom("chat_messages").selectAll().where("room_id", "=", room.id).where("pinned_at", "is not", null).orderBy("pinned_at", "desc").limit(200).execute();
+      const rows = await db
+        .selectFrom("chat_messages")
+        .selectAll()
+        .where("room_id", "=", room.id)
+        .where("pinned_at", "is not", null)
+        .orderBy("pinned_at", "desc")
+        .limit(200)
+        .execute();
       return { items: await presentMessages(db, rows.map(normalizeMessage), actor.id) };
     },
   });
@@ -120,7 +178,12 @@ export function reactionPinRoutes(app: FastifyInstance, k: Kernel): void {
       auth: "user",
       params: idParams,
       handler: async ({ actor, params }) => {
-        const m = await k.policy.authorize(actor, ChatMessageResource, "read", await loadMessage(k, db, params.id, actor));
+        const m = await k.policy.authorize(
+          actor,
+          ChatMessageResource,
+          "read",
+          await loadMessage(k, db, params.id, actor),
+        );
         if (save) {
           await db
             .insertInto("chat_saved")
@@ -156,7 +219,11 @@ export function reactionPinRoutes(app: FastifyInstance, k: Kernel): void {
         const room = await loadRoom(db, r.room_id, actor);
         if (room && (await k.policy.can(actor, ChatRoomResource, "read", room))) readable.push(r);
       }
-      const items = await presentMessages(db, readable.map(({ savedAt: _x, ...row }) => normalizeMessage(row)), actor.id);
+      const items = await presentMessages(
+        db,
+        readable.map(({ savedAt: _x, ...row }) => normalizeMessage(row)),
+        actor.id,
+      );
       return { items: items.map((message, i) => ({ message, savedAt: readable[i]!.savedAt })) };
     },
   });
@@ -170,13 +237,24 @@ export function reactionPinRoutes(app: FastifyInstance, k: Kernel): void {
     params: idParams,
     body: forwardBody,
     handler: async ({ actor, params, body, reply }) => {
-      const src = await k.policy.authorize(actor, ChatMessageResource, "read", await loadMessage(k, db, params.id, actor));
+      const src = await k.policy.authorize(
+        actor,
+        ChatMessageResource,
+        "read",
+        await loadMessage(k, db, params.id, actor),
+      );
       if (src.deleted_at) throw new AppError("conflict", "this message was deleted");
       const existing = await findByClientKey(db, actor.id, body.clientKey);
       if (existing) return presentOne(db, existing, actor.id);
       const target = await k.policy.authorize(actor, ChatRoomResource, "post", await loadRoom(db, body.roomId, actor));
       const { kind } = await beforeSend(k, target.id, actor.id);
-      const author = src.author_id ? await db.selectFrom("users").select(["id", "username", "display_name"]).where("id", "=", src.author_id).executeTakeFirst() : undefined;
+      const author = src.author_id
+        ? await db
+            .selectFrom("users")
+            .select(["id", "username", "display_name"])
+            .where("id", "=", src.author_id)
+            .executeTakeFirst()
+        : undefined;
       try {
         const posted = await db.transaction().execute((tx) =>
           postMessage(k, tx, {

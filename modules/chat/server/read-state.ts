@@ -11,7 +11,12 @@ export const UNREAD_CAP = 999;
  * Unread and mention counts of one member: bounded range scans on
  * (room, in_channel, seq) and (user, room, seq) above the read marker.
  */
-export async function unreadCounts(db: ChatDb, roomId: string, userId: string, lastReadSeq: number): Promise<{ unread: number; mentions: number }> {
+export async function unreadCounts(
+  db: ChatDb,
+  roomId: string,
+  userId: string,
+  lastReadSeq: number,
+): Promise<{ unread: number; mentions: number }> {
   const unreadQ = db
     .selectFrom("chat_messages")
     .select("id")
@@ -36,7 +41,10 @@ export async function unreadCounts(db: ChatDb, roomId: string, userId: string, l
     .where("deleted_at", "is", null)
     .where((eb) => eb.or([eb("author_id", "is", null), eb("author_id", "!=", userId)]));
   const [u, m] = await Promise.all([
-    db.selectFrom(unreadQ.as("u")).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
+    db
+      .selectFrom(unreadQ.as("u"))
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow(),
     db
       .selectFrom(direct.union(broadcast).as("m"))
       .select((eb) => eb.fn.countAll<number>().as("n"))

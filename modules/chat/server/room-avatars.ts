@@ -21,11 +21,14 @@ async function roomAvatars(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable("chat_rooms").addColumn("avatar_key", "text").execute();
 }
 
-export const roomAvatarMigrations: readonly NamedMigration[] = [{ name: "20261128T2330_chat_room_avatars", up: roomAvatars }];
+export const roomAvatarMigrations: readonly NamedMigration[] = [
+  { name: "20261128T2330_chat_room_avatars", up: roomAvatars },
+];
 
 /** What the first bytes say the file is: PNG, JPEG, GIF or WebP, or null (whatever the declared type). */
 export function imageKind(b: Buffer): "png" | "jpeg" | "gif" | "webp" | null {
-  if (b.length >= 8 && b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return "png";
+  if (b.length >= 8 && b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])))
+    return "png";
   if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return "jpeg";
   if (b.length >= 6 && /^GIF8[79]a$/.test(b.toString("latin1", 0, 6))) return "gif";
   if (b.length >= 12 && b.toString("latin1", 0, 4) === "RIFF" && b.toString("latin1", 8, 12) === "WEBP") return "webp";
@@ -41,7 +44,11 @@ async function toRoomAvatar(input: Buffer): Promise<Buffer> {
     const meta = await img.metadata();
     // The decoder must agree with the magic bytes (a polyglot file is refused).
     if (meta.format !== kind) throw new Error(`format ${meta.format ?? "unknown"}`);
-    return await img.rotate().resize(ROOM_AVATAR_SIZE, ROOM_AVATAR_SIZE, { fit: "cover", position: "attention" }).webp({ quality: 82 }).toBuffer();
+    return await img
+      .rotate()
+      .resize(ROOM_AVATAR_SIZE, ROOM_AVATAR_SIZE, { fit: "cover", position: "attention" })
+      .webp({ quality: 82 })
+      .toBuffer();
   } catch {
     throw new AppError("invalid_image", "this image could not be read");
   }
@@ -70,7 +77,9 @@ export function roomAvatarRoutes(app: FastifyInstance, k: Kernel): void {
   // The body is the image itself: this scope reads any content type as bytes, up to the limit (413 beyond).
   void app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: ROOM_AVATAR_MAX_BYTES }, (_req, body, done) => done(null, body));
+    scope.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: ROOM_AVATAR_MAX_BYTES }, (_req, body, done) =>
+      done(null, body),
+    );
     route(scope, {
       method: "PUT",
       url: "/api/chat/rooms/:id/avatar",
@@ -82,14 +91,19 @@ export function roomAvatarRoutes(app: FastifyInstance, k: Kernel): void {
       handler: async ({ actor, params, req }) => {
         const r = await k.policy.authorize(actor, ChatRoomResource, "manage", await loadRoom(db, params.id, actor));
         const body = req.body;
-        if (!Buffer.isBuffer(body) || body.length === 0) throw new AppError("invalid_image", "send a PNG, JPEG, GIF or WebP image");
+        if (!Buffer.isBuffer(body) || body.length === 0)
+          throw new AppError("invalid_image", "send a PNG, JPEG, GIF or WebP image");
         const image = await toRoomAvatar(body);
         const key = `chat/rooms/${r.id}/avatar-${uuidv7()}.webp`;
         await k.blobs.put(key, image);
         const next: ChatRoomsTable = { ...r, avatar_key: key, updated_at: new Date().toISOString() };
         try {
           await db.transaction().execute(async (tx) => {
-            await tx.updateTable("chat_rooms").set({ avatar_key: key, updated_at: next.updated_at }).where("id", "=", r.id).execute();
+            await tx
+              .updateTable("chat_rooms")
+              .set({ avatar_key: key, updated_at: next.updated_at })
+              .where("id", "=", r.id)
+              .execute();
             await publish(tx, actor.id, next);
           });
         } catch (e) {
@@ -114,7 +128,11 @@ export function roomAvatarRoutes(app: FastifyInstance, k: Kernel): void {
       if (!r.avatar_key) return roomView(db, r, actor);
       const next: ChatRoomsTable = { ...r, avatar_key: null, updated_at: new Date().toISOString() };
       await db.transaction().execute(async (tx) => {
-        await tx.updateTable("chat_rooms").set({ avatar_key: null, updated_at: next.updated_at }).where("id", "=", r.id).execute();
+        await tx
+          .updateTable("chat_rooms")
+          .set({ avatar_key: null, updated_at: next.updated_at })
+          .where("id", "=", r.id)
+          .execute();
         await publish(tx, actor.id, next);
       });
       await k.blobs.delete(r.avatar_key);
@@ -135,7 +153,10 @@ export function roomAvatarRoutes(app: FastifyInstance, k: Kernel): void {
       if (!r.avatar_key) throw new AppError("not_found", "this room has no picture");
       const etag = `"${createHash("sha256").update(r.avatar_key).digest("base64url").slice(0, 22)}"`;
       // Private: who may read the room depends on who asks. The URL carries a version, so a day is safe.
-      reply.header("cache-control", "private, max-age=86400").header("etag", etag).header("x-content-type-options", "nosniff");
+      reply
+        .header("cache-control", "private, max-age=86400")
+        .header("etag", etag)
+        .header("x-content-type-options", "nosniff");
       if (req.headers["if-none-match"] === etag) return reply.code(304).send();
       const stream = await k.blobs.get(r.avatar_key);
       if (!stream) throw new AppError("not_found", "this room has no picture");

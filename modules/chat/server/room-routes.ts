@@ -10,7 +10,15 @@ import { canInOrg, OrgChatCapability } from "../shared/capabilities.ts";
 import { roomTopic } from "../shared/resources.ts";
 import { createRoomBody, directoryQuery, MAX_DM_MEMBERS, openDirectBody, updateRoomBody } from "../shared/schemas.ts";
 import { ChatRoomResource } from "./resources.ts";
-import { loadRoom, loadRoomBySlug, memberCount, roleOf, normalizeRoom, presentPublicRoom, roomSettings } from "./rooms.ts";
+import {
+  loadRoom,
+  loadRoomBySlug,
+  memberCount,
+  roleOf,
+  normalizeRoom,
+  presentPublicRoom,
+  roomSettings,
+} from "./rooms.ts";
 import { addMembers } from "./members.ts";
 import { roomView } from "./read-state.ts";
 import { isUniqueViolation } from "./post-message.ts";
@@ -30,7 +38,12 @@ export async function visibleUsers(k: Kernel, actor: UserActor, ids: readonly st
   return out;
 }
 
-async function publishRoomUpdate(tx: ChatDb, actorId: string, room: ChatRoomsTable, name: "chat.room.updated" | "chat.room.created") {
+async function publishRoomUpdate(
+  tx: ChatDb,
+  actorId: string,
+  room: ChatRoomsTable,
+  name: "chat.room.updated" | "chat.room.created",
+) {
   await recordEvent(tx, {
     name,
     actorId,
@@ -54,7 +67,11 @@ export function roomRoutes(app: FastifyInstance, k: Kernel): void {
     handler: async ({ actor, body, reply }) => {
       const cap = body.type === "channel" ? OrgChatCapability.createChannel : OrgChatCapability.createPrivate;
       if (!canInOrg(actor.role, cap)) throw new AppError("forbidden", "you may not create rooms");
-      const members = await visibleUsers(k, actor, body.memberIds.filter((id) => id !== actor.id));
+      const members = await visibleUsers(
+        k,
+        actor,
+        body.memberIds.filter((id) => id !== actor.id),
+      );
       const now = new Date().toISOString();
       const room: ChatRoomsTable = {
         id: uuidv7(),
@@ -97,7 +114,12 @@ export function roomRoutes(app: FastifyInstance, k: Kernel): void {
     tags: ["chat"],
     auth: "user",
     params: idParams,
-    handler: async ({ actor, params }) => roomView(db, await k.policy.authorize(actor, ChatRoomResource, "read", await loadRoom(db, params.id, actor)), actor),
+    handler: async ({ actor, params }) =>
+      roomView(
+        db,
+        await k.policy.authorize(actor, ChatRoomResource, "read", await loadRoom(db, params.id, actor)),
+        actor,
+      ),
   });
 
   route(app, {
@@ -108,7 +130,11 @@ export function roomRoutes(app: FastifyInstance, k: Kernel): void {
     auth: "user",
     params: z.object({ slug: z.string().min(1).max(80) }),
     handler: async ({ actor, params }) =>
-      roomView(db, await k.policy.authorize(actor, ChatRoomResource, "read", await loadRoomBySlug(db, params.slug, actor)), actor),
+      roomView(
+        db,
+        await k.policy.authorize(actor, ChatRoomResource, "read", await loadRoomBySlug(db, params.slug, actor)),
+        actor,
+      ),
   });
 
   route(app, {
@@ -138,7 +164,15 @@ export function roomRoutes(app: FastifyInstance, k: Kernel): void {
         await db.transaction().execute(async (tx) => {
           await tx
             .updateTable("chat_rooms")
-            .set({ slug: next.slug, name: next.name, topic: next.topic, description: next.description, announcement: next.announcement, settings: next.settings, updated_at: next.updated_at })
+            .set({
+              slug: next.slug,
+              name: next.name,
+              topic: next.topic,
+              description: next.description,
+              announcement: next.announcement,
+              settings: next.settings,
+              updated_at: next.updated_at,
+            })
             .where("id", "=", r.id)
             .execute();
           await publishRoomUpdate(tx, actor.id, next, "chat.room.updated");
@@ -161,7 +195,8 @@ export function roomRoutes(app: FastifyInstance, k: Kernel): void {
       params: idParams,
       handler: async ({ actor, params }) => {
         const r = await k.policy.authorize(actor, ChatRoomResource, "archive", await loadRoom(db, params.id, actor));
-        if ((r.archived_at !== null) === archive) throw new AppError("conflict", archive ? "this room is already archived" : "this room is not archived");
+        if ((r.archived_at !== null) === archive)
+          throw new AppError("conflict", archive ? "this room is already archived" : "this room is not archived");
         const archivedAt = archive ? new Date().toISOString() : null;
         await db.transaction().execute(async (tx) => {
           await tx.updateTable("chat_rooms").set({ archived_at: archivedAt }).where("id", "=", r.id).execute();
@@ -201,7 +236,12 @@ export function roomRoutes(app: FastifyInstance, k: Kernel): void {
       if (query.q) {
         const needle = query.q;
         q = q.where((eb) =>
-          eb.or([foldedContains(k.database, sql.ref("name"), needle), foldedContains(k.database, sql.ref("slug"), needle), foldedContains(k.database, sql.ref("topic"), needle), foldedContains(k.database, sql.ref("description"), needle)]),
+          eb.or([
+            foldedContains(k.database, sql.ref("name"), needle),
+            foldedContains(k.database, sql.ref("slug"), needle),
+            foldedContains(k.database, sql.ref("topic"), needle),
+            foldedContains(k.database, sql.ref("description"), needle),
+          ]),
         );
       }
       if (cursor) {
@@ -212,7 +252,8 @@ export function roomRoutes(app: FastifyInstance, k: Kernel): void {
       const page = rows.slice(0, query.limit);
       const items = [];
       // With the viewer's own membership, so the directory shows "joined".
-      for (const r of page) items.push(await roomView(db, { ...normalizeRoom(r), viewerRole: await roleOf(db, r.id, actor.id) }, actor));
+      for (const r of page)
+        items.push(await roomView(db, { ...normalizeRoom(r), viewerRole: await roleOf(db, r.id, actor.id) }, actor));
       const last = page.at(-1);
       return { items, next: rows.length > query.limit && last ? encodeCursor([last.name, last.id]) : null };
     },
@@ -226,10 +267,16 @@ export function roomRoutes(app: FastifyInstance, k: Kernel): void {
     auth: "user",
     body: openDirectBody,
     handler: async ({ actor, body, reply }) => {
-      if (!canInOrg(actor.role, OrgChatCapability.openDirect)) throw new AppError("forbidden", "you may not open direct messages");
-      const others = await visibleUsers(k, actor, body.userIds.filter((id) => id !== actor.id));
+      if (!canInOrg(actor.role, OrgChatCapability.openDirect))
+        throw new AppError("forbidden", "you may not open direct messages");
+      const others = await visibleUsers(
+        k,
+        actor,
+        body.userIds.filter((id) => id !== actor.id),
+      );
       const everyone = [...new Set([actor.id, ...others])].sort();
-      if (everyone.length > MAX_DM_MEMBERS) throw new AppError("validation", `a direct conversation has at most ${MAX_DM_MEMBERS} people`);
+      if (everyone.length > MAX_DM_MEMBERS)
+        throw new AppError("validation", `a direct conversation has at most ${MAX_DM_MEMBERS} people`);
       const dmKey = everyone.join(",");
       const find = async () => db.selectFrom("chat_rooms").select("id").where("dm_key", "=", dmKey).executeTakeFirst();
       let existing = await find();
@@ -266,7 +313,12 @@ export function roomRoutes(app: FastifyInstance, k: Kernel): void {
         existing = await find();
       } else {
         // Opening a hidden conversation shows it again.
-        await db.updateTable("chat_members").set({ hidden: 0 }).where("room_id", "=", existing.id).where("user_id", "=", actor.id).execute();
+        await db
+          .updateTable("chat_members")
+          .set({ hidden: 0 })
+          .where("room_id", "=", existing.id)
+          .where("user_id", "=", actor.id)
+          .execute();
       }
       const r = await loadRoom(db, existing!.id, actor);
       return roomView(db, await k.policy.authorize(actor, ChatRoomResource, "read", r), actor);

@@ -41,7 +41,12 @@ export async function loadRoomBySlug(db: ChatDb, slug: string, actor: Actor): Pr
 
 export async function roleOf(db: ChatDb, roomId: string, userId: string | null): Promise<RoomRecord["viewerRole"]> {
   if (!userId) return null;
-  const m = await db.selectFrom("chat_members").select("role").where("room_id", "=", roomId).where("user_id", "=", userId).executeTakeFirst();
+  const m = await db
+    .selectFrom("chat_members")
+    .select("role")
+    .where("room_id", "=", roomId)
+    .where("user_id", "=", userId)
+    .executeTakeFirst();
   return m?.role ?? null;
 }
 
@@ -79,7 +84,9 @@ export async function participantsOf(db: ChatDb, roomId: string): Promise<Partic
 
 /** Versioned by the blob key (new on every upload), so a changed avatar is fetched again despite caching. */
 export function roomAvatarUrl(r: Pick<ChatRoomsTable, "id" | "avatar_key">): string | null {
-  return r.avatar_key ? `/api/chat/rooms/${r.id}/avatar?v=${encodeURIComponent(r.avatar_key.slice(r.avatar_key.lastIndexOf("/") + 1))}` : null;
+  return r.avatar_key
+    ? `/api/chat/rooms/${r.id}/avatar?v=${encodeURIComponent(r.avatar_key.slice(r.avatar_key.lastIndexOf("/") + 1))}`
+    : null;
 }
 
 /** The room without any viewer-specific part: what events carry. */
@@ -110,7 +117,12 @@ export interface MembershipState {
   mentions: number;
 }
 
-export function presentRoom(r: ChatRoomsTable, count: number, state: MembershipState, participants?: Participant[]): Room {
+export function presentRoom(
+  r: ChatRoomsTable,
+  count: number,
+  state: MembershipState,
+  participants?: Participant[],
+): Room {
   const m = state.member;
   return {
     ...presentPublicRoom(r, count, participants),

@@ -6,7 +6,10 @@ import type { ChatDb, ChatMessageSearchTable, ChatMessagesTable } from "./tables
 type Tx = ChatDb;
 
 /** What a search entry is made of (PostgreSQL keeps the filters' columns beside the text). */
-export type IndexedMessage = Pick<ChatMessagesTable, "id" | "room_id" | "text" | "attachments" | "created_at" | "author_id" | "has_file" | "has_link">;
+export type IndexedMessage = Pick<
+  ChatMessagesTable,
+  "id" | "room_id" | "text" | "attachments" | "created_at" | "author_id" | "has_file" | "has_link"
+>;
 
 /**
  * The message full-text index, kept in the same transaction as the message:
@@ -16,14 +19,21 @@ export type IndexedMessage = Pick<ChatMessagesTable, "id" | "room_id" | "text" |
  * (case, accents) so both engines match `élève` with `eleve`, and prefixes
  * with `:*` / `*`.
  */
-export async function indexMessage(tx: Tx, kind: DbKind, m: IndexedMessage, opts: { isNew?: boolean } = {}): Promise<void> {
+export async function indexMessage(
+  tx: Tx,
+  kind: DbKind,
+  m: IndexedMessage,
+  opts: { isNew?: boolean } = {},
+): Promise<void> {
   // A message just inserted has no entry yet: one round trip fewer per send (bench `chat`).
   if (!opts.isNew) await unindexMessage(tx, kind, m.id);
   const folded = searchEntry(m);
   if (folded === null) return;
   if (kind === "sqlite") {
     // Keyed by the message row's rowid, so an edit or delete finds its entry without scanning.
-    await sql`insert into chat_message_fts (rowid, folded, message_id, room_id) select rowid, ${folded}, id, room_id from chat_messages where id = ${m.id}`.execute(tx);
+    await sql`insert into chat_message_fts (rowid, folded, message_id, room_id) select rowid, ${folded}, id, room_id from chat_messages where id = ${m.id}`.execute(
+      tx,
+    );
   } else {
     await tx.insertInto("chat_message_search").values(searchRow(m, folded)).execute();
   }
@@ -49,14 +59,25 @@ export function searchEntry(m: { text: string; attachments: string | null }): st
 }
 
 export async function unindexMessage(tx: Tx, kind: DbKind, messageId: string): Promise<void> {
-  if (kind === "sqlite") await sql`delete from chat_message_fts where rowid = (select rowid from chat_messages where id = ${messageId})`.execute(tx);
+  if (kind === "sqlite")
+    await sql`delete from chat_message_fts where rowid = (select rowid from chat_messages where id = ${messageId})`.execute(
+      tx,
+    );
   else await tx.deleteFrom("chat_message_search").where("message_id", "=", messageId).execute();
 }
 
 function searchableText(text: string, attachments: string | null): string {
   if (!attachments) return text;
-  const list = JSON.parse(attachments) as { title?: string; text?: string; fallback?: string; pretext?: string; file?: { name?: string } }[];
-  return [text, ...list.flatMap((a) => [a.pretext, a.title, a.text, a.fallback, a.file?.name])].filter(Boolean).join("\n");
+  const list = JSON.parse(attachments) as {
+    title?: string;
+    text?: string;
+    fallback?: string;
+    pretext?: string;
+    file?: { name?: string };
+  }[];
+  return [text, ...list.flatMap((a) => [a.pretext, a.title, a.text, a.fallback, a.file?.name])]
+    .filter(Boolean)
+    .join("\n");
 }
 
 /** Words of a free-text query, folded, each matched as a prefix; safe for both engines' query syntax. */

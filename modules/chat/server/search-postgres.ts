@@ -43,7 +43,13 @@ type Edge = [string, string] | null;
  * - else the next `window2` rows (common in the history, not lately);
  * - else every older match from the GIN index, sorted.
  */
-export async function searchPostgresIds(db: ChatDb, p: ParsedSearch, scope: SearchScope, limit: number, passes: SearchPasses = PASSES): Promise<Hit[]> {
+export async function searchPostgresIds(
+  db: ChatDb,
+  p: ParsedSearch,
+  scope: SearchScope,
+  limit: number,
+  passes: SearchPasses = PASSES,
+): Promise<Hit[]> {
   const q: Query = {
     db,
     tsq: p.terms.map((t) => `${t}:*`).join(" & "),
@@ -67,7 +73,11 @@ export async function searchPostgresIds(db: ChatDb, p: ParsedSearch, scope: Sear
 
 /** The planner's estimate of the messages matching the words (EXPLAIN: planned, not run). */
 async function estimate(q: Query): Promise<number> {
-  const { rows } = await sql<{ "QUERY PLAN": unknown }>`explain (format json) select 1 from chat_message_search s where s.tsv @@ to_tsquery('simple', ${q.tsq})`.execute(q.db);
+  const { rows } = await sql<{
+    "QUERY PLAN": unknown;
+  }>`explain (format json) select 1 from chat_message_search s where s.tsv @@ to_tsquery('simple', ${q.tsq})`.execute(
+    q.db,
+  );
   const raw = rows[0]?.["QUERY PLAN"];
   const plan = (typeof raw === "string" ? JSON.parse(raw) : raw) as [{ Plan?: { "Plan Rows"?: number } }] | undefined;
   return plan?.[0]?.Plan?.["Plan Rows"] ?? Number.POSITIVE_INFINITY;
@@ -100,7 +110,9 @@ async function walk(q: Query, from: Edge, window: number, want: number): Promise
   if (rows.length >= want) return { hits: rows, edge: null };
   const edge = await sql<{ created_at: string; message_id: string }>`
     select created_at, message_id from chat_message_search
-    where ${q.bounds} and ${olderThan(from)} order by created_at desc, message_id desc offset ${window - 1} limit 1`.execute(q.db);
+    where ${q.bounds} and ${olderThan(from)} order by created_at desc, message_id desc offset ${window - 1} limit 1`.execute(
+    q.db,
+  );
   const e = edge.rows[0];
   return { hits: rows, edge: e ? [e.created_at, e.message_id] : "end" };
 }
@@ -140,8 +152,10 @@ function boundsOf(p: ParsedSearch, scope: SearchScope): RawBuilder<unknown> {
 /** `in:#room`, `from:@user`, `has:file`, `has:link`, on the search row's own columns. */
 function filtersOf(p: ParsedSearch): RawBuilder<unknown> {
   const parts: RawBuilder<unknown>[] = [sql`true`];
-  if (p.inRooms.length) parts.push(sql`s.room_id in (select r.id from chat_rooms r where r.slug in (${sql.join(p.inRooms)}))`);
-  if (p.fromUsers.length) parts.push(sql`s.author_id in (select u.id from users u where u.username in (${sql.join(p.fromUsers)}))`);
+  if (p.inRooms.length)
+    parts.push(sql`s.room_id in (select r.id from chat_rooms r where r.slug in (${sql.join(p.inRooms)}))`);
+  if (p.fromUsers.length)
+    parts.push(sql`s.author_id in (select u.id from users u where u.username in (${sql.join(p.fromUsers)}))`);
   if (p.hasFile) parts.push(sql`s.has_file = 1`);
   if (p.hasLink) parts.push(sql`s.has_link = 1`);
   return sql.join(parts, sql` and `);

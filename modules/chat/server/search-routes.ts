@@ -12,6 +12,7 @@ export function searchRoutes(app: FastifyInstance, k: Kernel): void {
     tags: ["chat"],
     auth: "user",
     query: searchQuery,
-    handler: async ({ actor, query }) => searchMessages(k, actor, query.q, { limit: query.limit, cursor: query.cursor }),
+    handler: async ({ actor, query }) =>
+      searchMessages(k, actor, query.q, { limit: query.limit, cursor: query.cursor }),
   });
 }

@@ -22,7 +22,15 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** `in:#room from:@user has:file has:link before:2026-01-31 after:2026-01-01 words…` */
 export function parseSearch(q: string): ParsedSearch {
-  const out: ParsedSearch = { terms: [], inRooms: [], fromUsers: [], hasFile: false, hasLink: false, before: null, after: null };
+  const out: ParsedSearch = {
+    terms: [],
+    inRooms: [],
+    fromUsers: [],
+    hasFile: false,
+    hasLink: false,
+    before: null,
+    after: null,
+  };
   const words: string[] = [];
   for (const tok of q.split(/\s+/).filter(Boolean)) {
     const m = /^(in|from|has|before|after):(.+)$/i.exec(tok);
@@ -67,7 +75,13 @@ export async function searchMessages(
     .select(["r.type as roomType", "r.slug as roomSlug", "r.name as roomName"])
     .where("m.deleted_at", "is", null)
     .where((eb) => {
-      const member = eb.exists(eb.selectFrom("chat_members as cm").select("cm.user_id").whereRef("cm.room_id", "=", "m.room_id").where("cm.user_id", "=", actor.id));
+      const member = eb.exists(
+        eb
+          .selectFrom("chat_members as cm")
+          .select("cm.user_id")
+          .whereRef("cm.room_id", "=", "m.room_id")
+          .where("cm.user_id", "=", actor.id),
+      );
       return browse ? eb.or([eb("r.type", "=", "channel"), member]) : member;
     })
     .orderBy("m.created_at", "desc")
@@ -90,15 +104,23 @@ export async function searchMessages(
       // query below reads those few messages and checks them again.
       const at = cursor ? ([String(cursor[0]), String(cursor[1])] as [string, string]) : null;
       const hits = await searchPostgresIds(db, p, { actorId: actor.id, browse, cursor: at }, opts.limit + 1);
-      query = hits.length ? query.where("m.id", "in", hits.map((h) => h.id)) : query.where(sql<SqlBool>`false`);
+      query = hits.length
+        ? query.where(
+            "m.id",
+            "in",
+            hits.map((h) => h.id),
+          )
+        : query.where(sql<SqlBool>`false`);
     }
   }
   if (p.inRooms.length) query = query.where("r.slug", "in", p.inRooms);
-  if (p.fromUsers.length) query = query.where("m.author_id", "in", db.selectFrom("users").select("id").where("username", "in", p.fromUsers));
+  if (p.fromUsers.length)
+    query = query.where("m.author_id", "in", db.selectFrom("users").select("id").where("username", "in", p.fromUsers));
   if (p.hasFile) query = query.where("m.has_file", "=", 1);
   if (p.hasLink) query = query.where("m.has_link", "=", 1);
   if (p.before) query = query.where("m.created_at", "<", p.before);
-  if (p.after) query = query.where("m.created_at", ">=", new Date(Date.parse(p.after) + 86_400_000).toISOString().slice(0, 10));
+  if (p.after)
+    query = query.where("m.created_at", ">=", new Date(Date.parse(p.after) + 86_400_000).toISOString().slice(0, 10));
   if (cursor) {
     const [at, id] = cursor.map(String) as [string, string];
     query = ftsOrder
@@ -106,7 +128,9 @@ export async function searchMessages(
         query.where(
           sql<SqlBool>`f.rowid < coalesce((select rowid from chat_messages where id = ${id}), (select max(rowid) + 1 from chat_messages where created_at < ${at}), 0)`,
         )
-      : query.where((eb) => eb.or([eb("m.created_at", "<", at), eb.and([eb("m.created_at", "=", at), eb("m.id", "<", id)])]));
+      : query.where((eb) =>
+          eb.or([eb("m.created_at", "<", at), eb.and([eb("m.created_at", "=", at), eb("m.id", "<", id)])]),
+        );
   }
   const rows = await query.execute();
   const page = rows.slice(0, opts.limit);
@@ -117,7 +141,10 @@ export async function searchMessages(
   );
   const last = page.at(-1);
   return {
-    items: page.map((r, i) => ({ message: messages[i]!, room: { id: r.room_id, type: r.roomType, slug: r.roomSlug, name: r.roomName } })),
+    items: page.map((r, i) => ({
+      message: messages[i]!,
+      room: { id: r.room_id, type: r.roomType, slug: r.roomSlug, name: r.roomName },
+    })),
     next: rows.length > opts.limit && last ? encodeCursor([last.created_at, last.id]) : null,
   };
 }

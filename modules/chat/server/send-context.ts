@@ -23,7 +23,12 @@ export interface SendContext {
  * A room that does not exist reads the client key alone, so a retry into a
  * room since deleted still answers its message (or a conflict).
  */
-export async function sendContext(k: Kernel, roomId: string, actor: UserActor, clientKey: string): Promise<SendContext> {
+export async function sendContext(
+  k: Kernel,
+  roomId: string,
+  actor: UserActor,
+  clientKey: string,
+): Promise<SendContext> {
   const db = extrasDb(k);
   const row = await db
     .selectFrom("chat_rooms")
@@ -31,14 +36,32 @@ export async function sendContext(k: Kernel, roomId: string, actor: UserActor, c
     .selectAll("chat_rooms")
     .select((eb) => [
       "vm.role as viewer_role",
-      eb.selectFrom("chat_messages").select("id").where("author_id", "=", actor.id).where("client_key", "=", clientKey).as("sent_id"),
-      eb.exists(eb.selectFrom("chat_mutes").select("user_id").whereRef("chat_mutes.room_id", "=", "chat_rooms.id").where("chat_mutes.user_id", "=", actor.id)).as("muted"),
+      eb
+        .selectFrom("chat_messages")
+        .select("id")
+        .where("author_id", "=", actor.id)
+        .where("client_key", "=", clientKey)
+        .as("sent_id"),
+      eb
+        .exists(
+          eb
+            .selectFrom("chat_mutes")
+            .select("user_id")
+            .whereRef("chat_mutes.room_id", "=", "chat_rooms.id")
+            .where("chat_mutes.user_id", "=", actor.id),
+        )
+        .as("muted"),
       eb.exists(eb.selectFrom("chat_bots").select("user_id").where("chat_bots.user_id", "=", actor.id)).as("bot"),
     ])
     .where("chat_rooms.id", "=", roomId)
     .executeTakeFirst();
   if (!row) {
-    const sent = await db.selectFrom("chat_messages").select("id").where("author_id", "=", actor.id).where("client_key", "=", clientKey).executeTakeFirst();
+    const sent = await db
+      .selectFrom("chat_messages")
+      .select("id")
+      .where("author_id", "=", actor.id)
+      .where("client_key", "=", clientKey)
+      .executeTakeFirst();
     return { room: undefined, sentId: sent?.id ?? null, kind: "user", maybeMuted: false };
   }
   // Booleans: PostgreSQL answers true/false, SQLite 1/0.

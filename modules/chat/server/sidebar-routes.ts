@@ -17,12 +17,25 @@ import "./events.ts";
 const idParams = z.object({ id: z.uuid() });
 const sidebarQuery = z.object({ unreadFirst: z.enum(["true", "false"]).default("false") });
 
-const displayName = (r: Room) => (r.type === "dm" ? (r.participants ?? []).map((p) => p.displayName).join(", ") : r.name).toLowerCase();
+const displayName = (r: Room) =>
+  (r.type === "dm" ? (r.participants ?? []).map((p) => p.displayName).join(", ") : r.name).toLowerCase();
 
 /** Moves a member's read marker and tells their other devices (and, with receipts on, the room). */
-async function setReadMarker(db: ChatDb, room: RoomRecord, userId: string, seq: number, messageId: string | null, receipts: boolean) {
+async function setReadMarker(
+  db: ChatDb,
+  room: RoomRecord,
+  userId: string,
+  seq: number,
+  messageId: string | null,
+  receipts: boolean,
+) {
   await db.transaction().execute(async (tx) => {
-    await tx.updateTable("chat_members").set({ last_read_seq: seq }).where("room_id", "=", room.id).where("user_id", "=", userId).execute();
+    await tx
+      .updateTable("chat_members")
+      .set({ last_read_seq: seq })
+      .where("room_id", "=", room.id)
+      .where("user_id", "=", userId)
+      .execute();
     await recordEvent(tx, {
       name: "chat.read.updated",
       actorId: userId,
@@ -71,9 +84,27 @@ export function sidebarRoutes(app: FastifyInstance, k: Kernel): void {
           return displayName(a).localeCompare(displayName(b));
         });
       const sections: SidebarSection[] = [
-        { key: "favourites", rooms: sort(rooms.filter((r) => r.membership?.favourite), false) },
-        { key: "channels", rooms: sort(rooms.filter((r) => !r.membership?.favourite && r.type !== "dm"), false) },
-        { key: "direct", rooms: sort(rooms.filter((r) => !r.membership?.favourite && r.type === "dm"), true) },
+        {
+          key: "favourites",
+          rooms: sort(
+            rooms.filter((r) => r.membership?.favourite),
+            false,
+          ),
+        },
+        {
+          key: "channels",
+          rooms: sort(
+            rooms.filter((r) => !r.membership?.favourite && r.type !== "dm"),
+            false,
+          ),
+        },
+        {
+          key: "direct",
+          rooms: sort(
+            rooms.filter((r) => !r.membership?.favourite && r.type === "dm"),
+            true,
+          ),
+        },
       ];
       return { sections };
     },
@@ -93,7 +124,11 @@ export function sidebarRoutes(app: FastifyInstance, k: Kernel): void {
       let seq = room.last_seq;
       let messageId: string | null = null;
       if (body.messageId) {
-        const m = await db.selectFrom("chat_messages").select(["seq", "room_id"]).where("id", "=", body.messageId).executeTakeFirst();
+        const m = await db
+          .selectFrom("chat_messages")
+          .select(["seq", "room_id"])
+          .where("id", "=", body.messageId)
+          .executeTakeFirst();
         if (!m || m.room_id !== room.id) throw new AppError("not_found", "message not found");
         seq = Number(m.seq);
         messageId = body.messageId;
@@ -114,7 +149,11 @@ export function sidebarRoutes(app: FastifyInstance, k: Kernel): void {
     handler: async ({ actor, params, body }) => {
       const room = await k.policy.authorize(actor, ChatRoomResource, "read", await loadRoom(db, params.id, actor));
       if (room.viewerRole === null) throw new AppError("conflict", "join the room first");
-      const m = await db.selectFrom("chat_messages").select(["seq", "room_id"]).where("id", "=", body.messageId).executeTakeFirst();
+      const m = await db
+        .selectFrom("chat_messages")
+        .select(["seq", "room_id"])
+        .where("id", "=", body.messageId)
+        .executeTakeFirst();
       if (!m || m.room_id !== room.id) throw new AppError("not_found", "message not found");
       await setReadMarker(db, room, actor.id, Number(m.seq) - 1, null, (await getChatSettings(k)).readReceipts);
       return roomView(db, room, actor);
@@ -129,7 +168,12 @@ export function sidebarRoutes(app: FastifyInstance, k: Kernel): void {
     auth: "user",
     params: idParams,
     handler: async ({ actor, params }) => {
-      const m = await k.policy.authorize(actor, ChatMessageResource, "read", await loadMessage(k, db, params.id, actor));
+      const m = await k.policy.authorize(
+        actor,
+        ChatMessageResource,
+        "read",
+        await loadMessage(k, db, params.id, actor),
+      );
       if (!(await getChatSettings(k)).readReceipts) throw new AppError("forbidden", "read receipts are turned off");
       const rows = await db
         .selectFrom("chat_members")

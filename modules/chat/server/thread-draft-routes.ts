@@ -11,7 +11,10 @@ import { chatDb } from "./tables.ts";
 import "./events.ts";
 
 const idParams = z.object({ id: z.uuid() });
-const threadQuery = z.object({ after: z.coerce.number().int().min(0).optional(), limit: z.coerce.number().int().min(1).max(200).default(100) });
+const threadQuery = z.object({
+  after: z.coerce.number().int().min(0).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(100),
+});
 const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(50) });
 const draftQuery = z.object({ parentId: z.uuid().optional() });
 
@@ -28,13 +31,33 @@ export function threadDraftRoutes(app: FastifyInstance, k: Kernel): void {
     params: idParams,
     query: threadQuery,
     handler: async ({ actor, params, query }) => {
-      const m = await k.policy.authorize(actor, ChatMessageResource, "read", await loadMessage(k, db, params.id, actor));
+      const m = await k.policy.authorize(
+        actor,
+        ChatMessageResource,
+        "read",
+        await loadMessage(k, db, params.id, actor),
+      );
       const rootId = m.parent_id ?? m.id;
-      const root = rootId === m.id ? rowOf(m) : normalizeMessage(await db.selectFrom("chat_messages").selectAll().where("id", "=", rootId).executeTakeFirstOrThrow());
-      let q = db.selectFrom("chat_messages").selectAll().where("parent_id", "=", rootId).orderBy("seq").limit(query.limit + 1);
+      const root =
+        rootId === m.id
+          ? rowOf(m)
+          : normalizeMessage(
+              await db.selectFrom("chat_messages").selectAll().where("id", "=", rootId).executeTakeFirstOrThrow(),
+            );
+      let q = db
+        .selectFrom("chat_messages")
+        .selectAll()
+        .where("parent_id", "=", rootId)
+        .orderBy("seq")
+        .limit(query.limit + 1);
       if (query.after !== undefined) q = q.where("seq", ">", query.after);
       const rows = (await q.execute()).map(normalizeMessage);
-      const following = await db.selectFrom("chat_thread_followers").select("user_id").where("thread_id", "=", rootId).where("user_id", "=", actor.id).executeTakeFirst();
+      const following = await db
+        .selectFrom("chat_thread_followers")
+        .select("user_id")
+        .where("thread_id", "=", rootId)
+        .where("user_id", "=", actor.id)
+        .executeTakeFirst();
       return {
         root: await presentOne(db, root, actor.id),
         replies: await presentMessages(db, rows.slice(0, query.limit), actor.id),
@@ -78,7 +101,9 @@ export function threadDraftRoutes(app: FastifyInstance, k: Kernel): void {
       const rows = await db
         .selectFrom("chat_thread_followers")
         .innerJoin("chat_messages", "chat_messages.id", "chat_thread_followers.thread_id")
-        .innerJoin("chat_members", (j) => j.onRef("chat_members.room_id", "=", "chat_messages.room_id").on("chat_members.user_id", "=", actor.id))
+        .innerJoin("chat_members", (j) =>
+          j.onRef("chat_members.room_id", "=", "chat_messages.room_id").on("chat_members.user_id", "=", actor.id),
+        )
         .selectAll("chat_messages")
         .where("chat_thread_followers.user_id", "=", actor.id)
         .orderBy("chat_messages.last_reply_at", "desc")
@@ -97,18 +122,32 @@ export function threadDraftRoutes(app: FastifyInstance, k: Kernel): void {
       auth: "user",
       params: idParams,
       handler: async ({ actor, params }) => {
-        const m = await k.policy.authorize(actor, ChatMessageResource, "read", await loadMessage(k, db, params.id, actor));
+        const m = await k.policy.authorize(
+          actor,
+          ChatMessageResource,
+          "read",
+          await loadMessage(k, db, params.id, actor),
+        );
         if (m.room.viewerRole === null) throw new AppError("conflict", "join the room first");
         const threadId = m.parent_id ?? m.id;
         await db.transaction().execute(async (tx) => {
           if (follow) {
             await tx
               .insertInto("chat_thread_followers")
-              .values({ thread_id: threadId, user_id: actor.id, room_id: m.room_id, created_at: new Date().toISOString() })
+              .values({
+                thread_id: threadId,
+                user_id: actor.id,
+                room_id: m.room_id,
+                created_at: new Date().toISOString(),
+              })
               .onConflict((oc) => oc.columns(["thread_id", "user_id"]).doNothing())
               .execute();
           } else {
-            await tx.deleteFrom("chat_thread_followers").where("thread_id", "=", threadId).where("user_id", "=", actor.id).execute();
+            await tx
+              .deleteFrom("chat_thread_followers")
+              .where("thread_id", "=", threadId)
+              .where("user_id", "=", actor.id)
+              .execute();
           }
           await recordEvent(tx, {
             name: follow ? "chat.thread.followed" : "chat.thread.unfollowed",
@@ -134,19 +173,33 @@ export function threadDraftRoutes(app: FastifyInstance, k: Kernel): void {
     handler: async ({ actor, params, body }) => {
       const room = await k.policy.authorize(actor, ChatRoomResource, "read", await loadRoom(db, params.id, actor));
       if (body.parentId) {
-        const parent = await db.selectFrom("chat_messages").select("room_id").where("id", "=", body.parentId).executeTakeFirst();
-        if (parent?.room_id !== room.id) throw new AppError("validation", "the thread is not in this room", { errors: [{ path: "parentId", message: "not in this room" }] });
+        const parent = await db
+          .selectFrom("chat_messages")
+          .select("room_id")
+          .where("id", "=", body.parentId)
+          .executeTakeFirst();
+        if (parent?.room_id !== room.id)
+          throw new AppError("validation", "the thread is not in this room", {
+            errors: [{ path: "parentId", message: "not in this room" }],
+          });
       }
       const threadKey = body.parentId ?? "";
       const now = new Date().toISOString();
       await db.transaction().execute(async (tx) => {
         if (body.text === "") {
-          await tx.deleteFrom("chat_drafts").where("user_id", "=", actor.id).where("room_id", "=", room.id).where("thread_key", "=", threadKey).execute();
+          await tx
+            .deleteFrom("chat_drafts")
+            .where("user_id", "=", actor.id)
+            .where("room_id", "=", room.id)
+            .where("thread_key", "=", threadKey)
+            .execute();
         } else {
           await tx
             .insertInto("chat_drafts")
             .values({ user_id: actor.id, room_id: room.id, thread_key: threadKey, text: body.text, updated_at: now })
-            .onConflict((oc) => oc.columns(["user_id", "room_id", "thread_key"]).doUpdateSet({ text: body.text, updated_at: now }))
+            .onConflict((oc) =>
+              oc.columns(["user_id", "room_id", "thread_key"]).doUpdateSet({ text: body.text, updated_at: now }),
+            )
             .execute();
         }
         await recordEvent(tx, {
@@ -178,7 +231,12 @@ export function threadDraftRoutes(app: FastifyInstance, k: Kernel): void {
         .where("room_id", "=", room.id)
         .where("thread_key", "=", query.parentId ?? "")
         .executeTakeFirst();
-      return { roomId: room.id, parentId: query.parentId ?? null, text: d?.text ?? "", updatedAt: d?.updated_at ?? null };
+      return {
+        roomId: room.id,
+        parentId: query.parentId ?? null,
+        text: d?.text ?? "",
+        updatedAt: d?.updated_at ?? null,
+      };
     },
   });
 
@@ -189,8 +247,21 @@ export function threadDraftRoutes(app: FastifyInstance, k: Kernel): void {
     tags: ["chat"],
     auth: "user",
     handler: async ({ actor }) => {
-      const rows = await db.selectFrom("chat_drafts").selectAll().where("user_id", "=", actor.id).orderBy("updated_at", "desc").limit(500).execute();
-      return { items: rows.map((d) => ({ roomId: d.room_id, parentId: d.thread_key || null, text: d.text, updatedAt: d.updated_at })) };
+      const rows = await db
+        .selectFrom("chat_drafts")
+        .selectAll()
+        .where("user_id", "=", actor.id)
+        .orderBy("updated_at", "desc")
+        .limit(500)
+        .execute();
+      return {
+        items: rows.map((d) => ({
+          roomId: d.room_id,
+          parentId: d.thread_key || null,
+          text: d.text,
+          updatedAt: d.updated_at,
+        })),
+      };
     },
   });
 }

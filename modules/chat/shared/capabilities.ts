@@ -101,8 +101,16 @@ export const orgChatCapabilities: Record<OrgRole, readonly OrgChatCapability[]> 
     "chat.channels.supervise",
     "chat.settings.manage",
   ],
-  member: ["chat.channels.create", "chat.private.create", "chat.direct.open", "chat.public.browse", "chat.public.join", "chat.rooms.invite"],
+  member: [
+    "chat.channels.create",
+    "chat.private.create",
+    "chat.direct.open",
+    "chat.public.browse",
+    "chat.public.join",
+    "chat.rooms.invite",
+  ],
   guest: ["chat.direct.open"],
 };
 
-export const canInOrg = (role: OrgRole, capability: OrgChatCapability): boolean => orgChatCapabilities[role].includes(capability);
+export const canInOrg = (role: OrgRole, capability: OrgChatCapability): boolean =>
+  orgChatCapabilities[role].includes(capability);

@@ -73,7 +73,10 @@ export const attachmentSchema = z
     title: z.string().max(1000).optional(),
     title_link: z.string().max(2000).optional(),
     text: z.string().max(8000).optional(),
-    fields: z.array(z.object({ title: z.string().max(500), value: z.string().max(4000), short: z.boolean().optional() })).max(50).optional(),
+    fields: z
+      .array(z.object({ title: z.string().max(500), value: z.string().max(4000), short: z.boolean().optional() }))
+      .max(50)
+      .optional(),
     image_url: z.string().max(2000).optional(),
     thumb_url: z.string().max(2000).optional(),
     footer: z.string().max(500).optional(),
@@ -94,7 +97,12 @@ export const previewSchema = z.object({
 });
 export type LinkPreview = z.infer<typeof previewSchema>;
 
-export const reactionSummarySchema = z.object({ emoji: z.string(), count: z.number().int(), mine: z.boolean(), userIds: z.array(z.string()) });
+export const reactionSummarySchema = z.object({
+  emoji: z.string(),
+  count: z.number().int(),
+  mine: z.boolean(),
+  userIds: z.array(z.string()),
+});
 
 export const messageSchema = z.object({
   id: z.uuid(),
@@ -115,7 +123,12 @@ export const messageSchema = z.object({
   forwardedFromId: z.string().nullable(),
   attachments: z.array(attachmentSchema).nullable(),
   preview: previewSchema.nullable(),
-  mentions: z.object({ userIds: z.array(z.string()), all: z.boolean(), here: z.boolean(), roomIds: z.array(z.string()) }),
+  mentions: z.object({
+    userIds: z.array(z.string()),
+    all: z.boolean(),
+    here: z.boolean(),
+    roomIds: z.array(z.string()),
+  }),
   replyCount: z.number().int(),
   lastReplyAt: z.string().nullable(),
   reactions: z.array(reactionSummarySchema),
@@ -161,7 +174,14 @@ export const updateRoomBody = z
   .strict()
   .refine((b) => Object.keys(b).length > 0, { message: "nothing to change" });
 
-export const openDirectBody = z.object({ userIds: z.array(z.uuid()).min(1).max(MAX_DM_MEMBERS - 1) }).strict();
+export const openDirectBody = z
+  .object({
+    userIds: z
+      .array(z.uuid())
+      .min(1)
+      .max(MAX_DM_MEMBERS - 1),
+  })
+  .strict();
 
 export const inviteBody = z
   .object({ userIds: z.array(z.uuid()).max(500).default([]), groupIds: z.array(z.uuid()).max(50).default([]) })
@@ -190,10 +210,25 @@ export const sendMessageBody = z
   })
   .strict();
 
-export const editMessageBody = z.object({ text: z.string().max(40_000), confirmAll: z.boolean().default(false) }).strict();
-export const reactionBody = z.object({ emoji: z.string().trim().min(1).max(64).regex(/^[^\s]+$/) }).strict();
-export const forwardBody = z.object({ roomId: z.uuid(), clientKey: z.string().trim().min(1).max(100), text: z.string().max(4000).default("") }).strict();
-export const draftBody = z.object({ text: z.string().max(40_000), parentId: z.uuid().nullable().default(null) }).strict();
+export const editMessageBody = z
+  .object({ text: z.string().max(40_000), confirmAll: z.boolean().default(false) })
+  .strict();
+export const reactionBody = z
+  .object({
+    emoji: z
+      .string()
+      .trim()
+      .min(1)
+      .max(64)
+      .regex(/^[^\s]+$/),
+  })
+  .strict();
+export const forwardBody = z
+  .object({ roomId: z.uuid(), clientKey: z.string().trim().min(1).max(100), text: z.string().max(4000).default("") })
+  .strict();
+export const draftBody = z
+  .object({ text: z.string().max(40_000), parentId: z.uuid().nullable().default(null) })
+  .strict();
 export const markReadBody = z.object({ messageId: z.uuid().optional() }).strict();
 export const markUnreadBody = z.object({ messageId: z.uuid() }).strict();
 
@@ -204,7 +239,9 @@ export const historyQuery = z
     around: z.uuid().optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
   })
-  .refine((q) => [q.before, q.after, q.around].filter(Boolean).length <= 1, { message: "only one of before, after, around" });
+  .refine((q) => [q.before, q.after, q.around].filter(Boolean).length <= 1, {
+    message: "only one of before, after, around",
+  });
 
 export const directoryQuery = z.object({
   q: z.string().trim().max(100).optional(),

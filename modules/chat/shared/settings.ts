@@ -3,7 +3,12 @@ import { z } from "zod";
 /** Organisation-wide chat settings (admin), stored under the `chat` settings key. */
 export const chatSettingsSchema = z.object({
   /** Authors may edit and delete their messages for this long (minutes); 0 = forever. */
-  editWindowMinutes: z.number().int().min(0).max(525_600).default(60 * 24),
+  editWindowMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(525_600)
+    .default(60 * 24),
   /** Above this many members, `@channel`/`@all`/`@here` need `confirmAll: true`. */
   mentionAllConfirmThreshold: z.number().int().min(0).max(100_000).default(20),
   /** "Seen by" read receipts. */

@@ -26,8 +26,19 @@ function FileAttachment({ file }: { file: NonNullable<Attachment["file"]> }) {
   if (/^image\/(png|jpeg|gif|webp|avif)$/.test(file.mimeType)) {
     return (
       <>
-        <button type="button" className="chat-image-button" onClick={() => setOpen(true)} aria-label={t("files.openImage", { name: file.name })}>
-          <img src={`${url}/thumbnail`} alt={file.name} className="chat-image" data-testid="inline-image" onError={(e) => ((e.target as HTMLImageElement).src = url)} />
+        <button
+          type="button"
+          className="chat-image-button"
+          onClick={() => setOpen(true)}
+          aria-label={t("files.openImage", { name: file.name })}
+        >
+          <img
+            src={`${url}/thumbnail`}
+            alt={file.name}
+            className="chat-image"
+            data-testid="inline-image"
+            onError={(e) => ((e.target as HTMLImageElement).src = url)}
+          />
         </button>
         <Modal opened={open} onClose={() => setOpen(false)} title={file.name} size="auto" centered>
           <Image src={url} alt={file.name} mah="80vh" fit="contain" />
@@ -39,7 +50,8 @@ function FileAttachment({ file }: { file: NonNullable<Attachment["file"]> }) {
     );
   }
   if (file.mimeType.startsWith("audio/")) return <audio controls preload="none" src={url} aria-label={file.name} />;
-  if (file.mimeType.startsWith("video/")) return <video controls preload="metadata" src={url} aria-label={file.name} className="chat-video" />;
+  if (file.mimeType.startsWith("video/"))
+    return <video controls preload="metadata" src={url} aria-label={file.name} className="chat-video" />;
   return (
     <Card withBorder padding="xs" radius="md" maw={360} data-testid="file-card">
       <Group gap="sm" wrap="nowrap">
@@ -52,7 +64,13 @@ function FileAttachment({ file }: { file: NonNullable<Attachment["file"]> }) {
             {formatSize(file.size, i18n.language)} · {file.mimeType}
           </Text>
         </Stack>
-        <ActionIcon component="a" href={url} download={file.name} variant="subtle" aria-label={t("files.downloadName", { name: file.name })}>
+        <ActionIcon
+          component="a"
+          href={url}
+          download={file.name}
+          variant="subtle"
+          aria-label={t("files.downloadName", { name: file.name })}
+        >
           <IconDownload size={18} aria-hidden="true" />
         </ActionIcon>
       </Group>
@@ -63,7 +81,18 @@ function FileAttachment({ file }: { file: NonNullable<Attachment["file"]> }) {
 function RichAttachment({ a }: { a: Attachment }) {
   const titleHref = a.title_link ? safeHref(a.title_link) : null;
   const colour = a.color && /^#?[0-9a-f]{3,8}$|^(good|warning|danger)$/i.test(a.color) ? a.color : undefined;
-  const border = colour === "good" ? "#2b8a3e" : colour === "warning" ? "#e67700" : colour === "danger" ? "#c92a2a" : colour ? (colour.startsWith("#") ? colour : `#${colour}`) : "var(--mantine-color-gray-4)";
+  const border =
+    colour === "good"
+      ? "#2b8a3e"
+      : colour === "warning"
+        ? "#e67700"
+        : colour === "danger"
+          ? "#c92a2a"
+          : colour
+            ? colour.startsWith("#")
+              ? colour
+              : `#${colour}`
+            : "var(--mantine-color-gray-4)";
   return (
     <div className="chat-rich-attachment" style={{ borderInlineStartColor: border }}>
       {a.pretext && <Text size="sm">{inline(a.pretext, "")}</Text>}

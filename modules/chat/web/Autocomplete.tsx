@@ -22,15 +22,31 @@ export function tokenAt(text: string, caret: number): { sigil: "@" | "#" | ":"; 
   return { sigil, query: m[3]!.toLowerCase(), start: caret - m[3]!.length - 1 };
 }
 
-export function suggestions(tok: ReturnType<typeof tokenAt>, members: RoomMember[], rooms: Room[], meId: string): Suggestion[] {
+export function suggestions(
+  tok: ReturnType<typeof tokenAt>,
+  members: RoomMember[],
+  rooms: Room[],
+  meId: string,
+): Suggestion[] {
   if (!tok) return [];
   const q = tok.query;
   if (tok.sigil === "@") {
     const people = members
-      .filter((m) => m.user.id !== meId && (m.user.username.toLowerCase().startsWith(q) || m.user.displayName.toLowerCase().includes(q)))
+      .filter(
+        (m) =>
+          m.user.id !== meId &&
+          (m.user.username.toLowerCase().startsWith(q) || m.user.displayName.toLowerCase().includes(q)),
+      )
       .slice(0, 6)
-      .map((m) => ({ key: m.user.id, insert: `@${m.user.username} `, label: m.user.displayName, hint: `@${m.user.username}` }));
-    const special = ["here", "channel", "all"].filter((s) => s.startsWith(q)).map((s) => ({ key: s, insert: `@${s} `, label: `@${s}` }));
+      .map((m) => ({
+        key: m.user.id,
+        insert: `@${m.user.username} `,
+        label: m.user.displayName,
+        hint: `@${m.user.username}`,
+      }));
+    const special = ["here", "channel", "all"]
+      .filter((s) => s.startsWith(q))
+      .map((s) => ({ key: s, insert: `@${s} `, label: `@${s}` }));
     return [...people, ...special].slice(0, 8);
   }
   if (tok.sigil === "#") {
@@ -49,7 +65,17 @@ export function suggestions(tok: ReturnType<typeof tokenAt>, members: RoomMember
 }
 
 /** The suggestion list under the composer (an ARIA listbox driven by the textarea's arrows). */
-export function SuggestionList({ id, items, active, onPick }: { id: string; items: Suggestion[]; active: number; onPick: (s: Suggestion) => void }) {
+export function SuggestionList({
+  id,
+  items,
+  active,
+  onPick,
+}: {
+  id: string;
+  items: Suggestion[];
+  active: number;
+  onPick: (s: Suggestion) => void;
+}) {
   if (!items.length) return null;
   return (
     <Paper withBorder shadow="sm" className="chat-suggestions" role="listbox" id={id} data-testid="suggestions">

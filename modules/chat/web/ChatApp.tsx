@@ -41,7 +41,9 @@ function ChatLayout() {
   const rooms = sidebarRooms(sidebar.data);
   const hiddenIds = useHiddenRooms();
   // /chat itself shows the first room in place (the default channel for a newcomer).
-  const currentId = /^\/chat\/([0-9a-f-]{36})/.exec(location.pathname)?.[1] ?? (/^\/chat\/?$/.test(location.pathname) ? (rooms[0]?.id ?? null) : null);
+  const currentId =
+    /^\/chat\/([0-9a-f-]{36})/.exec(location.pathname)?.[1] ??
+    (/^\/chat\/?$/.test(location.pathname) ? (rooms[0]?.id ?? null) : null);
   const ids = rooms.map((r) => r.id);
   if (currentId && !ids.includes(currentId)) ids.push(currentId);
   for (const id of hiddenIds) if (!ids.includes(id)) ids.push(id);
@@ -69,7 +71,14 @@ function ChatLayout() {
     <div className={`chat-app${menuOpen ? " chat-menu-open" : ""}`} data-testid="chat-app">
       <LiveRooms roomIds={followed} />
       <CustomEmojiFeed />
-      <Sidebar currentId={currentId} onNavigate={() => setMenuOpen(false)} onBrowse={() => setDialog("browse")} onCreate={() => setDialog("create")} onDirect={() => setDialog("direct")} onList={setList} />
+      <Sidebar
+        currentId={currentId}
+        onNavigate={() => setMenuOpen(false)}
+        onBrowse={() => setDialog("browse")}
+        onCreate={() => setDialog("create")}
+        onDirect={() => setDialog("direct")}
+        onList={setList}
+      />
       {menuOpen && <div className="chat-backdrop" onClick={() => setMenuOpen(false)} aria-hidden="true" />}
       <div className="chat-main">
         <Routes>

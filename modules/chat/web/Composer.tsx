@@ -1,6 +1,28 @@
-import { useCallback, useEffect, useId, useRef, useState, type ClipboardEvent, type DragEvent, type KeyboardEvent, type ReactNode } from "react";
+import {
+  useCallback,
+  useEffect,
+  useId,
+  useRef,
+  useState,
+  type ClipboardEvent,
+  type DragEvent,
+  type KeyboardEvent,
+  type ReactNode,
+} from "react";
 import { ActionIcon, Checkbox, CloseButton, Group, Progress, Text, Textarea, Tooltip } from "@mantine/core";
-import { IconBold, IconCode, IconItalic, IconLink, IconList, IconMoodSmile, IconPaperclip, IconQuote, IconSend, IconSourceCode, IconStrikethrough } from "@tabler/icons-react";
+import {
+  IconBold,
+  IconCode,
+  IconItalic,
+  IconLink,
+  IconList,
+  IconMoodSmile,
+  IconPaperclip,
+  IconQuote,
+  IconSend,
+  IconSourceCode,
+  IconStrikethrough,
+} from "@tabler/icons-react";
 import { useTranslation } from "react-i18next";
 import type { Attachment, ChatMessage } from "../shared/schemas.ts";
 import { uploadFile } from "./api.ts";
@@ -34,14 +56,31 @@ interface Props {
   onClearQuote?: () => void;
 }
 
-const WRAP: Record<string, [string, string]> = { bold: ["**", "**"], italic: ["*", "*"], strike: ["~~", "~~"], code: ["`", "`"], block: ["```\n", "\n```"], link: ["[", "](https://)"] };
+const WRAP: Record<string, [string, string]> = {
+  bold: ["**", "**"],
+  italic: ["*", "*"],
+  strike: ["~~", "~~"],
+  code: ["`", "`"],
+  block: ["```\n", "\n```"],
+  link: ["[", "](https://)"],
+};
 
 /**
  * The composer: Enter sends, Shift+Enter adds a line, Up edits the last own
  * message, Esc marks the room read; @ # : autocomplete; files by button,
  * drop or paste with upload progress; the room's draft is kept on the server.
  */
-export function Composer({ roomId, parentId, placeholder, disabled, onSend, onEditLast, onEscape, quote, onClearQuote }: Props) {
+export function Composer({
+  roomId,
+  parentId,
+  placeholder,
+  disabled,
+  onSend,
+  onEditLast,
+  onEscape,
+  quote,
+  onClearQuote,
+}: Props) {
   const { t } = useTranslation("chat");
   const host = useHost();
   const api = useChatApi();
@@ -119,7 +158,9 @@ export function Composer({ roomId, parentId, placeholder, disabled, onSend, onEd
   const tok = dismissed ? null : tokenAt(text, caret);
   // A slash command is typed at the very start of the message.
   const slash = dismissed ? [] : commandSuggestions(text, caret, commands);
-  const items: Suggestion[] = slash.length ? slash : suggestions(tok, members.list, sidebarRooms(sidebar.data), host.me.id);
+  const items: Suggestion[] = slash.length
+    ? slash
+    : suggestions(tok, members.list, sidebarRooms(sidebar.data), host.me.id);
 
   const pick = (s: Suggestion) => {
     const start = slash.length ? 0 : tok?.start;
@@ -143,7 +184,12 @@ export function Composer({ roomId, parentId, placeholder, disabled, onSend, onEd
     });
   };
   const prefixLines = (p: string) => {
-    const next = text ? text.split("\n").map((l) => p + l).join("\n") : p;
+    const next = text
+      ? text
+          .split("\n")
+          .map((l) => p + l)
+          .join("\n")
+      : p;
     change(next, next.length);
     area.current?.focus();
   };
@@ -151,7 +197,9 @@ export function Composer({ roomId, parentId, placeholder, disabled, onSend, onEd
   const attach = (files: FileList | File[]) => {
     for (const file of Array.from(files)) {
       const id = crypto.randomUUID();
-      const job = uploadFile(roomId, file, (f) => setUploads((u) => u.map((x) => (x.id === id ? { ...x, progress: f } : x))));
+      const job = uploadFile(roomId, file, (f) =>
+        setUploads((u) => u.map((x) => (x.id === id ? { ...x, progress: f } : x))),
+      );
       setUploads((u) => [...u, { id, name: file.name, progress: 0, attachment: null, error: null, abort: job.abort }]);
       job.done.then(
         (r) => setUploads((u) => u.map((x) => (x.id === id ? { ...x, progress: 1, attachment: r.attachment } : x))),
@@ -164,7 +212,12 @@ export function Composer({ roomId, parentId, placeholder, disabled, onSend, onEd
   const busy = uploads.some((u) => !u.attachment && !u.error);
   const submit = () => {
     if (busy || (!text.trim() && !ready.length)) return;
-    onSend({ text: text.trim(), attachments: ready, ...(parentId ? { parentId, alsoInChannel } : {}), ...(quote ? { quoteId: quote.id } : {}) });
+    onSend({
+      text: text.trim(),
+      attachments: ready,
+      ...(parentId ? { parentId, alsoInChannel } : {}),
+      ...(quote ? { quoteId: quote.id } : {}),
+    });
     setText("");
     setUploads([]);
     onClearQuote?.();
@@ -245,7 +298,13 @@ export function Composer({ roomId, parentId, placeholder, disabled, onSend, onEd
         </Group>
       )}
       {uploads.map((u) => (
-        <Group key={u.id} gap="xs" wrap="nowrap" data-testid="upload" data-state={u.error ? "failed" : u.attachment ? "done" : "uploading"}>
+        <Group
+          key={u.id}
+          gap="xs"
+          wrap="nowrap"
+          data-testid="upload"
+          data-state={u.error ? "failed" : u.attachment ? "done" : "uploading"}
+        >
           <Text size="xs" style={{ flex: 1 }} truncate>
             {u.name}
           </Text>
@@ -286,7 +345,15 @@ export function Composer({ roomId, parentId, placeholder, disabled, onSend, onEd
           target={(toggle) => tool(t("composer.emoji"), <IconMoodSmile size={16} />, toggle)}
         />
         {tool(t("composer.attach"), <IconPaperclip size={16} />, () => fileInput.current?.click())}
-        <input ref={fileInput} type="file" multiple hidden onChange={(e) => e.currentTarget.files && attach(e.currentTarget.files)} data-testid="file-input" aria-label={t("composer.attach")} />
+        <input
+          ref={fileInput}
+          type="file"
+          multiple
+          hidden
+          onChange={(e) => e.currentTarget.files && attach(e.currentTarget.files)}
+          data-testid="file-input"
+          aria-label={t("composer.attach")}
+        />
       </Group>
       <div style={{ position: "relative" }}>
         <SuggestionList id={listId} items={items} active={active} onPick={pick} />
@@ -318,7 +385,13 @@ export function Composer({ roomId, parentId, placeholder, disabled, onSend, onEd
         </Group>
       </div>
       {parentId && (
-        <Checkbox size="xs" mt={4} checked={alsoInChannel} onChange={(e) => setAlsoInChannel(e.currentTarget.checked)} label={t("thread.alsoInChannel")} />
+        <Checkbox
+          size="xs"
+          mt={4}
+          checked={alsoInChannel}
+          onChange={(e) => setAlsoInChannel(e.currentTarget.checked)}
+          label={t("thread.alsoInChannel")}
+        />
       )}
     </div>
   );

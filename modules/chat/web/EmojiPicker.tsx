@@ -9,7 +9,13 @@ import { CustomEmojiImage, useCustomEmoji } from "./emoji/custom-emoji.tsx";
  * filter; `onPick` gets the shortcode name of a bundled emoji and `:name:`
  * for a custom one (the form reactions take).
  */
-export function EmojiPicker({ target, onPick }: { target: (toggle: () => void, opened: boolean) => ReactElement; onPick: (name: string) => void }) {
+export function EmojiPicker({
+  target,
+  onPick,
+}: {
+  target: (toggle: () => void, opened: boolean) => ReactElement;
+  onPick: (name: string) => void;
+}) {
   const { t } = useTranslation("chat");
   const [opened, setOpened] = useState(false);
   const [q, setQ] = useState("");
@@ -24,11 +30,21 @@ export function EmojiPicker({ target, onPick }: { target: (toggle: () => void, o
     <Popover opened={opened} onChange={setOpened} width={300} position="top-end" withinPortal trapFocus shadow="md">
       <Popover.Target>{target(() => setOpened((o) => !o), opened)}</Popover.Target>
       <Popover.Dropdown p="xs" data-testid="emoji-picker">
-        <TextInput size="xs" placeholder={t("emoji.search")} aria-label={t("emoji.search")} value={q} onChange={(e) => setQ(e.currentTarget.value)} mb={6} data-autofocus />
+        <TextInput
+          size="xs"
+          placeholder={t("emoji.search")}
+          aria-label={t("emoji.search")}
+          value={q}
+          onChange={(e) => setQ(e.currentTarget.value)}
+          mb={6}
+          data-autofocus
+        />
         <ScrollArea.Autosize mah={240}>
           {EMOJI_GROUPS.map((g) => {
             const seen = new Set<string>();
-            const items = g.items.filter(([name, ch]) => (!filter || name.includes(filter)) && !seen.has(ch) && seen.add(ch));
+            const items = g.items.filter(
+              ([name, ch]) => (!filter || name.includes(filter)) && !seen.has(ch) && seen.add(ch),
+            );
             if (!items.length) return null;
             return (
               <div key={g.key} role="group" aria-label={t(`emoji.groups.${g.key}`)}>
@@ -58,7 +74,13 @@ export function EmojiPicker({ target, onPick }: { target: (toggle: () => void, o
               </Text>
               <div className="chat-emoji-grid">
                 {custom.map((e) => (
-                  <UnstyledButton key={e.name} className="chat-emoji-button" title={`:${e.name}:`} aria-label={`:${e.name}:`} onClick={() => pick(`:${e.name}:`)}>
+                  <UnstyledButton
+                    key={e.name}
+                    className="chat-emoji-button"
+                    title={`:${e.name}:`}
+                    aria-label={`:${e.name}:`}
+                    onClick={() => pick(`:${e.name}:`)}
+                  >
                     <CustomEmojiImage emoji={e} size="large" />
                   </UnstyledButton>
                 ))}

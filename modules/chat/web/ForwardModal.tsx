@@ -35,7 +35,13 @@ export function ForwardModal({ message, onClose }: { message: ChatMessage | null
       <Text size="sm" lineClamp={3} mb="sm">
         {message?.text}
       </Text>
-      <Select label={t("message.forwardTo")} data={rooms.map((r) => ({ value: r.id, label: r.type === "dm" ? roomLabel(r, me.id) : `#${r.slug}` }))} value={target} onChange={setTarget} searchable />
+      <Select
+        label={t("message.forwardTo")}
+        data={rooms.map((r) => ({ value: r.id, label: r.type === "dm" ? roomLabel(r, me.id) : `#${r.slug}` }))}
+        value={target}
+        onChange={setTarget}
+        searchable
+      />
       <Group justify="flex-end" mt="md">
         <Button variant="default" onClick={onClose}>
           {t("common.cancel")}

@@ -13,17 +13,27 @@ export function ListsModal({ kind, onClose }: { kind: "threads" | "saved" | null
   const navigate = useNavigate();
   const list = useQuery({
     queryKey: ["chat", "lists", kind],
-    queryFn: async (): Promise<ChatMessage[]> => (kind === "saved" ? (await api.saved()).items.map((s) => s.message) : (await api.threads()).items),
+    queryFn: async (): Promise<ChatMessage[]> =>
+      kind === "saved" ? (await api.saved()).items.map((s) => s.message) : (await api.threads()).items,
     enabled: kind !== null,
   });
   const open = (m: ChatMessage) => {
     onClose();
-    navigate(kind === "threads" ? `/chat/${m.roomId}?thread=${m.id}&message=${m.id}` : `/chat/${m.roomId}?message=${m.id}`);
+    navigate(
+      kind === "threads" ? `/chat/${m.roomId}?thread=${m.id}&message=${m.id}` : `/chat/${m.roomId}?message=${m.id}`,
+    );
   };
   return (
-    <Modal opened={kind !== null} onClose={onClose} title={kind === "saved" ? t("lists.saved") : t("lists.threads")} size="lg">
+    <Modal
+      opened={kind !== null}
+      onClose={onClose}
+      title={kind === "saved" ? t("lists.saved") : t("lists.threads")}
+      size="lg"
+    >
       <Stack gap={4} data-testid="lists">
-        {list.data?.length === 0 && <Text size="sm">{kind === "saved" ? t("lists.noSaved") : t("lists.noThreads")}</Text>}
+        {list.data?.length === 0 && (
+          <Text size="sm">{kind === "saved" ? t("lists.noSaved") : t("lists.noThreads")}</Text>
+        )}
         {list.data?.map((m) => (
           <Group key={m.id} wrap="nowrap" gap="xs" align="flex-start">
             <UnstyledButton className="chat-directory-item" style={{ flex: 1, minWidth: 0 }} onClick={() => open(m)}>
@@ -45,7 +55,13 @@ export function ListsModal({ kind, onClose }: { kind: "threads" | "saved" | null
               </Text>
             </UnstyledButton>
             {kind === "saved" && (
-              <Button size="compact-xs" variant="subtle" onClick={() => void api.save(m.id, false).then(() => qc.invalidateQueries({ queryKey: ["chat", "lists", "saved"] }))}>
+              <Button
+                size="compact-xs"
+                variant="subtle"
+                onClick={() =>
+                  void api.save(m.id, false).then(() => qc.invalidateQueries({ queryKey: ["chat", "lists", "saved"] }))
+                }
+              >
                 {t("lists.unsave")}
               </Button>
             )}

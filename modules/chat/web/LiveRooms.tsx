@@ -9,7 +9,9 @@ import { pending } from "./pending.ts";
 import { showEphemeral, type EphemeralMessage } from "./integrations/slash.tsx";
 import { hiddenRooms } from "./room-settings/hidden-rooms.ts";
 
-type AnyChatEvent = { [K in keyof ChatEventPayloads]: { name: K; payload: ChatEventPayloads[K] } }[keyof ChatEventPayloads];
+type AnyChatEvent = {
+  [K in keyof ChatEventPayloads]: { name: K; payload: ChatEventPayloads[K] };
+}[keyof ChatEventPayloads];
 
 /** The room on screen: its new messages do not count as unread while it is open. */
 export const openRoom: { id: string | null } = { id: null };
@@ -28,7 +30,17 @@ function apply(qc: QueryClient, host: ChatHost, roomId: string, e: AnyChatEvent)
         const n = e.payload.notify;
         const mentioned = n.mentionedUserIds.includes(meId) || n.all || n.here || n.directRecipientIds.includes(meId);
         patchSidebarRoom(qc, roomId, (r) =>
-          r.membership ? { ...r, lastMessageAt: m.createdAt, membership: { ...r.membership, unread: r.membership.unread + 1, mentions: r.membership.mentions + (mentioned ? 1 : 0) } } : r,
+          r.membership
+            ? {
+                ...r,
+                lastMessageAt: m.createdAt,
+                membership: {
+                  ...r.membership,
+                  unread: r.membership.unread + 1,
+                  mentions: r.membership.mentions + (mentioned ? 1 : 0),
+                },
+              }
+            : r,
         );
       }
       return;
@@ -36,11 +48,20 @@ function apply(qc: QueryClient, host: ChatHost, roomId: string, e: AnyChatEvent)
     case "chat.message.updated":
       return upsertMessage(qc, e.payload.message, false);
     case "chat.message.deleted":
-      return patchMessage(qc, roomId, e.payload.messageId, (m) => ({ ...m, deletedAt: m.deletedAt ?? new Date().toISOString(), text: "", attachments: null, preview: null, reactions: [] }));
+      return patchMessage(qc, roomId, e.payload.messageId, (m) => ({
+        ...m,
+        deletedAt: m.deletedAt ?? new Date().toISOString(),
+        text: "",
+        attachments: null,
+        preview: null,
+        reactions: [],
+      }));
     case "chat.reaction.added":
     case "chat.reaction.removed": {
       const { messageId, emoji, userId } = e.payload;
-      return patchMessage(qc, roomId, messageId, (m) => toggleReaction(m, emoji, userId, e.name === "chat.reaction.added", meId));
+      return patchMessage(qc, roomId, messageId, (m) =>
+        toggleReaction(m, emoji, userId, e.name === "chat.reaction.added", meId),
+      );
     }
     case "chat.message.pinned":
       void qc.invalidateQueries({ queryKey: keys.pins(roomId) });
@@ -88,7 +109,11 @@ function catchUp(qc: QueryClient, host: ChatHost, roomId: string): void {
   if (!held || held.hasMoreAfter) return;
   void chatApi(host)
     .history(roomId, { limit: 50 })
-    .then((fresh) => qc.setQueryData<HistoryPage>(keys.messages(roomId), (p) => (p && !p.hasMoreAfter ? { ...p, items: mergeMessages(p.items, fresh.items) } : p)))
+    .then((fresh) =>
+      qc.setQueryData<HistoryPage>(keys.messages(roomId), (p) =>
+        p && !p.hasMoreAfter ? { ...p, items: mergeMessages(p.items, fresh.items) } : p,
+      ),
+    )
     .catch(() => undefined);
 }
 
@@ -140,7 +165,8 @@ export function LiveRooms({ roomIds }: { roomIds: string[] }) {
   useEffect(() => {
     const stop = host.follow<unknown>(`user:${host.me.id}`, {
       onEvent: (e) => {
-        if (/^chat\.(read|preferences|member|room)\./.test(e.name) || e.name.startsWith("notifications.")) void qc.invalidateQueries({ queryKey: keys.sidebar });
+        if (/^chat\.(read|preferences|member|room)\./.test(e.name) || e.name.startsWith("notifications."))
+          void qc.invalidateQueries({ queryKey: keys.sidebar });
         if (e.name === "chat.ephemeral.posted") showEphemeral((e.payload as { message: EphemeralMessage }).message);
         if (e.name === "chat.read.updated") {
           const p = e.payload as ChatEventPayloads["chat.read.updated"];

@@ -56,7 +56,8 @@ function blocks(text: string, me: string): ReactNode[] {
       flush();
       const ordered = /^\s*\d/.test(line);
       const itemsText: string[] = [];
-      while (i < lines.length && bullet.test(lines[i]!) && /^\s*\d/.test(lines[i]!) === ordered) itemsText.push(lines[i++]!.replace(bullet, ""));
+      while (i < lines.length && bullet.test(lines[i]!) && /^\s*\d/.test(lines[i]!) === ordered)
+        itemsText.push(lines[i++]!.replace(bullet, ""));
       const items = itemsText.map((t, n) => <li key={n}>{inline(t, me)}</li>);
       out.push(ordered ? <ol key={`o${out.length}`}>{items}</ol> : <ul key={`u${out.length}`}>{items}</ul>);
       continue;
@@ -70,7 +71,11 @@ function blocks(text: string, me: string): ReactNode[] {
 }
 
 function joinLines(lines: string[], me: string): ReactNode[] {
-  return lines.flatMap((l, n) => (n === 0 ? [<Fragment key={n}>{inline(l, me)}</Fragment>] : [<br key={`b${n}`} />, <Fragment key={n}>{inline(l, me)}</Fragment>]));
+  return lines.flatMap((l, n) =>
+    n === 0
+      ? [<Fragment key={n}>{inline(l, me)}</Fragment>]
+      : [<br key={`b${n}`} />, <Fragment key={n}>{inline(l, me)}</Fragment>],
+  );
 }
 
 // One pass over the line: the earliest construct wins, the rest is text.
@@ -93,13 +98,35 @@ export function inline(text: string, me: string): ReactNode[] {
     else if (m[5]) {
       const [, label = "", url = ""] = /^\[([^\]]+)\]\((.+)\)$/.exec(s) ?? [];
       const href = safeHref(url);
-      out.push(href ? <a key={key} href={href} target="_blank" rel="noopener noreferrer">{inline(label, me)}</a> : s);
-    } else if (m[6]) out.push(<a key={key} href={s} target="_blank" rel="noopener noreferrer">{s}</a>);
+      out.push(
+        href ? (
+          <a key={key} href={href} target="_blank" rel="noopener noreferrer">
+            {inline(label, me)}
+          </a>
+        ) : (
+          s
+        ),
+      );
+    } else if (m[6])
+      out.push(
+        <a key={key} href={s} target="_blank" rel="noopener noreferrer">
+          {s}
+        </a>,
+      );
     else if (m[7]) {
       const name = s.slice(1).toLowerCase();
       const self = name === me.toLowerCase() || name === "here" || name === "channel" || name === "all";
-      out.push(<span key={key} className={self ? "chat-mention chat-mention-me" : "chat-mention"} data-mention={name}>{s}</span>);
-    } else if (m[8]) out.push(<Link key={key} className="chat-channel-link" to={`/chat/c/${s.slice(1).toLowerCase()}`}>{s}</Link>);
+      out.push(
+        <span key={key} className={self ? "chat-mention chat-mention-me" : "chat-mention"} data-mention={name}>
+          {s}
+        </span>,
+      );
+    } else if (m[8])
+      out.push(
+        <Link key={key} className="chat-channel-link" to={`/chat/c/${s.slice(1).toLowerCase()}`}>
+          {s}
+        </Link>,
+      );
     else if (m[9]) {
       const name = s.slice(1, -1);
       const custom = EMOJI.has(name) ? undefined : customEmoji.get(name.toLowerCase());

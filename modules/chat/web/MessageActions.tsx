@@ -1,7 +1,21 @@
 import { useState } from "react";
 import { ActionIcon, Button, Group, Menu, Modal, Text, Tooltip } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
-import { IconArrowForwardUp, IconBookmark, IconDots, IconLink, IconMessageReply, IconMoodSmile, IconPencil, IconPin, IconPinnedOff, IconQuote, IconTrash, IconEyeOff, IconFlag } from "@tabler/icons-react";
+import {
+  IconArrowForwardUp,
+  IconBookmark,
+  IconDots,
+  IconLink,
+  IconMessageReply,
+  IconMoodSmile,
+  IconPencil,
+  IconPin,
+  IconPinnedOff,
+  IconQuote,
+  IconTrash,
+  IconEyeOff,
+  IconFlag,
+} from "@tabler/icons-react";
 import { useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import type { ChatMessage } from "../shared/schemas.ts";
@@ -20,7 +34,15 @@ export interface MessageCallbacks {
 }
 
 /** The hover toolbar of a message: react, reply in thread, and the rest in a menu. */
-export function MessageActions({ m, cb, onReact }: { m: ChatMessage; cb: MessageCallbacks; onReact: (emoji: string) => void }) {
+export function MessageActions({
+  m,
+  cb,
+  onReact,
+}: {
+  m: ChatMessage;
+  cb: MessageCallbacks;
+  onReact: (emoji: string) => void;
+}) {
   const { t } = useTranslation("chat");
   const api = useChatApi();
   const qc = useQueryClient();
@@ -32,8 +54,7 @@ export function MessageActions({ m, cb, onReact }: { m: ChatMessage; cb: Message
   const own = m.authorId === me.id;
   const problem = useProblemText();
   const fail = (e: unknown) => notifications.show({ color: "red", message: problem(e) });
-  const act = (p: Promise<unknown>, done?: string) =>
-    p.then(() => done && notifications.show({ message: done }), fail);
+  const act = (p: Promise<unknown>, done?: string) => p.then(() => done && notifications.show({ message: done }), fail);
   const permalink = `${location.origin}/chat/${m.roomId}?message=${m.id}`;
   return (
     <div className={`chat-actions${menuOpen ? " chat-actions-open" : ""}`} data-testid="message-actions">
@@ -49,7 +70,12 @@ export function MessageActions({ m, cb, onReact }: { m: ChatMessage; cb: Message
       />
       {cb.onThread && (
         <Tooltip label={t("message.replyInThread")} withinPortal>
-          <ActionIcon variant="subtle" size="sm" onClick={() => cb.onThread?.(m)} aria-label={t("message.replyInThread")}>
+          <ActionIcon
+            variant="subtle"
+            size="sm"
+            onClick={() => cb.onThread?.(m)}
+            aria-label={t("message.replyInThread")}
+          >
             <IconMessageReply size={16} aria-hidden="true" />
           </ActionIcon>
         </Tooltip>
@@ -72,16 +98,28 @@ export function MessageActions({ m, cb, onReact }: { m: ChatMessage; cb: Message
           <Menu.Item leftSection={<IconArrowForwardUp size={14} />} onClick={() => cb.onForward(m)}>
             {t("message.forward")}
           </Menu.Item>
-          <Menu.Item leftSection={m.pinnedAt ? <IconPinnedOff size={14} /> : <IconPin size={14} />} onClick={() => void act(api.pin(m.id, !m.pinnedAt))}>
+          <Menu.Item
+            leftSection={m.pinnedAt ? <IconPinnedOff size={14} /> : <IconPin size={14} />}
+            onClick={() => void act(api.pin(m.id, !m.pinnedAt))}
+          >
             {m.pinnedAt ? t("message.unpin") : t("message.pin")}
           </Menu.Item>
-          <Menu.Item leftSection={<IconBookmark size={14} />} onClick={() => void act(api.save(m.id, true), t("message.saved"))}>
+          <Menu.Item
+            leftSection={<IconBookmark size={14} />}
+            onClick={() => void act(api.save(m.id, true), t("message.saved"))}
+          >
             {t("message.save")}
           </Menu.Item>
-          <Menu.Item leftSection={<IconLink size={14} />} onClick={() => void act(navigator.clipboard.writeText(permalink), t("message.linkCopied"))}>
+          <Menu.Item
+            leftSection={<IconLink size={14} />}
+            onClick={() => void act(navigator.clipboard.writeText(permalink), t("message.linkCopied"))}
+          >
             {t("message.copyLink")}
           </Menu.Item>
-          <Menu.Item leftSection={<IconEyeOff size={14} />} onClick={() => void act(markUnread(api, qc, m.roomId, m.id))}>
+          <Menu.Item
+            leftSection={<IconEyeOff size={14} />}
+            onClick={() => void act(markUnread(api, qc, m.roomId, m.id))}
+          >
             {t("message.markUnread")}
           </Menu.Item>
           {!own && (

@@ -11,7 +11,8 @@ interface Edit {
   replacedAt: string;
 }
 
-const when = (iso: string, lang: string) => new Date(iso).toLocaleString(lang, { dateStyle: "short", timeStyle: "short" });
+const when = (iso: string, lang: string) =>
+  new Date(iso).toLocaleString(lang, { dateStyle: "short", timeStyle: "short" });
 
 /** "(modifié)": a button that shows the earlier versions of the message, oldest first. */
 export function EditedMark({ m }: { m: ChatMessage }) {
@@ -19,7 +20,12 @@ export function EditedMark({ m }: { m: ChatMessage }) {
   return (
     <Popover position="bottom-start" withinPortal shadow="md" width={320}>
       <Popover.Target>
-        <UnstyledButton className="chat-edited" data-testid="edited" aria-label={`${t("message.edited")} ${t("actions.editHistory")}`} aria-haspopup="dialog">
+        <UnstyledButton
+          className="chat-edited"
+          data-testid="edited"
+          aria-label={`${t("message.edited")} ${t("actions.editHistory")}`}
+          aria-haspopup="dialog"
+        >
           <Text size="xs" c="dimmed" span td="underline dotted">
             {t("message.edited")}
           </Text>
@@ -43,7 +49,12 @@ function EditList({ m }: { m: ChatMessage }) {
     staleTime: 60_000,
   });
   if (q.isPending) return <Loader size="xs" aria-label={t("actions.loadingHistory")} />;
-  if (q.isError) return <Text size="sm" role="alert">{t("actions.historyFailed")}</Text>;
+  if (q.isError)
+    return (
+      <Text size="sm" role="alert">
+        {t("actions.historyFailed")}
+      </Text>
+    );
   if (!q.data.items.length) return <Text size="sm">{t("actions.noHistory")}</Text>;
   return (
     <Stack gap="xs">

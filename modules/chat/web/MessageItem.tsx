@@ -30,15 +30,25 @@ interface Props {
   names: Names;
 }
 
-const time = (iso: string, lang: string) => new Date(iso).toLocaleTimeString(lang, { hour: "2-digit", minute: "2-digit" });
+const time = (iso: string, lang: string) =>
+  new Date(iso).toLocaleTimeString(lang, { hour: "2-digit", minute: "2-digit" });
 
 /** One message: author (unless grouped with the previous one), text, files, preview, reactions, thread summary. */
-export const MessageItem = memo(function MessageItem({ m, grouped, highlighted, editing, onEditDone, cb, names }: Props) {
+export const MessageItem = memo(function MessageItem({
+  m,
+  grouped,
+  highlighted,
+  editing,
+  onEditDone,
+  cb,
+  names,
+}: Props) {
   const { t, i18n } = useTranslation("chat");
   const api = useChatApi();
   const { me } = useHost();
   const problem = useProblemText();
-  const react = (emoji: string) => void api.react(m.id, emoji).catch((e: unknown) => notifications.show({ color: "red", message: problem(e) }));
+  const react = (emoji: string) =>
+    void api.react(m.id, emoji).catch((e: unknown) => notifications.show({ color: "red", message: problem(e) }));
   if (m.kind === "system") {
     return (
       <Text size="sm" c="dimmed" ta="center" py={4} data-message-id={m.id}>
@@ -92,13 +102,24 @@ export const MessageItem = memo(function MessageItem({ m, grouped, highlighted, 
         </div>
       )}
       {m.attachments && m.attachments.length > 0 && <Attachments items={m.attachments} />}
-      {m.preview && <PreviewCard preview={m.preview} {...(m.authorId === me.id ? { onRemove: () => void api.removePreview(m.id) } : {})} />}
+      {m.preview && (
+        <PreviewCard
+          preview={m.preview}
+          {...(m.authorId === me.id ? { onRemove: () => void api.removePreview(m.id) } : {})}
+        />
+      )}
       {m.reactions.length > 0 && (
         <Group gap={4} mt={4} data-testid="reactions">
           {m.reactions.map((r) => {
-            const who = r.userIds.map((id) => (id === me.id ? t("message.you") : (names.get(id)?.displayName ?? "…"))).join(", ");
+            const who = r.userIds
+              .map((id) => (id === me.id ? t("message.you") : (names.get(id)?.displayName ?? "…")))
+              .join(", ");
             return (
-              <Tooltip key={r.emoji} label={t("message.reactedBy", { names: who, emoji: shortcodeOf(r.emoji) })} withinPortal>
+              <Tooltip
+                key={r.emoji}
+                label={t("message.reactedBy", { names: who, emoji: shortcodeOf(r.emoji) })}
+                withinPortal
+              >
                 <UnstyledButton
                   className={`chat-reaction${r.mine ? " chat-reaction-mine" : ""}`}
                   onClick={() => react(r.emoji)}
@@ -108,7 +129,8 @@ export const MessageItem = memo(function MessageItem({ m, grouped, highlighted, 
                 >
                   <span aria-hidden="true">
                     <ReactionEmoji emoji={r.emoji} />
-                  </span> {r.count}
+                  </span>{" "}
+                  {r.count}
                 </UnstyledButton>
               </Tooltip>
             );
@@ -116,7 +138,13 @@ export const MessageItem = memo(function MessageItem({ m, grouped, highlighted, 
         </Group>
       )}
       {cb.onThread && m.replyCount > 0 && !m.parentId && (
-        <Anchor component="button" type="button" size="sm" onClick={() => cb.onThread?.(m)} data-testid="thread-summary">
+        <Anchor
+          component="button"
+          type="button"
+          size="sm"
+          onClick={() => cb.onThread?.(m)}
+          data-testid="thread-summary"
+        >
           {t("thread.replies", { count: m.replyCount })}
         </Anchor>
       )}
@@ -127,7 +155,12 @@ export const MessageItem = memo(function MessageItem({ m, grouped, highlighted, 
 
 function Quoted({ id }: { id: string }) {
   const api = useChatApi();
-  const q = useQuery({ queryKey: ["chat", "message", id], queryFn: () => api.message(id), staleTime: 60_000, retry: false });
+  const q = useQuery({
+    queryKey: ["chat", "message", id],
+    queryFn: () => api.message(id),
+    staleTime: 60_000,
+    retry: false,
+  });
   if (!q.data) return null;
   return (
     <blockquote className="chat-quote">
@@ -167,7 +200,17 @@ function EditBox({ m, onDone }: { m: ChatMessage; onDone: () => void }) {
   };
   return (
     <div>
-      <Textarea value={text} onChange={(e) => setText(e.currentTarget.value)} onKeyDown={onKey} autosize minRows={1} maxRows={10} autoFocus aria-label={t("message.editLabel")} data-testid="edit-box" />
+      <Textarea
+        value={text}
+        onChange={(e) => setText(e.currentTarget.value)}
+        onKeyDown={onKey}
+        autosize
+        minRows={1}
+        maxRows={10}
+        autoFocus
+        aria-label={t("message.editLabel")}
+        data-testid="edit-box"
+      />
       <Group gap="xs" mt={4}>
         <Button size="xs" onClick={() => void save()}>
           {t("common.save")}
@@ -181,7 +224,15 @@ function EditBox({ m, onDone }: { m: ChatMessage; onDone: () => void }) {
 }
 
 /** A message not yet acknowledged: "sending…", or "failed" with retry (same client key) and discard. */
-export function PendingItem({ p, onRetry, onDiscard }: { p: PendingMessage; onRetry: () => void; onDiscard: () => void }) {
+export function PendingItem({
+  p,
+  onRetry,
+  onDiscard,
+}: {
+  p: PendingMessage;
+  onRetry: () => void;
+  onDiscard: () => void;
+}) {
   const { t } = useTranslation("chat");
   const { me } = useHost();
   const problem = useProblemText();

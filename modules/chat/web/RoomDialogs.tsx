@@ -1,5 +1,15 @@
 import { useState } from "react";
-import { Button, Group, Modal, MultiSelect, SegmentedControl, Stack, Text, TextInput, UnstyledButton } from "@mantine/core";
+import {
+  Button,
+  Group,
+  Modal,
+  MultiSelect,
+  SegmentedControl,
+  Stack,
+  Text,
+  TextInput,
+  UnstyledButton,
+} from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useNavigate } from "react-router";
@@ -16,7 +26,11 @@ export function DirectoryModal({ opened, onClose }: { opened: boolean; onClose: 
   const navigate = useNavigate();
   const [q, setQ] = useState("");
   const [query] = useDebouncedValue(q.trim(), 200);
-  const dir = useQuery({ queryKey: ["chat", "directory", query], queryFn: () => api.directory(query), enabled: opened });
+  const dir = useQuery({
+    queryKey: ["chat", "directory", query],
+    queryFn: () => api.directory(query),
+    enabled: opened,
+  });
   return (
     <Modal opened={opened} onClose={onClose} title={t("directory.title")} size="lg">
       <TextInput label={t("directory.search")} value={q} onChange={(e) => setQ(e.currentTarget.value)} data-autofocus />
@@ -94,7 +108,15 @@ export function CreateRoomModal({ opened, onClose }: { opened: boolean; onClose:
               { value: "private", label: t("create.private") },
             ]}
           />
-          <TextInput label={t("create.slug")} description={t("create.slugHelp")} value={slug} onChange={(e) => setSlug(e.currentTarget.value)} required data-autofocus error={error} />
+          <TextInput
+            label={t("create.slug")}
+            description={t("create.slugHelp")}
+            value={slug}
+            onChange={(e) => setSlug(e.currentTarget.value)}
+            required
+            data-autofocus
+            error={error}
+          />
           <TextInput label={t("create.topic")} value={topic} onChange={(e) => setTopic(e.currentTarget.value)} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
@@ -121,7 +143,12 @@ export function DirectModal({ opened, onClose }: { opened: boolean; onClose: () 
   const [picked, setPicked] = useState<{ value: string; label: string }[]>([]);
   const [error, setError] = useState<string | null>(null);
   const people = useQuery({ queryKey: ["chat", "people", query], queryFn: () => api.people(query), enabled: opened });
-  const options = [...picked, ...(people.data?.items ?? []).filter((p) => p.id !== me.id && !picked.some((x) => x.value === p.id)).map((p) => ({ value: p.id, label: `${p.displayName} (@${p.username})` }))];
+  const options = [
+    ...picked,
+    ...(people.data?.items ?? [])
+      .filter((p) => p.id !== me.id && !picked.some((x) => x.value === p.id))
+      .map((p) => ({ value: p.id, label: `${p.displayName} (@${p.username})` })),
+  ];
   const submit = async () => {
     try {
       const room = await api.openDirect(picked.map((p) => p.value));

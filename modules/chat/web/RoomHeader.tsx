@@ -1,4 +1,16 @@
-import { ActionIcon, Avatar, Burger, Group, Menu, Popover, ScrollArea, Stack, Text, Title, Tooltip } from "@mantine/core";
+import {
+  ActionIcon,
+  Avatar,
+  Burger,
+  Group,
+  Menu,
+  Popover,
+  ScrollArea,
+  Stack,
+  Text,
+  Title,
+  Tooltip,
+} from "@mantine/core";
 import { IconBell, IconBellOff, IconPin, IconStar, IconStarFilled, IconUsers } from "@tabler/icons-react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
@@ -13,7 +25,15 @@ import { RoomMenu } from "./room-settings/RoomMenu.tsx";
 import { RoomThreads } from "./RoomThreads.tsx";
 
 /** Name, topic, members, favourite and mute, pinned messages; the burger opens the sidebar on a phone. */
-export function RoomHeader({ room, onMenu, onOpenMessage }: { room: Room; onMenu: () => void; onOpenMessage: (id: string) => void }) {
+export function RoomHeader({
+  room,
+  onMenu,
+  onOpenMessage,
+}: {
+  room: Room;
+  onMenu: () => void;
+  onOpenMessage: (id: string) => void;
+}) {
   const { t } = useTranslation("chat");
   const api = useChatApi();
   const qc = useQueryClient();
@@ -103,12 +123,22 @@ export function RoomHeader({ room, onMenu, onOpenMessage }: { room: Room; onMenu
             </Menu.Dropdown>
           </Menu>
           <Tooltip label={fav ? t("room.unfavourite") : t("room.favourite")} withinPortal>
-            <ActionIcon variant="subtle" aria-pressed={fav} aria-label={t("room.favourite")} onClick={() => void setPref({ favourite: !fav })}>
+            <ActionIcon
+              variant="subtle"
+              aria-pressed={fav}
+              aria-label={t("room.favourite")}
+              onClick={() => void setPref({ favourite: !fav })}
+            >
               {fav ? <IconStarFilled size={18} aria-hidden="true" /> : <IconStar size={18} aria-hidden="true" />}
             </ActionIcon>
           </Tooltip>
           <Tooltip label={muted ? t("room.unmute") : t("room.mute")} withinPortal>
-            <ActionIcon variant="subtle" aria-pressed={muted} aria-label={t("room.mute")} onClick={() => void setPref({ muted: !muted })}>
+            <ActionIcon
+              variant="subtle"
+              aria-pressed={muted}
+              aria-label={t("room.mute")}
+              onClick={() => void setPref({ muted: !muted })}
+            >
               {muted ? <IconBellOff size={18} aria-hidden="true" /> : <IconBell size={18} aria-hidden="true" />}
             </ActionIcon>
           </Tooltip>

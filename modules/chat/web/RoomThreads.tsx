@@ -10,7 +10,11 @@ export function RoomThreads({ roomId }: { roomId: string }) {
   const { t, i18n } = useTranslation("chat");
   const api = useChatApi();
   const navigate = useNavigate();
-  const threads = useQuery({ queryKey: ["chat", "room-threads", roomId], queryFn: () => api.roomThreads(roomId), enabled: false });
+  const threads = useQuery({
+    queryKey: ["chat", "room-threads", roomId],
+    queryFn: () => api.roomThreads(roomId),
+    enabled: false,
+  });
   return (
     <Menu position="bottom-end" withinPortal onOpen={() => void threads.refetch()}>
       <Menu.Target>
@@ -28,7 +32,10 @@ export function RoomThreads({ roomId }: { roomId: string }) {
             <Text size="xs" fw={700}>
               {m.author?.displayName ?? t("message.unknownAuthor")}{" "}
               <Text span size="xs" c="dimmed" fw={400}>
-                {t("thread.replies", { count: m.replyCount })} · {m.lastReplyAt ? new Date(m.lastReplyAt).toLocaleString(i18n.language, { dateStyle: "short", timeStyle: "short" }) : ""}
+                {t("thread.replies", { count: m.replyCount })} ·{" "}
+                {m.lastReplyAt
+                  ? new Date(m.lastReplyAt).toLocaleString(i18n.language, { dateStyle: "short", timeStyle: "short" })
+                  : ""}
               </Text>
             </Text>
             <Text size="sm" lineClamp={2}>

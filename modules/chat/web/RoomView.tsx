@@ -73,7 +73,8 @@ export function RoomView({ roomId, onMenu }: { roomId: string; onMenu: () => voi
   }, [roomId]);
   useEffect(() => {
     // Nothing unread on arrival: what comes in while reading gets no divider.
-    if (readAtOpen === null && room.data?.membership) setReadAtOpen(room.data.membership.unread > 0 ? room.data.membership.lastReadSeq : Number.MAX_SAFE_INTEGER);
+    if (readAtOpen === null && room.data?.membership)
+      setReadAtOpen(room.data.membership.unread > 0 ? room.data.membership.lastReadSeq : Number.MAX_SAFE_INTEGER);
   }, [room.data, readAtOpen]);
   // "Mark as unread" (unread.ts) moved the read marker back: the divider goes there, and
   // reading at the bottom no longer marks the room read until Esc or another room.
@@ -94,17 +95,33 @@ export function RoomView({ roomId, onMenu }: { roomId: string; onMenu: () => voi
   const markRead = useCallback(() => {
     const r = qc.getQueryData<Room>(keys.room(roomId));
     if (!r?.membership) return;
-    patchSidebarRoom(qc, roomId, (x) => (x.membership ? { ...x, membership: { ...x.membership, unread: 0, mentions: 0 } } : x));
-    void api.markRead(roomId).then((fresh) => qc.setQueryData(keys.room(roomId), fresh), () => {});
+    patchSidebarRoom(qc, roomId, (x) =>
+      x.membership ? { ...x, membership: { ...x.membership, unread: 0, mentions: 0 } } : x,
+    );
+    void api.markRead(roomId).then(
+      (fresh) => qc.setQueryData(keys.room(roomId), fresh),
+      () => {},
+    );
   }, [api, qc, roomId]);
 
   // Reading at the bottom of an open, visible room marks it read (debounced).
-  const history = useQuery({ queryKey: keys.messages(roomId), queryFn: () => api.history(roomId, { limit: 50 }), staleTime: Infinity }).data;
+  const history = useQuery({
+    queryKey: keys.messages(roomId),
+    queryFn: () => api.history(roomId, { limit: 50 }),
+    staleTime: Infinity,
+  }).data;
   const lastSeq = history?.items.at(-1)?.seq ?? 0;
   useEffect(() => {
     if (!room.data?.membership) return;
     const tm = setTimeout(() => {
-      if (!holdRead.current && !keptUnread.has(roomId) && atBottom.current && document.visibilityState === "visible" && lastSeq > (qc.getQueryData<Room>(keys.room(roomId))?.membership?.lastReadSeq ?? 0)) markRead();
+      if (
+        !holdRead.current &&
+        !keptUnread.has(roomId) &&
+        atBottom.current &&
+        document.visibilityState === "visible" &&
+        lastSeq > (qc.getQueryData<Room>(keys.room(roomId))?.membership?.lastReadSeq ?? 0)
+      )
+        markRead();
     }, 1_000);
     return () => clearTimeout(tm);
   }, [lastSeq, room.data?.membership, markRead, qc, roomId]);
@@ -128,13 +145,23 @@ export function RoomView({ roomId, onMenu }: { roomId: string; onMenu: () => voi
     });
 
   const cb: MessageCallbacks = useMemo(
-    () => ({ onThread: (m) => setParam("thread", m.id), onEdit: (m) => setEditingId(m.id), onQuote: setQuote, onForward: setForward }),
+    () => ({
+      onThread: (m) => setParam("thread", m.id),
+      onEdit: (m) => setEditingId(m.id),
+      onQuote: setQuote,
+      onForward: setForward,
+    }),
     // setParam is stable enough: it reads the latest params when called.
     [],
   );
 
   if (room.isPending) return <Loader m="xl" aria-label={t("room.loading")} />;
-  if (room.isError || !room.data) return <Text m="md" role="alert">{t("room.notFound")}</Text>;
+  if (room.isError || !room.data)
+    return (
+      <Text m="md" role="alert">
+        {t("room.notFound")}
+      </Text>
+    );
   const r = room.data;
   const archived = r.archivedAt !== null;
   return (
@@ -159,7 +186,11 @@ export function RoomView({ roomId, onMenu }: { roomId: string; onMenu: () => voi
         ) : r.membership ? (
           <Composer
             roomId={roomId}
-            placeholder={archived ? t("composer.archived") : t("composer.placeholder", { room: r.type === "dm" ? t("composer.thisConversation") : `#${r.slug}` })}
+            placeholder={
+              archived
+                ? t("composer.archived")
+                : t("composer.placeholder", { room: r.type === "dm" ? t("composer.thisConversation") : `#${r.slug}` })
+            }
             disabled={archived}
             onSend={send}
             onEditLast={editLast}
@@ -189,7 +220,16 @@ export function RoomView({ roomId, onMenu }: { roomId: string; onMenu: () => voi
           </Group>
         )}
       </section>
-      {threadId && <ThreadPanel roomId={roomId} threadId={threadId} onClose={() => setParam("thread", null)} cb={cb} names={members.byId} confirm={confirm} />}
+      {threadId && (
+        <ThreadPanel
+          roomId={roomId}
+          threadId={threadId}
+          onClose={() => setParam("thread", null)}
+          cb={cb}
+          names={members.byId}
+          confirm={confirm}
+        />
+      )}
       {modal}
       <ForwardModal message={forward} onClose={() => setForward(null)} />
     </div>

@@ -1,5 +1,14 @@
 import { ActionIcon, Badge, Group, Loader, NavLink, ScrollArea, Stack, Text, Title, Tooltip } from "@mantine/core";
-import { IconBookmark, IconHash, IconLock, IconMessagePlus, IconMessages, IconPlus, IconSearch, IconSettings } from "@tabler/icons-react";
+import {
+  IconBookmark,
+  IconHash,
+  IconLock,
+  IconMessagePlus,
+  IconMessages,
+  IconPlus,
+  IconSearch,
+  IconSettings,
+} from "@tabler/icons-react";
 import { Link, useLocation } from "react-router";
 import { useTranslation } from "react-i18next";
 import type { Room } from "../shared/schemas.ts";
@@ -64,10 +73,29 @@ export function Sidebar({ currentId, onNavigate, onBrowse, onCreate, onDirect, o
         {sidebar.isPending && <Loader size="sm" m="md" aria-label={t("room.loading")} />}
         <Stack gap={4}>
           <div>
-            <NavLink component="button" label={t("lists.threads")} leftSection={<IconMessages size={14} aria-hidden="true" />} onClick={() => onList("threads")} />
-            <NavLink component="button" label={t("lists.saved")} leftSection={<IconBookmark size={14} aria-hidden="true" />} onClick={() => onList("saved")} />
+            <NavLink
+              component="button"
+              label={t("lists.threads")}
+              leftSection={<IconMessages size={14} aria-hidden="true" />}
+              onClick={() => onList("threads")}
+            />
+            <NavLink
+              component="button"
+              label={t("lists.saved")}
+              leftSection={<IconBookmark size={14} aria-hidden="true" />}
+              onClick={() => onList("saved")}
+            />
             {me.role === "admin" && (
-              <NavLink component={Link} to="/chat/admin" onClick={onNavigate} active={inAdmin} aria-current={inAdmin ? "page" : undefined} label={t("admin.link")} leftSection={<IconSettings size={14} aria-hidden="true" />} data-testid="chat-admin-link" />
+              <NavLink
+                component={Link}
+                to="/chat/admin"
+                onClick={onNavigate}
+                active={inAdmin}
+                aria-current={inAdmin ? "page" : undefined}
+                label={t("admin.link")}
+                leftSection={<IconSettings size={14} aria-hidden="true" />}
+                data-testid="chat-admin-link"
+              />
             )}
           </div>
           {sections?.map((sec) =>
@@ -99,14 +127,27 @@ export function Sidebar({ currentId, onNavigate, onBrowse, onCreate, onDirect, o
                         data-unread={unread}
                         data-muted={r.membership?.muted ? "true" : undefined}
                         label={
-                          <Text size="sm" fw={unread > 0 && !r.membership?.muted ? 700 : 400} c={r.membership?.muted ? "dimmed" : undefined} truncate>
+                          <Text
+                            size="sm"
+                            fw={unread > 0 && !r.membership?.muted ? 700 : 400}
+                            c={r.membership?.muted ? "dimmed" : undefined}
+                            truncate
+                          >
                             {name}
-                            {unread > 0 && <span className="visually-hidden"> — {t("sidebar.unread", { count: unread })}</span>}
+                            {unread > 0 && (
+                              <span className="visually-hidden"> — {t("sidebar.unread", { count: unread })}</span>
+                            )}
                           </Text>
                         }
                         rightSection={
                           mentions > 0 ? (
-                            <Badge size="sm" color="red" circle aria-label={t("sidebar.mentions", { count: mentions })} data-testid="mention-badge">
+                            <Badge
+                              size="sm"
+                              color="red"
+                              circle
+                              aria-label={t("sidebar.mentions", { count: mentions })}
+                              data-testid="mention-badge"
+                            >
                               {mentions}
                             </Badge>
                           ) : unread > 0 && !r.membership?.muted ? (

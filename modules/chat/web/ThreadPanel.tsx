@@ -12,10 +12,28 @@ import { usePending } from "./pending.ts";
 import { useSend } from "./useSend.ts";
 
 /** A thread beside the room: its root, the replies, and a composer for replying. */
-export function ThreadPanel({ roomId, threadId, onClose, cb, names, confirm }: { roomId: string; threadId: string; onClose: () => void; cb: MessageCallbacks; names: Names; confirm: (text: string) => Promise<boolean> }) {
+export function ThreadPanel({
+  roomId,
+  threadId,
+  onClose,
+  cb,
+  names,
+  confirm,
+}: {
+  roomId: string;
+  threadId: string;
+  onClose: () => void;
+  cb: MessageCallbacks;
+  names: Names;
+  confirm: (text: string) => Promise<boolean>;
+}) {
   const { t } = useTranslation("chat");
   const api = useChatApi();
-  const thread = useQuery({ queryKey: keys.thread(threadId), queryFn: () => api.thread(threadId), staleTime: Infinity });
+  const thread = useQuery({
+    queryKey: keys.thread(threadId),
+    queryFn: () => api.thread(threadId),
+    staleTime: Infinity,
+  });
   const { send, retry, discard } = useSend(roomId, confirm);
   const pendingReplies = usePending(roomId, threadId);
   const [editingId, setEditingId] = useState<string | null>(null);
@@ -35,15 +53,37 @@ export function ThreadPanel({ roomId, threadId, onClose, cb, names, confirm }: {
           <Loader m="md" aria-label={t("room.loading")} />
         ) : thread.data ? (
           <Stack gap={0}>
-            <MessageItem m={thread.data.root} grouped={false} highlighted={false} editing={editingId === thread.data.root.id} onEditDone={() => setEditingId(null)} cb={threadCb} names={names} />
+            <MessageItem
+              m={thread.data.root}
+              grouped={false}
+              highlighted={false}
+              editing={editingId === thread.data.root.id}
+              onEditDone={() => setEditingId(null)}
+              cb={threadCb}
+              names={names}
+            />
             <Text size="xs" c="dimmed" px="md" py={4}>
               {t("thread.replies", { count: thread.data.replies.length })}
             </Text>
             {thread.data.replies.map((m) => (
-              <MessageItem key={m.id} m={m} grouped={false} highlighted={false} editing={editingId === m.id} onEditDone={() => setEditingId(null)} cb={threadCb} names={names} />
+              <MessageItem
+                key={m.id}
+                m={m}
+                grouped={false}
+                highlighted={false}
+                editing={editingId === m.id}
+                onEditDone={() => setEditingId(null)}
+                cb={threadCb}
+                names={names}
+              />
             ))}
             {pendingReplies.map((p) => (
-              <PendingItem key={p.clientKey} p={p} onRetry={() => retry(p.clientKey)} onDiscard={() => discard(p.clientKey)} />
+              <PendingItem
+                key={p.clientKey}
+                p={p}
+                onRetry={() => retry(p.clientKey)}
+                onDiscard={() => discard(p.clientKey)}
+              />
             ))}
           </Stack>
         ) : (

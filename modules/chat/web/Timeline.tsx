@@ -38,7 +38,18 @@ interface Props {
 }
 
 /** The room's history: a window of messages that grows back in time (and forward after a jump). */
-export function Timeline({ roomId, lastReadSeq, focusId, editingId, setEditingId, cb, names, onRetry, onDiscard, onAtBottom }: Props) {
+export function Timeline({
+  roomId,
+  lastReadSeq,
+  focusId,
+  editingId,
+  setEditingId,
+  cb,
+  names,
+  onRetry,
+  onDiscard,
+  onAtBottom,
+}: Props) {
   const { t, i18n } = useTranslation("chat");
   const api = useChatApi();
   const meId = useHost().me.id;
@@ -61,7 +72,10 @@ export function Timeline({ roomId, lastReadSeq, focusId, editingId, setEditingId
       if (!edge || (dir === "older" ? !cur.hasMoreBefore : !cur.hasMoreAfter)) return;
       setLoading(dir);
       try {
-        const next = await api.history(roomId, dir === "older" ? { before: edge.id, limit: 50 } : { after: edge.id, limit: 50 });
+        const next = await api.history(
+          roomId,
+          dir === "older" ? { before: edge.id, limit: 50 } : { after: edge.id, limit: 50 },
+        );
         qc.setQueryData<HistoryPage>(key, (p) =>
           p
             ? {
@@ -110,22 +124,54 @@ export function Timeline({ roomId, lastReadSeq, focusId, editingId, setEditingId
   };
 
   const items = page.data?.items;
-  const lastMineId = useMemo(() => (items ? [...items].reverse().find((m) => m.authorId === meId && !m.deletedAt && m.kind === "user")?.id : undefined), [items, meId]);
-  const firstUnread = useMemo(() => (lastReadSeq === null ? null : (items?.find((m) => m.seq > lastReadSeq && !m.deletedAt && m.authorId !== meId) ?? null)), [items, lastReadSeq, meId]);
+  const lastMineId = useMemo(
+    () =>
+      items
+        ? [...items].reverse().find((m) => m.authorId === meId && !m.deletedAt && m.kind === "user")?.id
+        : undefined,
+    [items, meId],
+  );
+  const firstUnread = useMemo(
+    () =>
+      lastReadSeq === null
+        ? null
+        : (items?.find((m) => m.seq > lastReadSeq && !m.deletedAt && m.authorId !== meId) ?? null),
+    [items, lastReadSeq, meId],
+  );
   const rows = useMemo(() => {
     const out: Row[] = [];
     let prev: ChatMessage | null = null;
     for (const m of items ?? []) {
       const day = m.createdAt.slice(0, 10);
       const newDay = !prev || prev.createdAt.slice(0, 10) !== day;
-      if (newDay) out.push({ kind: "day", key: `day-${day}`, label: new Date(m.createdAt).toLocaleDateString(i18n.language, { weekday: "long", day: "numeric", month: "long", year: "numeric" }) });
+      if (newDay)
+        out.push({
+          kind: "day",
+          key: `day-${day}`,
+          label: new Date(m.createdAt).toLocaleDateString(i18n.language, {
+            weekday: "long",
+            day: "numeric",
+            month: "long",
+            year: "numeric",
+          }),
+        });
       const isNew = firstUnread?.id === m.id;
       if (isNew) out.push({ kind: "new", key: "new-divider" });
-      const grouped = !!prev && !newDay && !isNew && prev.authorId === m.authorId && m.kind === "user" && prev.kind === "user" && !prev.deletedAt && Date.parse(m.createdAt) - Date.parse(prev.createdAt) < GROUP_MS;
+      const grouped =
+        !!prev &&
+        !newDay &&
+        !isNew &&
+        prev.authorId === m.authorId &&
+        m.kind === "user" &&
+        prev.kind === "user" &&
+        !prev.deletedAt &&
+        Date.parse(m.createdAt) - Date.parse(prev.createdAt) < GROUP_MS;
       out.push({ kind: "msg", key: m.id, m, grouped });
       prev = m;
     }
-    if (!page.data?.hasMoreAfter) for (const p of pendingItems) out.push({ kind: "pending", key: `pending-${p.clientKey}`, clientKey: p.clientKey });
+    if (!page.data?.hasMoreAfter)
+      for (const p of pendingItems)
+        out.push({ kind: "pending", key: `pending-${p.clientKey}`, clientKey: p.clientKey });
     return out;
   }, [items, firstUnread, pendingItems, page.data?.hasMoreAfter, i18n.language]);
 
@@ -139,19 +185,35 @@ export function Timeline({ roomId, lastReadSeq, focusId, editingId, setEditingId
   }, [rows, scrollTick]);
 
   if (page.isPending) return <Loader m="xl" aria-label={t("room.loading")} />;
-  if (page.isError) return <Text c="red.8" m="md" role="alert">{t("room.loadFailed")}</Text>;
+  if (page.isError)
+    return (
+      <Text c="red.8" m="md" role="alert">
+        {t("room.loadFailed")}
+      </Text>
+    );
   const pendingByKey = new Map(pendingItems.map((p) => [p.clientKey, p]));
 
   return (
     <div className="chat-timeline">
       <Group gap="xs" className="chat-jumps">
         {firstUnread && (
-          <Button size="compact-xs" variant="light" leftSection={<IconArrowUp size={12} />} onClick={() => void jumpTo(firstUnread.id)}>
+          <Button
+            size="compact-xs"
+            variant="light"
+            leftSection={<IconArrowUp size={12} />}
+            onClick={() => void jumpTo(firstUnread.id)}
+          >
             {t("room.jumpToUnread")}
           </Button>
         )}
         {page.data.hasMoreAfter && (
-          <Button size="compact-xs" variant="light" leftSection={<IconArrowDown size={12} />} onClick={() => void toPresent()} data-testid="jump-to-present">
+          <Button
+            size="compact-xs"
+            variant="light"
+            leftSection={<IconArrowDown size={12} />}
+            onClick={() => void toPresent()}
+            data-testid="jump-to-present"
+          >
             {t("room.jumpToPresent")}
           </Button>
         )}
@@ -169,12 +231,37 @@ export function Timeline({ roomId, lastReadSeq, focusId, editingId, setEditingId
         onAtBottomChange={onAtBottom}
         render={(r) => {
           if (r.kind === "day") return <Divider my="xs" label={r.label} labelPosition="center" role="separator" />;
-          if (r.kind === "new") return <Divider my={4} color="red.8" label={<Text size="xs" c="red.8" fw={700}>{t("room.newMessages")}</Text>} labelPosition="right" data-testid="new-divider" />;
+          if (r.kind === "new")
+            return (
+              <Divider
+                my={4}
+                color="red.8"
+                label={
+                  <Text size="xs" c="red.8" fw={700}>
+                    {t("room.newMessages")}
+                  </Text>
+                }
+                labelPosition="right"
+                data-testid="new-divider"
+              />
+            );
           if (r.kind === "pending") {
             const p = pendingByKey.get(r.clientKey);
-            return p ? <PendingItem p={p} onRetry={() => onRetry(p.clientKey)} onDiscard={() => onDiscard(p.clientKey)} /> : null;
+            return p ? (
+              <PendingItem p={p} onRetry={() => onRetry(p.clientKey)} onDiscard={() => onDiscard(p.clientKey)} />
+            ) : null;
           }
-          const item = <MessageItem m={r.m} grouped={r.grouped} highlighted={highlight === r.m.id} editing={editingId === r.m.id} onEditDone={() => setEditingId(null)} cb={cb} names={names} />;
+          const item = (
+            <MessageItem
+              m={r.m}
+              grouped={r.grouped}
+              highlighted={highlight === r.m.id}
+              editing={editingId === r.m.id}
+              onEditDone={() => setEditingId(null)}
+              cb={cb}
+              names={names}
+            />
+          );
           // "Seen by" under one's own latest message only (the readers of it have read the earlier ones too).
           return r.m.id === lastMineId ? (
             <>

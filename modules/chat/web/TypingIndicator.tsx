@@ -21,13 +21,20 @@ export function TypingIndicator({ roomId, names }: { roomId: string; names: Name
   useEffect(() => {
     if (!typers.size) return;
     const next = Math.min(...typers.values()) - Date.now();
-    const tm = setTimeout(() => setTypers((m) => new Map([...m].filter(([, until]) => until > Date.now()))), Math.max(50, next));
+    const tm = setTimeout(
+      () => setTypers((m) => new Map([...m].filter(([, until]) => until > Date.now()))),
+      Math.max(50, next),
+    );
     return () => clearTimeout(tm);
   }, [typers]);
   const who = [...typers.keys()].map((id) => names.get(id)?.displayName ?? "…");
   return (
     <Text size="xs" c="dimmed" px="md" className="chat-typing" aria-live="polite" data-testid="typing">
-      {who.length === 0 ? "\u00a0" : who.length === 1 ? t("typing.one", { name: who[0] }) : t("typing.many", { names: who.join(", ") })}
+      {who.length === 0
+        ? "\u00a0"
+        : who.length === 1
+          ? t("typing.one", { name: who[0] })
+          : t("typing.many", { names: who.join(", ") })}
     </Text>
   );
 }

@@ -43,7 +43,9 @@ function indexAt(offsets: readonly number[], count: number, y: number): number {
 }
 
 function windowOf(offsets: readonly number[], count: number, top: number, height: number): [number, number] {
-  return count ? [indexAt(offsets, count, Math.max(0, top - OVERSCAN)), indexAt(offsets, count, top + height + OVERSCAN) + 1] : [0, 0];
+  return count
+    ? [indexAt(offsets, count, Math.max(0, top - OVERSCAN)), indexAt(offsets, count, top + height + OVERSCAN) + 1]
+    : [0, 0];
 }
 
 /**
@@ -52,7 +54,19 @@ function windowOf(offsets: readonly number[], count: number, top: number, height
  * reader is there, and keeps the row they look at in place when history is
  * prepended above.
  */
-export function VirtualList<T>({ items, itemKey, render, estimate = 56, onNearTop, onNearBottom, onAtBottomChange, handle, label, className, canAnchor }: Props<T>) {
+export function VirtualList<T>({
+  items,
+  itemKey,
+  render,
+  estimate = 56,
+  onNearTop,
+  onNearBottom,
+  onAtBottomChange,
+  handle,
+  label,
+  className,
+  canAnchor,
+}: Props<T>) {
   const box = useRef<HTMLDivElement>(null);
   const heights = useRef(new Map<string, number>());
   const [, force] = useReducer((x: number) => x + 1, 0);
@@ -128,7 +142,10 @@ export function VirtualList<T>({ items, itemKey, render, estimate = 56, onNearTo
   });
 
   // Rows that change height later (images loading, edits, reactions) and a resized viewport.
-  const observer = useMemo(() => (typeof ResizeObserver === "undefined" ? null : new ResizeObserver(() => again())), []);
+  const observer = useMemo(
+    () => (typeof ResizeObserver === "undefined" ? null : new ResizeObserver(() => again())),
+    [],
+  );
   useEffect(() => {
     if (box.current) observer?.observe(box.current);
     return () => observer?.disconnect();
@@ -166,7 +183,15 @@ export function VirtualList<T>({ items, itemKey, render, estimate = 56, onNearTo
   }, [handle, scrollToKey, scrollToBottom]);
 
   return (
-    <div ref={box} className={className} onScroll={onScroll} role="log" aria-label={label} tabIndex={0} style={{ overflowY: "auto", overflowAnchor: "none", minHeight: 0 }}>
+    <div
+      ref={box}
+      className={className}
+      onScroll={onScroll}
+      role="log"
+      aria-label={label}
+      tabIndex={0}
+      style={{ overflowY: "auto", overflowAnchor: "none", minHeight: 0 }}
+    >
       <div style={{ height: offsets[start] ?? 0 }} aria-hidden="true" />
       {items.slice(start, end).map((item, n) => {
         const key = keys[start + n]!;

@@ -44,9 +44,20 @@ export function chatApi(h: ChatHost) {
     },
     thread: (id: string) => get<ThreadPage>(`/api/chat/messages/${id}/thread?limit=200`),
     message: (id: string) => get<ChatMessage>(`/api/chat/messages/${id}`),
-    send: (roomId: string, body: { clientKey: string; text: string; parentId?: string; alsoInChannel?: boolean; quoteId?: string; attachments?: Attachment[]; confirmAll?: boolean }) =>
-      h.api<ChatMessage>("POST", `/api/chat/rooms/${roomId}/messages`, body),
-    edit: (id: string, text: string, confirmAll = false) => h.api<ChatMessage>("PATCH", `/api/chat/messages/${id}`, { text, confirmAll }),
+    send: (
+      roomId: string,
+      body: {
+        clientKey: string;
+        text: string;
+        parentId?: string;
+        alsoInChannel?: boolean;
+        quoteId?: string;
+        attachments?: Attachment[];
+        confirmAll?: boolean;
+      },
+    ) => h.api<ChatMessage>("POST", `/api/chat/rooms/${roomId}/messages`, body),
+    edit: (id: string, text: string, confirmAll = false) =>
+      h.api<ChatMessage>("PATCH", `/api/chat/messages/${id}`, { text, confirmAll }),
     remove: (id: string) => h.api<unknown>("DELETE", `/api/chat/messages/${id}`),
     react: (id: string, emoji: string) => h.api<unknown>("POST", `/api/chat/messages/${id}/reactions`, { emoji }),
     pin: (id: string, on: boolean) => h.api<unknown>(on ? "PUT" : "DELETE", `/api/chat/messages/${id}/pin`),
@@ -55,16 +66,21 @@ export function chatApi(h: ChatHost) {
     threads: () => get<{ items: ChatMessage[] }>("/api/chat/threads?limit=100"),
     roomThreads: (roomId: string) => get<{ items: ChatMessage[] }>(`/api/chat/rooms/${roomId}/threads?limit=50`),
     pins: (roomId: string) => get<{ items: ChatMessage[] }>(`/api/chat/rooms/${roomId}/pins`),
-    forward: (id: string, roomId: string, clientKey: string) => h.api<ChatMessage>("POST", `/api/chat/messages/${id}/forward`, { roomId, clientKey }),
+    forward: (id: string, roomId: string, clientKey: string) =>
+      h.api<ChatMessage>("POST", `/api/chat/messages/${id}/forward`, { roomId, clientKey }),
     removePreview: (id: string) => h.api<unknown>("DELETE", `/api/chat/messages/${id}/preview`),
     markRead: (roomId: string) => h.api<Room>("POST", `/api/chat/rooms/${roomId}/read`, {}),
-    markUnread: (roomId: string, messageId: string) => h.api<Room>("POST", `/api/chat/rooms/${roomId}/unread`, { messageId }),
-    preferences: (roomId: string, p: { favourite?: boolean; muted?: boolean }) => h.api<unknown>("PATCH", `/api/chat/rooms/${roomId}/preferences`, p),
+    markUnread: (roomId: string, messageId: string) =>
+      h.api<Room>("POST", `/api/chat/rooms/${roomId}/unread`, { messageId }),
+    preferences: (roomId: string, p: { favourite?: boolean; muted?: boolean }) =>
+      h.api<unknown>("PATCH", `/api/chat/rooms/${roomId}/preferences`, p),
     draft: (roomId: string) => get<Draft>(`/api/chat/rooms/${roomId}/draft`),
-    saveDraft: (roomId: string, text: string) => h.api<unknown>("PUT", `/api/chat/rooms/${roomId}/draft`, { text, parentId: null }),
+    saveDraft: (roomId: string, text: string) =>
+      h.api<unknown>("PUT", `/api/chat/rooms/${roomId}/draft`, { text, parentId: null }),
     directory: (q: string) => get<{ items: Room[] }>(`/api/chat/directory?limit=100${q ? `&q=${enc(q)}` : ""}`),
     join: (roomId: string) => h.api<Room>("POST", `/api/chat/rooms/${roomId}/join`, {}),
-    createRoom: (body: { type: "channel" | "private"; slug: string; name?: string; topic?: string }) => h.api<Room>("POST", "/api/chat/rooms", body),
+    createRoom: (body: { type: "channel" | "private"; slug: string; name?: string; topic?: string }) =>
+      h.api<Room>("POST", "/api/chat/rooms", body),
     openDirect: (userIds: string[]) => h.api<Room>("POST", "/api/chat/direct", { userIds }),
     people: (q: string) => get<{ items: Person[] }>(`/api/users?limit=10${q ? `&q=${enc(q)}` : ""}`),
   };
@@ -80,7 +96,11 @@ export function csrfToken(): string | null {
 }
 
 /** Uploads a file with XMLHttpRequest: fetch() cannot report upload progress. */
-export function uploadFile(roomId: string, file: File, onProgress: (fraction: number) => void): { done: Promise<UploadedFile>; abort: () => void } {
+export function uploadFile(
+  roomId: string,
+  file: File,
+  onProgress: (fraction: number) => void,
+): { done: Promise<UploadedFile>; abort: () => void } {
   const xhr = new XMLHttpRequest();
   const done = new Promise<UploadedFile>((resolve, reject) => {
     xhr.open("POST", `/api/chat/rooms/${roomId}/files?name=${enc(file.name)}`);
@@ -97,7 +117,13 @@ export function uploadFile(roomId: string, file: File, onProgress: (fraction: nu
         /* not JSON: reported by status below */
       }
       if (xhr.status >= 200 && xhr.status < 300 && body.attachment) resolve(body as UploadedFile);
-      else reject(Object.assign(new Error(body.detail ?? xhr.statusText), { code: body.code ?? "internal", status: xhr.status }));
+      else
+        reject(
+          Object.assign(new Error(body.detail ?? xhr.statusText), {
+            code: body.code ?? "internal",
+            status: xhr.status,
+          }),
+        );
     };
     xhr.onerror = () => reject(Object.assign(new Error("network"), { code: "network", status: 0 }));
     xhr.onabort = () => reject(Object.assign(new Error("aborted"), { code: "aborted", status: 0 }));

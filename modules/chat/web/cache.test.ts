@@ -41,7 +41,11 @@ describe("chat client cache", () => {
     const a = msg(1);
     const b = msg(2);
     const c = msg(3);
-    const orders = [[a, b, c], [c, b, a], [b, a, c, b, a, c]];
+    const orders = [
+      [a, b, c],
+      [c, b, a],
+      [b, a, c, b, a, c],
+    ];
     for (const order of orders) {
       let list: ChatMessage[] = [];
       for (const m of order) list = mergeMessages(list, [m]);

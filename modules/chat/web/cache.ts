@@ -17,7 +17,10 @@ export function mergeMessages(list: readonly ChatMessage[], incoming: readonly C
   for (const m of incoming) {
     const old = byId.get(m.id);
     // Reactions travel as their own events: an update without them keeps what we have.
-    byId.set(m.id, old && m.reactions.length === 0 && old.reactions.length > 0 ? { ...m, reactions: old.reactions } : m);
+    byId.set(
+      m.id,
+      old && m.reactions.length === 0 && old.reactions.length > 0 ? { ...m, reactions: old.reactions } : m,
+    );
   }
   return [...byId.values()].sort((a, b) => a.seq - b.seq);
 }
@@ -26,11 +29,14 @@ type Patch = (m: ChatMessage) => ChatMessage;
 
 /** Applies a change to one message wherever it is cached (room history, threads). */
 export function patchMessage(qc: QueryClient, roomId: string, messageId: string, fn: Patch): void {
-  qc.setQueryData<HistoryPage>(keys.messages(roomId), (p) => (p ? { ...p, items: p.items.map((m) => (m.id === messageId ? fn(m) : m)) } : p));
+  qc.setQueryData<HistoryPage>(keys.messages(roomId), (p) =>
+    p ? { ...p, items: p.items.map((m) => (m.id === messageId ? fn(m) : m)) } : p,
+  );
   for (const [key, t] of qc.getQueriesData<ThreadPage>({ queryKey: ["chat", "thread"] })) {
     if (!t) continue;
     if (t.root.id === messageId) qc.setQueryData<ThreadPage>(key, { ...t, root: fn(t.root) });
-    else if (t.replies.some((r) => r.id === messageId)) qc.setQueryData<ThreadPage>(key, { ...t, replies: t.replies.map((r) => (r.id === messageId ? fn(r) : r)) });
+    else if (t.replies.some((r) => r.id === messageId))
+      qc.setQueryData<ThreadPage>(key, { ...t, replies: t.replies.map((r) => (r.id === messageId ? fn(r) : r)) });
   }
 }
 
@@ -57,7 +63,11 @@ export function upsertMessage(qc: QueryClient, m: ChatMessage, created: boolean)
     if (isNew) {
       const known = qc.getQueryData<ThreadPage>(keys.thread(parentId));
       const count = known ? known.replies.length : undefined;
-      patchMessage(qc, m.roomId, parentId, (p) => ({ ...p, replyCount: count ?? p.replyCount + 1, lastReplyAt: m.createdAt }));
+      patchMessage(qc, m.roomId, parentId, (p) => ({
+        ...p,
+        replyCount: count ?? p.replyCount + 1,
+        lastReplyAt: m.createdAt,
+      }));
     }
   } else {
     patchMessage(qc, m.roomId, m.id, (old) => ({ ...m, reactions: m.reactions.length ? m.reactions : old.reactions }));
@@ -71,8 +81,10 @@ export function upsertMessage(qc: QueryClient, m: ChatMessage, created: boolean)
  */
 export function upsertSentMessage(qc: QueryClient, m: ChatMessage): void {
   const inChannel = m.parentId === null || m.alsoInChannel;
-  const inHistory = inChannel && qc.getQueryData<HistoryPage>(keys.messages(m.roomId))?.items.some((x) => x.id === m.id);
-  const inThread = m.parentId !== null && qc.getQueryData<ThreadPage>(keys.thread(m.parentId))?.replies.some((r) => r.id === m.id);
+  const inHistory =
+    inChannel && qc.getQueryData<HistoryPage>(keys.messages(m.roomId))?.items.some((x) => x.id === m.id);
+  const inThread =
+    m.parentId !== null && qc.getQueryData<ThreadPage>(keys.thread(m.parentId))?.replies.some((r) => r.id === m.id);
   if (inHistory || inThread) return;
   upsertMessage(qc, m, true);
 }
@@ -98,7 +110,11 @@ export function toggleReaction(m: ChatMessage, emoji: string, userId: string, ad
 
 /** Updates one room's entry in the sidebar. */
 export function patchSidebarRoom(qc: QueryClient, roomId: string, fn: (r: Room) => Room): void {
-  qc.setQueryData<Sidebar>(keys.sidebar, (s) => (s ? { sections: s.sections.map((sec) => ({ ...sec, rooms: sec.rooms.map((r) => (r.id === roomId ? fn(r) : r)) })) } : s));
+  qc.setQueryData<Sidebar>(keys.sidebar, (s) =>
+    s
+      ? { sections: s.sections.map((sec) => ({ ...sec, rooms: sec.rooms.map((r) => (r.id === roomId ? fn(r) : r)) })) }
+      : s,
+  );
 }
 
 export function sidebarRooms(s: Sidebar | undefined): Room[] {

@@ -26,7 +26,12 @@ export function useRoom(id: string | undefined) {
 /** The room's members by id (names for typing, reactions, autocomplete). */
 export function useMembers(roomId: string | undefined) {
   const api = useChatApi();
-  const q = useQuery({ queryKey: keys.members(roomId ?? ""), queryFn: () => api.members(roomId!), enabled: !!roomId, staleTime: 60_000 });
+  const q = useQuery({
+    queryKey: keys.members(roomId ?? ""),
+    queryFn: () => api.members(roomId!),
+    enabled: !!roomId,
+    staleTime: 60_000,
+  });
   const byId = useMemo(() => new Map((q.data?.items ?? []).map((m) => [m.user.id, m.user])), [q.data]);
   return { list: q.data?.items ?? [], byId };
 }

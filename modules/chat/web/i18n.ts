@@ -14,8 +14,11 @@ export function registerChatTexts(): void {
 /** An API error as a sentence, from the shell's translated problem codes. */
 export function useProblemText(): (e: unknown) => string {
   const { t } = useTranslation();
-  return useCallback((e: unknown) => {
-    const code = problemCode(e);
-    return i18next.exists(`problems.${code}`) ? t(`problems.${code}`) : t("problems.internal");
-  }, [t]);
+  return useCallback(
+    (e: unknown) => {
+      const code = problemCode(e);
+      return i18next.exists(`problems.${code}`) ? t(`problems.${code}`) : t("problems.internal");
+    },
+    [t],
+  );
 }

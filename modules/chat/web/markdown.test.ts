@@ -5,7 +5,8 @@ import { describe, expect, it } from "vitest";
 import { Markdown } from "./Markdown.tsx";
 import { customEmoji } from "./emoji/custom-emoji.tsx";
 
-const html = (text: string, me = "alice") => renderToStaticMarkup(createElement(MemoryRouter, null, createElement(Markdown, { text, meUsername: me })));
+const html = (text: string, me = "alice") =>
+  renderToStaticMarkup(createElement(MemoryRouter, null, createElement(Markdown, { text, meUsername: me })));
 
 describe("chat markdown renderer (React elements, never HTML strings)", () => {
   it("keeps any markup as text", () => {
@@ -15,9 +16,16 @@ describe("chat markdown renderer (React elements, never HTML strings)", () => {
   });
 
   it("links only http, https and mailto, opened safely", () => {
-    expect(html("[site](https://example.org/a?b=1)")).toContain('<a href="https://example.org/a?b=1" target="_blank" rel="noopener noreferrer">site</a>');
+    expect(html("[site](https://example.org/a?b=1)")).toContain(
+      '<a href="https://example.org/a?b=1" target="_blank" rel="noopener noreferrer">site</a>',
+    );
     expect(html("écrire à mailto:agent@example.org")).toContain('href="mailto:agent@example.org"');
-    for (const bad of ["[x](javascript:alert(1))", "[x](data:text/html,hi)", "[x](vbscript:msgbox)", "[x](//evil.example)"]) {
+    for (const bad of [
+      "[x](javascript:alert(1))",
+      "[x](data:text/html,hi)",
+      "[x](vbscript:msgbox)",
+      "[x](//evil.example)",
+    ]) {
       expect(html(bad), bad).not.toContain("<a ");
     }
     // A trailing full stop is not part of an autolink.
@@ -31,7 +39,7 @@ describe("chat markdown renderer (React elements, never HTML strings)", () => {
     expect(html("- un\n- deux")).toContain("<ul><li>un</li><li>deux</li></ul>");
     expect(html("1. un\n2. deux")).toContain("<ol><li>un</li><li>deux</li></ol>");
     expect(html("> cité\n> encore")).toContain("<blockquote><p>cité<br/>encore</p></blockquote>");
-    const code = html("```ts\nconst x = \"<b>\"; // note\n```");
+    const code = html('```ts\nconst x = "<b>"; // note\n```');
     expect(code).toContain('<pre class="chat-code" data-lang="ts"><code><span class="tok-keyword">const</span>');
     expect(code).toContain('<span class="tok-string">&quot;&lt;b&gt;&quot;</span>');
     expect(code).toContain('<span class="tok-comment">// note</span>');
@@ -54,10 +62,14 @@ describe("chat markdown renderer (React elements, never HTML strings)", () => {
 
 describe("custom emoji in the markdown renderer", () => {
   it("shows a known custom :name: as an image with its name as text alternative, leaves unknown names and code as text", () => {
-    customEmoji.set([{ name: "parrot", url: "/api/chat/emoji/parrot?v=1", createdBy: null, createdAt: "2026-11-28T00:00:00.000Z" }]);
+    customEmoji.set([
+      { name: "parrot", url: "/api/chat/emoji/parrot?v=1", createdBy: null, createdAt: "2026-11-28T00:00:00.000Z" },
+    ]);
     try {
       const out = html("bravo :parrot: :tada: :nope: `:parrot:`");
-      expect(out).toContain('<img src="/api/chat/emoji/parrot?v=1" alt=":parrot:" title=":parrot:" class="chat-custom-emoji chat-custom-emoji-inline"');
+      expect(out).toContain(
+        '<img src="/api/chat/emoji/parrot?v=1" alt=":parrot:" title=":parrot:" class="chat-custom-emoji chat-custom-emoji-inline"',
+      );
       expect(out).toContain("🎉");
       expect(out).toContain(":nope:");
       expect(out).toContain("<code>:parrot:</code>");

@@ -93,7 +93,8 @@ export class RealtimeClient {
   constructor(opts: RealtimeClientOptions) {
     this.opts = { minBackoffMs: 250, maxBackoffMs: 30_000, ...opts };
     if (opts.awayAfterMs !== undefined && typeof document !== "undefined") {
-      for (const e of ["pointerdown", "keydown", "focus"]) window.addEventListener(e, this.onActivity, { passive: true });
+      for (const e of ["pointerdown", "keydown", "focus"])
+        window.addEventListener(e, this.onActivity, { passive: true });
     }
     this.activity();
     this.open();
@@ -127,7 +128,15 @@ export class RealtimeClient {
       rejectReady = rej;
     });
     ready.catch(() => {});
-    const st: TopicState = { topic, lastSeq: opts.since, handlers: handlers as TopicHandlers<unknown>, ready, resolveReady, rejectReady, confirmed: false };
+    const st: TopicState = {
+      topic,
+      lastSeq: opts.since,
+      handlers: handlers as TopicHandlers<unknown>,
+      ready,
+      resolveReady,
+      rejectReady,
+      confirmed: false,
+    };
     this.topics.set(topic, st);
     this.sendSubscribe(st);
     return {
@@ -187,7 +196,8 @@ export class RealtimeClient {
     this.state = "closed";
     this.clearTimers();
     if (this.idleTimer) clearTimeout(this.idleTimer);
-    if (typeof document !== "undefined") for (const e of ["pointerdown", "keydown", "focus"]) window.removeEventListener(e, this.onActivity);
+    if (typeof document !== "undefined")
+      for (const e of ["pointerdown", "keydown", "focus"]) window.removeEventListener(e, this.onActivity);
     this.socket?.close(CloseCodes.normal.code, CloseCodes.normal.reason);
     this.socket = null;
   }
@@ -233,7 +243,8 @@ export class RealtimeClient {
       return;
     }
     this.state = "reconnecting";
-    const base = code === CloseCodes.goingAway.code ? this.opts.minBackoffMs : this.opts.minBackoffMs * 2 ** this.attempts;
+    const base =
+      code === CloseCodes.goingAway.code ? this.opts.minBackoffMs : this.opts.minBackoffMs * 2 ** this.attempts;
     const delay = Math.min(this.opts.maxBackoffMs, base) * (0.5 + Math.random() / 2);
     this.attempts += 1;
     this.timer = setTimeout(() => this.open(), delay);

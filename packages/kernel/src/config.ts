@@ -23,7 +23,10 @@ export const configSchema = z.object({
   DATA_DIR: z.string().min(1).default("./data"),
   DATABASE_URL: url(["postgres", "postgresql"]).optional(),
   /** PostgreSQL schema to use (tests isolate themselves with one schema each). */
-  DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/).optional(),
+  DATABASE_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/)
+    .optional(),
   /** PostgreSQL connections per node: each open transaction (a send) holds one for its round trips. */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
   REDIS_URL: url(["redis", "rediss"]).optional(),
@@ -52,7 +55,10 @@ export const configSchema = z.object({
   LOCKOUT_THRESHOLD: z.coerce.number().int().min(1).default(5),
   LOCKOUT_MINUTES: z.coerce.number().int().min(1).default(15),
   /** Namespace of every Redis key and channel of this deployment (several deployments may share one Redis). */
-  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/).default("ensemble:"),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{1,64}$/)
+    .default("ensemble:"),
   /** Events (and per-topic logs) kept this long for resuming clients; older resumes are told to refetch. */
   EVENT_RETENTION_HOURS: z.coerce.number().min(0.01).default(72),
   /** A failing event handler is retried after this delay, doubled per attempt (capped at 10 min). */
@@ -84,7 +90,11 @@ export const configSchema = z.object({
   OUTBOUND_DNS_SERVERS: z
     .string()
     .default("")
-    .refine((v) => v.split(",").every((x) => !x.trim() || /^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-f:]+\])(:\d{1,5})?$/i.test(x.trim())), "IP addresses, optionally with :port, comma-separated"),
+    .refine(
+      (v) =>
+        v.split(",").every((x) => !x.trim() || /^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-f:]+\])(:\d{1,5})?$/i.test(x.trim())),
+      "IP addresses, optionally with :port, comma-separated",
+    ),
   /** Pushes to one user within this window after one went out are coalesced (at most one push per burst). */
   NOTIFY_PUSH_COALESCE_MS: z.coerce.number().int().min(0).default(60_000),
   /** How often the e-mail digest of unread notifications runs (once per cluster). */
@@ -99,9 +109,7 @@ export type Config = z.infer<typeof configSchema> & { dataDir: string; publicUrl
 export class ConfigError extends Error {
   readonly issues: { variable: string; message: string }[];
   constructor(issues: { variable: string; message: string }[]) {
-    super(
-      `Invalid configuration:\n${issues.map((i) => `  ${i.variable}: ${i.message}`).join("\n")}`,
-    );
+    super(`Invalid configuration:\n${issues.map((i) => `  ${i.variable}: ${i.message}`).join("\n")}`);
     this.name = "ConfigError";
     this.issues = issues;
   }
@@ -133,13 +141,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((i) => ({ variable: String(i.path[0] ?? "?"), message: i.message })),
-    );
+    throw new ConfigError(parsed.error.issues.map((i) => ({ variable: String(i.path[0] ?? "?"), message: i.message })));
   }
   const c = parsed.data;
   const issues: { variable: string; message: string }[] = [];
-  if (c.OIDC_ISSUER && !c.OIDC_CLIENT_ID) issues.push({ variable: "OIDC_CLIENT_ID", message: "required when OIDC_ISSUER is set" });
+  if (c.OIDC_ISSUER && !c.OIDC_CLIENT_ID)
+    issues.push({ variable: "OIDC_CLIENT_ID", message: "required when OIDC_ISSUER is set" });
   if (c.SSO_ONLY && !c.OIDC_ISSUER) issues.push({ variable: "SSO_ONLY", message: "requires OIDC_ISSUER" });
   if (issues.length) throw new ConfigError(issues);
   const publicUrl = (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/$/, "");

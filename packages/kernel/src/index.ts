@@ -16,7 +16,13 @@ export * from "./authz/capabilities.ts";
 export * from "./authz/policy.ts";
 export { route, type RouteContext, type RouteDef } from "./http/route.ts";
 export { buildHttpApp } from "./http/app.ts";
-export { recordEvent, type DomainEvent, type EventPayloads, type NewEvent, type PayloadOf } from "./events/record-event.ts";
+export {
+  recordEvent,
+  type DomainEvent,
+  type EventPayloads,
+  type NewEvent,
+  type PayloadOf,
+} from "./events/record-event.ts";
 export { defineEventHandler, type EventHandler, type EventDispatcher } from "./events/dispatcher.ts";
 export type { JobScheduler, LeaseStore } from "./events/jobs.ts";
 export type { RealtimeGateway, TopicDefinition } from "./realtime/gateway.ts";
@@ -24,5 +30,18 @@ export type { ClusterBus, ClusterMessage, TopicMatch } from "./realtime/cluster-
 export { endUserSessions } from "./realtime/end-user-sessions.ts";
 export { audit, type AuditEntry } from "./audit/audit.ts";
 export { notify } from "./notifications/notify.ts";
-export type { NotificationIntent, NotificationKind, LocalizedText, Importance, Channels } from "./notifications/notification-types.ts";
-export { defineSearchProvider, type SearchProvider, type SearchDocument, type SearchHit, type SearchIndexWriter, type ParsedQuery } from "./search/search-provider.ts";
+export type {
+  NotificationIntent,
+  NotificationKind,
+  LocalizedText,
+  Importance,
+  Channels,
+} from "./notifications/notification-types.ts";
+export {
+  defineSearchProvider,
+  type SearchProvider,
+  type SearchDocument,
+  type SearchHit,
+  type SearchIndexWriter,
+  type ParsedQuery,
+} from "./search/search-provider.ts";

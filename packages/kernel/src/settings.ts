@@ -8,7 +8,10 @@ export const orgSettingsSchema = z.object({
   membersCanCreateGroups: z.boolean().default(true),
   requireTwoFactor: z.enum(["off", "admins", "everyone"]).default("off"),
   brandName: z.string().min(1).max(80).default("Ensemble"),
-  brandColor: z.string().regex(/^#[0-9a-fA-F]{6}$/).default("#000091"),
+  brandColor: z
+    .string()
+    .regex(/^#[0-9a-fA-F]{6}$/)
+    .default("#000091"),
   brandLogoKey: z.string().nullable().default(null),
   defaultLocale: z.enum(["fr", "en"]).default("fr"),
 });

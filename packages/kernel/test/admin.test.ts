@@ -28,7 +28,8 @@ describe("administration", () => {
     const m = await s.createUser({ username: `member${t}`, role: "member", displayName: `Mélanie ${t}` });
     const gone = await s.createUser({ username: `gone${t}`, role: "member" });
     await admin.client.patch(`/api/admin/users/${gone.id}`, { deactivated: true });
-    const list = async (qs: string) => (await admin.client.get<Page>(`/api/admin/users?${qs}`)).body.items.map((u) => u.username);
+    const list = async (qs: string) =>
+      (await admin.client.get<Page>(`/api/admin/users?${qs}`)).body.items.map((u) => u.username);
     expect((await list(`q=${t}`)).sort()).toEqual([gone.username, g.username, m.username].sort());
     expect(await list(`q=${t}&role=guest`)).toEqual([g.username]);
     expect(await list(`q=${t}&status=deactivated`)).toEqual([gone.username]);
@@ -60,17 +61,28 @@ describe("administration", () => {
   it("resets a lost second factor", async () => {
     const admin = await matrixUser(s, "admin");
     const u = await s.createUser();
-    await s.kernel.db.updateTable("users").set({ totp_secret: "JBSWY3DPEHPK3PXP", totp_enabled: 1 }).where("id", "=", u.id).execute();
-    await s.kernel.db.insertInto("recovery_codes").values({ id: crypto.randomUUID(), user_id: u.id, code_hash: "x", used_at: null }).execute();
+    await s.kernel.db
+      .updateTable("users")
+      .set({ totp_secret: "JBSWY3DPEHPK3PXP", totp_enabled: 1 })
+      .where("id", "=", u.id)
+      .execute();
+    await s.kernel.db
+      .insertInto("recovery_codes")
+      .values({ id: crypto.randomUUID(), user_id: u.id, code_hash: "x", used_at: null })
+      .execute();
     const signIn = await s.client().post("/api/auth/sign-in", { login: u.username, password: u.password });
     expect(signIn.body).toMatchObject({ code: "two_factor_required" });
 
     expect((await admin.client.post(`/api/admin/users/${u.id}/reset-two-factor`)).status).toBe(204);
     const row = await s.kernel.db.selectFrom("users").selectAll().where("id", "=", u.id).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ totp_secret: null, totp_enabled: 0 });
-    expect(await s.kernel.db.selectFrom("recovery_codes").select("id").where("user_id", "=", u.id).execute()).toEqual([]);
+    expect(await s.kernel.db.selectFrom("recovery_codes").select("id").where("user_id", "=", u.id).execute()).toEqual(
+      [],
+    );
     expect((await s.client().post("/api/auth/sign-in", { login: u.username, password: u.password })).status).toBe(200);
-    expect((await admin.client.post("/api/admin/users/01900000-0000-7000-8000-000000000000/reset-two-factor")).status).toBe(404);
+    expect(
+      (await admin.client.post("/api/admin/users/01900000-0000-7000-8000-000000000000/reset-two-factor")).status,
+    ).toBe(404);
   });
 
   it("reads and changes organisation settings, published for the sign-in page", async () => {
@@ -84,9 +96,18 @@ describe("administration", () => {
       brandColor: "#000091",
       defaultLocale: "fr",
     });
-    const patched = await admin.client.patch("/api/admin/settings", { brandName: "  Métropole  ", brandColor: "#E1000F", defaultLocale: "en" });
+    const patched = await admin.client.patch("/api/admin/settings", {
+      brandName: "  Métropole  ",
+      brandColor: "#E1000F",
+      defaultLocale: "en",
+    });
     expect(patched.status).toBe(200);
-    expect(patched.body).toMatchObject({ brandName: "Métropole", brandColor: "#E1000F", defaultLocale: "en", membersCanInvite: true });
+    expect(patched.body).toMatchObject({
+      brandName: "Métropole",
+      brandColor: "#E1000F",
+      defaultLocale: "en",
+      membersCanInvite: true,
+    });
     const pub = await s.client().get("/api/settings/public");
     expect(pub.body).toEqual({ brandName: "Métropole", brandColor: "#E1000F", defaultLocale: "en" });
 
@@ -109,8 +130,16 @@ describe("administration", () => {
       expect(r.status, JSON.stringify(body)).toBe(400);
       expect(r.headers.get("content-type")).toMatch(/problem\+json/);
     }
-    expect((await admin.client.get("/api/admin/settings")).body).toMatchObject({ brandName: "Métropole", brandColor: "#E1000F", defaultLocale: "en" });
-    await admin.client.patch("/api/admin/settings", { brandName: "Ensemble", brandColor: "#000091", defaultLocale: "fr" });
+    expect((await admin.client.get("/api/admin/settings")).body).toMatchObject({
+      brandName: "Métropole",
+      brandColor: "#E1000F",
+      defaultLocale: "en",
+    });
+    await admin.client.patch("/api/admin/settings", {
+      brandName: "Ensemble",
+      brandColor: "#000091",
+      defaultLocale: "fr",
+    });
   });
 
   it("refuses bad user patches and changes nothing", async () => {
@@ -121,7 +150,9 @@ describe("administration", () => {
       expect(r.status, JSON.stringify(body)).toBe(400);
     }
     expect((await admin.client.patch("/api/admin/users/nope", { role: "admin" })).status).toBe(400);
-    expect((await admin.client.patch("/api/admin/users/01900000-0000-7000-8000-000000000000", { role: "admin" })).status).toBe(404);
+    expect(
+      (await admin.client.patch("/api/admin/users/01900000-0000-7000-8000-000000000000", { role: "admin" })).status,
+    ).toBe(404);
     const row = await s.kernel.db.selectFrom("users").selectAll().where("id", "=", m.id).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ role: "member", deactivated: 0 });
   });
@@ -148,7 +179,12 @@ describe("the last active administrator", () => {
     expect(statuses[0]).toBe(200);
     // The loser is refused as no longer an admin (403) or as the last admin (409).
     expect([403, 409]).toContain(statuses[1]);
-    const admins = await s.kernel.db.selectFrom("users").select("id").where("role", "=", "admin").where("deactivated", "=", 0).execute();
+    const admins = await s.kernel.db
+      .selectFrom("users")
+      .select("id")
+      .where("role", "=", "admin")
+      .where("deactivated", "=", 0)
+      .execute();
     expect(admins).toHaveLength(1);
 
     // A deactivated admin does not count: the remaining active one is still the last.

@@ -28,7 +28,10 @@ describe("app tokens", () => {
         done();
       },
     });
-    s = await startTestServer({ env: { LOG_LEVEL: "info", RATE_LIMIT_SIGNIN_PER_MIN: "1000" }, log: pino(loggerOptions("info"), sink) });
+    s = await startTestServer({
+      env: { LOG_LEVEL: "info", RATE_LIMIT_SIGNIN_PER_MIN: "1000" },
+      log: pino(loggerOptions("info"), sink),
+    });
   });
   afterAll(async () => s.close());
 
@@ -46,7 +49,13 @@ describe("app tokens", () => {
     const list = await client.get<{ items: Record<string, unknown>[] }>("/api/me/tokens");
     expect(list.status).toBe(200);
     expect(list.body.items).toHaveLength(1);
-    expect(list.body.items[0]).toMatchObject({ id: t.id, name: "rclone", prefix: t.prefix, scopes: ["read", "write"], lastUsedAt: null });
+    expect(list.body.items[0]).toMatchObject({
+      id: t.id,
+      name: "rclone",
+      prefix: t.prefix,
+      scopes: ["read", "write"],
+      lastUsedAt: null,
+    });
     expect(list.body.items[0]).not.toHaveProperty("token");
     expect(list.text).not.toContain(t.token);
     expect(list.text).not.toContain(t.token.slice(10));
@@ -58,7 +67,9 @@ describe("app tokens", () => {
     const viaBearer = await s.client().get<{ user: { username: string } }>("/api/me", { headers: bearer(t.token) });
     expect(viaBearer.status).toBe(200);
     expect(viaBearer.body.user.username).toBe(user.username);
-    const viaBasic = await s.client().get<{ user: { username: string } }>("/api/me", { headers: basic(user.username, t.token) });
+    const viaBasic = await s
+      .client()
+      .get<{ user: { username: string } }>("/api/me", { headers: basic(user.username, t.token) });
     expect(viaBasic.status).toBe(200);
     expect(viaBasic.body.user.username).toBe(user.username);
     const used = await client.get<{ items: { lastUsedAt: string | null }[] }>("/api/me/tokens");
@@ -91,7 +102,9 @@ describe("app tokens", () => {
   it("a token can never create another token", async () => {
     const { client } = await s.signedIn({ role: "admin" });
     const t = await newToken(client, ["admin"]);
-    const r = await s.client().post("/api/me/tokens", { name: "child", scopes: ["read"] }, { headers: bearer(t.token) });
+    const r = await s
+      .client()
+      .post("/api/me/tokens", { name: "child", scopes: ["read"] }, { headers: bearer(t.token) });
     expect(r.status).toBe(403);
     expect(r.body).toMatchObject({ code: "forbidden" });
     const list = await client.get<{ items: unknown[] }>("/api/me/tokens");
@@ -111,7 +124,13 @@ describe("app tokens", () => {
 
   it("rejects bad input with 400 and creates nothing", async () => {
     const { client } = await s.signedIn();
-    for (const body of [{}, { name: "", scopes: ["read"] }, { name: "x", scopes: [] }, { name: "x", scopes: ["root"] }, { name: "x".repeat(81), scopes: ["read"] }]) {
+    for (const body of [
+      {},
+      { name: "", scopes: ["read"] },
+      { name: "x", scopes: [] },
+      { name: "x", scopes: ["root"] },
+      { name: "x".repeat(81), scopes: ["read"] },
+    ]) {
       const r = await client.post("/api/me/tokens", body);
       expect(r.status).toBe(400);
       expect(r.body).toMatchObject({ code: "validation" });

@@ -28,7 +28,14 @@ describe("audit of OpenID Connect sign-ins", () => {
     const publicUrl = `http://127.0.0.1:${port}`;
     idp = await startOidcProvider({ redirectUris: [`${publicUrl}/api/auth/oidc/callback`] });
     s = await startTestServer({
-      env: { PORT: String(port), PUBLIC_URL: publicUrl, OIDC_ISSUER: idp.issuer, OIDC_CLIENT_ID: idp.clientId, OIDC_CLIENT_SECRET: idp.clientSecret, OIDC_ALLOW_INSECURE: "true" },
+      env: {
+        PORT: String(port),
+        PUBLIC_URL: publicUrl,
+        OIDC_ISSUER: idp.issuer,
+        OIDC_CLIENT_ID: idp.clientId,
+        OIDC_CLIENT_SECRET: idp.clientSecret,
+        OIDC_ALLOW_INSECURE: "true",
+      },
     });
   });
   afterAll(async () => {
@@ -37,7 +44,13 @@ describe("audit of OpenID Connect sign-ins", () => {
   });
 
   it("records the success with the user and the failure with the reason", async () => {
-    idp.accounts.set("agent-007", { sub: "agent-007", email: "agent007@example.org", email_verified: true, name: "Agent Sept", preferred_username: "agent007" });
+    idp.accounts.set("agent-007", {
+      sub: "agent-007",
+      email: "agent007@example.org",
+      email_verified: true,
+      name: "Agent Sept",
+      preferred_username: "agent007",
+    });
     idp.loginAs("agent-007");
     const c = s.client();
     const start = await c.get("/api/auth/oidc/start");
@@ -50,7 +63,12 @@ describe("audit of OpenID Connect sign-ins", () => {
     const ac = await sessionClient(s, admin.id);
     const r = await ac.get<{ items: Entry[] }>("/api/admin/audit?action=auth.sign_in.*");
     const ok = r.body.items.find((e) => e.action === "auth.sign_in.succeeded");
-    expect(ok).toMatchObject({ actor: { id: me.body.user.id }, target: { type: "user", id: me.body.user.id }, ip: "127.0.0.1", details: { method: "oidc", issuer: idp.issuer } });
+    expect(ok).toMatchObject({
+      actor: { id: me.body.user.id },
+      target: { type: "user", id: me.body.user.id },
+      ip: "127.0.0.1",
+      details: { method: "oidc", issuer: idp.issuer },
+    });
     const failed = r.body.items.find((e) => e.action === "auth.sign_in.failed");
     expect(failed).toMatchObject({ actor: null, ip: "127.0.0.1", details: { method: "oidc", reason: "oidc_failed" } });
   });

@@ -46,7 +46,12 @@ describe("audit log", () => {
     expect((await c.delete(`/api/me/tokens/${token.body.id}`)).status).toBe(204);
 
     const mine = await list(`actor=${u.id}`);
-    expect(mine.items.map((e) => e.action)).toEqual(["accounts.token.revoked", "accounts.token.created", "auth.sign_in.succeeded", "auth.sign_in.failed"]);
+    expect(mine.items.map((e) => e.action)).toEqual([
+      "accounts.token.revoked",
+      "accounts.token.created",
+      "auth.sign_in.succeeded",
+      "auth.sign_in.failed",
+    ]);
     const failed = mine.items[3]!;
     expect(failed.ip).toBe("127.0.0.1");
     expect(failed.details).toMatchObject({ login: u.username, reason: "invalid_credentials" });
@@ -79,7 +84,10 @@ describe("audit log", () => {
     }, "mirrored admin actions");
     const items = (await list(`actor=${adminId}&action=accounts.*`)).items;
     const role = items.find((e) => e.action === "accounts.user.role_changed");
-    expect(role).toMatchObject({ target: { type: "user", id: u.id }, details: { payload: { from: "member", to: "guest" } } });
+    expect(role).toMatchObject({
+      target: { type: "user", id: u.id },
+      details: { payload: { from: "member", to: "guest" } },
+    });
     expect(items.some((e) => e.action === "accounts.user.deactivated" && e.target?.id === u.id)).toBe(true);
     expect(items.some((e) => e.action === "accounts.group.created" && e.target?.id === g.body.id)).toBe(true);
     const settings = items.find((e) => e.action === "accounts.settings.updated");
@@ -89,11 +97,14 @@ describe("audit log", () => {
   it("filters by time and pages with a cursor, newest first, without overlap", async () => {
     const before = new Date().toISOString();
     const actor = await s.createUser();
-    for (let i = 0; i < 7; i++) await audit(s.kernel.db, { actorId: actor.id, action: "test.thing.done", details: { i } });
+    for (let i = 0; i < 7; i++)
+      await audit(s.kernel.db, { actorId: actor.id, action: "test.thing.done", details: { i } });
     const seen: number[] = [];
     let cursor: string | null = null;
     do {
-      const page: Page = await list(`actor=${actor.id}&limit=3&from=${encodeURIComponent(before)}${cursor ? `&cursor=${cursor}` : ""}`);
+      const page: Page = await list(
+        `actor=${actor.id}&limit=3&from=${encodeURIComponent(before)}${cursor ? `&cursor=${cursor}` : ""}`,
+      );
       seen.push(...page.items.map((e) => e.details.i as number));
       cursor = page.next;
     } while (cursor);
@@ -105,14 +116,22 @@ describe("audit log", () => {
 
   it("exports CSV with quoting and formula-injection protection", async () => {
     const actor = await s.createUser();
-    await audit(s.kernel.db, { actorId: actor.id, action: "test.csv.row", target: { type: "doc", id: "=HYPERLINK(\"http://evil\")" }, ip: "10.0.0.1", details: { note: 'a "quoted", multi\nline' } });
+    await audit(s.kernel.db, {
+      actorId: actor.id,
+      action: "test.csv.row",
+      target: { type: "doc", id: '=HYPERLINK("http://evil")' },
+      ip: "10.0.0.1",
+      details: { note: 'a "quoted", multi\nline' },
+    });
     const r = await admin.get(`/api/admin/audit.csv?actor=${actor.id}`);
     expect(r.status).toBe(200);
     expect(r.headers.get("content-type")).toContain("text/csv");
     expect(r.headers.get("content-disposition")).toMatch(/attachment; filename="audit-.*\.csv"/);
     const lines = r.text.split("\r\n");
     expect(lines[0]).toBe("id,at,actor_id,actor_username,action,target_type,target_id,ip,details");
-    expect(r.text).toContain(`,test.csv.row,doc,"'=HYPERLINK(""http://evil"")",10.0.0.1,"{""note"":""a \\""quoted\\"", multi\\nline""}"`);
+    expect(r.text).toContain(
+      `,test.csv.row,doc,"'=HYPERLINK(""http://evil"")",10.0.0.1,"{""note"":""a \\""quoted\\"", multi\\nline""}"`,
+    );
     expect(csvCell("+1")).toBe("'+1");
     expect(csvCell("-2")).toBe("'-2");
     expect(csvCell("@SUM(A1)")).toBe("'@SUM(A1)");
@@ -134,7 +153,10 @@ describe("audit log", () => {
     expect((await admin.get("/api/admin/audit/settings")).body).toEqual({ retentionDays: 2 });
     expect(await s.kernel.jobs.runNow("audit.retention")).toBe(true);
     expect((await list(`actor=${actor.id}`)).items.map((e) => e.action)).toEqual(["test.new.entry"]);
-    expect((await list("action=audit.settings.updated")).items[0]?.details).toEqual({ from: { retentionDays: 365 }, to: { retentionDays: 2 } });
+    expect((await list("action=audit.settings.updated")).items[0]?.details).toEqual({
+      from: { retentionDays: 365 },
+      to: { retentionDays: 2 },
+    });
   });
 
   it("only those with audit.view see the log; to others it does not exist", async () => {
@@ -142,9 +164,21 @@ describe("audit log", () => {
       resource: "audit log",
       setup: async (ctx) => ({ actors: { owner: (await ctx.newUser("member")).client } }),
       rows: [
-        { action: "list", request: () => ({ method: "GET", path: "/api/admin/audit" }), expect: { anonymous: "auth", guest: "hidden", member: "hidden", owner: "hidden", admin: "allow" } },
-        { action: "export csv", request: () => ({ method: "GET", path: "/api/admin/audit.csv" }), expect: { anonymous: "auth", guest: "hidden", member: "hidden", owner: "hidden", admin: "allow" } },
-        { action: "read retention", request: () => ({ method: "GET", path: "/api/admin/audit/settings" }), expect: { anonymous: "auth", guest: "hidden", member: "hidden", owner: "hidden", admin: "allow" } },
+        {
+          action: "list",
+          request: () => ({ method: "GET", path: "/api/admin/audit" }),
+          expect: { anonymous: "auth", guest: "hidden", member: "hidden", owner: "hidden", admin: "allow" },
+        },
+        {
+          action: "export csv",
+          request: () => ({ method: "GET", path: "/api/admin/audit.csv" }),
+          expect: { anonymous: "auth", guest: "hidden", member: "hidden", owner: "hidden", admin: "allow" },
+        },
+        {
+          action: "read retention",
+          request: () => ({ method: "GET", path: "/api/admin/audit/settings" }),
+          expect: { anonymous: "auth", guest: "hidden", member: "hidden", owner: "hidden", admin: "allow" },
+        },
         {
           action: "change retention",
           request: () => ({ method: "PATCH", path: "/api/admin/audit/settings", body: { retentionDays: 400 } }),

@@ -10,7 +10,10 @@ afterAll(async () => {
   await server?.close();
 });
 
-const png = (w: number, h: number) => sharp({ create: { width: w, height: h, channels: 4, background: "#18753c" } }).png().toBuffer();
+const png = (w: number, h: number) =>
+  sharp({ create: { width: w, height: h, channels: 4, background: "#18753c" } })
+    .png()
+    .toBuffer();
 
 describe("branding", () => {
   it("is public: name, colour, default language and logo URL", async () => {
@@ -33,7 +36,11 @@ describe("branding", () => {
     const full = await fetch(server.url + up.body.logoUrl);
     expect(full.status).toBe(200);
     expect(full.headers.get("content-type")).toBe("image/png");
-    expect(await sharp(Buffer.from(await full.arrayBuffer())).metadata()).toMatchObject({ width: 512, height: 512, format: "png" });
+    expect(await sharp(Buffer.from(await full.arrayBuffer())).metadata()).toMatchObject({
+      width: 512,
+      height: 512,
+      format: "png",
+    });
     const small = await fetch(`${server.url}${up.body.logoUrl}&size=192`);
     expect(await sharp(Buffer.from(await small.arrayBuffer())).metadata()).toMatchObject({ width: 192, height: 192 });
 

@@ -43,7 +43,9 @@ describe("deactivation signs the user out everywhere", () => {
     // Reactivation lets the person sign in again, but what was cut off stays cut off.
     expect((await admin.client.patch(`/api/admin/users/${user.id}`, { deactivated: false })).status).toBe(200);
     for (const c of [laptop, phone, bearer, basic]) expect((await c.get("/api/me")).status).toBe(401);
-    expect((await s.client().post("/api/auth/sign-in", { login: user.username, password: user.password })).status).toBe(200);
+    expect((await s.client().post("/api/auth/sign-in", { login: user.username, password: user.password })).status).toBe(
+      200,
+    );
   });
 
   it("leaves other people's sessions alone", async () => {

@@ -33,7 +33,14 @@ describe("people directory and user matrix", () => {
   }
 
   it("enforces the user actor × action matrix", async () => {
-    const adminOnly = { anonymous: "auth", guest: "deny", member: "deny", owner: "deny", admin: "allow", groupmate: "deny" } as const;
+    const adminOnly = {
+      anonymous: "auth",
+      guest: "deny",
+      member: "deny",
+      owner: "deny",
+      admin: "allow",
+      groupmate: "deny",
+    } as const;
     await runMatrix(s, {
       resource: "user",
       extraActors: ["groupmate"] as const,
@@ -42,30 +49,69 @@ describe("people directory and user matrix", () => {
         {
           action: "search directory",
           request: () => ({ method: "GET", path: "/api/users" }),
-          expect: { anonymous: "auth", guest: "allow", member: "allow", owner: "allow", admin: "allow", groupmate: "allow" },
+          expect: {
+            anonymous: "auth",
+            guest: "allow",
+            member: "allow",
+            owner: "allow",
+            admin: "allow",
+            groupmate: "allow",
+          },
         },
         {
           action: "read profile card",
           request: (f) => ({ method: "GET", path: `/api/users/${f.id}` }),
-          expect: { anonymous: "auth", guest: "hidden", member: "allow", owner: "allow", admin: "allow", groupmate: "allow" },
+          expect: {
+            anonymous: "auth",
+            guest: "hidden",
+            member: "allow",
+            owner: "allow",
+            admin: "allow",
+            groupmate: "allow",
+          },
         },
         {
           action: "change role",
           request: (f) => ({ method: "PATCH", path: `/api/admin/users/${f.id}`, body: { role: "guest" } }),
-          expect: { anonymous: "auth", guest: "hidden", member: "deny", owner: "deny", admin: "allow", groupmate: "deny" },
+          expect: {
+            anonymous: "auth",
+            guest: "hidden",
+            member: "deny",
+            owner: "deny",
+            admin: "allow",
+            groupmate: "deny",
+          },
         },
         {
           action: "deactivate",
           request: (f) => ({ method: "PATCH", path: `/api/admin/users/${f.id}`, body: { deactivated: true } }),
-          expect: { anonymous: "auth", guest: "hidden", member: "deny", owner: "deny", admin: "allow", groupmate: "deny" },
+          expect: {
+            anonymous: "auth",
+            guest: "hidden",
+            member: "deny",
+            owner: "deny",
+            admin: "allow",
+            groupmate: "deny",
+          },
         },
         {
           action: "reset two-factor",
           request: (f) => ({ method: "POST", path: `/api/admin/users/${f.id}/reset-two-factor` }),
-          expect: { anonymous: "auth", guest: "hidden", member: "deny", owner: "deny", admin: "allow", groupmate: "deny" },
+          expect: {
+            anonymous: "auth",
+            guest: "hidden",
+            member: "deny",
+            owner: "deny",
+            admin: "allow",
+            groupmate: "deny",
+          },
         },
         { action: "admin list users", request: () => ({ method: "GET", path: "/api/admin/users" }), expect: adminOnly },
-        { action: "read org settings", request: () => ({ method: "GET", path: "/api/admin/settings" }), expect: adminOnly },
+        {
+          action: "read org settings",
+          request: () => ({ method: "GET", path: "/api/admin/settings" }),
+          expect: adminOnly,
+        },
         {
           action: "change org settings",
           request: () => ({ method: "PATCH", path: "/api/admin/settings", body: { brandName: "Ensemble" } }),
@@ -74,7 +120,14 @@ describe("people directory and user matrix", () => {
         {
           action: "read public settings",
           request: () => ({ method: "GET", path: "/api/settings/public" }),
-          expect: { anonymous: "allow", guest: "allow", member: "allow", owner: "allow", admin: "allow", groupmate: "allow" },
+          expect: {
+            anonymous: "allow",
+            guest: "allow",
+            member: "allow",
+            owner: "allow",
+            admin: "allow",
+            groupmate: "allow",
+          },
         },
       ],
     });
@@ -83,8 +136,16 @@ describe("people directory and user matrix", () => {
   it("finds people by name, username or e-mail, ignoring case and accents", async () => {
     const t = tag();
     const member = await matrixUser(s);
-    const helene = await s.createUser({ username: `hdupre${t}`, displayName: `Hélène Dupré ${t}`, email: `h.dupre.${t}@mairie.example` });
-    const francois = await s.createUser({ username: `fcoeur${t}`, displayName: `FRANÇOIS Cœur ${t}`, email: `francois.${t}@mairie.example` });
+    const helene = await s.createUser({
+      username: `hdupre${t}`,
+      displayName: `Hélène Dupré ${t}`,
+      email: `h.dupre.${t}@mairie.example`,
+    });
+    const francois = await s.createUser({
+      username: `fcoeur${t}`,
+      displayName: `FRANÇOIS Cœur ${t}`,
+      email: `francois.${t}@mairie.example`,
+    });
     const search = async (q: string) =>
       (await member.client.get<Page>(`/api/users?q=${encodeURIComponent(q)}`)).body.items.map((u) => u.username);
     expect(await search(`helene dupre ${t}`)).toEqual([helene.username]);
@@ -110,7 +171,9 @@ describe("people directory and user matrix", () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const r: { status: number; body: Page } = await admin.client.get(`/api/users?q=${t}&limit=2${cursor ? `&cursor=${cursor}` : ""}`);
+      const r: { status: number; body: Page } = await admin.client.get(
+        `/api/users?q=${t}&limit=2${cursor ? `&cursor=${cursor}` : ""}`,
+      );
       expect(r.status).toBe(200);
       seen.push(...r.body.items.map((u) => u.displayName));
       cursor = r.body.next;
@@ -129,7 +192,18 @@ describe("people directory and user matrix", () => {
     const r = await member.client.get<Record<string, unknown>>(`/api/users/${other.id}`);
     expect(r.status).toBe(200);
     expect(Object.keys(r.body).sort()).toEqual(
-      ["avatarUrl", "deactivated", "displayName", "email", "id", "locale", "role", "statusMessage", "timeZone", "username"].sort(),
+      [
+        "avatarUrl",
+        "deactivated",
+        "displayName",
+        "email",
+        "id",
+        "locale",
+        "role",
+        "statusMessage",
+        "timeZone",
+        "username",
+      ].sort(),
     );
     expect((await member.client.get("/api/users/01900000-0000-7000-8000-000000000000")).status).toBe(404);
     expect((await member.client.get("/api/users/nope")).status).toBe(400);

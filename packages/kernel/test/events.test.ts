@@ -3,7 +3,16 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defineEventHandler, type DomainEvent } from "@ensemble/kernel";
-import { dropSchema, newSchemaName, realtimeClient, startTestServer, testDbKind, testRedisUrl, waitFor, type TestServer } from "@ensemble/testkit";
+import {
+  dropSchema,
+  newSchemaName,
+  realtimeClient,
+  startTestServer,
+  testDbKind,
+  testRedisUrl,
+  waitFor,
+  type TestServer,
+} from "@ensemble/testkit";
 import { Redis } from "ioredis";
 import { DbLeases, JobScheduler, RedisLeases } from "@ensemble/kernel/events/jobs";
 import type { EventTables } from "@ensemble/kernel/events/event-tables";
@@ -44,8 +53,16 @@ describe("event dispatcher", () => {
     expect((await client.post("/api/fixture/rooms/retry/posts", { texts: sent })).status).toBe(200);
     await waitFor(() => good.length === 5, "the healthy handler");
     expect(texts(good)).toEqual(sent);
-    const failures = () => s.kernel.db.withTables<{ event_failures: { handler: string; attempts: number } }>().selectFrom("event_failures").selectAll().execute();
-    await waitFor(async () => (await failures()).filter((f) => f.handler === "test.flaky" && f.attempts >= 2).length === 5, "retries of the failing handler");
+    const failures = () =>
+      s.kernel.db
+        .withTables<{ event_failures: { handler: string; attempts: number } }>()
+        .selectFrom("event_failures")
+        .selectAll()
+        .execute();
+    await waitFor(
+      async () => (await failures()).filter((f) => f.handler === "test.flaky" && f.attempts >= 2).length === 5,
+      "retries of the failing handler",
+    );
     expect(flaky).toEqual([]);
     flakyWorks = true;
     await waitFor(() => flaky.length === 5, "the flaky handler once it works");
@@ -57,7 +74,9 @@ describe("event dispatcher", () => {
 
   it("concurrent writers get gapless, unique per-topic sequence numbers", async () => {
     const { client, user } = await s.signedIn();
-    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => client.patch("/api/me", { statusMessage: `c${i}` })));
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => client.patch("/api/me", { statusMessage: `c${i}` })),
+    );
     expect(results.every((r) => r.status === 200)).toBe(true);
     const rows = await s.kernel.db
       .withTables<{ topic_events: { topic: string; seq: number } }>()
@@ -96,11 +115,20 @@ describe("event dispatcher", () => {
   it("a resume older than the retained log is told to refetch", async () => {
     const { client, user } = await s.signedIn();
     for (let i = 0; i < 3; i++) await client.patch("/api/me", { statusMessage: `r${i}` });
-    await s.kernel.db.withTables<{ topic_events: { topic: string; seq: number } }>().deleteFrom("topic_events").where("topic", "=", `user:${user.id}`).where("seq", "=", 1).execute();
+    await s.kernel.db
+      .withTables<{ topic_events: { topic: string; seq: number } }>()
+      .deleteFrom("topic_events")
+      .where("topic", "=", `user:${user.id}`)
+      .where("seq", "=", 1)
+      .execute();
     const c = realtimeClient(s.url, client);
     const resync: number[] = [];
     const got: number[] = [];
-    const sub = c.subscribe(`user:${user.id}`, { onEvent: (_e, seq) => got.push(seq), onResync: (seq) => resync.push(seq) }, { since: 0 });
+    const sub = c.subscribe(
+      `user:${user.id}`,
+      { onEvent: (_e, seq) => got.push(seq), onResync: (seq) => resync.push(seq) },
+      { since: 0 },
+    );
     await sub.ready;
     expect(resync).toEqual([3]);
     expect(got).toEqual([]);
@@ -115,7 +143,18 @@ describe("event dispatcher", () => {
     for (let i = 0; i < 3; i++) await client.patch("/api/me", { statusMessage: `old${i}` });
     const db = s.kernel.db.withTables<EventTables>();
     const mine = db.selectFrom("topic_events").select("event_id").where("topic", "=", `user:${user.id}`);
-    await waitFor(async () => (await db.selectFrom("events").select("id").where("id", "in", mine).where("dispatched_at", "is", null).execute()).length === 0, "dispatch");
+    await waitFor(
+      async () =>
+        (
+          await db
+            .selectFrom("events")
+            .select("id")
+            .where("id", "in", mine)
+            .where("dispatched_at", "is", null)
+            .execute()
+        ).length === 0,
+      "dispatch",
+    );
     const longAgo = "2000-01-01T00:00:00.000Z";
     await db.updateTable("events").set({ created_at: longAgo }).where("id", "in", mine).execute();
     await db.updateTable("topic_events").set({ created_at: longAgo }).where("topic", "=", `user:${user.id}`).execute();
@@ -123,7 +162,8 @@ describe("event dispatcher", () => {
     expect(await mine.execute()).toEqual([]);
     const c = realtimeClient(s.url, client);
     const resync: number[] = [];
-    await c.subscribe(`user:${user.id}`, { onEvent: () => {}, onResync: (seq) => resync.push(seq) }, { since: 1 }).ready;
+    await c.subscribe(`user:${user.id}`, { onEvent: () => {}, onResync: (seq) => resync.push(seq) }, { since: 1 })
+      .ready;
     expect(resync).toEqual([3]);
     c.close();
   });
@@ -144,7 +184,9 @@ describe("crash between commit and dispatch", () => {
       const seen: DomainEvent[] = [];
       const restarted = await startTestServer({
         ...shared,
-        modules: fixtureModules({ handlers: [defineEventHandler({ name: "test.recorder", handle: async (e) => void seen.push(e) })] }),
+        modules: fixtureModules({
+          handlers: [defineEventHandler({ name: "test.recorder", handle: async (e) => void seen.push(e) })],
+        }),
       });
       try {
         await waitFor(() => seen.length === 10, "delivery after restart");

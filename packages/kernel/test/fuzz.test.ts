@@ -3,7 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "@ensemble/testkit";
 import { rawRequest, type RawResponse } from "./support/raw-request.ts";
 import { snapshotTables } from "./support/db-snapshot.ts";
-import { badAuthorization, badCookie, badCsrf, badPathValue, malformedBody, operationsOf, type Operation } from "./support/fuzz-inputs.ts";
+import {
+  badAuthorization,
+  badCookie,
+  badCsrf,
+  badPathValue,
+  malformedBody,
+  operationsOf,
+  type Operation,
+} from "./support/fuzz-inputs.ts";
 
 /**
  * Property-based robustness: every operation published in /api/openapi.json
@@ -19,7 +27,9 @@ import { badAuthorization, badCookie, badCsrf, badPathValue, malformedBody, oper
  * suite stays within its time bound as modules add routes.
  */
 const runsPerOperation = (count: number) =>
-  process.env.FUZZ_RUNS ? Number(process.env.FUZZ_RUNS) : Math.max(12, Math.min(40, Math.floor(3000 / Math.max(1, count))));
+  process.env.FUZZ_RUNS
+    ? Number(process.env.FUZZ_RUNS)
+    : Math.max(12, Math.min(40, Math.floor(3000 / Math.max(1, count))));
 
 type Identity = "anonymous" | "member" | "forged-session";
 /** What makes a request malformed for a given operation (at least one per request). */
@@ -48,7 +58,10 @@ describe("robustness: malformed input at every route", () => {
     // Limits are raised so that inputs reach validation and handlers instead of stopping at 429.
     s = await startTestServer({ env: { RATE_LIMIT_SIGNIN_PER_MIN: "1000000", RATE_LIMIT_PUBLIC_PER_MIN: "1000000" } });
     const { client } = await s.signedIn();
-    member = { cookie: `ensemble_session=${client.cookies.get("ensemble_session")}; ensemble_csrf=${client.cookies.get("ensemble_csrf")}`, csrf: client.cookies.get("ensemble_csrf")! };
+    member = {
+      cookie: `ensemble_session=${client.cookies.get("ensemble_session")}; ensemble_csrf=${client.cookies.get("ensemble_csrf")}`,
+      csrf: client.cookies.get("ensemble_csrf")!,
+    };
     const doc = await s.client().get("/api/openapi.json");
     expect(doc.status).toBe(200);
     ops = operationsOf(doc.body);
@@ -66,7 +79,14 @@ describe("robustness: malformed input at every route", () => {
     const path = op.path.replace(/\{[^}]+\}/g, "01900000-0000-7000-8000-000000000000");
     await rawRequest(s.url, "GET", path, { cookie: member.cookie }, null);
     // With every query parameter present too, so that the handler (not only validation) has run once.
-    if (op.query.length) await rawRequest(s.url, "GET", `${path}?${new URLSearchParams(op.query.map((q) => [q, "warm-up-value-0123456789"]))}`, { cookie: member.cookie }, null);
+    if (op.query.length)
+      await rawRequest(
+        s.url,
+        "GET",
+        `${path}?${new URLSearchParams(op.query.map((q) => [q, "warm-up-value-0123456789"]))}`,
+        { cookie: member.cookie },
+        null,
+      );
   }
 
   it("publishes the routes of the kernel", async () => {
@@ -99,7 +119,8 @@ describe("robustness: malformed input at every route", () => {
       try {
         await fc.assert(
           fc.asyncProperty(request, async (r) => {
-            const identity: Identity = r.defect === "session" ? "forged-session" : r.defect === "csrf" ? "member" : r.identity;
+            const identity: Identity =
+              r.defect === "session" ? "forged-session" : r.defect === "csrf" ? "member" : r.identity;
             const headers: Record<string, string> = {};
             if (identity === "member") {
               headers.cookie = member.cookie;
@@ -114,7 +135,9 @@ describe("robustness: malformed input at every route", () => {
             const path = op.path.replace(/\{([^}]+)\}/g, (_m, name: string) => {
               const i = op.params.indexOf(name);
               // Without a path defect the id is well-formed (and names nothing), so that the body or headers are what gets refused.
-              return r.defect === "params" ? encodeURIComponent(r.params[i] ?? "x") : "01900000-0000-7000-8000-000000000000";
+              return r.defect === "params"
+                ? encodeURIComponent(r.params[i] ?? "x")
+                : "01900000-0000-7000-8000-000000000000";
             });
             const sendBody = op.method !== "GET" && op.body !== null;
             const res = await rawRequest(s.url, op.method, path, headers, sendBody ? r.body : null);
@@ -150,7 +173,13 @@ describe("robustness: malformed input at every route", () => {
               if (v !== null && v !== undefined) qs.set(name, v);
             });
             const path = `${op.path.replace(/\{[^}]+\}/g, "01900000-0000-7000-8000-000000000000")}?${qs}`;
-            const res = await rawRequest(s.url, op.method, path, { cookie: member.cookie, "x-csrf-token": member.csrf }, null);
+            const res = await rawRequest(
+              s.url,
+              op.method,
+              path,
+              { cookie: member.cookie, "x-csrf-token": member.csrf },
+              null,
+            );
             last = `GET ${path.slice(0, 200)} → ${res.status} ${res.text.slice(0, 200)}`;
             // Valid-looking values may legitimately succeed; what must never happen is a 5xx or an error that is not problem+json.
             return res.status < 400 ? res.status >= 200 : checkResponse(res);
@@ -179,7 +208,14 @@ function checkResponse(res: RawResponse): boolean {
   }
 }
 
-function explain(op: Operation, identity: Identity, defect: Defect, headers: Record<string, string>, body: string | null, res: RawResponse): string {
+function explain(
+  op: Operation,
+  identity: Identity,
+  defect: Defect,
+  headers: Record<string, string>,
+  body: string | null,
+  res: RawResponse,
+): string {
   const shown = (v: string) => (v.length > 120 ? `${v.slice(0, 120)}…(${v.length} chars)` : v);
   return JSON.stringify({
     request: `${op.method} ${op.path}`,

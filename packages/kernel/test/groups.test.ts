@@ -11,7 +11,10 @@ interface Group {
   members?: { user: { id: string; username: string }; role: string }[];
 }
 
-async function createGroup(client: TestClient, name = `Équipe ${Math.random().toString(36).slice(2, 7)}`): Promise<Group> {
+async function createGroup(
+  client: TestClient,
+  name = `Équipe ${Math.random().toString(36).slice(2, 7)}`,
+): Promise<Group> {
   const r = await client.post<Group>("/api/groups", { name, description: "une équipe" });
   if (r.status !== 201) throw new Error(`group creation failed: ${r.status} ${r.text}`);
   return r.body;
@@ -31,7 +34,12 @@ describe("groups", () => {
     const outsider = await ctx.newUser("member");
     const g = await createGroup(owner.client);
     await owner.client.post(`/api/groups/${g.id}/members`, { userId: groupMember.id });
-    return { id: g.id, memberId: groupMember.id, outsiderId: outsider.id, actors: { owner: owner.client, groupMember: groupMember.client } };
+    return {
+      id: g.id,
+      memberId: groupMember.id,
+      outsiderId: outsider.id,
+      actors: { owner: owner.client, groupMember: groupMember.client },
+    };
   }
 
   it("enforces the actor × action matrix", async () => {
@@ -43,43 +51,103 @@ describe("groups", () => {
         {
           action: "create",
           request: () => ({ method: "POST", path: "/api/groups", body: { name: "Nouvelle équipe" } }),
-          expect: { anonymous: "auth", guest: "deny", member: "allow", owner: "allow", admin: "allow", groupMember: "allow" },
+          expect: {
+            anonymous: "auth",
+            guest: "deny",
+            member: "allow",
+            owner: "allow",
+            admin: "allow",
+            groupMember: "allow",
+          },
         },
         {
           action: "list",
           request: () => ({ method: "GET", path: "/api/groups" }),
-          expect: { anonymous: "auth", guest: "allow", member: "allow", owner: "allow", admin: "allow", groupMember: "allow" },
+          expect: {
+            anonymous: "auth",
+            guest: "allow",
+            member: "allow",
+            owner: "allow",
+            admin: "allow",
+            groupMember: "allow",
+          },
         },
         {
           action: "read",
           request: (f) => ({ method: "GET", path: `/api/groups/${f.id}` }),
-          expect: { anonymous: "auth", guest: "hidden", member: "allow", owner: "allow", admin: "allow", groupMember: "allow" },
+          expect: {
+            anonymous: "auth",
+            guest: "hidden",
+            member: "allow",
+            owner: "allow",
+            admin: "allow",
+            groupMember: "allow",
+          },
         },
         {
           action: "update",
           request: (f) => ({ method: "PATCH", path: `/api/groups/${f.id}`, body: { name: "Renommée" } }),
-          expect: { anonymous: "auth", guest: "hidden", member: "deny", owner: "allow", admin: "allow", groupMember: "deny" },
+          expect: {
+            anonymous: "auth",
+            guest: "hidden",
+            member: "deny",
+            owner: "allow",
+            admin: "allow",
+            groupMember: "deny",
+          },
         },
         {
           action: "add_member",
           request: (f) => ({ method: "POST", path: `/api/groups/${f.id}/members`, body: { userId: f.outsiderId } }),
-          expect: { anonymous: "auth", guest: "hidden", member: "deny", owner: "allow", admin: "allow", groupMember: "deny" },
+          expect: {
+            anonymous: "auth",
+            guest: "hidden",
+            member: "deny",
+            owner: "allow",
+            admin: "allow",
+            groupMember: "deny",
+          },
         },
         {
           action: "set_member_role",
-          request: (f) => ({ method: "PATCH", path: `/api/groups/${f.id}/members/${f.memberId}`, body: { role: "owner" } }),
-          expect: { anonymous: "auth", guest: "hidden", member: "deny", owner: "allow", admin: "allow", groupMember: "deny" },
+          request: (f) => ({
+            method: "PATCH",
+            path: `/api/groups/${f.id}/members/${f.memberId}`,
+            body: { role: "owner" },
+          }),
+          expect: {
+            anonymous: "auth",
+            guest: "hidden",
+            member: "deny",
+            owner: "allow",
+            admin: "allow",
+            groupMember: "deny",
+          },
         },
         {
           action: "remove_member",
           request: (f) => ({ method: "DELETE", path: `/api/groups/${f.id}/members/${f.memberId}` }),
           // The group member removing themself is leaving, which anyone may do.
-          expect: { anonymous: "auth", guest: "hidden", member: "deny", owner: "allow", admin: "allow", groupMember: "allow" },
+          expect: {
+            anonymous: "auth",
+            guest: "hidden",
+            member: "deny",
+            owner: "allow",
+            admin: "allow",
+            groupMember: "allow",
+          },
         },
         {
           action: "delete",
           request: (f) => ({ method: "DELETE", path: `/api/groups/${f.id}` }),
-          expect: { anonymous: "auth", guest: "hidden", member: "deny", owner: "allow", admin: "allow", groupMember: "deny" },
+          expect: {
+            anonymous: "auth",
+            guest: "hidden",
+            member: "deny",
+            owner: "allow",
+            admin: "allow",
+            groupMember: "deny",
+          },
         },
       ],
     });
@@ -108,7 +176,15 @@ describe("groups", () => {
       .execute();
     expect(events.map((e) => e.name).sort()).toEqual(["accounts.group.created", "accounts.group_member.added"]);
     // Presenters list their fields: no e-mail or password hash in member entries.
-    expect(Object.keys(r.body.members![0]!.user).sort()).toEqual(["avatarUrl", "deactivated", "displayName", "id", "role", "statusMessage", "username"]);
+    expect(Object.keys(r.body.members![0]!.user).sort()).toEqual([
+      "avatarUrl",
+      "deactivated",
+      "displayName",
+      "id",
+      "role",
+      "statusMessage",
+      "username",
+    ]);
   });
 
   it("pages through a group's members", async () => {
@@ -123,9 +199,8 @@ describe("groups", () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: { status: number; body: { items: { user: { id: string } }[]; next: string | null } } = await owner.client.get(
-        `/api/groups/${g.id}/members?limit=2${cursor ? `&cursor=${cursor}` : ""}`,
-      );
+      const page: { status: number; body: { items: { user: { id: string } }[]; next: string | null } } =
+        await owner.client.get(`/api/groups/${g.id}/members?limit=2${cursor ? `&cursor=${cursor}` : ""}`);
       expect(page.status).toBe(200);
       seen.push(...page.body.items.map((m) => m.user.id));
       cursor = page.body.next;
@@ -149,7 +224,10 @@ describe("groups", () => {
     try {
       const names: string[] = [];
       const refused: string[] = [];
-      const sub = socket.subscribe(`group:${g.id}`, { onEvent: (e) => names.push(e.name), onRefused: (r) => refused.push(r) });
+      const sub = socket.subscribe(`group:${g.id}`, {
+        onEvent: (e) => names.push(e.name),
+        onRefused: (r) => refused.push(r),
+      });
       await sub.ready;
       const outsiderRefused: string[] = [];
       other.subscribe(`group:${g.id}`, { onEvent: () => {}, onRefused: (r) => outsiderRefused.push(r) });

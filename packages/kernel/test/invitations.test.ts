@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSmtpServer, startTestServer, type TestClient, type TestServer, type TestSmtpServer } from "@ensemble/testkit";
+import {
+  startSmtpServer,
+  startTestServer,
+  type TestClient,
+  type TestServer,
+  type TestSmtpServer,
+} from "@ensemble/testkit";
 import { matrixUser, runMatrix, type MatrixContext } from "@ensemble/testkit/matrix";
 
 interface Created {
@@ -12,7 +18,13 @@ let seq = 0;
 const newcomer = (extra: Record<string, unknown> = {}) => {
   seq += 1;
   const username = `newcomer${seq}${Math.random().toString(36).slice(2, 6)}`;
-  return { username, displayName: `Nouvelle Personne ${seq}`, email: `${username}@example.org`, password: PASSWORD, ...extra };
+  return {
+    username,
+    displayName: `Nouvelle Personne ${seq}`,
+    email: `${username}@example.org`,
+    password: PASSWORD,
+    ...extra,
+  };
 };
 const tokenOf = (link: string) => new URL(link).hash.replace(/^#token=/, "");
 
@@ -36,9 +48,17 @@ describe("invitations", () => {
     await smtp.close();
   });
 
-  const invitationRow = (id: string) => s.kernel.db.selectFrom("invitations").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
+  const invitationRow = (id: string) =>
+    s.kernel.db.selectFrom("invitations").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
   const userCount = async () =>
-    Number((await s.kernel.db.selectFrom("users").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await s.kernel.db
+          .selectFrom("users")
+          .select((eb) => eb.fn.countAll<number>().as("n"))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   it("enforces the actor × action matrix", async () => {
     const fixture = async (ctx: MatrixContext) => {
@@ -88,10 +108,18 @@ describe("invitations", () => {
     const anon = s.client();
     const preview = await anon.post("/api/invitations/preview", { token: inv.token });
     expect(preview.status).toBe(200);
-    expect(preview.body).toMatchObject({ role: "member", organisationName: "Ensemble", groupName: "Médiathèque", inviterDisplayName: owner.username });
+    expect(preview.body).toMatchObject({
+      role: "member",
+      organisationName: "Ensemble",
+      groupName: "Médiathèque",
+      inviterDisplayName: owner.username,
+    });
 
     const who = newcomer();
-    const accepted = await anon.post<{ user: { id: string; username: string; role: string } }>("/api/invitations/accept", { token: inv.token, ...who });
+    const accepted = await anon.post<{ user: { id: string; username: string; role: string } }>(
+      "/api/invitations/accept",
+      { token: inv.token, ...who },
+    );
     expect(accepted.status).toBe(201);
     expect(accepted.body.user).toMatchObject({ username: who.username, role: "member" });
     const me = await anon.get<{ user: { username: string } }>("/api/me");
@@ -133,7 +161,11 @@ describe("invitations", () => {
   it("refuses expired and revoked invitations with 410", async () => {
     const owner = await matrixUser(s);
     const expired = await invite(owner.client);
-    await s.kernel.db.updateTable("invitations").set({ expires_at: new Date(Date.now() - 1000).toISOString() }).where("id", "=", expired.invitation.id).execute();
+    await s.kernel.db
+      .updateTable("invitations")
+      .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
+      .where("id", "=", expired.invitation.id)
+      .execute();
     const revoked = await invite(owner.client);
     expect((await owner.client.delete(`/api/invitations/${revoked.invitation.id}`)).status).toBe(204);
     for (const inv of [expired, revoked]) {
@@ -153,7 +185,9 @@ describe("invitations", () => {
     const owner = await matrixUser(s);
     const g = await owner.client.post<{ id: string }>("/api/groups", { name: "Archives" });
     const inv = await invite(owner.client, { groupId: g.body.id });
-    const accepted = await s.client().post<{ user: { id: string } }>("/api/invitations/accept", { token: inv.token, ...newcomer() });
+    const accepted = await s
+      .client()
+      .post<{ user: { id: string } }>("/api/invitations/accept", { token: inv.token, ...newcomer() });
     const events = await s.kernel.db
       .withTables<{ events: { name: string; actor_id: string | null; resources: string } }>()
       .selectFrom("events")
@@ -225,7 +259,9 @@ describe("invitations", () => {
     const other = await matrixUser(s);
     const g = await owner.client.post<{ id: string }>("/api/groups", { name: "Fermée" });
     expect((await other.client.post("/api/invitations", { groupId: g.body.id })).status).toBe(403);
-    expect((await other.client.post("/api/invitations", { groupId: "01900000-0000-7000-8000-000000000000" })).status).toBe(404);
+    expect(
+      (await other.client.post("/api/invitations", { groupId: "01900000-0000-7000-8000-000000000000" })).status,
+    ).toBe(404);
   });
 
   it("answers bad input with 4xx problems and changes nothing", async () => {
@@ -284,7 +320,8 @@ describe("invitation endpoints are rate limited", () => {
 
   it("answers 429 with retry-after once the public limit is reached", async () => {
     const statuses = [];
-    for (let i = 0; i < 4; i++) statuses.push((await s.client().post("/api/invitations/preview", { token: "y".repeat(43) })).status);
+    for (let i = 0; i < 4; i++)
+      statuses.push((await s.client().post("/api/invitations/preview", { token: "y".repeat(43) })).status);
     expect(statuses).toEqual([410, 410, 410, 429]);
     const r = await s.client().post("/api/invitations/preview", { token: "y".repeat(43) });
     expect(r.headers.get("retry-after")).toMatch(/^\d+$/);

@@ -6,4 +6,10 @@ import { searchModule } from "@ensemble/kernel/search/search-module";
 import { notificationsModule } from "@ensemble/kernel/notifications/notifications-module";
 
 /** The kernel's own modules, as the server composes them (packages do not import apps/server). */
-export const kernelModules: readonly ModuleDefinition[] = [accountsModule, realtimeModule, auditModule, searchModule, notificationsModule];
+export const kernelModules: readonly ModuleDefinition[] = [
+  accountsModule,
+  realtimeModule,
+  auditModule,
+  searchModule,
+  notificationsModule,
+];

@@ -15,7 +15,9 @@ const eslint = new ESLint({ cwd: root });
 async function importErrors(filePath: string, specifier: string): Promise<string[]> {
   const code = `import { x } from ${JSON.stringify(specifier)};\nexport const y = x;\n`;
   const [result] = await eslint.lintText(code, { filePath: path.join(root, filePath) });
-  return (result?.messages ?? []).filter((m) => m.ruleId === "no-restricted-imports" && m.severity === 2).map((m) => m.message);
+  return (result?.messages ?? [])
+    .filter((m) => m.ruleId === "no-restricted-imports" && m.severity === 2)
+    .map((m) => m.message);
 }
 
 describe("lint: import boundaries", () => {
@@ -27,7 +29,9 @@ describe("lint: import boundaries", () => {
     ["packages/kernel/src/accounts/example.ts", "../../../../modules/chat/server/routes.ts"],
     ["packages/ui/src/example.tsx", "@ensemble/web"],
   ])("%s may not import %s (packages → apps/modules)", async (file, spec) => {
-    expect(await importErrors(file, spec)).toEqual([expect.stringMatching(/packages\/\* must not depend on modules\/\* or apps\/\*/)]);
+    expect(await importErrors(file, spec)).toEqual([
+      expect.stringMatching(/packages\/\* must not depend on modules\/\* or apps\/\*/),
+    ]);
   });
 
   it.each([
@@ -41,7 +45,9 @@ describe("lint: import boundaries", () => {
   });
 
   it("a module may not import the composition root", async () => {
-    expect(await importErrors("modules/chat/server/example.ts", "@ensemble/server")).toEqual([expect.stringMatching(/composition root/)]);
+    expect(await importErrors("modules/chat/server/example.ts", "@ensemble/server")).toEqual([
+      expect.stringMatching(/composition root/),
+    ]);
   });
 
   it.each([

@@ -26,7 +26,11 @@ export const memoModule: ModuleDefinition = defineModule({
             recipients: body.userIds,
             kind: body.kind,
             actorId: actor.id,
-            title: { key: "memo.mention.title", params: { who: actor.username }, text: `${actor.username} vous a mentionné` },
+            title: {
+              key: "memo.mention.title",
+              params: { who: actor.username },
+              text: `${actor.username} vous a mentionné`,
+            },
             body: { key: "memo.mention.body", params: { text: body.text }, text: body.text },
             link: `/memo/${encodeURIComponent(body.text)}`,
             importance: body.importance,

@@ -46,7 +46,12 @@ describe("notifications", () => {
     s = await startTestServer({
       modules: [...kernelModules, memoModule],
       // The test push service is on loopback: allowed explicitly, as an operator would an internal push service.
-      env: { PUSH_ALLOW_HTTP_ENDPOINTS: "true", OUTBOUND_ALLOW: new URL(push.origin).host, SMTP_URL: smtp.url, NOTIFY_DIGEST_INTERVAL_MS: "100" },
+      env: {
+        PUSH_ALLOW_HTTP_ENDPOINTS: "true",
+        OUTBOUND_ALLOW: new URL(push.origin).host,
+        SMTP_URL: smtp.url,
+        NOTIFY_DIGEST_INTERVAL_MS: "100",
+      },
     });
     alice = await person();
   });
@@ -68,7 +73,8 @@ describe("notifications", () => {
     expect(r.status).toBe(200);
   };
   const list = async (p: Person, q = "") => (await p.client.get<List>(`/api/notifications${q}`)).body;
-  const arrived = (p: Person, n: number) => waitFor(async () => (await list(p)).items.length >= n, `${n} notifications`);
+  const arrived = (p: Person, n: number) =>
+    waitFor(async () => (await list(p)).items.length >= n, `${n} notifications`);
 
   it("lands in the notification centre, live on user:<id>, never for one's own action", async () => {
     const bob = await person();
@@ -128,17 +134,36 @@ describe("notifications", () => {
 
   it("keeps preferences per kind, with do-not-disturb in the user's time zone", async () => {
     const bob = await person();
-    const prefs = await bob.client.get<{ kinds: { kind: string }[]; emailDelayMinutes: number; dnd: { enabled: boolean }; timeZone: string }>("/api/me/notification-preferences");
+    const prefs = await bob.client.get<{
+      kinds: { kind: string }[];
+      emailDelayMinutes: number;
+      dnd: { enabled: boolean };
+      timeZone: string;
+    }>("/api/me/notification-preferences");
     expect(prefs.body.kinds).toContainEqual({ kind: "memo.mention", inApp: true, push: true, email: true });
     expect(prefs.body.kinds).toContainEqual({ kind: "memo.digest_only", inApp: false, push: false, email: true });
     expect(prefs.body).toMatchObject({ emailDelayMinutes: 30, dnd: { enabled: false }, timeZone: "Europe/Paris" });
-    for (const bad of [{ kinds: { "memo.nosuch": { push: false } } }, { dnd: { start: "25:00" } }, { emailDelayMinutes: -1 }, {}, { kinds: { "memo.mention": { push: "no" } } }]) {
+    for (const bad of [
+      { kinds: { "memo.nosuch": { push: false } } },
+      { dnd: { start: "25:00" } },
+      { emailDelayMinutes: -1 },
+      {},
+      { kinds: { "memo.mention": { push: "no" } } },
+    ]) {
       expect((await bob.client.patch("/api/me/notification-preferences", bad)).status, JSON.stringify(bad)).toBe(400);
     }
-    const r = await bob.client.patch("/api/me/notification-preferences", { kinds: { "memo.mention": { inApp: false } }, dnd: { enabled: true, start: "22:00", end: "07:00" } });
+    const r = await bob.client.patch("/api/me/notification-preferences", {
+      kinds: { "memo.mention": { inApp: false } },
+      dnd: { enabled: true, start: "22:00", end: "07:00" },
+    });
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ dnd: { enabled: true, start: "22:00", end: "07:00", days: [] } });
-    expect((r.body as { kinds: unknown[] }).kinds).toContainEqual({ kind: "memo.mention", inApp: false, push: true, email: true });
+    expect((r.body as { kinds: unknown[] }).kinds).toContainEqual({
+      kind: "memo.mention",
+      inApp: false,
+      push: true,
+      email: true,
+    });
     // In-app off for this kind: nothing in the centre.
     await mention(bob, "hidden");
     const marker = await person();
@@ -160,7 +185,13 @@ describe("notifications", () => {
     const bob = await subscribed();
     await mention(bob, "premier", { importance: "high" });
     const first = await push.waitForPush((m) => m.endpoint === bob.sub.endpoint);
-    expect(first.payload).toMatchObject({ kind: "memo.mention", title: `${alice.user.username} vous a mentionné`, body: "premier", link: "/memo/premier", unreadCount: 1 });
+    expect(first.payload).toMatchObject({
+      kind: "memo.mention",
+      title: `${alice.user.username} vous a mentionné`,
+      body: "premier",
+      link: "/memo/premier",
+      unreadCount: 1,
+    });
     expect(first).toMatchObject({ urgency: "high", topic: "notifications", ttl: 86_400 });
     expect(first.claims.aud).toBe(push.origin);
 
@@ -175,9 +206,19 @@ describe("notifications", () => {
     // Do-not-disturb around the current time in the user's own zone: in-app yes, push no.
     const dave = await subscribed();
     await dave.client.patch("/api/me", { timeZone: "America/New_York" });
-    const hour = Number(new Intl.DateTimeFormat("en-GB", { timeZone: "America/New_York", hour: "2-digit", hourCycle: "h23" }).format(new Date()));
+    const hour = Number(
+      new Intl.DateTimeFormat("en-GB", { timeZone: "America/New_York", hour: "2-digit", hourCycle: "h23" }).format(
+        new Date(),
+      ),
+    );
     const hh = (h: number) => `${String((h + 24) % 24).padStart(2, "0")}:00`;
-    expect((await dave.client.patch("/api/me/notification-preferences", { dnd: { enabled: true, start: hh(hour - 1), end: hh(hour + 1) } })).status).toBe(200);
+    expect(
+      (
+        await dave.client.patch("/api/me/notification-preferences", {
+          dnd: { enabled: true, start: hh(hour - 1), end: hh(hour + 1) },
+        })
+      ).status,
+    ).toBe(200);
     await mention(dave, "la nuit");
     const erin = await subscribed();
     await mention(erin, "repère 2");
@@ -215,7 +256,9 @@ describe("notifications", () => {
     const again = push.subscribe();
     expect((await frank.client.post("/api/me/push-subscriptions", again)).status).toBe(201);
     expect((await del()).status).toBe(404);
-    expect((await frank.client.delete(`/api/me/push-subscriptions?endpoint=${encodeURIComponent(again.endpoint)}`)).status).toBe(204);
+    expect(
+      (await frank.client.delete(`/api/me/push-subscriptions?endpoint=${encodeURIComponent(again.endpoint)}`)).status,
+    ).toBe(204);
     for (const bad of [
       { ...again, endpoint: "http://10.0.0.1/push/x" },
       { ...again, endpoint: "ftp://127.0.0.1/x" },
@@ -229,7 +272,10 @@ describe("notifications", () => {
   it("e-mails a digest of what stayed unread, once, honouring each user's delay and channel", async () => {
     const gina = await person();
     const hugo = await person();
-    await hugo.client.patch("/api/me/notification-preferences", { kinds: { "memo.mention": { email: false } }, emailDelayMinutes: 0 });
+    await hugo.client.patch("/api/me/notification-preferences", {
+      kinds: { "memo.mention": { email: false } },
+      emailDelayMinutes: 0,
+    });
     await mention([gina, hugo], "lu plus tard");
     await mention(gina, "déjà lu");
     await mention(gina, "seulement par courriel", { kind: "memo.digest_only" });
@@ -256,7 +302,11 @@ describe("notifications", () => {
 });
 
 describe("do-not-disturb schedule", () => {
-  const prefs = (dnd: Partial<StoredPrefs["dnd"]>): StoredPrefs => ({ kinds: {}, emailDelayMinutes: 30, dnd: { enabled: true, start: "22:00", end: "07:00", days: [], ...dnd } });
+  const prefs = (dnd: Partial<StoredPrefs["dnd"]>): StoredPrefs => ({
+    kinds: {},
+    emailDelayMinutes: 30,
+    dnd: { enabled: true, start: "22:00", end: "07:00", days: [], ...dnd },
+  });
   // 2026-11-27 was a Friday (day 5); Paris is UTC+1 in November.
   const at = (utc: string) => new Date(`2026-11-27T${utc}:00Z`);
 

@@ -1,7 +1,13 @@
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sha256 } from "@ensemble/kernel/accounts/secrets";
-import { startOidcProvider, startTestServer, type TestClient, type TestOidcProvider, type TestServer } from "@ensemble/testkit";
+import {
+  startOidcProvider,
+  startTestServer,
+  type TestClient,
+  type TestOidcProvider,
+  type TestServer,
+} from "@ensemble/testkit";
 
 /** The relying party's redirect URI must be registered before it starts, so its port is chosen first. */
 async function freePort(): Promise<number> {
@@ -68,7 +74,8 @@ describe("OpenID Connect sign-in against oidc-provider", () => {
     return { c, me: me.body.user };
   }
 
-  const identities = (userId: string) => s.kernel.db.selectFrom("identities").selectAll().where("user_id", "=", userId).execute();
+  const identities = (userId: string) =>
+    s.kernel.db.selectFrom("identities").selectAll().where("user_id", "=", userId).execute();
 
   it("lists the provider and the SSO-only mode for the sign-in page", async () => {
     const r = await s.client().get("/api/auth/providers");
@@ -112,10 +119,22 @@ describe("OpenID Connect sign-in against oidc-provider", () => {
   });
 
   it("links the same account on the next sign-in and follows the role claim", async () => {
-    idp.accounts.set("sub-bruno", { preferred_username: "bruno", name: "Bruno", email: "bruno@metropole.example", email_verified: true, roles: "it" });
+    idp.accounts.set("sub-bruno", {
+      preferred_username: "bruno",
+      name: "Bruno",
+      email: "bruno@metropole.example",
+      email_verified: true,
+      roles: "it",
+    });
     const first = await signIn("sub-bruno");
     expect(first.me.role).toBe("admin");
-    idp.accounts.set("sub-bruno", { preferred_username: "bruno-renamed", name: "Bruno", email: "bruno@metropole.example", email_verified: true, roles: ["staff"] });
+    idp.accounts.set("sub-bruno", {
+      preferred_username: "bruno-renamed",
+      name: "Bruno",
+      email: "bruno@metropole.example",
+      email_verified: true,
+      roles: ["staff"],
+    });
     const second = await signIn("sub-bruno");
     expect(second.me.id).toBe(first.me.id);
     expect(second.me.username).toBe("bruno");
@@ -127,7 +146,11 @@ describe("OpenID Connect sign-in against oidc-provider", () => {
 
   it("links an existing local account with the same verified e-mail", async () => {
     const local = await s.createUser({ username: "chloe", email: "chloe@metropole.example" });
-    idp.accounts.set("sub-chloe", { preferred_username: "c.martin", email: "chloe@metropole.example", email_verified: true });
+    idp.accounts.set("sub-chloe", {
+      preferred_username: "c.martin",
+      email: "chloe@metropole.example",
+      email_verified: true,
+    });
     const { me } = await signIn("sub-chloe");
     expect(me.id).toBe(local.id);
     expect(me.username).toBe("chloe");
@@ -136,7 +159,11 @@ describe("OpenID Connect sign-in against oidc-provider", () => {
 
   it("never links by an unverified e-mail; sanitises and de-duplicates the username", async () => {
     const local = await s.createUser({ username: "dede", email: "dede@metropole.example" });
-    idp.accounts.set("sub-dede", { preferred_username: "Dédé", email: "dede@metropole.example", email_verified: false });
+    idp.accounts.set("sub-dede", {
+      preferred_username: "Dédé",
+      email: "dede@metropole.example",
+      email_verified: false,
+    });
     const { me } = await signIn("sub-dede");
     expect(me.id).not.toBe(local.id);
     expect(me.username).toBe("dede-2");
@@ -155,7 +182,9 @@ describe("OpenID Connect sign-in against oidc-provider", () => {
     expect(r.body).toMatchObject({ code: "oidc_failed", detail: "unknown or already used sign-in attempt" });
     expect(c.cookies.has("ensemble_session")).toBe(false);
     expect((await c.get("/api/me")).status).toBe(401);
-    expect(await s.kernel.db.selectFrom("users").select("id").where("username", "=", "eve").executeTakeFirst()).toBeUndefined();
+    expect(
+      await s.kernel.db.selectFrom("users").select("id").where("username", "=", "eve").executeTakeFirst(),
+    ).toBeUndefined();
   });
 
   it("refuses a callback in a browser other than the one that started", async () => {
@@ -179,7 +208,10 @@ describe("OpenID Connect sign-in against oidc-provider", () => {
       .execute();
     const r = await c.get(callback.pathname + callback.search);
     expect(r.status).toBe(401);
-    expect(r.body).toMatchObject({ code: "oidc_failed", detail: "the identity provider's response could not be verified" });
+    expect(r.body).toMatchObject({
+      code: "oidc_failed",
+      detail: "the identity provider's response could not be verified",
+    });
     expect((await c.get("/api/me")).status).toBe(401);
   });
 
@@ -232,7 +264,12 @@ describe("with an unreachable identity provider", () => {
   beforeAll(async () => {
     const deadPort = await freePort();
     s = await startTestServer({
-      env: { OIDC_ISSUER: `http://127.0.0.1:${deadPort}`, OIDC_CLIENT_ID: "x", OIDC_CLIENT_SECRET: "y", OIDC_ALLOW_INSECURE: "true" },
+      env: {
+        OIDC_ISSUER: `http://127.0.0.1:${deadPort}`,
+        OIDC_CLIENT_ID: "x",
+        OIDC_CLIENT_SECRET: "y",
+        OIDC_ALLOW_INSECURE: "true",
+      },
     });
   });
   afterAll(async () => s.close());

@@ -34,7 +34,10 @@ describe("health, readiness, metrics, API description", () => {
 
     // Forget the newest migration: the node must stop declaring itself ready.
     const db = s.kernel.db;
-    const { rows } = await sql<{ name: string; timestamp: string }>`select name, timestamp from schema_migrations order by name desc limit 1`.execute(db);
+    const { rows } = await sql<{
+      name: string;
+      timestamp: string;
+    }>`select name, timestamp from schema_migrations order by name desc limit 1`.execute(db);
     const last = rows[0]!;
     await sql`delete from schema_migrations where name = ${last.name}`.execute(db);
     const missing = await s.client().get("/readyz");
@@ -51,7 +54,9 @@ describe("health, readiness, metrics, API description", () => {
     expect(r.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
     const text = r.text;
     expect(text).toContain("# TYPE ensemble_http_request_duration_seconds histogram");
-    expect(text).toMatch(/ensemble_http_request_duration_seconds_bucket\{le="0\.005",method="GET",route="\/api\/me",status="401"\} \d+/);
+    expect(text).toMatch(
+      /ensemble_http_request_duration_seconds_bucket\{le="0\.005",method="GET",route="\/api\/me",status="401"\} \d+/,
+    );
     expect(text).toContain("# TYPE ensemble_websocket_connections gauge");
     expect(text).toMatch(/^ensemble_websocket_connections \d+/m);
     expect(text).toContain("# TYPE nodejs_eventloop_lag_seconds gauge");
@@ -62,10 +67,14 @@ describe("health, readiness, metrics, API description", () => {
   });
 
   it("/api/openapi.json is OpenAPI 3.1 and lists the routes with their credentials", async () => {
-    const r = await s.client().get<{ openapi: string; paths: Record<string, Record<string, { security?: unknown[] }>> }>("/api/openapi.json");
+    const r = await s
+      .client()
+      .get<{ openapi: string; paths: Record<string, Record<string, { security?: unknown[] }>> }>("/api/openapi.json");
     expect(r.status).toBe(200);
     expect(r.body.openapi).toBe("3.1.0");
-    expect(Object.keys(r.body.paths)).toEqual(expect.arrayContaining(["/api/auth/sign-in", "/api/auth/sign-out", "/api/me", "/api/setup"]));
+    expect(Object.keys(r.body.paths)).toEqual(
+      expect.arrayContaining(["/api/auth/sign-in", "/api/auth/sign-out", "/api/me", "/api/setup"]),
+    );
     expect(r.body.paths["/api/me"]?.get?.security).toEqual([{ session: [] }, { bearer: [] }, { basic: [] }]);
     expect(r.body.paths["/api/auth/sign-in"]?.post?.security).toEqual([]);
     // Operational endpoints are not part of the API description.
@@ -75,7 +84,8 @@ describe("health, readiness, metrics, API description", () => {
   it("/api/docs serves the browsable API description", async () => {
     const c = s.client();
     let r = await c.get("/api/docs");
-    if (r.status >= 300 && r.status < 400) r = await c.get(new URL(r.headers.get("location")!, `${s.url}/api/docs`).pathname);
+    if (r.status >= 300 && r.status < 400)
+      r = await c.get(new URL(r.headers.get("location")!, `${s.url}/api/docs`).pathname);
     expect(r.status).toBe(200);
     expect(r.headers.get("content-type")).toMatch(/text\/html/);
     expect(r.text).toMatch(/swagger/i);
@@ -101,8 +111,14 @@ describe("security headers", () => {
       await c.get("/api/me"), // 401
       await c.get("/api/no-such-route"), // 404
       await c.post("/api/auth/sign-in", {}), // 400 validation
-      await c.request("POST", "/api/auth/sign-in", undefined, { raw: "{not json", headers: { "content-type": "application/json" } }), // 400
-      await c.request("POST", "/api/auth/sign-in", undefined, { raw: "x", headers: { "content-type": "application/octet-stream" } }), // 415
+      await c.request("POST", "/api/auth/sign-in", undefined, {
+        raw: "{not json",
+        headers: { "content-type": "application/json" },
+      }), // 400
+      await c.request("POST", "/api/auth/sign-in", undefined, {
+        raw: "x",
+        headers: { "content-type": "application/octet-stream" },
+      }), // 415
       await c.get(`/api/me/tokens/${"x".repeat(2000)}`), // refused by the router before any hook
     ];
     const statuses = answers.map((a) => a.status);
@@ -146,7 +162,13 @@ describe("cross-site forms", () => {
       expect(JSON.parse(r.text)).toMatchObject({ code: "unsupported_media_type" });
       expect(r.headers["set-cookie"]).toBeUndefined();
     }
-    const ok = await rawRequest(s.url, "POST", "/api/auth/sign-in", {}, { contentType: "application/json; charset=utf-8", text: JSON.stringify(creds) });
+    const ok = await rawRequest(
+      s.url,
+      "POST",
+      "/api/auth/sign-in",
+      {},
+      { contentType: "application/json; charset=utf-8", text: JSON.stringify(creds) },
+    );
     expect(ok.status).toBe(200);
   });
 });
@@ -179,7 +201,9 @@ describe("logs", () => {
     expect((await c.get(`/api/me?access_token=${session}&password=${user.password}`)).status).toBe(200);
     const token = await c.post<{ token: string }>("/api/me/tokens", { name: "ops-test", scopes: ["read"] });
     expect(token.status).toBe(201);
-    expect((await s.client().get("/api/me", { headers: { authorization: `Bearer ${token.body.token}` } })).status).toBe(200);
+    expect((await s.client().get("/api/me", { headers: { authorization: `Bearer ${token.body.token}` } })).status).toBe(
+      200,
+    );
     const basic = Buffer.from(`${user.username}:${token.body.token}`).toString("base64");
     expect((await s.client().get("/api/me", { headers: { authorization: `Basic ${basic}` } })).status).toBe(200);
     expect((await c.post("/api/auth/sign-out")).status).toBe(204);
@@ -224,7 +248,11 @@ describe("sign-in rate limit shared through Redis", () => {
   let b: TestServer;
   beforeAll(async () => {
     // A namespace of our own: other suites on the same Redis keep their own counters.
-    const env = { REDIS_URL: testRedisUrl(), REDIS_PREFIX: `t${randomBytes(6).toString("hex")}:`, RATE_LIMIT_SIGNIN_PER_MIN: "4" };
+    const env = {
+      REDIS_URL: testRedisUrl(),
+      REDIS_PREFIX: `t${randomBytes(6).toString("hex")}:`,
+      RATE_LIMIT_SIGNIN_PER_MIN: "4",
+    };
     a = await startTestServer({ env });
     b = await startTestServer({ env });
   });
@@ -234,7 +262,8 @@ describe("sign-in rate limit shared through Redis", () => {
   });
 
   it("counts attempts on both nodes against one budget", async () => {
-    const attempt = (s: TestServer) => s.client().post("/api/auth/sign-in", { login: "nobody", password: "whatever-it-is" });
+    const attempt = (s: TestServer) =>
+      s.client().post("/api/auth/sign-in", { login: "nobody", password: "whatever-it-is" });
     expect((await attempt(a)).status).toBe(401);
     expect((await attempt(b)).status).toBe(401);
     expect((await attempt(a)).status).toBe(401);
@@ -251,7 +280,9 @@ describe("sign-in rate limit shared through Redis", () => {
 describe("brute-force lockout per account", () => {
   let s: TestServer;
   beforeAll(async () => {
-    s = await startTestServer({ env: { LOCKOUT_THRESHOLD: "3", LOCKOUT_MINUTES: "7", RATE_LIMIT_SIGNIN_PER_MIN: "1000" } });
+    s = await startTestServer({
+      env: { LOCKOUT_THRESHOLD: "3", LOCKOUT_MINUTES: "7", RATE_LIMIT_SIGNIN_PER_MIN: "1000" },
+    });
   });
   afterAll(async () => s.close());
 
@@ -272,7 +303,9 @@ describe("brute-force lockout per account", () => {
     expect(retry).toBeGreaterThan(6 * 60);
     expect(retry).toBeLessThanOrEqual(7 * 60);
     // Case does not open a second door.
-    expect((await c.post("/api/auth/sign-in", { login: victim.username.toUpperCase(), password: victim.password })).status).toBe(429);
+    expect(
+      (await c.post("/api/auth/sign-in", { login: victim.username.toUpperCase(), password: victim.password })).status,
+    ).toBe(429);
     // Nor does the e-mail address of the same account.
     expect((await c.post("/api/auth/sign-in", { login: victim.email, password: victim.password })).status).toBe(429);
     // No session was created for the victim while locked.
@@ -280,20 +313,32 @@ describe("brute-force lockout per account", () => {
 
     // Another account from the same address is unaffected (the address threshold is higher).
     const other = s.client();
-    expect((await other.post("/api/auth/sign-in", { login: bystander.username, password: bystander.password })).status).toBe(200);
+    expect(
+      (await other.post("/api/auth/sign-in", { login: bystander.username, password: bystander.password })).status,
+    ).toBe(200);
 
     // The lock is recorded with its expiry; once that passes (moved into the past here), the right password works again.
     const key = `user:${victim.id}`;
-    const row = await s.kernel.db.selectFrom("auth_failures").selectAll().where("key", "=", key).executeTakeFirstOrThrow();
+    const row = await s.kernel.db
+      .selectFrom("auth_failures")
+      .selectAll()
+      .where("key", "=", key)
+      .executeTakeFirstOrThrow();
     const until = Date.parse(row.locked_until!);
     expect(until - Date.now()).toBeGreaterThan(6 * 60_000);
     expect(until - Date.now()).toBeLessThanOrEqual(7 * 60_000);
     const past = new Date(Date.now() - 1000).toISOString();
-    await s.kernel.db.updateTable("auth_failures").set({ locked_until: past, first_at: past }).where("key", "=", key).execute();
+    await s.kernel.db
+      .updateTable("auth_failures")
+      .set({ locked_until: past, first_at: past })
+      .where("key", "=", key)
+      .execute();
     const after = await s.client().post("/api/auth/sign-in", { login: victim.username, password: victim.password });
     expect(after.status).toBe(200);
     // Success clears the account's counter.
-    expect(await s.kernel.db.selectFrom("auth_failures").select("key").where("key", "=", key).executeTakeFirst()).toBeUndefined();
+    expect(
+      await s.kernel.db.selectFrom("auth_failures").select("key").where("key", "=", key).executeTakeFirst(),
+    ).toBeUndefined();
   });
 });
 

@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSmtpServer, startTestServer, type ReceivedMail, type TestServer, type TestSmtpServer } from "@ensemble/testkit";
+import {
+  startSmtpServer,
+  startTestServer,
+  type ReceivedMail,
+  type TestServer,
+  type TestSmtpServer,
+} from "@ensemble/testkit";
 
 const NEW_PASSWORD = "Brand-New-Lantern-77";
 
@@ -39,13 +45,19 @@ describe("password reset by e-mail", () => {
     const c = s.client();
     expect((await c.post("/api/auth/password-reset/confirm", { token, password: NEW_PASSWORD })).status).toBe(204);
     expect((await old.get("/api/me")).status).toBe(401);
-    expect((await s.client().post("/api/auth/sign-in", { login: user.username, password: user.password })).status).toBe(401);
-    expect((await s.client().post("/api/auth/sign-in", { login: user.username, password: NEW_PASSWORD })).status).toBe(200);
+    expect((await s.client().post("/api/auth/sign-in", { login: user.username, password: user.password })).status).toBe(
+      401,
+    );
+    expect((await s.client().post("/api/auth/sign-in", { login: user.username, password: NEW_PASSWORD })).status).toBe(
+      200,
+    );
 
     const again = await c.post("/api/auth/password-reset/confirm", { token, password: "Another-Fresh-Pass-99" });
     expect(again.status).toBe(410);
     expect(again.body).toMatchObject({ code: "token_invalid" });
-    expect((await s.client().post("/api/auth/sign-in", { login: user.username, password: NEW_PASSWORD })).status).toBe(200);
+    expect((await s.client().post("/api/auth/sign-in", { login: user.username, password: NEW_PASSWORD })).status).toBe(
+      200,
+    );
   });
 
   it("finds the account by e-mail too and writes in the user's language", async () => {
@@ -63,7 +75,12 @@ describe("password reset by e-mail", () => {
     // A known account's mail sent afterwards arrives; nothing for the unknown one came before it.
     const u = await s.createUser();
     await requestReset(u.username, u.email!);
-    expect(smtp.messages.slice(before).map((m) => m.to).flat()).toEqual([u.email]);
+    expect(
+      smtp.messages
+        .slice(before)
+        .map((m) => m.to)
+        .flat(),
+    ).toEqual([u.email]);
   });
 
   it("refuses an expired link with 410 and keeps the password", async () => {
@@ -88,7 +105,9 @@ describe("password reset by e-mail", () => {
     expect(weak.status).toBe(422);
     expect(weak.headers.get("content-type")).toMatch(/problem\+json/);
     expect(weak.body).toMatchObject({ code: "weak_password" });
-    expect((await s.client().post("/api/auth/password-reset/confirm", { token, password: NEW_PASSWORD })).status).toBe(204);
+    expect((await s.client().post("/api/auth/password-reset/confirm", { token, password: NEW_PASSWORD })).status).toBe(
+      204,
+    );
   });
 
   it("a newer link replaces an older one", async () => {
@@ -96,10 +115,16 @@ describe("password reset by e-mail", () => {
     const first = tokenFrom(await requestReset(u.username, u.email!));
     const count = smtp.messages.length;
     await s.client().post("/api/auth/password-reset/request", { login: u.username });
-    const second = tokenFrom(await smtp.waitForMail((m) => m.to.includes(u.email!) && smtp.messages.indexOf(m) >= count));
+    const second = tokenFrom(
+      await smtp.waitForMail((m) => m.to.includes(u.email!) && smtp.messages.indexOf(m) >= count),
+    );
     expect(second).not.toBe(first);
-    expect((await s.client().post("/api/auth/password-reset/confirm", { token: first, password: NEW_PASSWORD })).status).toBe(410);
-    expect((await s.client().post("/api/auth/password-reset/confirm", { token: second, password: NEW_PASSWORD })).status).toBe(204);
+    expect(
+      (await s.client().post("/api/auth/password-reset/confirm", { token: first, password: NEW_PASSWORD })).status,
+    ).toBe(410);
+    expect(
+      (await s.client().post("/api/auth/password-reset/confirm", { token: second, password: NEW_PASSWORD })).status,
+    ).toBe(204);
   });
 
   it("sends at most five links an hour to one account", async () => {
@@ -152,7 +177,8 @@ describe("password reset rate limit", () => {
   it("limits requests per address", async () => {
     const c = s.client();
     const codes: number[] = [];
-    for (let i = 0; i < 5; i += 1) codes.push((await c.post("/api/auth/password-reset/request", { login: `someone${i}` })).status);
+    for (let i = 0; i < 5; i += 1)
+      codes.push((await c.post("/api/auth/password-reset/request", { login: `someone${i}` })).status);
     expect(codes.slice(0, 3)).toEqual([202, 202, 202]);
     expect(codes[4]).toBe(429);
   });

@@ -21,7 +21,10 @@ const image = (format: "png" | "jpeg" | "webp" | "gif", width = 800, height = 50
     .toBuffer();
 
 const upload = (c: TestClient, body: Buffer | string, type: string) =>
-  c.request<{ user: Self }>("PUT", "/api/me/avatar", undefined, { raw: typeof body === "string" ? body : new Uint8Array(body), headers: { "content-type": type } });
+  c.request<{ user: Self }>("PUT", "/api/me/avatar", undefined, {
+    raw: typeof body === "string" ? body : new Uint8Array(body),
+    headers: { "content-type": type },
+  });
 
 describe("profile", () => {
   let s: TestServer;
@@ -41,7 +44,12 @@ describe("profile", () => {
       statusMessage: "En télétravail",
     });
     expect(r.status).toBe(200);
-    expect(r.body.user).toMatchObject({ displayName: "Camille Martin", locale: "en", timeZone: "America/Guadeloupe", statusMessage: "En télétravail" });
+    expect(r.body.user).toMatchObject({
+      displayName: "Camille Martin",
+      locale: "en",
+      timeZone: "America/Guadeloupe",
+      statusMessage: "En télétravail",
+    });
     expect(await me(c)).toMatchObject(r.body.user);
     expect((await c.patch<{ user: Self }>("/api/me", { timeZone: "UTC" })).body.user.timeZone).toBe("UTC");
   });
@@ -83,10 +91,19 @@ describe("profile", () => {
     expect(taken.status).toBe(409);
     expect(taken.body).toMatchObject({ code: "email_taken" });
     expect((await me(c)).email).toBe(`${user.username}@example.org`);
-    const ok = await c.patch<{ user: Self }>("/api/me", { email: `New-${user.username}@Example.org`, currentPassword: user.password });
+    const ok = await c.patch<{ user: Self }>("/api/me", {
+      email: `New-${user.username}@Example.org`,
+      currentPassword: user.password,
+    });
     expect(ok.status).toBe(200);
     expect(ok.body.user.email).toBe(`new-${user.username}@example.org`);
-    expect((await s.client().post("/api/auth/sign-in", { login: `new-${user.username}@example.org`, password: user.password })).status).toBe(200);
+    expect(
+      (
+        await s
+          .client()
+          .post("/api/auth/sign-in", { login: `new-${user.username}@example.org`, password: user.password })
+      ).status,
+    ).toBe(200);
   });
 
   it("changes the password and signs out the other sessions", async () => {
@@ -105,8 +122,12 @@ describe("profile", () => {
     expect((await c.post("/api/me/password", { current: user.password, new: NEW_PASSWORD })).status).toBe(204);
     expect((await c.get("/api/me")).status).toBe(200);
     expect((await other.get("/api/me")).status).toBe(401);
-    expect((await s.client().post("/api/auth/sign-in", { login: user.username, password: user.password })).status).toBe(401);
-    expect((await s.client().post("/api/auth/sign-in", { login: user.username, password: NEW_PASSWORD })).status).toBe(200);
+    expect((await s.client().post("/api/auth/sign-in", { login: user.username, password: user.password })).status).toBe(
+      401,
+    );
+    expect((await s.client().post("/api/auth/sign-in", { login: user.username, password: NEW_PASSWORD })).status).toBe(
+      200,
+    );
   });
 
   it("stores an uploaded avatar as a 256×256 WebP and serves it to those who may see the user", async () => {

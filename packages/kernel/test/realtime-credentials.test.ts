@@ -24,7 +24,9 @@ describe("realtime: role and session changes on open sockets", () => {
 
   beforeAll(async () => {
     smtp = await startSmtpServer();
-    s = await startTestServer({ env: { SMTP_URL: smtp.url, WS_HEARTBEAT_MS: "600000", RATE_LIMIT_SIGNIN_PER_MIN: "1000" } });
+    s = await startTestServer({
+      env: { SMTP_URL: smtp.url, WS_HEARTBEAT_MS: "600000", RATE_LIMIT_SIGNIN_PER_MIN: "1000" },
+    });
   });
   afterAll(async () => {
     for (const c of clients) c.close();
@@ -114,7 +116,10 @@ describe("realtime: role and session changes on open sockets", () => {
     const sc = await socket(c2);
     const r = await a.post<{ revoked: number }>("/api/me/sessions/revoke-all", {});
     expect(r.body).toEqual({ revoked: 2 });
-    await waitFor(() => sb.closes.includes(CloseCodes.sessionEnded.code) && sc.closes.includes(CloseCodes.sessionEnded.code), "B and C closed");
+    await waitFor(
+      () => sb.closes.includes(CloseCodes.sessionEnded.code) && sc.closes.includes(CloseCodes.sessionEnded.code),
+      "B and C closed",
+    );
     await sa.c.subscribe(`user:${user.id}`, { onEvent: () => {} }).ready;
     expect(sa.closes).toEqual([]);
   });
@@ -134,7 +139,9 @@ describe("realtime: role and session changes on open sockets", () => {
     const mail: ReceivedMail = await smtp.waitForMail((m) => m.to.includes(`${user.username}@example.org`));
     const token = /\/reset-password#token=([A-Za-z0-9_-]+)/.exec(mail.text)?.[1];
     expect(token).toBeTruthy();
-    expect((await s.client().post("/api/auth/password-reset/confirm", { token, password: "Another-Quiet-River-31" })).status).toBe(204);
+    expect(
+      (await s.client().post("/api/auth/password-reset/confirm", { token, password: "Another-Quiet-River-31" })).status,
+    ).toBe(204);
     await waitFor(() => sa.closes.includes(CloseCodes.sessionEnded.code), "the remaining session's socket closed");
   });
 

@@ -8,11 +8,15 @@ import { realtimeModule } from "@ensemble/kernel/realtime/realtime-module";
  * whose membership the test controls, a route that records events on a room
  * (as chat will), and whatever extra event handlers a test wants to observe.
  */
-export function fixtureModules(opts: { handlers?: EventHandler[]; members?: Map<string, Set<string>> } = {}): ModuleDefinition[] {
+export function fixtureModules(
+  opts: { handlers?: EventHandler[]; members?: Map<string, Set<string>> } = {},
+): ModuleDefinition[] {
   const members = opts.members ?? new Map<string, Set<string>>();
   const fixture = defineModule({
     name: "fixture",
-    topics: () => [{ prefix: "room:", authorizeTopic: async (actor, topic) => members.get(topic.slice(5))?.has(actor.id) ?? true }],
+    topics: () => [
+      { prefix: "room:", authorizeTopic: async (actor, topic) => members.get(topic.slice(5))?.has(actor.id) ?? true },
+    ],
     eventHandlers: () => opts.handlers ?? [],
     routes: (app, k) => {
       route(app, {
@@ -25,7 +29,13 @@ export function fixtureModules(opts: { handlers?: EventHandler[]; members?: Map<
         handler: async ({ actor, params, body }) => {
           for (const text of body.texts) {
             await k.db.transaction().execute((tx) =>
-              recordEvent(tx, { name: "fixture.post.created", actorId: actor.id, resources: { room: params.room }, payload: { text }, topics: [`room:${params.room}`] }),
+              recordEvent(tx, {
+                name: "fixture.post.created",
+                actorId: actor.id,
+                resources: { room: params.room },
+                payload: { text },
+                topics: [`room:${params.room}`],
+              }),
             );
           }
           return { ok: true };

@@ -39,7 +39,10 @@ describe("realtime limits", () => {
   let s: TestServer;
   const clients: RealtimeClient[] = [];
   beforeAll(async () => {
-    s = await startTestServer({ env: { WS_HEARTBEAT_MS: "200", WS_MAX_BUFFER_BYTES: "65536" }, modules: fixtureModules() });
+    s = await startTestServer({
+      env: { WS_HEARTBEAT_MS: "200", WS_MAX_BUFFER_BYTES: "65536" },
+      modules: fixtureModules(),
+    });
   });
   afterAll(async () => {
     for (const c of clients) c.close();
@@ -118,7 +121,9 @@ describe("realtime backpressure", () => {
     const big = "x".repeat(4_000);
     let sent = 0;
     while ((await slowCloses()) === before && sent < 5_000) {
-      expect((await client.post("/api/fixture/rooms/slow/posts", { texts: Array.from({ length: 100 }, () => big) })).status).toBe(200);
+      expect(
+        (await client.post("/api/fixture/rooms/slow/posts", { texts: Array.from({ length: 100 }, () => big) })).status,
+      ).toBe(200);
       sent += 100;
     }
     await waitFor(async () => (await slowCloses()) > before, "the slow consumer disconnected (counted in /metrics)");

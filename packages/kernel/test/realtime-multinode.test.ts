@@ -85,7 +85,15 @@ describe("two nodes on one PostgreSQL and one Redis", () => {
 
   beforeAll(async () => {
     // A short-lived in-process node migrates the shared schema and creates the users.
-    const setup = await startTestServer({ schema, env: { DATABASE_URL: testDatabaseUrl(), DATABASE_SCHEMA: schema, REDIS_URL: testRedisUrl(), REDIS_PREFIX: prefix } });
+    const setup = await startTestServer({
+      schema,
+      env: {
+        DATABASE_URL: testDatabaseUrl(),
+        DATABASE_SCHEMA: schema,
+        REDIS_URL: testRedisUrl(),
+        REDIS_PREFIX: prefix,
+      },
+    });
     user = await setup.createUser();
     viewer = await setup.createUser();
     await setup.close();
@@ -108,7 +116,13 @@ describe("two nodes on one PostgreSQL and one Redis", () => {
     // A third node in this process (heartbeat far away, so only the bus can act in time); the requests go to node A.
     const c = await startTestServer({
       schema,
-      env: { DATABASE_URL: testDatabaseUrl(), DATABASE_SCHEMA: schema, REDIS_URL: testRedisUrl(), REDIS_PREFIX: prefix, WS_HEARTBEAT_MS: "600000" },
+      env: {
+        DATABASE_URL: testDatabaseUrl(),
+        DATABASE_SCHEMA: schema,
+        REDIS_URL: testRedisUrl(),
+        REDIS_PREFIX: prefix,
+        WS_HEARTBEAT_MS: "600000",
+      },
     });
     try {
       const admin = await c.createUser({ role: "admin" });
@@ -128,11 +142,18 @@ describe("two nodes on one PostgreSQL and one Redis", () => {
       s1.on("close", (e) => closes1.push(e.code));
       s2.on("close", (e) => closes2.push(e.code));
       const refused: string[] = [];
-      await Promise.all([s1.opened(), onA.opened(), s2.subscribe(`presence:${viewer.id}`, { onEvent: () => {}, onRefused: (r) => refused.push(r) }).ready]);
+      await Promise.all([
+        s1.opened(),
+        onA.opened(),
+        s2.subscribe(`presence:${viewer.id}`, { onEvent: () => {}, onRefused: (r) => refused.push(r) }).ready,
+      ]);
 
       // Presence of sockets on node C and on node A, read from node C.
       onA.setPresence("dnd");
-      await waitFor(async () => (await c.kernel.realtime.presenceOf([member.id, admin.id])).get(member.id) === "dnd", "dnd set on A, read on C");
+      await waitFor(
+        async () => (await c.kernel.realtime.presenceOf([member.id, admin.id])).get(member.id) === "dnd",
+        "dnd set on A, read on C",
+      );
       expect((await c.kernel.realtime.presenceOf([admin.id])).get(admin.id)).toBe("offline");
 
       // Demoted through A: C's socket loses the presence topic a guest may not read.
@@ -149,56 +170,69 @@ describe("two nodes on one PostgreSQL and one Redis", () => {
     }
   });
 
-  it("fans events and presence across nodes; clients of a killed node resume on the other with no gap and no duplicate", { timeout: 60_000 }, async () => {
-    const signIn = async (u: { username: string; password: string }) => {
-      const c = new TestClient(a.url);
-      expect((await c.post("/api/auth/sign-in", { login: u.username, password: u.password })).status).toBe(200);
-      return c;
-    };
-    const onA = await signIn(user);
-    const onB = new TestClient(b.url);
-    for (const [k, v] of onA.cookies) onB.cookies.set(k, v);
+  it(
+    "fans events and presence across nodes; clients of a killed node resume on the other with no gap and no duplicate",
+    { timeout: 60_000 },
+    async () => {
+      const signIn = async (u: { username: string; password: string }) => {
+        const c = new TestClient(a.url);
+        expect((await c.post("/api/auth/sign-in", { login: u.username, password: u.password })).status).toBe(200);
+        return c;
+      };
+      const onA = await signIn(user);
+      const onB = new TestClient(b.url);
+      for (const [k, v] of onA.cookies) onB.cookies.set(k, v);
 
-    // The "load balancer" of this test: a client of B goes to A once B is gone.
-    let targetForB = b.url;
-    const viaBalancer = (url: string) => url.replace(new URL(b.url).host, new URL(targetForB).host);
-    const track = (c: RealtimeClient) => (clients.push(c), c);
-    const tabA = track(realtimeClient(a.url, onA));
-    const tabB = track(realtimeClient(b.url, onA, { createSocket: (u) => new WebSocket(viaBalancer(u), { headers: { cookie: [...onA.cookies].map(([k, v]) => `${k}=${v}`).join("; ") } } as unknown as string[]) }));
-    const got = { a: [] as number[], b: [] as number[] };
-    const subA = tabA.subscribe(`user:${user.id}`, { onEvent: (_e, seq) => got.a.push(seq) });
-    const subB = tabB.subscribe(`user:${user.id}`, { onEvent: (_e, seq) => got.b.push(seq) });
-    await Promise.all([subA.ready, subB.ready]);
+      // The "load balancer" of this test: a client of B goes to A once B is gone.
+      let targetForB = b.url;
+      const viaBalancer = (url: string) => url.replace(new URL(b.url).host, new URL(targetForB).host);
+      const track = (c: RealtimeClient) => (clients.push(c), c);
+      const tabA = track(realtimeClient(a.url, onA));
+      const tabB = track(
+        realtimeClient(b.url, onA, {
+          createSocket: (u) =>
+            new WebSocket(viaBalancer(u), {
+              headers: { cookie: [...onA.cookies].map(([k, v]) => `${k}=${v}`).join("; ") },
+            } as unknown as string[]),
+        }),
+      );
+      const got = { a: [] as number[], b: [] as number[] };
+      const subA = tabA.subscribe(`user:${user.id}`, { onEvent: (_e, seq) => got.a.push(seq) });
+      const subB = tabB.subscribe(`user:${user.id}`, { onEvent: (_e, seq) => got.b.push(seq) });
+      await Promise.all([subA.ready, subB.ready]);
 
-    // 1. An event caused through B reaches the client on A (and on B).
-    for (let i = 0; i < 5; i++) expect((await onB.patch("/api/me", { statusMessage: `via B ${i}` })).status).toBe(200);
-    await waitFor(() => got.a.length === 5 && got.b.length === 5, "5 events on both nodes' clients");
+      // 1. An event caused through B reaches the client on A (and on B).
+      for (let i = 0; i < 5; i++)
+        expect((await onB.patch("/api/me", { statusMessage: `via B ${i}` })).status).toBe(200);
+      await waitFor(() => got.a.length === 5 && got.b.length === 5, "5 events on both nodes' clients");
 
-    // 2. Presence set on B is visible on A.
-    const watcher = track(realtimeClient(a.url, await signIn(viewer)));
-    const seen: PresenceStatus[] = [];
-    watcher.on("presence", (p) => p.userId === user.id && seen.push(p.status));
-    await watcher.subscribe(`presence:${user.id}`, { onEvent: () => {} }).ready;
-    await waitFor(() => seen.at(-1) === "online", "user online");
-    tabB.setPresence("dnd");
-    await waitFor(() => seen.at(-1) === "dnd", "dnd set on B, seen on A");
+      // 2. Presence set on B is visible on A.
+      const watcher = track(realtimeClient(a.url, await signIn(viewer)));
+      const seen: PresenceStatus[] = [];
+      watcher.on("presence", (p) => p.userId === user.id && seen.push(p.status));
+      await watcher.subscribe(`presence:${user.id}`, { onEvent: () => {} }).ready;
+      await waitFor(() => seen.at(-1) === "online", "user online");
+      tabB.setPresence("dnd");
+      await waitFor(() => seen.at(-1) === "dnd", "dnd set on B, seen on A");
 
-    // 3. B dies without warning; events keep coming through A; B's client moves to A and resumes.
-    b.proc.kill("SIGKILL");
-    await b.exited;
-    targetForB = a.url;
-    for (let i = 0; i < 100; i++) expect((await onA.patch("/api/me", { statusMessage: `via A ${i}` })).status).toBe(200);
-    const all = Array.from({ length: 105 }, (_, i) => i + 1);
-    await waitFor(() => got.a.length >= 105 && got.b.length >= 105, "105 events on both clients", 30_000);
-    expect(got.a).toEqual(all);
-    expect(got.b).toEqual(all);
-    expect(tabB.state).toBe("open");
+      // 3. B dies without warning; events keep coming through A; B's client moves to A and resumes.
+      b.proc.kill("SIGKILL");
+      await b.exited;
+      targetForB = a.url;
+      for (let i = 0; i < 100; i++)
+        expect((await onA.patch("/api/me", { statusMessage: `via A ${i}` })).status).toBe(200);
+      const all = Array.from({ length: 105 }, (_, i) => i + 1);
+      await waitFor(() => got.a.length >= 105 && got.b.length >= 105, "105 events on both clients", 30_000);
+      expect(got.a).toEqual(all);
+      expect(got.b).toEqual(all);
+      expect(tabB.state).toBe("open");
 
-    // 4. A graceful stop asks clients to reconnect elsewhere (4012).
-    const closes: number[] = [];
-    tabA.on("close", (e) => closes.push(e.code));
-    a.proc.kill("SIGTERM");
-    expect(await a.exited).toBe(0);
-    await waitFor(() => closes.includes(CloseCodes.goingAway.code), "close 4012 on SIGTERM");
-  });
+      // 4. A graceful stop asks clients to reconnect elsewhere (4012).
+      const closes: number[] = [];
+      tabA.on("close", (e) => closes.push(e.code));
+      a.proc.kill("SIGTERM");
+      expect(await a.exited).toBe(0);
+      await waitFor(() => closes.includes(CloseCodes.goingAway.code), "close 4012 on SIGTERM");
+    },
+  );
 });

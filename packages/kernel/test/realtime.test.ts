@@ -44,7 +44,9 @@ describe("realtime gateway", () => {
     await waitFor(() => subs.every((x) => x.got.length >= 20), "20 events on both tabs");
     for (const x of subs) {
       expect(x.got.map((g) => g.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
-      expect(x.got.map((g) => (g.payload as { user: { statusMessage: string } }).user.statusMessage)).toEqual(Array.from({ length: 20 }, (_, i) => `m${i}`));
+      expect(x.got.map((g) => (g.payload as { user: { statusMessage: string } }).user.statusMessage)).toEqual(
+        Array.from({ length: 20 }, (_, i) => `m${i}`),
+      );
       expect(x.got.every((g) => g.name === "accounts.user.updated")).toBe(true);
     }
   });
@@ -55,7 +57,10 @@ describe("realtime gateway", () => {
     const c = track(realtimeClient(s.url, client));
     const readies: number[] = [];
     const got: number[] = [];
-    const sub = c.subscribe("room:confirm", { onEvent: (_e, seq) => got.push(seq), onReady: (seq) => readies.push(seq) });
+    const sub = c.subscribe("room:confirm", {
+      onEvent: (_e, seq) => got.push(seq),
+      onReady: (seq) => readies.push(seq),
+    });
     const seq = await sub.ready;
     expect(readies).toEqual([seq]);
     expect(seq).toBeGreaterThanOrEqual(1);
@@ -150,7 +155,9 @@ describe("realtime gateway", () => {
 
     const { client } = await s.signedIn();
     const cookie = [...client.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
-    const hijack = new WebSocket(`${s.url.replace("http", "ws")}/ws`, { headers: { cookie, origin: "https://evil.example" } } as unknown as string[]);
+    const hijack = new WebSocket(`${s.url.replace("http", "ws")}/ws`, {
+      headers: { cookie, origin: "https://evil.example" },
+    } as unknown as string[]);
     const outcome = await new Promise<string>((resolve) => {
       hijack.onopen = () => resolve("open");
       hijack.onerror = () => resolve("refused");
@@ -164,7 +171,8 @@ describe("realtime gateway", () => {
     expect(bot.userId).toBeTruthy();
     const headerBot = track(
       realtimeClient(s.url, undefined, {
-        createSocket: (url) => new WebSocket(url, { headers: { authorization: `Bearer ${tok.body.token}` } } as unknown as string[]),
+        createSocket: (url) =>
+          new WebSocket(url, { headers: { authorization: `Bearer ${tok.body.token}` } } as unknown as string[]),
       }),
     );
     await headerBot.opened();

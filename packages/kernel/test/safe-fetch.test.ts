@@ -2,7 +2,12 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "@ensemble/kernel";
-import { SafeFetcher, SafeFetchError, safeFetcherFromConfig, type SafeFetchErrorCode } from "@ensemble/kernel/net/safe-fetch";
+import {
+  SafeFetcher,
+  SafeFetchError,
+  safeFetcherFromConfig,
+  type SafeFetchErrorCode,
+} from "@ensemble/kernel/net/safe-fetch";
 import { isForbiddenAddress } from "@ensemble/kernel/net/ip-ranges";
 import { startTestDns, type TestDnsServer } from "@ensemble/testkit/dns-server";
 
@@ -80,11 +85,45 @@ async function refusal(p: Promise<unknown>): Promise<SafeFetchErrorCode> {
 
 describe("address classification", () => {
   it("knows non-public ranges, including IPv6 forms that carry an IPv4", () => {
-    for (const ip of ["10.1.2.3", "172.31.255.1", "192.168.0.1", "127.0.0.1", "127.255.0.9", "169.254.169.254", "100.64.0.1", "0.0.0.0", "224.0.0.251", "255.255.255.255"])
+    for (const ip of [
+      "10.1.2.3",
+      "172.31.255.1",
+      "192.168.0.1",
+      "127.0.0.1",
+      "127.255.0.9",
+      "169.254.169.254",
+      "100.64.0.1",
+      "0.0.0.0",
+      "224.0.0.251",
+      "255.255.255.255",
+    ])
       expect(isForbiddenAddress(ip), ip).toBe(true);
-    for (const ip of ["::1", "::", "fe80::1", "fc00::1", "fd12:3456::1", "ff02::1", "::ffff:127.0.0.1", "::ffff:7f00:1", "::ffff:a9fe:a9fe", "::ffff:10.0.0.1", "64:ff9b::7f00:1", "64:ff9b::a00:1", "2002:7f00:1::", "::127.0.0.1"])
+    for (const ip of [
+      "::1",
+      "::",
+      "fe80::1",
+      "fc00::1",
+      "fd12:3456::1",
+      "ff02::1",
+      "::ffff:127.0.0.1",
+      "::ffff:7f00:1",
+      "::ffff:a9fe:a9fe",
+      "::ffff:10.0.0.1",
+      "64:ff9b::7f00:1",
+      "64:ff9b::a00:1",
+      "2002:7f00:1::",
+      "::127.0.0.1",
+    ])
       expect(isForbiddenAddress(ip), ip).toBe(true);
-    for (const ip of ["93.184.215.14", "8.8.8.8", "172.32.0.1", "100.128.0.1", "2606:4700::1111", "::ffff:8.8.8.8", "64:ff9b::808:808"])
+    for (const ip of [
+      "93.184.215.14",
+      "8.8.8.8",
+      "172.32.0.1",
+      "100.128.0.1",
+      "2606:4700::1111",
+      "::ffff:8.8.8.8",
+      "64:ff9b::808:808",
+    ])
       expect(isForbiddenAddress(ip), ip).toBe(false);
   });
 });
@@ -136,7 +175,11 @@ describe("SafeFetcher with an allow-list", () => {
     const r = await f.fetch(`http://127.0.0.1:${port}/page`);
     expect(r.status).toBe(200);
     expect(r.body.toString()).toContain("<title>Hello</title>");
-    const echo = await f.fetch(`http://127.0.0.1:${port}/echo`, { method: "POST", body: "a=1", headers: { Cookie: "sid=1", "X-Custom": "yes" } });
+    const echo = await f.fetch(`http://127.0.0.1:${port}/echo`, {
+      method: "POST",
+      body: "a=1",
+      headers: { Cookie: "sid=1", "X-Custom": "yes" },
+    });
     const seen = JSON.parse(echo.body.toString()) as { method: string; headers: Record<string, string>; body: string };
     expect(seen.method).toBe("POST");
     expect(seen.body).toBe("a=1");
@@ -146,7 +189,9 @@ describe("SafeFetcher with an allow-list", () => {
   });
 
   it("allows a CIDR once its port is allowed too", async () => {
-    expect(await refusal(new SafeFetcher({ allow: ["127.0.0.0/8"] }).fetch(`http://127.0.0.1:${port}/page`))).toBe("forbidden_port");
+    expect(await refusal(new SafeFetcher({ allow: ["127.0.0.0/8"] }).fetch(`http://127.0.0.1:${port}/page`))).toBe(
+      "forbidden_port",
+    );
     const f = new SafeFetcher({ allow: ["127.0.0.0/8", `:${port}`] });
     expect((await f.fetch(`http://127.0.0.1:${port}/page`)).status).toBe(200);
     expect(await refusal(f.fetch(`http://10.0.0.1:${port}/`))).toBe("forbidden_target");
@@ -157,7 +202,10 @@ describe("SafeFetcher with an allow-list", () => {
     expect(() => new SafeFetcher({ allow: ["10.0.0.0/33"] })).toThrow(/allow-list/);
     expect(() => loadConfig({ OUTBOUND_ALLOW: "10.0.0.0/8, nonsense here" })).toThrow(ConfigError);
     expect(() => loadConfig({ OUTBOUND_DNS_SERVERS: "dns.example.org" })).toThrow(ConfigError);
-    const c = loadConfig({ OUTBOUND_ALLOW: "10.0.0.0/8, intranet.local:8080, :8443", OUTBOUND_DNS_SERVERS: "127.0.0.1:5353" });
+    const c = loadConfig({
+      OUTBOUND_ALLOW: "10.0.0.0/8, intranet.local:8080, :8443",
+      OUTBOUND_DNS_SERVERS: "127.0.0.1:5353",
+    });
     expect(safeFetcherFromConfig(c).allow.portAllowed("example.org", 8443)).toBe(true);
   });
 
@@ -219,7 +267,10 @@ describe("SafeFetcher and DNS", () => {
   });
 
   it("refuses a name when any of its answers is non-public", async () => {
-    const f = new SafeFetcher({ allow: [`:${port}`], dnsServers: [dns.address] }, async () => ["93.184.215.14", "10.0.0.1"]);
+    const f = new SafeFetcher({ allow: [`:${port}`], dnsServers: [dns.address] }, async () => [
+      "93.184.215.14",
+      "10.0.0.1",
+    ]);
     expect(await refusal(f.fetch(`http://mixed.test:${port}/`))).toBe("forbidden_target");
   });
 

@@ -29,7 +29,14 @@ function notesModule(notes: Map<string, Note>): ModuleDefinition {
         index: async (event, index) => {
           const n = event.payload as Note;
           if (event.name === "notes.note.deleted") return index.remove("notes.note", n.id);
-          await index.upsert({ type: "notes.note", id: n.id, scope: n.private ? `user:${n.owner}` : "public", title: n.title, body: n.body, url: `/notes/${n.id}` });
+          await index.upsert({
+            type: "notes.note",
+            id: n.id,
+            scope: n.private ? `user:${n.owner}` : "public",
+            title: n.title,
+            body: n.body,
+            url: `/notes/${n.id}`,
+          });
         },
         scopes: async (actor) => ["public", `user:${actor.id}`],
         authorize: async (actor, hits) => {
@@ -50,9 +57,22 @@ function notesModule(notes: Map<string, Note>): ModuleDefinition {
         auth: "user",
         body: z.object({ title: z.string(), body: z.string(), private: z.boolean().default(false) }),
         handler: async ({ actor, body }) => {
-          const note: Note = { id: crypto.randomUUID(), owner: actor.id, private: body.private, title: body.title, body: body.body };
+          const note: Note = {
+            id: crypto.randomUUID(),
+            owner: actor.id,
+            private: body.private,
+            title: body.title,
+            body: body.body,
+          };
           notes.set(note.id, note);
-          await k.db.transaction().execute((tx) => recordEvent(tx, { name: "notes.note.created", actorId: actor.id, resources: { note: note.id }, payload: note }));
+          await k.db.transaction().execute((tx) =>
+            recordEvent(tx, {
+              name: "notes.note.created",
+              actorId: actor.id,
+              resources: { note: note.id },
+              payload: note,
+            }),
+          );
           return note;
         },
       });
@@ -65,7 +85,14 @@ function notesModule(notes: Map<string, Note>): ModuleDefinition {
         handler: async ({ actor, params }) => {
           const note = notes.get(params.id)!;
           notes.delete(params.id);
-          await k.db.transaction().execute((tx) => recordEvent(tx, { name: "notes.note.deleted", actorId: actor.id, resources: { note: note.id }, payload: note }));
+          await k.db.transaction().execute((tx) =>
+            recordEvent(tx, {
+              name: "notes.note.deleted",
+              actorId: actor.id,
+              resources: { note: note.id },
+              payload: note,
+            }),
+          );
           return undefined;
         },
       });
@@ -108,13 +135,17 @@ describe("search", () => {
     expect(r.status).toBe(200);
     return r.body;
   };
-  const indexed = (c: TestClient, q: string, id: string) => waitFor(async () => (await search(c, q, "notes.note")).items.some((h) => h.id === id), `${q} indexed`);
+  const indexed = (c: TestClient, q: string, id: string) =>
+    waitFor(async () => (await search(c, q, "notes.note")).items.some((h) => h.id === id), `${q} indexed`);
 
   it("is accent-insensitive: reunion finds Réunion, and RÉUNION finds it too", async () => {
     const n = await note(alice.client, "Réunion de service", "Ordre du jour : budget, congés d'été");
     await indexed(alice.client, "reunion", n.id);
     for (const q of ["reunion", "RÉUNION", "Reunión", "conges ete"]) {
-      expect((await search(bob.client, q, "notes.note")).items.map((h) => h.id), q).toContain(n.id);
+      expect(
+        (await search(bob.client, q, "notes.note")).items.map((h) => h.id),
+        q,
+      ).toContain(n.id);
     }
   });
 
@@ -122,7 +153,11 @@ describe("search", () => {
     const n = await note(alice.client, "Planification du trimestre", "Jalons et livrables");
     await indexed(alice.client, "plan", n.id);
     const r = await search(bob.client, "plan");
-    expect(r.items.find((h) => h.id === n.id)).toMatchObject({ type: "notes.note", title: "Planification du trimestre", url: `/notes/${n.id}` });
+    expect(r.items.find((h) => h.id === n.id)).toMatchObject({
+      type: "notes.note",
+      title: "Planification du trimestre",
+      url: `/notes/${n.id}`,
+    });
     expect((await search(bob.client, "jalon livr")).items.map((h) => h.id)).toContain(n.id);
     expect((await search(bob.client, "planètes")).items.map((h) => h.id)).not.toContain(n.id);
   });
@@ -132,7 +167,9 @@ describe("search", () => {
     const open = await note(alice.client, "Entretien collectif", "Tout le monde");
     await indexed(alice.client, "entretien", secret.id);
     await indexed(alice.client, "entretien", open.id);
-    expect((await search(alice.client, "entretien")).items.map((h) => h.id).sort()).toEqual([secret.id, open.id].sort());
+    expect((await search(alice.client, "entretien")).items.map((h) => h.id).sort()).toEqual(
+      [secret.id, open.id].sort(),
+    );
     expect((await search(bob.client, "entretien")).items.map((h) => h.id)).toEqual([open.id]);
     expect((await search(bob.client, "confidentiel evaluation")).items).toEqual([]);
   });
@@ -177,7 +214,9 @@ describe("search", () => {
     expect((await search(guest.client, "helene", "people")).items).toEqual([]);
     expect((await search(guest.client, "gaelle", "people")).items.map((h) => h.id)).toEqual([guest.user.id]);
     const g = await bob.client.post<{ id: string }>("/api/groups", { name: "Projet commun" });
-    expect((await bob.client.post(`/api/groups/${g.body.id}/members`, { userId: guest.user.id })).status).toBeLessThan(300);
+    expect((await bob.client.post(`/api/groups/${g.body.id}/members`, { userId: guest.user.id })).status).toBeLessThan(
+      300,
+    );
     expect((await search(guest.client, "durand", "people")).items.map((h) => h.id)).toEqual([bob.user.id]);
   });
 
@@ -187,6 +226,7 @@ describe("search", () => {
     expect((await alice.client.get(`/api/search?q=${"a".repeat(201)}`)).status).toBe(400);
     expect((await s.client().get("/api/search?q=x")).status).toBe(401);
     // Operators in the query are plain text, not FTS syntax.
-    for (const q of ['"', "a OR b", "NEAR(x y)", "x:*", "!&|", "*"]) expect((await alice.client.get(`/api/search?q=${encodeURIComponent(q)}`)).status, q).toBe(200);
+    for (const q of ['"', "a OR b", "NEAR(x y)", "x:*", "!&|", "*"])
+      expect((await alice.client.get(`/api/search?q=${encodeURIComponent(q)}`)).status, q).toBe(200);
   });
 });

@@ -35,18 +35,39 @@ describe("sessions and app tokens authorization matrices", () => {
         {
           action: "list mine",
           request: () => ({ method: "GET", path: "/api/me/sessions" }),
-          expect: { anonymous: "auth", guest: "allow", member: "allow", owner: "allow", admin: "allow", ownerReadToken: "allow" },
+          expect: {
+            anonymous: "auth",
+            guest: "allow",
+            member: "allow",
+            owner: "allow",
+            admin: "allow",
+            ownerReadToken: "allow",
+          },
         },
         {
           action: "revoke one",
           request: (f) => ({ method: "DELETE", path: `/api/me/sessions/${f.sessionId}` }),
           // A read-only token lacks the write scope.
-          expect: { anonymous: "auth", guest: "hidden", member: "hidden", owner: "allow", admin: "hidden", ownerReadToken: "deny" },
+          expect: {
+            anonymous: "auth",
+            guest: "hidden",
+            member: "hidden",
+            owner: "allow",
+            admin: "hidden",
+            ownerReadToken: "deny",
+          },
         },
         {
           action: "revoke all mine",
           request: () => ({ method: "POST", path: "/api/me/sessions/revoke-all", body: {} }),
-          expect: { anonymous: "auth", guest: "allow", member: "allow", owner: "allow", admin: "allow", ownerReadToken: "deny" },
+          expect: {
+            anonymous: "auth",
+            guest: "allow",
+            member: "allow",
+            owner: "allow",
+            admin: "allow",
+            ownerReadToken: "deny",
+          },
         },
       ],
     });
@@ -60,24 +81,56 @@ describe("sessions and app tokens authorization matrices", () => {
       rows: [
         {
           action: "create read/write",
-          request: () => ({ method: "POST", path: "/api/me/tokens", body: { name: "sync", scopes: ["read", "write"] } }),
+          request: () => ({
+            method: "POST",
+            path: "/api/me/tokens",
+            body: { name: "sync", scopes: ["read", "write"] },
+          }),
           // Minting credentials needs a browser session, never a token.
-          expect: { anonymous: "auth", guest: "allow", member: "allow", owner: "allow", admin: "allow", ownerReadToken: "deny" },
+          expect: {
+            anonymous: "auth",
+            guest: "allow",
+            member: "allow",
+            owner: "allow",
+            admin: "allow",
+            ownerReadToken: "deny",
+          },
         },
         {
           action: "create admin-scoped",
           request: () => ({ method: "POST", path: "/api/me/tokens", body: { name: "admin", scopes: ["admin"] } }),
-          expect: { anonymous: "auth", guest: "deny", member: "deny", owner: "deny", admin: "allow", ownerReadToken: "deny" },
+          expect: {
+            anonymous: "auth",
+            guest: "deny",
+            member: "deny",
+            owner: "deny",
+            admin: "allow",
+            ownerReadToken: "deny",
+          },
         },
         {
           action: "list mine",
           request: () => ({ method: "GET", path: "/api/me/tokens" }),
-          expect: { anonymous: "auth", guest: "allow", member: "allow", owner: "allow", admin: "allow", ownerReadToken: "allow" },
+          expect: {
+            anonymous: "auth",
+            guest: "allow",
+            member: "allow",
+            owner: "allow",
+            admin: "allow",
+            ownerReadToken: "allow",
+          },
         },
         {
           action: "revoke",
           request: (f) => ({ method: "DELETE", path: `/api/me/tokens/${f.tokenId}` }),
-          expect: { anonymous: "auth", guest: "hidden", member: "hidden", owner: "allow", admin: "hidden", ownerReadToken: "deny" },
+          expect: {
+            anonymous: "auth",
+            guest: "hidden",
+            member: "hidden",
+            owner: "allow",
+            admin: "hidden",
+            ownerReadToken: "deny",
+          },
         },
       ],
     });

@@ -50,13 +50,32 @@ describe("sessions", () => {
     const [firefox, chrome] = await devices(FIREFOX_WINDOWS, CHROME_ANDROID, SAFARI_MAC);
     const sessions = await list(firefox!);
     expect(sessions).toHaveLength(3);
-    expect(sessions.map((x) => x.device).sort()).toEqual(["Chrome on Android", "Firefox on Windows", "Safari on macOS"]);
+    expect(sessions.map((x) => x.device).sort()).toEqual([
+      "Chrome on Android",
+      "Firefox on Windows",
+      "Safari on macOS",
+    ]);
     const current = sessions.filter((x) => x.current);
     expect(current).toHaveLength(1);
-    expect(current[0]).toMatchObject({ device: "Firefox on Windows", browser: "Firefox", os: "Windows", ip: "127.0.0.1" });
+    expect(current[0]).toMatchObject({
+      device: "Firefox on Windows",
+      browser: "Firefox",
+      os: "Windows",
+      ip: "127.0.0.1",
+    });
     expect(Date.parse(current[0]!.createdAt)).not.toBeNaN();
     expect(Date.parse(current[0]!.lastUsedAt)).not.toBeNaN();
-    expect(Object.keys(current[0]!).sort()).toEqual(["browser", "createdAt", "current", "device", "expiresAt", "id", "ip", "lastUsedAt", "os"]);
+    expect(Object.keys(current[0]!).sort()).toEqual([
+      "browser",
+      "createdAt",
+      "current",
+      "device",
+      "expiresAt",
+      "id",
+      "ip",
+      "lastUsedAt",
+      "os",
+    ]);
     expect((await list(chrome!)).find((x) => x.current)?.device).toBe("Chrome on Android");
   });
 

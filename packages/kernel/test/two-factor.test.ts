@@ -14,7 +14,9 @@ const env = { RATE_LIMIT_SIGNIN_PER_MIN: "1000", LOCKOUT_THRESHOLD: "100" };
 async function enrol(c: TestClient): Promise<{ secret: string; recoveryCodes: string[] }> {
   const setup = await c.post<{ secret: string }>("/api/me/two-factor/setup");
   expect(setup.status).toBe(200);
-  const enable = await c.post<{ recoveryCodes: string[] }>("/api/me/two-factor/enable", { code: await codeAt(setup.body.secret, 0) });
+  const enable = await c.post<{ recoveryCodes: string[] }>("/api/me/two-factor/enable", {
+    code: await codeAt(setup.body.secret, 0),
+  });
   expect(enable.status).toBe(200);
   return { secret: setup.body.secret, recoveryCodes: enable.body.recoveryCodes };
 }
@@ -40,12 +42,16 @@ describe("two-factor authentication", () => {
     const png = Buffer.from(setup.body.qrCode.split(",")[1]!, "base64");
     expect(png.subarray(1, 4).toString("latin1")).toBe("PNG");
 
-    const wrong = await c.post("/api/me/two-factor/enable", { code: "000000" === (await codeAt(setup.body.secret, 0)) ? "111111" : "000000" });
+    const wrong = await c.post("/api/me/two-factor/enable", {
+      code: "000000" === (await codeAt(setup.body.secret, 0)) ? "111111" : "000000",
+    });
     expect(wrong.status).toBe(422);
     expect(wrong.body).toMatchObject({ code: "invalid_two_factor_code" });
     expect((await c.get("/api/me/two-factor")).body).toMatchObject({ enabled: false });
 
-    const enable = await c.post<{ recoveryCodes: string[] }>("/api/me/two-factor/enable", { code: await codeAt(setup.body.secret, 0) });
+    const enable = await c.post<{ recoveryCodes: string[] }>("/api/me/two-factor/enable", {
+      code: await codeAt(setup.body.secret, 0),
+    });
     expect(enable.status).toBe(200);
     expect(enable.body.recoveryCodes).toHaveLength(10);
     expect(new Set(enable.body.recoveryCodes).size).toBe(10);
@@ -60,7 +66,9 @@ describe("two-factor authentication", () => {
     expect((await signIn(user.username, user.password)).body).toMatchObject({ code: "two_factor_required" });
     const next = await codeAt(secret, 1);
     const bad = next === "123456" ? "654321" : "123456";
-    expect((await signIn(user.username, user.password, { totp: bad })).body).toMatchObject({ code: "invalid_two_factor_code" });
+    expect((await signIn(user.username, user.password, { totp: bad })).body).toMatchObject({
+      code: "invalid_two_factor_code",
+    });
     expect((await signIn(user.username, user.password, { totp: next })).status).toBe(200);
     const replay = await signIn(user.username, user.password, { totp: next });
     expect(replay.status).toBe(401);
@@ -83,7 +91,9 @@ describe("two-factor authentication", () => {
     const { secret, recoveryCodes: old } = await enrol(c);
     const wrong = await c.post("/api/me/two-factor/recovery-codes", { code: await codeAt(secret, 0) });
     expect(wrong.status).toBe(422); // already used by the enrolment
-    const r = await c.post<{ recoveryCodes: string[] }>("/api/me/two-factor/recovery-codes", { code: await codeAt(secret, 1) });
+    const r = await c.post<{ recoveryCodes: string[] }>("/api/me/two-factor/recovery-codes", {
+      code: await codeAt(secret, 1),
+    });
     expect(r.status).toBe(200);
     expect(r.body.recoveryCodes).toHaveLength(10);
     expect(r.body.recoveryCodes).not.toContain(old[0]);
@@ -100,7 +110,9 @@ describe("two-factor authentication", () => {
     expect((await c.post("/api/me/two-factor/disable", { password: user.password })).status).toBe(204);
     expect((await c.get("/api/me/two-factor")).body).toEqual({ enabled: false, recoveryCodesLeft: 0 });
     expect((await signIn(user.username, user.password)).status).toBe(200);
-    expect((await c.post("/api/me/two-factor/disable", { password: user.password })).body).toMatchObject({ code: "two_factor_not_enabled" });
+    expect((await c.post("/api/me/two-factor/disable", { password: user.password })).body).toMatchObject({
+      code: "two_factor_not_enabled",
+    });
   });
 
   it("disables with a recovery code", async () => {
@@ -112,7 +124,9 @@ describe("two-factor authentication", () => {
 
   it("answers bad input with 4xx problem+json and changes nothing", async () => {
     const { client: c } = await s.signedIn();
-    expect((await c.post("/api/me/two-factor/enable", { code: "123456" })).body).toMatchObject({ code: "two_factor_not_enabled" });
+    expect((await c.post("/api/me/two-factor/enable", { code: "123456" })).body).toMatchObject({
+      code: "two_factor_not_enabled",
+    });
     const { secret } = await enrol(c);
     for (const [url, body] of [
       ["/api/me/two-factor/enable", { code: "12345a" }],

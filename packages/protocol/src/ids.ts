@@ -41,5 +41,8 @@ export function isUuid(value: unknown): value is string {
 
 /** Runtime validator for a branded id. */
 export function zId<Brand extends string>() {
-  return z.string().regex(UUID_RE, "must be a UUID").transform((s) => s as Id<Brand>);
+  return z
+    .string()
+    .regex(UUID_RE, "must be a UUID")
+    .transform((s) => s as Id<Brand>);
 }

@@ -11,7 +11,11 @@ export const REALTIME_PROTOCOL_VERSION = 1;
 export const REALTIME_PATH = "/ws";
 
 /** Topics are `<kind>:<id>` (`user:…`, `room:…`, `board:…`, `presence:…`). */
-export const topicSchema = z.string().min(3).max(200).regex(/^[a-z][a-z0-9_-]*:[A-Za-z0-9_.:-]+$/);
+export const topicSchema = z
+  .string()
+  .min(3)
+  .max(200)
+  .regex(/^[a-z][a-z0-9_-]*:[A-Za-z0-9_.:-]+$/);
 
 export const presenceStatusSchema = z.enum(["online", "away", "dnd", "offline"]);
 export type PresenceStatus = z.infer<typeof presenceStatusSchema>;

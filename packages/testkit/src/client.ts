@@ -34,7 +34,12 @@ export class TestClient {
       headers["content-type"] ??= "application/json";
       payload = JSON.stringify(body);
     }
-    const res = await fetch(new URL(path, this.baseUrl), { method, headers, body: payload ?? null, redirect: "manual" });
+    const res = await fetch(new URL(path, this.baseUrl), {
+      method,
+      headers,
+      body: payload ?? null,
+      redirect: "manual",
+    });
     for (const c of res.headers.getSetCookie()) {
       const [pair] = c.split(";");
       const eq = pair!.indexOf("=");

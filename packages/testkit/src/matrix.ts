@@ -93,7 +93,10 @@ export async function sessionClient(server: TestServer, userId: string): Promise
   return client;
 }
 
-export async function matrixUser(server: TestServer, role: "admin" | "member" | "guest" = "member"): Promise<MatrixUser> {
+export async function matrixUser(
+  server: TestServer,
+  role: "admin" | "member" | "guest" = "member",
+): Promise<MatrixUser> {
   const u = await server.createUser({ role });
   return { id: u.id, username: u.username, client: await sessionClient(server, u.id) };
 }
@@ -139,7 +142,11 @@ export async function runMatrix<F extends Fixture<X>, X extends string = never>(
       const fixture = await spec.setup(ctx);
       const client = clientFor(actor, ctx, fixture);
       const req = row.request(fixture);
-      const res = await client.request(req.method, req.path, req.body ?? (req.method === "GET" || req.method === "DELETE" ? undefined : {}));
+      const res = await client.request(
+        req.method,
+        req.path,
+        req.body ?? (req.method === "GET" || req.method === "DELETE" ? undefined : {}),
+      );
       const body = res.body as { code?: unknown } | undefined;
       const code = body && typeof body === "object" && typeof body.code === "string" ? body.code : undefined;
       const expected = row.expect[actor];
@@ -148,7 +155,9 @@ export async function runMatrix<F extends Fixture<X>, X extends string = never>(
   }
   const bad = results.filter((r) => r.got !== r.expected);
   if (bad.length) {
-    const list = bad.map((r) => `  ${r.actor} × ${r.action}: expected ${r.expected}, got ${r.status}${r.code ? ` (${r.code})` : ""}`);
+    const list = bad.map(
+      (r) => `  ${r.actor} × ${r.action}: expected ${r.expected}, got ${r.status}${r.code ? ` (${r.code})` : ""}`,
+    );
     throw new Error(
       `${spec.resource} authorization matrix: ${bad.length} mismatch(es)\n${list.join("\n")}\n\n${formatMatrix(spec.resource, actors, results)}\n`,
     );

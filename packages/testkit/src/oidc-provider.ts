@@ -86,13 +86,19 @@ export async function startOidcProvider(opts: {
     const details = await provider.interactionDetails(req, res);
     if (details.prompt.name === "login") {
       if (!nextLogin) throw new Error("test OIDC provider: call loginAs(subject) before signing in");
-      await provider.interactionFinished(req, res, { login: { accountId: nextLogin } }, { mergeWithLastSubmission: false });
+      await provider.interactionFinished(
+        req,
+        res,
+        { login: { accountId: nextLogin } },
+        { mergeWithLastSubmission: false },
+      );
       return;
     }
     // Consent: grant whatever the client asked for.
     const accountId = details.session?.accountId;
     const clientIdParam = details.params.client_id;
-    if (!accountId || typeof clientIdParam !== "string") throw new Error("test OIDC provider: consent without a session");
+    if (!accountId || typeof clientIdParam !== "string")
+      throw new Error("test OIDC provider: consent without a session");
     const grant = details.grantId
       ? await provider.Grant.find(details.grantId)
       : new provider.Grant({ accountId, clientId: clientIdParam });
@@ -106,7 +112,12 @@ export async function startOidcProvider(opts: {
       }
     }
     const grantId = await grant.save();
-    await provider.interactionFinished(req, res, { consent: details.grantId ? {} : { grantId } }, { mergeWithLastSubmission: true });
+    await provider.interactionFinished(
+      req,
+      res,
+      { consent: details.grantId ? {} : { grantId } },
+      { mergeWithLastSubmission: true },
+    );
   }
 
   handler = (req, res) => {
@@ -139,7 +150,9 @@ export async function startOidcProvider(opts: {
       }
       const location = res.headers.get("location");
       if (res.status < 300 || res.status >= 400 || !location) {
-        throw new Error(`test OIDC provider answered ${res.status} at ${url.pathname}: ${(await res.text()).slice(0, 500)}`);
+        throw new Error(
+          `test OIDC provider answered ${res.status} at ${url.pathname}: ${(await res.text()).slice(0, 500)}`,
+        );
       }
       await res.arrayBuffer();
       url = new URL(location, url);

@@ -50,23 +50,32 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 /** Checks `Authorization: vapid t=<JWT>, k=<key>`: an ES256 JWT signed by k, for this origin, not expired. */
-function verifyVapid(header: string | undefined, origin: string, expectedKey: string | null): { claims: ReceivedPush["claims"]; key: string } {
+function verifyVapid(
+  header: string | undefined,
+  origin: string,
+  expectedKey: string | null,
+): { claims: ReceivedPush["claims"]; key: string } {
   const m = /^vapid t=([^,\s]+),\s*k=([A-Za-z0-9_-]+)$/.exec(header ?? "");
   if (!m) throw new Error(`no vapid authorization: ${header ?? "(none)"}`);
   const [, jwt, key] = m as unknown as [string, string, string];
   if (expectedKey && key !== expectedKey) throw new Error("signed with another VAPID key");
   const raw = unb64u(key);
   if (raw.length !== 65 || raw[0] !== 4) throw new Error("VAPID key is not an uncompressed P-256 point");
-  const publicKey = createPublicKey({ key: { kty: "EC", crv: "P-256", x: b64u(raw.subarray(1, 33)), y: b64u(raw.subarray(33, 65)) }, format: "jwk" });
+  const publicKey = createPublicKey({
+    key: { kty: "EC", crv: "P-256", x: b64u(raw.subarray(1, 33)), y: b64u(raw.subarray(33, 65)) },
+    format: "jwk",
+  });
   const [h, p, sig] = jwt.split(".");
   if (!h || !p || !sig) throw new Error("malformed JWT");
   const head = JSON.parse(unb64u(h).toString("utf8")) as { alg?: string };
   if (head.alg !== "ES256") throw new Error(`JWT alg ${String(head.alg)}`);
-  if (!verify("sha256", Buffer.from(`${h}.${p}`), { key: publicKey, dsaEncoding: "ieee-p1363" }, unb64u(sig))) throw new Error("bad JWT signature");
+  if (!verify("sha256", Buffer.from(`${h}.${p}`), { key: publicKey, dsaEncoding: "ieee-p1363" }, unb64u(sig)))
+    throw new Error("bad JWT signature");
   const claims = JSON.parse(unb64u(p).toString("utf8")) as ReceivedPush["claims"];
   if (claims.aud !== origin) throw new Error(`audience ${claims.aud} is not ${origin}`);
   const now = Date.now() / 1000;
-  if (!(claims.exp > now && claims.exp <= now + 86_400 + 60)) throw new Error("JWT expired or valid for more than 24 h");
+  if (!(claims.exp > now && claims.exp <= now + 86_400 + 60))
+    throw new Error("JWT expired or valid for more than 24 h");
   if (!/^(mailto:|https?:)/.test(claims.sub)) throw new Error(`bad subject ${claims.sub}`);
   return { claims, key };
 }
@@ -108,7 +117,10 @@ export function decryptPush(body: Buffer, uaPrivate: ReturnType<typeof createECD
  * private key (generated here, as a browser would) and keeps it.
  */
 export async function startPushEndpoint(): Promise<TestPushEndpoint> {
-  const subs = new Map<string, { ecdh: ReturnType<typeof createECDH>; auth: Buffer; sub: TestPushSubscription; gone: boolean }>();
+  const subs = new Map<
+    string,
+    { ecdh: ReturnType<typeof createECDH>; auth: Buffer; sub: TestPushSubscription; gone: boolean }
+  >();
   const received: ReceivedPush[] = [];
   const rejected: string[] = [];
   let expectedKey: string | null = null;
@@ -123,7 +135,8 @@ export async function startPushEndpoint(): Promise<TestPushEndpoint> {
       if (s.gone) return res.writeHead(410).end();
       try {
         const { claims, key } = verifyVapid(req.headers.authorization, origin, expectedKey);
-        if (req.headers["content-encoding"] !== "aes128gcm") throw new Error(`content-encoding ${String(req.headers["content-encoding"])}`);
+        if (req.headers["content-encoding"] !== "aes128gcm")
+          throw new Error(`content-encoding ${String(req.headers["content-encoding"])}`);
         const text = decryptPush(body, s.ecdh, s.auth).toString("utf8");
         let payload: unknown = text;
         try {
@@ -132,7 +145,16 @@ export async function startPushEndpoint(): Promise<TestPushEndpoint> {
           // not JSON: kept as text
         }
         const header = (n: string) => (typeof req.headers[n] === "string" ? (req.headers[n] as string) : null);
-        const msg: ReceivedPush = { endpoint: s.sub.endpoint, payload, text, ttl: Number(header("ttl")), urgency: header("urgency"), topic: header("topic"), claims, vapidPublicKey: key };
+        const msg: ReceivedPush = {
+          endpoint: s.sub.endpoint,
+          payload,
+          text,
+          ttl: Number(header("ttl")),
+          urgency: header("urgency"),
+          topic: header("topic"),
+          claims,
+          vapidPublicKey: key,
+        };
         received.push(msg);
         s.sub.received.push(msg);
         const matched = waiters.filter((w) => w.predicate(msg));
@@ -162,7 +184,11 @@ export async function startPushEndpoint(): Promise<TestPushEndpoint> {
       ecdh.generateKeys();
       const auth = randomBytes(16);
       const path = `/push/${randomBytes(12).toString("hex")}`;
-      const sub: TestPushSubscription = { endpoint: `${origin}${path}`, keys: { p256dh: b64u(ecdh.getPublicKey()), auth: b64u(auth) }, received: [] };
+      const sub: TestPushSubscription = {
+        endpoint: `${origin}${path}`,
+        keys: { p256dh: b64u(ecdh.getPublicKey()), auth: b64u(auth) },
+        received: [],
+      };
       subs.set(path, { ecdh, auth, sub, gone: false });
       return sub;
     },
@@ -176,7 +202,11 @@ export async function startPushEndpoint(): Promise<TestPushEndpoint> {
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
           waiters = waiters.filter((w) => w !== waiter);
-          reject(new Error(`no matching push within ${timeoutMs} ms (${received.length} received, rejected: ${rejected.join("; ") || "none"})`));
+          reject(
+            new Error(
+              `no matching push within ${timeoutMs} ms (${received.length} received, rejected: ${rejected.join("; ") || "none"})`,
+            ),
+          );
         }, timeoutMs);
         const waiter = {
           predicate,

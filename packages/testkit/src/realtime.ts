@@ -5,7 +5,11 @@ import type { TestClient } from "./client.ts";
  * A realtime client for tests, authenticated like the given HTTP client (its
  * session cookie goes on the upgrade request, as a browser would send it).
  */
-export function realtimeClient(baseUrl: string, as?: TestClient, opts: Partial<RealtimeClientOptions> = {}): RealtimeClient {
+export function realtimeClient(
+  baseUrl: string,
+  as?: TestClient,
+  opts: Partial<RealtimeClientOptions> = {},
+): RealtimeClient {
   const cookie = as ? [...as.cookies].map(([k, v]) => `${k}=${v}`).join("; ") : "";
   return new RealtimeClient({
     url: baseUrl,

@@ -2,7 +2,8 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 
 /** Which engine the suites run on: `ENSEMBLE_TEST_DB=postgres` switches every server suite to PostgreSQL. */
-export const testDbKind = (): "sqlite" | "postgres" => (process.env.ENSEMBLE_TEST_DB === "postgres" ? "postgres" : "sqlite");
+export const testDbKind = (): "sqlite" | "postgres" =>
+  process.env.ENSEMBLE_TEST_DB === "postgres" ? "postgres" : "sqlite";
 
 export const testDatabaseUrl = (): string =>
   process.env.ENSEMBLE_TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";

@@ -15,14 +15,22 @@ export interface TestServer extends RunningServer {
   /** A new cookie-keeping client for this server. */
   client(): TestClient;
   /** Creates a user directly in the database; the password defaults to a valid one. */
-  createUser(opts?: { username?: string; role?: "admin" | "member" | "guest"; password?: string; email?: string | null; displayName?: string }): Promise<{
+  createUser(opts?: {
+    username?: string;
+    role?: "admin" | "member" | "guest";
+    password?: string;
+    email?: string | null;
+    displayName?: string;
+  }): Promise<{
     id: string;
     username: string;
     password: string;
     email: string | null;
   }>;
   /** Creates a user and returns a signed-in client for them. */
-  signedIn(opts?: Parameters<TestServer["createUser"]>[0]): Promise<{ client: TestClient; user: { id: string; username: string; password: string } }>;
+  signedIn(
+    opts?: Parameters<TestServer["createUser"]>[0],
+  ): Promise<{ client: TestClient; user: { id: string; username: string; password: string } }>;
   setupToken(): Promise<string>;
 }
 
@@ -47,7 +55,8 @@ export async function startTestServer(
   } = {},
 ): Promise<TestServer> {
   const dataDir = opts.dataDir ?? (await mkdtemp(path.join(tmpdir(), "ensemble-test-")));
-  const schema = testDbKind() === "postgres" || opts.database === "postgres" ? (opts.schema ?? newSchemaName()) : undefined;
+  const schema =
+    testDbKind() === "postgres" || opts.database === "postgres" ? (opts.schema ?? newSchemaName()) : undefined;
   const config = loadConfig({
     PORT: "0",
     HOST: "127.0.0.1",
@@ -58,7 +67,10 @@ export async function startTestServer(
     ...(schema ? { DATABASE_URL: testDatabaseUrl(), DATABASE_SCHEMA: schema } : {}),
     ...opts.env,
   });
-  const server = await startServer(config, { ...(opts.modules ? { modules: opts.modules } : {}), ...(opts.log ? { log: opts.log } : {}) });
+  const server = await startServer(config, {
+    ...(opts.modules ? { modules: opts.modules } : {}),
+    ...(opts.log ? { log: opts.log } : {}),
+  });
   const createUser: TestServer["createUser"] = async (o = {}) => {
     counter += 1;
     const username = o.username ?? `user${counter}${Math.random().toString(36).slice(2, 6)}`;

@@ -27,7 +27,9 @@ export const backup: Command = {
       const r = await createBackup(config, file!, { ensembleVersion: ensembleVersion() });
       const mb = ((await archiveSize(r.archive)) / 1_048_576).toFixed(1);
       const what = r.manifest.database.included ? "the SQLite database and " : "";
-      process.stdout.write(`Backup written to ${r.archive} (${mb} MB): ${what}${r.manifest.fileCount} stored file(s), verified.\n`);
+      process.stdout.write(
+        `Backup written to ${r.archive} (${mb} MB): ${what}${r.manifest.fileCount} stored file(s), verified.\n`,
+      );
       if (r.pgDumpCommand) {
         process.stdout.write(
           "\nThe database is PostgreSQL: it is NOT in this archive. Back it up with pg_dump, run just before this command:\n" +

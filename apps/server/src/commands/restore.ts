@@ -11,7 +11,11 @@ export const restore: Command = {
     let file: string | undefined;
     let force = false;
     try {
-      const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { force: { type: "boolean" } } });
+      const { positionals, values } = parseArgs({
+        args,
+        allowPositionals: true,
+        options: { force: { type: "boolean" } },
+      });
       if (positionals.length !== 1) throw new UsageError(`${USAGE}\n(expected one archive file name)`);
       file = positionals[0];
       force = values.force ?? false;

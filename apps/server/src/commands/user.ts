@@ -52,10 +52,15 @@ export function generatePassword(): string {
 }
 
 async function readStdin(): Promise<string> {
-  if (process.stdin.isTTY) throw new UsageError("--password-stdin reads the password from a pipe, e.g.: printf '%s' \"$PW\" | ensemble user add …");
+  if (process.stdin.isTTY)
+    throw new UsageError(
+      "--password-stdin reads the password from a pipe, e.g.: printf '%s' \"$PW\" | ensemble user add …",
+    );
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8").replace(/\r?\n$/, "");
+  return Buffer.concat(chunks)
+    .toString("utf8")
+    .replace(/\r?\n$/, "");
 }
 
 async function findByUsername(k: Kernel, username: string) {
@@ -78,7 +83,8 @@ async function add(args: string[]): Promise<Action> {
     },
     1,
   );
-  if (values.admin && values.guest) throw new UsageError("--admin and --guest cannot be combined: a user has one role.");
+  if (values.admin && values.guest)
+    throw new UsageError("--admin and --guest cannot be combined: a user has one role.");
   const username = parseUsername(positionals[0]);
   let email: string | null = null;
   if (values.email !== undefined) {
@@ -106,11 +112,19 @@ async function add(args: string[]): Promise<Action> {
   const role = values.admin ? "admin" : values.guest ? "guest" : "member";
   return async (k, config) => {
     try {
-      await insertUser(k.db, { username, displayName: dn.data, email, role, passwordHash: await hashPassword(password, config) });
+      await insertUser(k.db, {
+        username,
+        displayName: dn.data,
+        email,
+        role,
+        passwordHash: await hashPassword(password, config),
+      });
     } catch (e) {
       if (e instanceof AppError && (e.code === "username_taken" || e.code === "email_taken")) {
         throw new CommandFailure(
-          e.code === "username_taken" ? `The username "${username}" is already taken.` : `The e-mail address ${email} is already used by another user.`,
+          e.code === "username_taken"
+            ? `The username "${username}" is already taken.`
+            : `The e-mail address ${email} is already used by another user.`,
         );
       }
       throw e;
@@ -152,10 +166,22 @@ function list(args: string[]): Action {
     }
     const table = [
       ["USERNAME", "DISPLAY NAME", "ROLE", "STATUS", "2FA"],
-      ...rows.map((r) => [r.username, r.display_name, r.role, r.deactivated ? "deactivated" : "active", r.totp_enabled ? "on" : "off"]),
+      ...rows.map((r) => [
+        r.username,
+        r.display_name,
+        r.role,
+        r.deactivated ? "deactivated" : "active",
+        r.totp_enabled ? "on" : "off",
+      ]),
     ];
     const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
-    for (const row of table) process.stdout.write(`${row.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd()}\n`);
+    for (const row of table)
+      process.stdout.write(
+        `${row
+          .map((c, i) => c.padEnd(widths[i]!))
+          .join("  ")
+          .trimEnd()}\n`,
+      );
     process.stdout.write(`${rows.length} user(s)\n`);
   };
 }
@@ -182,7 +208,12 @@ function deactivate(args: string[]): Action {
     const ended = await k.db.transaction().execute(async (tx) => {
       await tx.updateTable("users").set({ deactivated: 1, updated_at: now }).where("id", "=", user.id).execute();
       // As the admin API does: reactivating the account later must not bring old credentials back.
-      const tokens = await tx.updateTable("app_tokens").set({ revoked_at: now }).where("user_id", "=", user.id).where("revoked_at", "is", null).executeTakeFirst();
+      const tokens = await tx
+        .updateTable("app_tokens")
+        .set({ revoked_at: now })
+        .where("user_id", "=", user.id)
+        .where("revoked_at", "is", null)
+        .executeTakeFirst();
       // Pending reset links and sign-in challenges must not outlive the account either.
       await tx.deleteFrom("one_time_tokens").where("user_id", "=", user.id).execute();
       const sessions = await tx.deleteFrom("sessions").where("user_id", "=", user.id).executeTakeFirst();
@@ -196,7 +227,9 @@ function deactivate(args: string[]): Action {
       live = `\nWarning: could not reach Redis to close their open WebSockets (${(e as Error).message}); they stay open until they reconnect or the server restarts.`;
     }
     const already = user.deactivated ? " (it already was)" : "";
-    process.stdout.write(`Deactivated "${username}"${already}: ${ended.sessions} session(s) ended, ${ended.tokens} app password(s) revoked.${live}\n`);
+    process.stdout.write(
+      `Deactivated "${username}"${already}: ${ended.sessions} session(s) ended, ${ended.tokens} app password(s) revoked.${live}\n`,
+    );
   };
 }
 
@@ -204,8 +237,14 @@ function activate(args: string[]): Action {
   const username = parseUsername(parse(args, {}, 1).positionals[0]);
   return async (k) => {
     const user = await findByUsername(k, username);
-    await k.db.updateTable("users").set({ deactivated: 0, updated_at: new Date().toISOString() }).where("id", "=", user.id).execute();
-    process.stdout.write(`Activated "${username}"${user.deactivated ? "" : " (it already was)"}: they can sign in again.\n`);
+    await k.db
+      .updateTable("users")
+      .set({ deactivated: 0, updated_at: new Date().toISOString() })
+      .where("id", "=", user.id)
+      .execute();
+    process.stdout.write(
+      `Activated "${username}"${user.deactivated ? "" : " (it already was)"}: they can sign in again.\n`,
+    );
   };
 }
 
@@ -220,7 +259,11 @@ function resetTwoFactor(args: string[]): Action {
         .where("id", "=", user.id)
         .execute();
       await tx.deleteFrom("recovery_codes").where("user_id", "=", user.id).execute();
-      await tx.deleteFrom("one_time_tokens").where("user_id", "=", user.id).where("purpose", "=", "two_factor").execute();
+      await tx
+        .deleteFrom("one_time_tokens")
+        .where("user_id", "=", user.id)
+        .where("purpose", "=", "two_factor")
+        .execute();
     });
     process.stdout.write(
       user.totp_enabled
@@ -251,7 +294,11 @@ export const user: Command = {
     if (!prepare) throw new UsageError(`unknown subcommand "user ${sub}"\n\n${USAGE}`);
     const action = await prepare(rest);
     // Only deactivation talks to the other nodes (to close WebSockets); the rest must work with Redis down.
-    const kernel = await createKernel({ ...config, LOG_LEVEL: "warn", ...(sub === "deactivate" ? {} : { REDIS_URL: undefined }) });
+    const kernel = await createKernel({
+      ...config,
+      LOG_LEVEL: "warn",
+      ...(sub === "deactivate" ? {} : { REDIS_URL: undefined }),
+    });
     try {
       // Same schema as the server expects: a fresh install can be set up from the CLI before the first start.
       await runMigrations(kernel);

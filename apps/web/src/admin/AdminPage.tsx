@@ -27,12 +27,24 @@ export default function AdminPage() {
             </Tabs.Tab>
           ))}
         </Tabs.List>
-        <Tabs.Panel value="users" pt="lg"><UsersTab /></Tabs.Panel>
-        <Tabs.Panel value="groups" pt="lg"><GroupsTab /></Tabs.Panel>
-        <Tabs.Panel value="invitations" pt="lg"><InvitationsTab /></Tabs.Panel>
-        <Tabs.Panel value="settings" pt="lg"><OrgSettingsTab /></Tabs.Panel>
-        <Tabs.Panel value="audit" pt="lg"><AuditTab /></Tabs.Panel>
-        <Tabs.Panel value="status" pt="lg"><StatusTab /></Tabs.Panel>
+        <Tabs.Panel value="users" pt="lg">
+          <UsersTab />
+        </Tabs.Panel>
+        <Tabs.Panel value="groups" pt="lg">
+          <GroupsTab />
+        </Tabs.Panel>
+        <Tabs.Panel value="invitations" pt="lg">
+          <InvitationsTab />
+        </Tabs.Panel>
+        <Tabs.Panel value="settings" pt="lg">
+          <OrgSettingsTab />
+        </Tabs.Panel>
+        <Tabs.Panel value="audit" pt="lg">
+          <AuditTab />
+        </Tabs.Panel>
+        <Tabs.Panel value="status" pt="lg">
+          <StatusTab />
+        </Tabs.Panel>
       </Tabs>
     </Stack>
   );

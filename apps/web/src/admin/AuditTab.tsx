@@ -25,7 +25,10 @@ export function AuditTab() {
   const [filter] = useDebouncedValue(action.trim(), 300);
   const valid = filter === "" || /^[a-z0-9_.]+\*?$/.test(filter);
   const query = valid && filter ? `&action=${encodeURIComponent(filter)}` : "";
-  const log = useQuery({ queryKey: ["audit", query], queryFn: () => get<{ items: Entry[] }>(`/api/admin/audit?limit=100${query}`) });
+  const log = useQuery({
+    queryKey: ["audit", query],
+    queryFn: () => get<{ items: Entry[] }>(`/api/admin/audit?limit=100${query}`),
+  });
   return (
     <Stack>
       <Group align="end" justify="space-between">

@@ -21,26 +21,42 @@ export function GroupMembers({ groupId, name, onClose }: { groupId: string; name
   const [q] = useDebouncedValue(search.trim(), 250);
   const people = useQuery({
     queryKey: ["directory", q],
-    queryFn: () => get<{ items: { id: string; displayName: string; username: string }[] }>(`/api/users?limit=20&q=${encodeURIComponent(q)}`),
+    queryFn: () =>
+      get<{ items: { id: string; displayName: string; username: string }[] }>(
+        `/api/users?limit=20&q=${encodeURIComponent(q)}`,
+      ),
     enabled: q.length >= 2,
   });
   const refresh = () => {
     void qc.invalidateQueries({ queryKey: key });
     void qc.invalidateQueries({ queryKey: ["groups"] });
   };
-  const add = useMutation({ mutationFn: (userId: string) => post(`/api/groups/${groupId}/members`, { userId }), onSuccess: refresh });
-  const setRole = useMutation({
-    mutationFn: ({ userId, role }: { userId: string; role: string }) => patch(`/api/groups/${groupId}/members/${userId}`, { role }),
+  const add = useMutation({
+    mutationFn: (userId: string) => post(`/api/groups/${groupId}/members`, { userId }),
     onSuccess: refresh,
   });
-  const remove = useMutation({ mutationFn: (userId: string) => del(`/api/groups/${groupId}/members/${userId}`), onSuccess: refresh });
+  const setRole = useMutation({
+    mutationFn: ({ userId, role }: { userId: string; role: string }) =>
+      patch(`/api/groups/${groupId}/members/${userId}`, { role }),
+    onSuccess: refresh,
+  });
+  const remove = useMutation({
+    mutationFn: (userId: string) => del(`/api/groups/${groupId}/members/${userId}`),
+    onSuccess: refresh,
+  });
   const members = group.data?.members ?? [];
   const options = (people.data?.items ?? [])
     .filter((p) => !members.some((m) => m.user.id === p.id))
     .map((p) => ({ value: p.id, label: `${p.displayName} (@${p.username})` }));
 
   return (
-    <Modal opened onClose={onClose} title={t("admin.groupMembers", { name })} size="lg" closeButtonProps={{ "aria-label": t("app.close") }}>
+    <Modal
+      opened
+      onClose={onClose}
+      title={t("admin.groupMembers", { name })}
+      size="lg"
+      closeButtonProps={{ "aria-label": t("app.close") }}
+    >
       <Stack>
         <ProblemAlert error={group.error ?? add.error ?? setRole.error ?? remove.error} />
         <Select
@@ -87,7 +103,13 @@ export function GroupMembers({ groupId, name, onClose }: { groupId: string; name
                   </Table.Td>
                   <Table.Td>
                     <Group justify="flex-end">
-                      <Button size="xs" variant="subtle" color="red" onClick={() => remove.mutate(m.user.id)} aria-label={`${t("admin.removeMember")} — ${m.user.displayName}`}>
+                      <Button
+                        size="xs"
+                        variant="subtle"
+                        color="red"
+                        onClick={() => remove.mutate(m.user.id)}
+                        aria-label={`${t("admin.removeMember")} — ${m.user.displayName}`}
+                      >
                         {t("admin.removeMember")}
                       </Button>
                     </Group>

@@ -36,7 +36,12 @@ export function GroupsTab() {
       <ProblemAlert error={list.error ?? create.error} />
       <form onSubmit={submit} noValidate>
         <Group align="end">
-          <TextInput label={t("admin.groupName")} value={name} onChange={(e) => setName(e.currentTarget.value)} required />
+          <TextInput
+            label={t("admin.groupName")}
+            value={name}
+            onChange={(e) => setName(e.currentTarget.value)}
+            required
+          />
           <Button type="submit" loading={create.isPending} disabled={!name.trim()}>
             {t("admin.createGroup")}
           </Button>
@@ -60,7 +65,12 @@ export function GroupsTab() {
                 <Table.Td>{g.name}</Table.Td>
                 <Table.Td>{g.memberCount}</Table.Td>
                 <Table.Td>
-                  <Button size="xs" variant="light" onClick={() => setOpen(g)} aria-label={`${t("admin.manageMembers")} — ${g.name}`}>
+                  <Button
+                    size="xs"
+                    variant="light"
+                    onClick={() => setOpen(g)}
+                    aria-label={`${t("admin.manageMembers")} — ${g.name}`}
+                  >
                     {t("admin.manageMembers")}
                   </Button>
                 </Table.Td>

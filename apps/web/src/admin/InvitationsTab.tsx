@@ -49,8 +49,22 @@ export function InvitationsTab() {
             onChange={(e) => setRole(e.currentTarget.value as "member" | "guest")}
             data={(["member", "guest"] as const).map((r) => ({ value: r, label: t(`admin.roles.${r}`) }))}
           />
-          <NumberInput label={t("admin.expiresInDays")} value={days} onChange={(v) => setDays(Number(v) || 7)} min={1} max={90} w={160} />
-          <NumberInput label={t("admin.maxUses")} value={maxUses} onChange={(v) => setMaxUses(Number(v) || 1)} min={1} max={1000} w={200} />
+          <NumberInput
+            label={t("admin.expiresInDays")}
+            value={days}
+            onChange={(v) => setDays(Number(v) || 7)}
+            min={1}
+            max={90}
+            w={160}
+          />
+          <NumberInput
+            label={t("admin.maxUses")}
+            value={maxUses}
+            onChange={(v) => setMaxUses(Number(v) || 1)}
+            min={1}
+            max={1000}
+            w={200}
+          />
           <Button type="submit" loading={create.isPending}>
             {t("admin.createInvitation")}
           </Button>

@@ -16,7 +16,11 @@ export function LogoField() {
   const send = async (file: File | null, method: "PUT" | "DELETE") => {
     setError(null);
     try {
-      const r = await api<Branding | undefined>(method, "/api/admin/branding/logo", method === "PUT" ? (file ?? undefined) : undefined);
+      const r = await api<Branding | undefined>(
+        method,
+        "/api/admin/branding/logo",
+        method === "PUT" ? (file ?? undefined) : undefined,
+      );
       if (r) qc.setQueryData(["branding"], r);
       else await qc.invalidateQueries({ queryKey: ["branding"] });
     } catch (e) {

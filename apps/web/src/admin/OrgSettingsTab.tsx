@@ -44,22 +44,45 @@ export function OrgSettingsTab() {
     <form onSubmit={submit} noValidate>
       <Stack maw={520}>
         <ProblemAlert error={save.error} />
-        <TextInput label={t("admin.brandName")} value={form.brandName} onChange={(e) => set("brandName", e.currentTarget.value)} required maxLength={80} />
+        <TextInput
+          label={t("admin.brandName")}
+          value={form.brandName}
+          onChange={(e) => set("brandName", e.currentTarget.value)}
+          required
+          maxLength={80}
+        />
         <LogoField />
-        <ColorInput label={t("admin.brandColor")} value={form.brandColor} onChange={(v) => set("brandColor", v)} format="hex" withEyeDropper={false} />
+        <ColorInput
+          label={t("admin.brandColor")}
+          value={form.brandColor}
+          onChange={(v) => set("brandColor", v)}
+          format="hex"
+          withEyeDropper={false}
+        />
         <NativeSelect
           label={t("admin.defaultLocale")}
           value={form.defaultLocale}
           onChange={(e) => set("defaultLocale", e.currentTarget.value as "fr" | "en")}
           data={LANGUAGES.map((l) => ({ value: l, label: t(`app.languages.${l}`) }))}
         />
-        <Switch label={t("admin.membersCanInvite")} checked={form.membersCanInvite} onChange={(e) => set("membersCanInvite", e.currentTarget.checked)} />
-        <Switch label={t("admin.membersCanCreateGroups")} checked={form.membersCanCreateGroups} onChange={(e) => set("membersCanCreateGroups", e.currentTarget.checked)} />
+        <Switch
+          label={t("admin.membersCanInvite")}
+          checked={form.membersCanInvite}
+          onChange={(e) => set("membersCanInvite", e.currentTarget.checked)}
+        />
+        <Switch
+          label={t("admin.membersCanCreateGroups")}
+          checked={form.membersCanCreateGroups}
+          onChange={(e) => set("membersCanCreateGroups", e.currentTarget.checked)}
+        />
         <NativeSelect
           label={t("admin.requireTwoFactor")}
           value={form.requireTwoFactor}
           onChange={(e) => set("requireTwoFactor", e.currentTarget.value as OrgSettings["requireTwoFactor"])}
-          data={(["off", "admins", "everyone"] as const).map((v) => ({ value: v, label: t(`admin.twoFactorPolicy.${v}`) }))}
+          data={(["off", "admins", "everyone"] as const).map((v) => ({
+            value: v,
+            label: t(`admin.twoFactorPolicy.${v}`),
+          }))}
         />
         <Group>
           <Button type="submit" loading={save.isPending}>

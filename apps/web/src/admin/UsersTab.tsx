@@ -19,15 +19,23 @@ export function UsersTab() {
   const [query] = useDebouncedValue(q, 250);
   const list = useQuery({
     queryKey: ["admin-users", query],
-    queryFn: () => get<{ items: User[] }>(`/api/admin/users?limit=100${query ? `&q=${encodeURIComponent(query)}` : ""}`),
+    queryFn: () =>
+      get<{ items: User[] }>(`/api/admin/users?limit=100${query ? `&q=${encodeURIComponent(query)}` : ""}`),
   });
   const update = useMutation({
-    mutationFn: ({ id, body }: { id: string; body: { role?: string; deactivated?: boolean } }) => patch(`/api/admin/users/${id}`, body),
+    mutationFn: ({ id, body }: { id: string; body: { role?: string; deactivated?: boolean } }) =>
+      patch(`/api/admin/users/${id}`, body),
     onSettled: () => qc.invalidateQueries({ queryKey: ["admin-users"] }),
   });
   return (
     <Stack>
-      <TextInput label={t("admin.search")} value={q} onChange={(e) => setQ(e.currentTarget.value)} type="search" maw={360} />
+      <TextInput
+        label={t("admin.search")}
+        value={q}
+        onChange={(e) => setQ(e.currentTarget.value)}
+        type="search"
+        maw={360}
+      />
       <ProblemAlert error={list.error ?? update.error} />
       {list.data?.items.length === 0 && <Text>{t("admin.noResults")}</Text>}
       <Table.ScrollContainer minWidth={640}>
@@ -44,7 +52,10 @@ export function UsersTab() {
             {list.data?.items.map((u) => (
               <Table.Tr key={u.id}>
                 <Table.Td>
-                  {u.displayName} <Text span c="dimmed" size="sm">@{u.username}</Text>
+                  {u.displayName}{" "}
+                  <Text span c="dimmed" size="sm">
+                    @{u.username}
+                  </Text>
                 </Table.Td>
                 <Table.Td>{u.email}</Table.Td>
                 <Table.Td>
@@ -62,7 +73,11 @@ export function UsersTab() {
                     {u.deactivated ? t("admin.deactivated") : t("admin.active")}
                   </Badge>
                   {u.id !== me?.id && (
-                    <Button size="xs" variant="subtle" onClick={() => update.mutate({ id: u.id, body: { deactivated: !u.deactivated } })}>
+                    <Button
+                      size="xs"
+                      variant="subtle"
+                      onClick={() => update.mutate({ id: u.id, body: { deactivated: !u.deactivated } })}
+                    >
                       {u.deactivated ? t("admin.reactivate") : t("admin.deactivate")}
                     </Button>
                   )}

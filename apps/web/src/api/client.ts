@@ -72,8 +72,7 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   else if (body instanceof Blob) {
     headers["content-type"] = body.type || "application/octet-stream";
     payload = body;
-  }
-  else if (body !== undefined) {
+  } else if (body !== undefined) {
     headers["content-type"] = "application/json";
     payload = JSON.stringify(body);
   }
@@ -89,8 +88,18 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   const text = await res.text();
   const data: unknown = text ? safeJson(text) : undefined;
   if (!res.ok) {
-    const p = (data ?? {}) as { code?: string; detail?: string; title?: string; errors?: { path: string; message: string }[] };
-    throw new ApiError(res.status, p.code ?? (res.status === 404 ? "not_found" : "internal"), p.detail ?? p.title ?? res.statusText, p.errors ?? []);
+    const p = (data ?? {}) as {
+      code?: string;
+      detail?: string;
+      title?: string;
+      errors?: { path: string; message: string }[];
+    };
+    throw new ApiError(
+      res.status,
+      p.code ?? (res.status === 404 ? "not_found" : "internal"),
+      p.detail ?? p.title ?? res.statusText,
+      p.errors ?? [],
+    );
   }
   return data as T;
 }

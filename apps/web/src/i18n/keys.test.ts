@@ -30,8 +30,14 @@ const placeholders = (s: string) => [...s.matchAll(/\{\{(\w+)\}\}/g)].map((m) =>
 
 describe("web shell translations", () => {
   it("has the same keys in French and English", () => {
-    expect([...frKeys.keys()].filter((k) => !enKeys.has(k)), "keys missing in en").toEqual([]);
-    expect([...enKeys.keys()].filter((k) => !frKeys.has(k)), "keys missing in fr").toEqual([]);
+    expect(
+      [...frKeys.keys()].filter((k) => !enKeys.has(k)),
+      "keys missing in en",
+    ).toEqual([]);
+    expect(
+      [...enKeys.keys()].filter((k) => !frKeys.has(k)),
+      "keys missing in fr",
+    ).toEqual([]);
   });
 
   it("has no empty text and the same placeholders in both languages", () => {
@@ -55,7 +61,9 @@ describe("web shell translations", () => {
 
   it("translates every problem code of the API", async () => {
     const { ProblemCodes } = await import("@ensemble/protocol");
-    const missing = Object.keys(ProblemCodes).filter((code) => !frKeys.has(`problems.${code}`) || !enKeys.has(`problems.${code}`));
+    const missing = Object.keys(ProblemCodes).filter(
+      (code) => !frKeys.has(`problems.${code}`) || !enKeys.has(`problems.${code}`),
+    );
     expect(missing, "problem codes without a translation").toEqual([]);
   });
 });

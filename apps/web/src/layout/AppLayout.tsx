@@ -1,5 +1,17 @@
 import { lazy, Suspense, useEffect, useState } from "react";
-import { AppShell, Avatar, Burger, Button, Group, Kbd, Menu, NavLink, ScrollArea, Text, UnstyledButton } from "@mantine/core";
+import {
+  AppShell,
+  Avatar,
+  Burger,
+  Button,
+  Group,
+  Kbd,
+  Menu,
+  NavLink,
+  ScrollArea,
+  Text,
+  UnstyledButton,
+} from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
 import {
   IconCalendarEvent,
@@ -82,75 +94,101 @@ export function AppLayout() {
   ];
 
   return (
-    <AppShell header={{ height: 60 }} navbar={{ width: 240, breakpoint: "sm", collapsed: { mobile: !opened } }} padding="lg">
+    <AppShell
+      header={{ height: 60 }}
+      navbar={{ width: 240, breakpoint: "sm", collapsed: { mobile: !opened } }}
+      padding="lg"
+    >
       <a href="#main" className="skip-link">
         {t("app.skipToContent")}
       </a>
       <AppShell.Header className="brand-header">
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
-            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" color="var(--ensemble-on-brand)" aria-label={t("nav.toggleNav")} />
+            <Burger
+              opened={opened}
+              onClick={toggle}
+              hiddenFrom="sm"
+              size="sm"
+              color="var(--ensemble-on-brand)"
+              aria-label={t("nav.toggleNav")}
+            />
             <BrandMark size={30} />
             <Text fw={700} fz="lg" c="var(--ensemble-on-brand)" truncate>
               {brand?.name ?? "Ensemble"}
             </Text>
           </Group>
           <Group gap="sm" wrap="nowrap">
-          <Button
-            variant="white"
-            color="dark"
-            size="sm"
-            leftSection={<IconSearch size={16} aria-hidden="true" />}
-            rightSection={<Kbd size="xs" visibleFrom="md">{t("search.hint")}</Kbd>}
-            onClick={openSearch}
-            aria-keyshortcuts="Control+K Meta+K"
-          >
-            {t("nav.search")}
-          </Button>
-          <NotificationBell />
-          <Menu position="bottom-end" withinPortal withInitialFocusPlaceholder={false}>
-            <Menu.Target>
-              <UnstyledButton data-testid="user-menu" title={t("nav.userMenu", { name: me?.displayName ?? "" })}>
-                <Group gap="xs" wrap="nowrap">
-                  <Avatar src={me?.avatarUrl ?? null} alt="" radius="xl" size={34} color="dark" variant="white" aria-hidden="true">
-                    {initials(me?.displayName ?? "")}
-                  </Avatar>
-                  <Text c="var(--ensemble-on-brand)" className="user-name" fw={500}>
-                    {me?.displayName}
-                  </Text>
-                </Group>
-              </UnstyledButton>
-            </Menu.Target>
-            <Menu.Dropdown>
-              {(["online", "away", "dnd"] as const).map((st) => (
+            <Button
+              variant="white"
+              color="dark"
+              size="sm"
+              leftSection={<IconSearch size={16} aria-hidden="true" />}
+              rightSection={
+                <Kbd size="xs" visibleFrom="md">
+                  {t("search.hint")}
+                </Kbd>
+              }
+              onClick={openSearch}
+              aria-keyshortcuts="Control+K Meta+K"
+            >
+              {t("nav.search")}
+            </Button>
+            <NotificationBell />
+            <Menu position="bottom-end" withinPortal withInitialFocusPlaceholder={false}>
+              <Menu.Target>
+                <UnstyledButton data-testid="user-menu" title={t("nav.userMenu", { name: me?.displayName ?? "" })}>
+                  <Group gap="xs" wrap="nowrap">
+                    <Avatar
+                      src={me?.avatarUrl ?? null}
+                      alt=""
+                      radius="xl"
+                      size={34}
+                      color="dark"
+                      variant="white"
+                      aria-hidden="true"
+                    >
+                      {initials(me?.displayName ?? "")}
+                    </Avatar>
+                    <Text c="var(--ensemble-on-brand)" className="user-name" fw={500}>
+                      {me?.displayName}
+                    </Text>
+                  </Group>
+                </UnstyledButton>
+              </Menu.Target>
+              <Menu.Dropdown>
+                {(["online", "away", "dnd"] as const).map((st) => (
+                  <Menu.Item
+                    key={st}
+                    leftSection={<span className={`presence-dot presence-${st}`} aria-hidden="true" />}
+                    rightSection={
+                      status === st ? (
+                        <>
+                          <IconCheck size={14} aria-hidden="true" />
+                          <span className="visually-hidden">{t("presence.current")}</span>
+                        </>
+                      ) : null
+                    }
+                    onClick={() => {
+                      setStatus(st);
+                      void setMyStatus(st);
+                    }}
+                  >
+                    {t(`people.presence.${st}`)}
+                  </Menu.Item>
+                ))}
+                <Menu.Divider />
                 <Menu.Item
-                  key={st}
-                  leftSection={<span className={`presence-dot presence-${st}`} aria-hidden="true" />}
-                  rightSection={
-                    status === st ? (
-                      <>
-                        <IconCheck size={14} aria-hidden="true" />
-                        <span className="visually-hidden">{t("presence.current")}</span>
-                      </>
-                    ) : null
-                  }
-                  onClick={() => {
-                    setStatus(st);
-                    void setMyStatus(st);
-                  }}
+                  leftSection={<IconSettings size={16} aria-hidden="true" />}
+                  onClick={() => navigate("/settings")}
                 >
-                  {t(`people.presence.${st}`)}
+                  {t("nav.settings")}
                 </Menu.Item>
-              ))}
-              <Menu.Divider />
-              <Menu.Item leftSection={<IconSettings size={16} aria-hidden="true" />} onClick={() => navigate("/settings")}>
-                {t("nav.settings")}
-              </Menu.Item>
-              <Menu.Item leftSection={<IconLogout size={16} aria-hidden="true" />} onClick={() => void signOut()}>
-                {t("nav.signOut")}
-              </Menu.Item>
-            </Menu.Dropdown>
-          </Menu>
+                <Menu.Item leftSection={<IconLogout size={16} aria-hidden="true" />} onClick={() => void signOut()}>
+                  {t("nav.signOut")}
+                </Menu.Item>
+              </Menu.Dropdown>
+            </Menu>
           </Group>
         </Group>
       </AppShell.Header>

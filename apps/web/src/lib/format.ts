@@ -4,7 +4,11 @@ export function formatDateTime(iso: string | null | undefined, lang: string, tim
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return "—";
   try {
-    return new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short", ...(timeZone ? { timeZone } : {}) }).format(d);
+    return new Intl.DateTimeFormat(lang, {
+      dateStyle: "medium",
+      timeStyle: "short",
+      ...(timeZone ? { timeZone } : {}),
+    }).format(d);
   } catch {
     return new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short" }).format(d);
   }
@@ -12,7 +16,12 @@ export function formatDateTime(iso: string | null | undefined, lang: string, tim
 
 export function formatLongDate(date: Date, lang: string, timeZone?: string): string {
   try {
-    return new Intl.DateTimeFormat(lang, { weekday: "long", day: "numeric", month: "long", ...(timeZone ? { timeZone } : {}) }).format(date);
+    return new Intl.DateTimeFormat(lang, {
+      weekday: "long",
+      day: "numeric",
+      month: "long",
+      ...(timeZone ? { timeZone } : {}),
+    }).format(date);
   } catch {
     return new Intl.DateTimeFormat(lang, { weekday: "long", day: "numeric", month: "long" }).format(date);
   }

@@ -34,7 +34,10 @@ export async function closeRealtime(): Promise<void> {
 }
 
 /** Shared subscriptions: several components may follow one topic; the socket subscribes once. */
-const shared = new Map<string, { sub: TopicSubscription; handlers: Set<TopicHandlers<unknown>>; readySeq: number | null }>();
+const shared = new Map<
+  string,
+  { sub: TopicSubscription; handlers: Set<TopicHandlers<unknown>>; readySeq: number | null }
+>();
 
 export async function follow<P>(topic: string, handlers: TopicHandlers<P>): Promise<() => void> {
   const rt = await realtime();

@@ -22,7 +22,14 @@ export function NotificationBell() {
           onClick={() => setOpened((o) => !o)}
           aria-label={unread ? t("notifications.bellUnread", { count: unread }) : t("notifications.bell")}
         >
-          <Indicator label={unread > 99 ? "99+" : unread} size={16} disabled={unread === 0} color="red" offset={-2} data-testid="unread-count">
+          <Indicator
+            label={unread > 99 ? "99+" : unread}
+            size={16}
+            disabled={unread === 0}
+            color="red"
+            offset={-2}
+            data-testid="unread-count"
+          >
             <IconBell size={20} aria-hidden="true" />
           </Indicator>
         </ActionIcon>

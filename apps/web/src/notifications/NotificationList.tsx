@@ -16,7 +16,10 @@ export default function NotificationList({ onOpen }: { onOpen: () => void }) {
   const tz = useMe().data?.timeZone;
   const qc = useQueryClient();
   const navigate = useNavigate();
-  const list = useQuery({ queryKey: LIST_KEY, queryFn: () => get<{ items: NotificationItem[]; unreadCount: number }>("/api/notifications?limit=30") });
+  const list = useQuery({
+    queryKey: LIST_KEY,
+    queryFn: () => get<{ items: NotificationItem[]; unreadCount: number }>("/api/notifications?limit=30"),
+  });
   const read = useMutation({
     mutationFn: (id: string) => post(`/api/notifications/${id}/read`),
     onSuccess: () => void qc.invalidateQueries({ queryKey: LIST_KEY }),
@@ -36,7 +39,12 @@ export default function NotificationList({ onOpen }: { onOpen: () => void }) {
     <Stack gap="xs">
       <Group justify="space-between">
         <Text fw={700}>{t("notifications.title")}</Text>
-        <Button size="compact-sm" variant="subtle" onClick={() => readAll.mutate()} disabled={!items.some((n) => !n.readAt)}>
+        <Button
+          size="compact-sm"
+          variant="subtle"
+          onClick={() => readAll.mutate()}
+          disabled={!items.some((n) => !n.readAt)}
+        >
           {t("notifications.markAllRead")}
         </Button>
       </Group>

@@ -16,7 +16,10 @@ export function useUnreadCount(enabled: boolean) {
 /** The installed app's badge follows the unread count (where the browser supports it). */
 export function setUnread(qc: QueryClient, count: number): void {
   qc.setQueryData(UNREAD_KEY, count);
-  const nav = navigator as Navigator & { setAppBadge?: (n?: number) => Promise<void>; clearAppBadge?: () => Promise<void> };
+  const nav = navigator as Navigator & {
+    setAppBadge?: (n?: number) => Promise<void>;
+    clearAppBadge?: () => Promise<void>;
+  };
   if (count > 0) void nav.setAppBadge?.(count).catch(() => {});
   else void nav.clearAppBadge?.().catch(() => {});
 }

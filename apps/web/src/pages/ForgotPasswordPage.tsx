@@ -33,7 +33,14 @@ export function ForgotPasswordPage() {
         <form onSubmit={submit} noValidate>
           <Stack>
             <ProblemAlert error={error} />
-            <TextInput label={t("auth.login")} value={login} onChange={(e) => setLogin(e.currentTarget.value)} autoComplete="username" required autoFocus />
+            <TextInput
+              label={t("auth.login")}
+              value={login}
+              onChange={(e) => setLogin(e.currentTarget.value)}
+              autoComplete="username"
+              required
+              autoFocus
+            />
             <Button type="submit" loading={busy} fullWidth>
               {t("auth.sendLink")}
             </Button>

@@ -29,14 +29,26 @@ export function HomeMentions() {
     },
   });
   if (q.isPending) return null;
-  if (q.data === null || q.isError) return <Text c="dimmed" size="sm">{t("home.nothingYet")}</Text>;
-  if (q.data.length === 0) return <Text c="dimmed" size="sm">{t("home.noMentions")}</Text>;
+  if (q.data === null || q.isError)
+    return (
+      <Text c="dimmed" size="sm">
+        {t("home.nothingYet")}
+      </Text>
+    );
+  if (q.data.length === 0)
+    return (
+      <Text c="dimmed" size="sm">
+        {t("home.noMentions")}
+      </Text>
+    );
   return (
     <Stack gap={4}>
       {q.data.slice(0, 5).map((room) => (
         <Group key={room.id} gap="xs" wrap="nowrap">
           <Anchor component={Link} to={`/chat/${room.id}`} size="sm">
-            {room.type === "dm" && room.participants?.length ? room.participants.map((p) => p.displayName).join(", ") : `#${room.name}`}
+            {room.type === "dm" && room.participants?.length
+              ? room.participants.map((p) => p.displayName).join(", ")
+              : `#${room.name}`}
           </Anchor>
           <Badge color="red" variant="light" size="sm">
             {t("home.mentionCount", { count: room.membership?.mentions ?? 0 })}

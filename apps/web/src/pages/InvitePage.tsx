@@ -59,7 +59,11 @@ export function InvitePage() {
   if (!token || preview.isError) {
     return (
       <AuthLayout title={title}>
-        {preview.isError ? <ProblemAlert error={preview.error} /> : <Alert color="yellow">{t("auth.inviteNoToken")}</Alert>}
+        {preview.isError ? (
+          <ProblemAlert error={preview.error} />
+        ) : (
+          <Alert color="yellow">{t("auth.inviteNoToken")}</Alert>
+        )}
         <Button component={Link} to="/sign-in" variant="light">
           {t("auth.goToSignIn")}
         </Button>
@@ -73,9 +77,21 @@ export function InvitePage() {
         <Stack>
           <ProblemAlert error={error} />
           <TextInput label={t("auth.displayName")} autoComplete="name" required autoFocus {...field("displayName")} />
-          <TextInput label={t("auth.username")} description={t("auth.usernameHint")} autoComplete="username" required {...field("username")} />
+          <TextInput
+            label={t("auth.username")}
+            description={t("auth.usernameHint")}
+            autoComplete="username"
+            required
+            {...field("username")}
+          />
           <TextInput label={t("auth.email")} type="email" autoComplete="email" required {...field("email")} />
-          <PasswordField label={t("auth.password")} description={t("auth.passwordHint")} autoComplete="new-password" required {...field("password")} />
+          <PasswordField
+            label={t("auth.password")}
+            description={t("auth.passwordHint")}
+            autoComplete="new-password"
+            required
+            {...field("password")}
+          />
           <Button type="submit" loading={busy} disabled={!preview.data} fullWidth>
             {t("auth.createAccount")}
           </Button>

@@ -43,7 +43,15 @@ export function ResetPasswordPage() {
         <form onSubmit={submit} noValidate>
           <Stack>
             <ProblemAlert error={error} />
-            <PasswordField label={t("auth.newPassword")} description={t("auth.passwordHint")} value={password} onChange={(e) => setPassword(e.currentTarget.value)} autoComplete="new-password" required autoFocus />
+            <PasswordField
+              label={t("auth.newPassword")}
+              description={t("auth.passwordHint")}
+              value={password}
+              onChange={(e) => setPassword(e.currentTarget.value)}
+              autoComplete="new-password"
+              required
+              autoFocus
+            />
             <PasswordField
               label={t("auth.confirmPassword")}
               value={confirm}

@@ -59,10 +59,22 @@ export function SetupPage() {
       <form onSubmit={submit} noValidate>
         <Stack>
           <ProblemAlert error={error} />
-          <TextInput label={t("auth.username")} description={t("auth.usernameHint")} autoComplete="username" required {...field("username")} />
+          <TextInput
+            label={t("auth.username")}
+            description={t("auth.usernameHint")}
+            autoComplete="username"
+            required
+            {...field("username")}
+          />
           <TextInput label={t("auth.displayName")} autoComplete="name" required {...field("displayName")} />
           <TextInput label={t("auth.email")} type="email" autoComplete="email" required {...field("email")} />
-          <PasswordField label={t("auth.password")} description={t("auth.passwordHint")} autoComplete="new-password" required {...field("password")} />
+          <PasswordField
+            label={t("auth.password")}
+            description={t("auth.passwordHint")}
+            autoComplete="new-password"
+            required
+            {...field("password")}
+          />
           <Button type="submit" loading={busy} disabled={!token} fullWidth>
             {t("auth.createAccount")}
           </Button>

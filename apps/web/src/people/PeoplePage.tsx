@@ -21,7 +21,11 @@ interface ProfileCard {
 export default function PeoplePage() {
   const { t, i18n } = useTranslation();
   const { id } = useParams();
-  const card = useQuery({ queryKey: ["person", id], queryFn: () => get<ProfileCard>(`/api/users/${id}`), enabled: !!id });
+  const card = useQuery({
+    queryKey: ["person", id],
+    queryFn: () => get<ProfileCard>(`/api/users/${id}`),
+    enabled: !!id,
+  });
   const presence = usePresence(card.data?.id);
   if (card.error) return <ProblemAlert error={card.error} />;
   const p = card.data;

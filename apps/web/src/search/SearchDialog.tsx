@@ -56,12 +56,19 @@ export default function SearchDialog({ opened, onClose }: { opened: boolean; onC
     else return;
     e.preventDefault();
   };
-  const typeLabel = (type: string) => (i18n.exists(`search.types.${type}`) ? t(`search.types.${type}`) : t("search.types.other"));
+  const typeLabel = (type: string) =>
+    i18n.exists(`search.types.${type}`) ? t(`search.types.${type}`) : t("search.types.other");
   const optionId = (i: number) => `${listId}-opt-${i}`;
   let index = -1;
 
   return (
-    <Modal opened={opened} onClose={onClose} title={t("search.title")} size="lg" closeButtonProps={{ "aria-label": t("app.close") }}>
+    <Modal
+      opened={opened}
+      onClose={onClose}
+      title={t("search.title")}
+      size="lg"
+      closeButtonProps={{ "aria-label": t("app.close") }}
+    >
       <Stack>
         <TextInput
           data-autofocus
@@ -79,7 +86,10 @@ export default function SearchDialog({ opened, onClose }: { opened: boolean; onC
         />
         <ProblemAlert error={search.error} />
         <Text size="sm" c="dimmed" aria-live="polite">
-          {query.length < 2 ? t("search.typeToSearch") : search.data && (flat.length ? t("search.results", { count: flat.length }) : t("search.empty", { q: query }))}
+          {query.length < 2
+            ? t("search.typeToSearch")
+            : search.data &&
+              (flat.length ? t("search.results", { count: flat.length }) : t("search.empty", { q: query }))}
         </Text>
         <ScrollArea.Autosize mah={420}>
           <div id={listId} role="listbox" aria-label={t("search.title")}>
@@ -102,10 +112,20 @@ export default function SearchDialog({ opened, onClose }: { opened: boolean; onC
                       onClick={() => open(hit)}
                       w="100%"
                       p="xs"
-                      style={{ borderRadius: 8, background: i === active ? "var(--mantine-color-brand-light)" : undefined }}
+                      style={{
+                        borderRadius: 8,
+                        background: i === active ? "var(--mantine-color-brand-light)" : undefined,
+                      }}
                     >
                       <Group gap="sm" wrap="nowrap">
-                        {g.type === "people" && <Avatar src={hit.data?.hasAvatar ? `/api/users/${hit.id}/avatar` : null} size={28} radius="xl" alt="" />}
+                        {g.type === "people" && (
+                          <Avatar
+                            src={hit.data?.hasAvatar ? `/api/users/${hit.id}/avatar` : null}
+                            size={28}
+                            radius="xl"
+                            alt=""
+                          />
+                        )}
                         <div>
                           <Text size="sm" fw={500}>
                             {hit.title}

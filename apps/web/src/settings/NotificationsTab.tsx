@@ -38,9 +38,13 @@ export function NotificationsTab() {
   }, [prefs.data]);
   const p = prefs.data;
   if (!p || !dnd) return <ProblemAlert error={prefs.error} />;
-  const kindLabel = (kind: string) => (i18n.exists(`notificationKinds.${kind}`) ? t(`notificationKinds.${kind}`) : kind);
+  const kindLabel = (kind: string) =>
+    i18n.exists(`notificationKinds.${kind}`) ? t(`notificationKinds.${kind}`) : kind;
   // Sunday first, as the API counts days (0 = Sunday); names from Intl in the user's language.
-  const dayName = (d: number) => new Intl.DateTimeFormat(i18n.language, { weekday: "short", timeZone: "UTC" }).format(new Date(Date.UTC(2024, 0, 7 + d)));
+  const dayName = (d: number) =>
+    new Intl.DateTimeFormat(i18n.language, { weekday: "short", timeZone: "UTC" }).format(
+      new Date(Date.UTC(2024, 0, 7 + d)),
+    );
 
   return (
     <Stack maw={640}>
@@ -79,7 +83,14 @@ export function NotificationsTab() {
         </Table>
       )}
       <Group align="end">
-        <NumberInput label={t("settings.notif.emailDelay")} value={delay} onChange={(v) => setDelay(Number(v) || 0)} min={0} max={10080} w={260} />
+        <NumberInput
+          label={t("settings.notif.emailDelay")}
+          value={delay}
+          onChange={(v) => setDelay(Number(v) || 0)}
+          min={0}
+          max={10080}
+          w={260}
+        />
         <Button variant="light" onClick={() => save.mutate({ emailDelayMinutes: delay })}>
           {t("app.save")}
         </Button>
@@ -90,10 +101,24 @@ export function NotificationsTab() {
       <Text size="sm" c="dimmed">
         {t("settings.notif.dndHint", { timeZone: p.timeZone })}
       </Text>
-      <Switch label={t("settings.notif.dndEnabled")} checked={dnd.enabled} onChange={(e) => setDnd({ ...dnd, enabled: e.currentTarget.checked })} />
+      <Switch
+        label={t("settings.notif.dndEnabled")}
+        checked={dnd.enabled}
+        onChange={(e) => setDnd({ ...dnd, enabled: e.currentTarget.checked })}
+      />
       <Group>
-        <TextInput type="time" label={t("settings.notif.from")} value={dnd.start} onChange={(e) => setDnd({ ...dnd, start: e.currentTarget.value })} />
-        <TextInput type="time" label={t("settings.notif.to")} value={dnd.end} onChange={(e) => setDnd({ ...dnd, end: e.currentTarget.value })} />
+        <TextInput
+          type="time"
+          label={t("settings.notif.from")}
+          value={dnd.start}
+          onChange={(e) => setDnd({ ...dnd, start: e.currentTarget.value })}
+        />
+        <TextInput
+          type="time"
+          label={t("settings.notif.to")}
+          value={dnd.end}
+          onChange={(e) => setDnd({ ...dnd, end: e.currentTarget.value })}
+        />
       </Group>
       <Checkbox.Group
         label={t("settings.notif.days")}

@@ -27,8 +27,21 @@ export function PasswordTab() {
     <form onSubmit={submit} noValidate>
       <Stack maw={520}>
         <ProblemAlert error={change.error} />
-        <PasswordField label={t("settings.currentPassword")} value={current} onChange={(e) => setCurrent(e.currentTarget.value)} autoComplete="current-password" required />
-        <PasswordField label={t("auth.newPassword")} description={t("auth.passwordHint")} value={next} onChange={(e) => setNext(e.currentTarget.value)} autoComplete="new-password" required />
+        <PasswordField
+          label={t("settings.currentPassword")}
+          value={current}
+          onChange={(e) => setCurrent(e.currentTarget.value)}
+          autoComplete="current-password"
+          required
+        />
+        <PasswordField
+          label={t("auth.newPassword")}
+          description={t("auth.passwordHint")}
+          value={next}
+          onChange={(e) => setNext(e.currentTarget.value)}
+          autoComplete="new-password"
+          required
+        />
         <Group>
           <Button type="submit" loading={change.isPending}>
             {t("settings.changePassword")}

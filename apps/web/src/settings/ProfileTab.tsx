@@ -35,7 +35,11 @@ function ProfileForm({ me }: { me: Me }) {
   const avatar = async (file: File | null, method: "PUT" | "DELETE") => {
     setAvatarError(null);
     try {
-      const r = await api<{ user: Me } | undefined>(method, "/api/me/avatar", method === "PUT" ? (file ?? undefined) : undefined);
+      const r = await api<{ user: Me } | undefined>(
+        method,
+        "/api/me/avatar",
+        method === "PUT" ? (file ?? undefined) : undefined,
+      );
       if (r?.user) qc.setQueryData(["me"], r.user);
       else await qc.invalidateQueries({ queryKey: ["me"] });
     } catch (err) {
@@ -72,11 +76,31 @@ function ProfileForm({ me }: { me: Me }) {
         <Stack>
           <ProblemAlert error={save.error} />
           <TextInput label={t("auth.username")} value={me.username} readOnly disabled />
-          <TextInput label={t("auth.displayName")} value={displayName} onChange={(e) => setDisplayName(e.currentTarget.value)} required />
-          <TextInput label={t("settings.statusMessage")} value={statusMessage} onChange={(e) => setStatusMessage(e.currentTarget.value)} maxLength={140} />
-          <TextInput label={t("auth.email")} type="email" value={email} onChange={(e) => setEmail(e.currentTarget.value)} />
+          <TextInput
+            label={t("auth.displayName")}
+            value={displayName}
+            onChange={(e) => setDisplayName(e.currentTarget.value)}
+            required
+          />
+          <TextInput
+            label={t("settings.statusMessage")}
+            value={statusMessage}
+            onChange={(e) => setStatusMessage(e.currentTarget.value)}
+            maxLength={140}
+          />
+          <TextInput
+            label={t("auth.email")}
+            type="email"
+            value={email}
+            onChange={(e) => setEmail(e.currentTarget.value)}
+          />
           {emailChanged && me.hasPassword && (
-            <PasswordField label={t("settings.currentPasswordForEmail")} value={currentPassword} onChange={(e) => setCurrentPassword(e.currentTarget.value)} autoComplete="current-password" />
+            <PasswordField
+              label={t("settings.currentPasswordForEmail")}
+              value={currentPassword}
+              onChange={(e) => setCurrentPassword(e.currentTarget.value)}
+              autoComplete="current-password"
+            />
           )}
           <Group>
             <Button type="submit" loading={save.isPending}>

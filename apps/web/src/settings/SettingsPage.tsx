@@ -37,13 +37,27 @@ export default function SettingsPage() {
             </Tabs.Tab>
           ))}
         </Tabs.List>
-        <Tabs.Panel value="profile" pt="lg"><ProfileTab /></Tabs.Panel>
-        <Tabs.Panel value="preferences" pt="lg"><PreferencesTab /></Tabs.Panel>
-        <Tabs.Panel value="notifications" pt="lg"><NotificationsTab /></Tabs.Panel>
-        <Tabs.Panel value="password" pt="lg"><PasswordTab /></Tabs.Panel>
-        <Tabs.Panel value="sessions" pt="lg"><SessionsTab /></Tabs.Panel>
-        <Tabs.Panel value="tokens" pt="lg"><TokensTab /></Tabs.Panel>
-        <Tabs.Panel value="two-factor" pt="lg"><TwoFactorTab /></Tabs.Panel>
+        <Tabs.Panel value="profile" pt="lg">
+          <ProfileTab />
+        </Tabs.Panel>
+        <Tabs.Panel value="preferences" pt="lg">
+          <PreferencesTab />
+        </Tabs.Panel>
+        <Tabs.Panel value="notifications" pt="lg">
+          <NotificationsTab />
+        </Tabs.Panel>
+        <Tabs.Panel value="password" pt="lg">
+          <PasswordTab />
+        </Tabs.Panel>
+        <Tabs.Panel value="sessions" pt="lg">
+          <SessionsTab />
+        </Tabs.Panel>
+        <Tabs.Panel value="tokens" pt="lg">
+          <TokensTab />
+        </Tabs.Panel>
+        <Tabs.Panel value="two-factor" pt="lg">
+          <TwoFactorTab />
+        </Tabs.Panel>
       </Tabs>
     </Stack>
   );

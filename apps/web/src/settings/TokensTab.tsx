@@ -64,7 +64,12 @@ export function TokensTab() {
       )}
       <form onSubmit={submit} noValidate>
         <Stack maw={520}>
-          <TextInput label={t("settings.tokenName")} value={name} onChange={(e) => setName(e.currentTarget.value)} required />
+          <TextInput
+            label={t("settings.tokenName")}
+            value={name}
+            onChange={(e) => setName(e.currentTarget.value)}
+            required
+          />
           <Checkbox.Group label={t("settings.tokenScopes")} value={scopes} onChange={(v) => setScopes(v as Scope[])}>
             <Group mt="xs">
               {available.map((s) => (
@@ -102,9 +107,17 @@ export function TokensTab() {
                   </Table.Td>
                   <Table.Td>{tok.scopes.map((s) => t(`settings.scopes.${s}`)).join(", ")}</Table.Td>
                   <Table.Td>{formatDateTime(tok.createdAt, i18n.language, me?.timeZone)}</Table.Td>
-                  <Table.Td>{tok.lastUsedAt ? formatDateTime(tok.lastUsedAt, i18n.language, me?.timeZone) : t("app.never")}</Table.Td>
                   <Table.Td>
-                    <Button size="xs" variant="subtle" color="red" onClick={() => revoke.mutate(tok.id)} aria-label={`${t("app.delete")} ${tok.name}`}>
+                    {tok.lastUsedAt ? formatDateTime(tok.lastUsedAt, i18n.language, me?.timeZone) : t("app.never")}
+                  </Table.Td>
+                  <Table.Td>
+                    <Button
+                      size="xs"
+                      variant="subtle"
+                      color="red"
+                      onClick={() => revoke.mutate(tok.id)}
+                      aria-label={`${t("app.delete")} ${tok.name}`}
+                    >
                       {t("app.delete")}
                     </Button>
                   </Table.Td>

@@ -17,7 +17,10 @@ interface Setup {
 export function TwoFactorTab() {
   const { t } = useTranslation();
   const qc = useQueryClient();
-  const state = useQuery({ queryKey: ["two-factor"], queryFn: () => get<{ enabled: boolean; recoveryCodesLeft: number }>("/api/me/two-factor") });
+  const state = useQuery({
+    queryKey: ["two-factor"],
+    queryFn: () => get<{ enabled: boolean; recoveryCodesLeft: number }>("/api/me/two-factor"),
+  });
   const [setup, setSetup] = useState<Setup | null>(null);
   const [code, setCode] = useState("");
   const [password, setPassword] = useState("");
@@ -76,8 +79,19 @@ export function TwoFactorTab() {
       {state.data?.enabled ? (
         <>
           <Text>{t("settings.twoFactorOn", { count: state.data.recoveryCodesLeft })}</Text>
-          <TextInput label={t("auth.totp")} value={code} onChange={(e) => setCode(e.currentTarget.value)} autoComplete="one-time-code" inputMode="numeric" />
-          <PasswordField label={t("settings.currentPassword")} value={password} onChange={(e) => setPassword(e.currentTarget.value)} autoComplete="current-password" />
+          <TextInput
+            label={t("auth.totp")}
+            value={code}
+            onChange={(e) => setCode(e.currentTarget.value)}
+            autoComplete="one-time-code"
+            inputMode="numeric"
+          />
+          <PasswordField
+            label={t("settings.currentPassword")}
+            value={password}
+            onChange={(e) => setPassword(e.currentTarget.value)}
+            autoComplete="current-password"
+          />
           <Group>
             <Button variant="light" onClick={() => regenerate.mutate()} disabled={code.length !== 6}>
               {t("settings.regenerateCodes")}
@@ -92,7 +106,14 @@ export function TwoFactorTab() {
           <Stack>
             <Text>{t("settings.twoFactorScan", { secret: setup.secret })}</Text>
             <Image src={setup.qrCode} alt={t("settings.qrAlt")} w={200} h={200} />
-            <TextInput label={t("auth.totp")} value={code} onChange={(e) => setCode(e.currentTarget.value)} autoComplete="one-time-code" inputMode="numeric" required />
+            <TextInput
+              label={t("auth.totp")}
+              value={code}
+              onChange={(e) => setCode(e.currentTarget.value)}
+              autoComplete="one-time-code"
+              inputMode="numeric"
+              required
+            />
             <Group>
               <Button type="submit" loading={enable.isPending}>
                 {t("settings.twoFactorEnable")}

@@ -43,7 +43,9 @@ export function brandVariables(color: string): CSSVariablesResolver {
       "--mantine-primary-color-contrast": onBrand,
       "--mantine-color-anchor": ink,
       "--mantine-color-brand-light-color": ink,
-      ...Object.fromEntries(Object.entries(LIGHT_VARIANT_TEXT).map(([c, v]) => [`--mantine-color-${c}-light-color`, v])),
+      ...Object.fromEntries(
+        Object.entries(LIGHT_VARIANT_TEXT).map(([c, v]) => [`--mantine-color-${c}-light-color`, v]),
+      ),
       // Mantine's default dimmed grey is 3.3:1 on white; this one is AA.
       "--mantine-color-dimmed": "#495057",
       "--mantine-color-placeholder": "#5c636a",

@@ -8,7 +8,12 @@ export { chatEmojiMigrations } from "./emoji-tables.ts";
 export { emojiRoutes } from "./emoji-routes.ts";
 
 /** `chat:emoji`: every signed-in person (guests too) hears when custom emoji are added or removed. */
-export const emojiTopics: readonly TopicDefinition[] = [{ prefix: CUSTOM_EMOJI_TOPIC, authorizeTopic: async (actor, topic) => actor.kind === "user" && topic === CUSTOM_EMOJI_TOPIC }];
+export const emojiTopics: readonly TopicDefinition[] = [
+  {
+    prefix: CUSTOM_EMOJI_TOPIC,
+    authorizeTopic: async (actor, topic) => actor.kind === "user" && topic === CUSTOM_EMOJI_TOPIC,
+  },
+];
 
 /**
  * Whether a reaction's emoji may be added. `:name:` must name a bundled or a
@@ -22,4 +27,5 @@ export async function knownEmoji(k: Kernel, emoji: string): Promise<boolean> {
   return !!(await emojiDb(k).selectFrom("chat_emoji").select("name").where("name", "=", m[1]!).executeTakeFirst());
 }
 
-export const unknownEmoji = (raw: string) => new AppError("emoji_unknown", `${raw} is not an emoji of this organisation`);
+export const unknownEmoji = (raw: string) =>
+  new AppError("emoji_unknown", `${raw} is not an emoji of this organisation`);

@@ -5,7 +5,12 @@ import { z } from "zod";
 import { uuidv7 } from "@ensemble/protocol";
 import { AppError, audit, recordEvent, route, type Kernel, type UserActor } from "@ensemble/kernel";
 import { canInOrg, OrgChatCapability } from "../../shared/capabilities.ts";
-import { BUNDLED_EMOJI_NAMES, CUSTOM_EMOJI_NAME, CUSTOM_EMOJI_TOPIC, type CustomEmoji } from "../../shared/emoji-data.ts";
+import {
+  BUNDLED_EMOJI_NAMES,
+  CUSTOM_EMOJI_NAME,
+  CUSTOM_EMOJI_TOPIC,
+  type CustomEmoji,
+} from "../../shared/emoji-data.ts";
 import { isUniqueViolation } from "../post-message.ts";
 import { perCredential } from "../extras/rate-key.ts";
 import { emojiDb, type ChatEmojiTable, type EmojiDb } from "./emoji-tables.ts";
@@ -22,7 +27,10 @@ function present(r: Row): CustomEmoji {
   return {
     name: r.name,
     url: `/api/chat/emoji/${encodeURIComponent(r.name)}?v=${r.id}`,
-    createdBy: r.created_by && r.username ? { id: r.created_by, username: r.username, displayName: r.display_name ?? r.username } : null,
+    createdBy:
+      r.created_by && r.username
+        ? { id: r.created_by, username: r.username, displayName: r.display_name ?? r.username }
+        : null,
     createdAt: r.created_at,
   };
 }
@@ -35,7 +43,8 @@ const rows = (db: EmojiDb) =>
     .select(["users.username", "users.display_name"]);
 
 function validName(name: string): string {
-  if (!CUSTOM_EMOJI_NAME.test(name)) throw new AppError("emoji_name_invalid", "2 to 32 characters: lowercase letters, digits, _ + -");
+  if (!CUSTOM_EMOJI_NAME.test(name))
+    throw new AppError("emoji_name_invalid", "2 to 32 characters: lowercase letters, digits, _ + -");
   if (BUNDLED_EMOJI_NAMES.has(name)) throw new AppError("emoji_name_taken", `:${name}: is a built-in emoji`);
   return name;
 }
@@ -45,7 +54,8 @@ async function readLimited(req: FastifyRequest, limit: number): Promise<Buffer> 
   const tooLarge = () => new AppError("emoji_too_large", `emoji images are limited to ${limit / 1024} KiB`);
   if (Number(req.headers["content-length"] ?? 0) > limit) throw tooLarge();
   const body = req.body as Readable | undefined;
-  if (!body || typeof body[Symbol.asyncIterator] !== "function") throw new AppError("validation", "send the image as the request body");
+  if (!body || typeof body[Symbol.asyncIterator] !== "function")
+    throw new AppError("validation", "send the image as the request body");
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const c of body) {
@@ -64,7 +74,8 @@ async function readLimited(req: FastifyRequest, limit: number): Promise<Buffer> 
 export function emojiRoutes(app: FastifyInstance, k: Kernel): void {
   const db = emojiDb(k);
   const admin = (a: UserActor) => {
-    if (!canInOrg(a.role, OrgChatCapability.administer)) throw new AppError("forbidden", "only administrators manage custom emoji");
+    if (!canInOrg(a.role, OrgChatCapability.administer))
+      throw new AppError("forbidden", "only administrators manage custom emoji");
   };
 
   route(app, {
@@ -98,7 +109,11 @@ export function emojiRoutes(app: FastifyInstance, k: Kernel): void {
       const stream = await k.blobs.get(row.blob_key);
       if (!stream) throw new AppError("not_found", "emoji not found");
       // The type was found from the bytes at upload and is always one of four image types.
-      return reply.header("content-type", row.mime_type).header("content-length", String(row.size)).header("content-disposition", "inline").send(stream);
+      return reply
+        .header("content-type", row.mime_type)
+        .header("content-length", String(row.size))
+        .header("content-disposition", "inline")
+        .send(stream);
     },
   });
 
@@ -109,7 +124,8 @@ export function emojiRoutes(app: FastifyInstance, k: Kernel): void {
     route(scope, {
       method: "POST",
       url: "/api/chat/emoji",
-      summary: "Add a custom emoji (administrators): the body is a PNG, GIF, JPEG or WebP image of at most 256 KiB; ?name= its shortcode",
+      summary:
+        "Add a custom emoji (administrators): the body is a PNG, GIF, JPEG or WebP image of at most 256 KiB; ?name= its shortcode",
       tags: ["chat", "emoji"],
       auth: "user",
       rateLimit: { max: 60, timeWindow: "1 minute", keyGenerator: perCredential("chat.emoji") },
@@ -137,15 +153,35 @@ export function emojiRoutes(app: FastifyInstance, k: Kernel): void {
           throw new AppError("emoji_name_taken", `:${query.name}: exists already`);
         }
         const id = uuidv7();
-        const row: ChatEmojiTable = { name: query.name, id, blob_key: `chat/emoji/${id}`, mime_type: type, size: bytes.length, created_by: actor.id, created_at: new Date().toISOString() };
+        const row: ChatEmojiTable = {
+          name: query.name,
+          id,
+          blob_key: `chat/emoji/${id}`,
+          mime_type: type,
+          size: bytes.length,
+          created_by: actor.id,
+          created_at: new Date().toISOString(),
+        };
         await k.blobs.put(row.blob_key, bytes);
         const me = await db.selectFrom("users").select("display_name").where("id", "=", actor.id).executeTakeFirst();
         const emoji = present({ ...row, username: actor.username, display_name: me?.display_name ?? null });
         try {
           await db.transaction().execute(async (tx) => {
             await tx.insertInto("chat_emoji").values(row).execute();
-            await recordEvent(tx, { name: "chat.emoji.created", actorId: actor.id, resources: { emoji: row.name }, payload: { emoji }, topics: [CUSTOM_EMOJI_TOPIC] });
-            await audit(tx, { actorId: actor.id, action: "chat.emoji.created", target: { type: "chat_emoji", id: row.name }, ip: req.ip, details: { name: row.name, type, size: row.size } });
+            await recordEvent(tx, {
+              name: "chat.emoji.created",
+              actorId: actor.id,
+              resources: { emoji: row.name },
+              payload: { emoji },
+              topics: [CUSTOM_EMOJI_TOPIC],
+            });
+            await audit(tx, {
+              actorId: actor.id,
+              action: "chat.emoji.created",
+              target: { type: "chat_emoji", id: row.name },
+              ip: req.ip,
+              details: { name: row.name, type, size: row.size },
+            });
           });
         } catch (e) {
           await k.blobs.delete(row.blob_key);
@@ -172,8 +208,20 @@ export function emojiRoutes(app: FastifyInstance, k: Kernel): void {
       if (!row) throw new AppError("not_found", "emoji not found");
       await db.transaction().execute(async (tx) => {
         await tx.deleteFrom("chat_emoji").where("name", "=", row.name).execute();
-        await recordEvent(tx, { name: "chat.emoji.deleted", actorId: actor.id, resources: { emoji: row.name }, payload: { name: row.name }, topics: [CUSTOM_EMOJI_TOPIC] });
-        await audit(tx, { actorId: actor.id, action: "chat.emoji.deleted", target: { type: "chat_emoji", id: row.name }, ip: req.ip, details: { name: row.name } });
+        await recordEvent(tx, {
+          name: "chat.emoji.deleted",
+          actorId: actor.id,
+          resources: { emoji: row.name },
+          payload: { name: row.name },
+          topics: [CUSTOM_EMOJI_TOPIC],
+        });
+        await audit(tx, {
+          actorId: actor.id,
+          action: "chat.emoji.deleted",
+          target: { type: "chat_emoji", id: row.name },
+          ip: req.ip,
+          details: { name: row.name },
+        });
       });
       await k.blobs.delete(row.blob_key);
     },

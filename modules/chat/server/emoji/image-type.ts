@@ -4,7 +4,8 @@
  */
 export type EmojiImageType = "image/png" | "image/gif" | "image/jpeg" | "image/webp";
 
-const startsWith = (b: Buffer, sig: number[], at = 0): boolean => b.length >= at + sig.length && sig.every((x, i) => b[at + i] === x);
+const startsWith = (b: Buffer, sig: number[], at = 0): boolean =>
+  b.length >= at + sig.length && sig.every((x, i) => b[at + i] === x);
 const ascii = (s: string): number[] => [...s].map((c) => c.charCodeAt(0));
 
 export function sniffImage(b: Buffer): EmojiImageType | null {

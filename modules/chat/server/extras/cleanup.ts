@@ -10,7 +10,10 @@ export const CLEANUP_JOB_MS = 3_600_000;
  * expired preview cache entries and response URLs, and uploads that no
  * message carries after a day (their contents too).
  */
-export async function cleanupExtras(k: Kernel, now = Date.now()): Promise<{ previews: number; responseUrls: number; orphans: number }> {
+export async function cleanupExtras(
+  k: Kernel,
+  now = Date.now(),
+): Promise<{ previews: number; responseUrls: number; orphans: number }> {
   const db = extrasDb(k);
   const iso = new Date(now).toISOString();
   const previews = await db.deleteFrom("chat_link_previews").where("expires_at", "<", iso).executeTakeFirst();
@@ -20,7 +23,15 @@ export async function cleanupExtras(k: Kernel, now = Date.now()): Promise<{ prev
     .select(["id", "blob_key", "thumb_key"])
     .where("message_id", "is", null)
     .where("created_at", "<", new Date(now - ORPHAN_UPLOAD_MS).toISOString())
-    .where(({ not, exists, selectFrom }) => not(exists(selectFrom("chat_file_rooms").select("chat_file_rooms.file_id").whereRef("chat_file_rooms.file_id", "=", "chat_files.id"))))
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom("chat_file_rooms")
+            .select("chat_file_rooms.file_id")
+            .whereRef("chat_file_rooms.file_id", "=", "chat_files.id"),
+        ),
+      ),
+    )
     .limit(1000)
     .execute();
   for (const f of orphans) {
@@ -28,7 +39,11 @@ export async function cleanupExtras(k: Kernel, now = Date.now()): Promise<{ prev
     await k.blobs.delete(f.blob_key);
     if (f.thumb_key) await k.blobs.delete(f.thumb_key);
   }
-  return { previews: Number(previews.numDeletedRows), responseUrls: Number(urls.numDeletedRows), orphans: orphans.length };
+  return {
+    previews: Number(previews.numDeletedRows),
+    responseUrls: Number(urls.numDeletedRows),
+    orphans: orphans.length,
+  };
 }
 
 export function startCleanupJob(k: Kernel): void {

@@ -34,7 +34,12 @@ export function chatExtrasRoutes(app: FastifyInstance, k: Kernel): void {
 }
 
 export function chatExtrasEventHandlers(k: Kernel): EventHandler[] {
-  return [previewHandler(k), previewEditHandler(k), outgoingWebhookHandler(k), fileLinkHandler(k)] as unknown as EventHandler[];
+  return [
+    previewHandler(k),
+    previewEditHandler(k),
+    outgoingWebhookHandler(k),
+    fileLinkHandler(k),
+  ] as unknown as EventHandler[];
 }
 
 export async function chatExtrasStart(k: Kernel): Promise<void> {

@@ -19,7 +19,9 @@ export async function loadMessageRecord(k: Kernel, id: string, actor: Actor): Pr
 
 /** Re-reads a message in the transaction and records `chat.message.updated` to its room; answers it presented. */
 export async function recordMessageUpdated(tx: ChatDb, messageId: string, actorId: string | null) {
-  const row = normalizeMessage(await tx.selectFrom("chat_messages").selectAll().where("id", "=", messageId).executeTakeFirstOrThrow());
+  const row = normalizeMessage(
+    await tx.selectFrom("chat_messages").selectAll().where("id", "=", messageId).executeTakeFirstOrThrow(),
+  );
   const message = await presentOne(tx, row, null);
   await recordEvent(tx, {
     name: "chat.message.updated",

@@ -10,6 +10,8 @@ import { SESSION_COOKIE } from "@ensemble/kernel/accounts/sessions";
 export function perCredential(scope: string): (req: FastifyRequest) => string {
   return (req) => {
     const credential = req.cookies[SESSION_COOKIE] ?? req.headers.authorization;
-    return credential ? `${scope}:${createHash("sha256").update(credential).digest("base64url").slice(0, 22)}` : `${scope}:${req.ip}`;
+    return credential
+      ? `${scope}:${createHash("sha256").update(credential).digest("base64url").slice(0, 22)}`
+      : `${scope}:${req.ip}`;
   };
 }

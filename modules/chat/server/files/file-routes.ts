@@ -20,7 +20,14 @@ const THUMBNAILED = /^image\/(png|jpeg|gif|webp|avif|tiff)$/;
 /** Shown inline by browsers; anything else is downloaded (an HTML or SVG file never runs on our origin). */
 const INLINE = /^(image\/(png|jpeg|gif|webp|avif)|audio\/[\w.+-]+|video\/[\w.+-]+|application\/pdf|text\/plain)$/;
 
-const uploadQuery = z.object({ name: z.string().trim().min(1).max(255).regex(/^[^/\\\0]+$/, "a file name, without slashes") });
+const uploadQuery = z.object({
+  name: z
+    .string()
+    .trim()
+    .min(1)
+    .max(255)
+    .regex(/^[^/\\\0]+$/, "a file name, without slashes"),
+});
 
 export function presentFile(f: ChatFilesTable) {
   return {
@@ -56,7 +63,10 @@ function sizeLimit(limit: number, counted: { bytes: number }): Transform {
 }
 
 /** One `bytes=` range (the only form players send); null for none or several, "unsatisfiable" beyond the end. */
-export function parseRange(header: string | undefined, size: number): { start: number; end: number } | null | "unsatisfiable" {
+export function parseRange(
+  header: string | undefined,
+  size: number,
+): { start: number; end: number } | null | "unsatisfiable" {
   const m = header ? /^bytes=(\d*)-(\d*)$/.exec(header.trim()) : null;
   if (!m || (m[1] === "" && m[2] === "")) return null;
   let start: number;
@@ -85,7 +95,8 @@ function slice(start: number, end: number): Transform {
   });
 }
 
-const tooLarge = (limit: number) => new AppError("payload_too_large", `files are limited to ${Math.round(limit / 1_048_576)} MB`);
+const tooLarge = (limit: number) =>
+  new AppError("payload_too_large", `files are limited to ${Math.round(limit / 1_048_576)} MB`);
 
 /**
  * Files in messages: the upload streams to the blob store (size limit from
@@ -103,20 +114,27 @@ export function fileRoutes(app: FastifyInstance, k: Kernel): void {
     route(scope, {
       method: "POST",
       url: "/api/chat/rooms/:id/files",
-      summary: "Upload a file to attach to a message (the body is the file; ?name= its name); answers the attachment to send",
+      summary:
+        "Upload a file to attach to a message (the body is the file; ?name= its name); answers the attachment to send",
       tags: ["chat", "files"],
       auth: "user",
       rateLimit: { max: 60, timeWindow: "1 minute", keyGenerator: perCredential("chat.upload") },
       params: z.object({ id: z.uuid() }),
       query: uploadQuery,
       handler: async ({ actor, params, query, req, reply }) => {
-        const room = await k.policy.authorize(actor, ChatRoomResource, "post", await loadRoom(chatDb(k), params.id, actor));
+        const room = await k.policy.authorize(
+          actor,
+          ChatRoomResource,
+          "post",
+          await loadRoom(chatDb(k), params.id, actor),
+        );
         await assertNotMuted(db, room.id, actor.id);
         const limit = (await getChatSettings(k)).maxUploadMb * 1_048_576;
         const declared = Number(req.headers["content-length"] ?? NaN);
         if (declared > limit) throw tooLarge(limit);
         const body = req.body as Readable | undefined;
-        if (!body || typeof body.pipe !== "function") throw new AppError("validation", "send the file as the request body");
+        if (!body || typeof body.pipe !== "function")
+          throw new AppError("validation", "send the file as the request body");
         const id = uuidv7();
         const key = `chat/${room.id}/${id}`;
         const counted = { bytes: 0 };
@@ -134,12 +152,28 @@ export function fileRoutes(app: FastifyInstance, k: Kernel): void {
           throw new AppError("validation", "the file is empty");
         }
         const mime = mimeOf(req.headers["content-type"]);
-        const row: ChatFilesTable = { id, owner_id: actor.id, room_id: room.id, message_id: null, name: query.name, size: counted.bytes, mime_type: mime, blob_key: key, thumb_key: null, width: null, height: null, created_at: new Date().toISOString() };
+        const row: ChatFilesTable = {
+          id,
+          owner_id: actor.id,
+          room_id: room.id,
+          message_id: null,
+          name: query.name,
+          size: counted.bytes,
+          mime_type: mime,
+          blob_key: key,
+          thumb_key: null,
+          width: null,
+          height: null,
+          created_at: new Date().toISOString(),
+        };
         if (THUMBNAILED.test(mime) && counted.bytes <= THUMB_SOURCE_MAX) Object.assign(row, await thumbnail(k, key));
         await db.insertInto("chat_files").values(row).execute();
         reply.code(201);
         const file = presentFile(row);
-        return { file, attachment: { file: { id: file.id, name: file.name, size: file.size, mimeType: file.mimeType } } };
+        return {
+          file,
+          attachment: { file: { id: file.id, name: file.name, size: file.size, mimeType: file.mimeType } },
+        };
       },
     });
   });
@@ -163,7 +197,9 @@ export function fileRoutes(app: FastifyInstance, k: Kernel): void {
       const size = Number(f.size);
       const range = parseRange(req.headers.range, size);
       if (range === "unsatisfiable") {
-        throw new AppError("range_not_satisfiable", "the requested range is outside the file", { headers: { "content-range": `bytes */${size}` } });
+        throw new AppError("range_not_satisfiable", "the requested range is outside the file", {
+          headers: { "content-range": `bytes */${size}` },
+        });
       }
       const stream = await k.blobs.get(f.blob_key);
       if (!stream) throw new AppError("not_found", "file not found");
@@ -171,7 +207,10 @@ export function fileRoutes(app: FastifyInstance, k: Kernel): void {
       reply
         .header("content-type", inline ? f.mime_type : "application/octet-stream")
         .header("accept-ranges", "bytes")
-        .header("content-disposition", `${inline ? "inline" : "attachment"}; filename*=UTF-8''${encodeURIComponent(f.name)}`)
+        .header(
+          "content-disposition",
+          `${inline ? "inline" : "attachment"}; filename*=UTF-8''${encodeURIComponent(f.name)}`,
+        )
         .header("cache-control", "private, max-age=3600")
         .header("x-content-type-options", "nosniff")
         .header("content-security-policy", "default-src 'none'; sandbox");
@@ -196,7 +235,10 @@ export function fileRoutes(app: FastifyInstance, k: Kernel): void {
       const f = await loadReadable(params.id, actor);
       const stream = f.thumb_key ? await k.blobs.get(f.thumb_key) : null;
       if (!stream) throw new AppError("not_found", "this file has no thumbnail");
-      reply.header("content-type", "image/webp").header("cache-control", "private, max-age=86400").header("x-content-type-options", "nosniff");
+      reply
+        .header("content-type", "image/webp")
+        .header("cache-control", "private, max-age=86400")
+        .header("x-content-type-options", "nosniff");
       return reply.send(stream);
     },
   });
@@ -217,7 +259,11 @@ async function thumbnail(k: Kernel, key: string): Promise<Partial<ChatFilesTable
       .toBuffer();
     const thumbKey = `${key}.thumb.webp`;
     await k.blobs.put(thumbKey, thumb);
-    return { thumb_key: thumbKey, width: meta.autoOrient?.width ?? meta.width ?? null, height: meta.autoOrient?.height ?? meta.height ?? null };
+    return {
+      thumb_key: thumbKey,
+      width: meta.autoOrient?.width ?? meta.width ?? null,
+      height: meta.autoOrient?.height ?? meta.height ?? null,
+    };
   } catch {
     // Not decodable as an image: it stays a plain file.
     return {};

@@ -8,7 +8,9 @@ import { extrasDb, type ChatFilesTable } from "../extras/extras-tables.ts";
 export async function mayReadFile(k: Kernel, f: ChatFilesTable, actor: Actor): Promise<boolean> {
   const rooms = [
     f.room_id,
-    ...(await extrasDb(k).selectFrom("chat_file_rooms").select("room_id").distinct().where("file_id", "=", f.id).execute()).map((r) => r.room_id),
+    ...(
+      await extrasDb(k).selectFrom("chat_file_rooms").select("room_id").distinct().where("file_id", "=", f.id).execute()
+    ).map((r) => r.room_id),
   ];
   for (const roomId of new Set(rooms)) {
     const room = await loadRoom(chatDb(k), roomId, actor);
@@ -31,14 +33,34 @@ export function fileLinkHandler(k: Kernel): EventHandler<"chat.message.created">
     events: ["chat.message.created"],
     handle: async (event) => {
       const m = event.payload.message;
-      const ids = [...new Set((m.attachments ?? []).map((a) => a.file?.id).filter((x): x is string => typeof x === "string"))];
+      const ids = [
+        ...new Set((m.attachments ?? []).map((a) => a.file?.id).filter((x): x is string => typeof x === "string")),
+      ];
       if (!ids.length || !m.authorId) return;
-      const author = await db.selectFrom("users").select(["id", "username", "role"]).where("id", "=", m.authorId).executeTakeFirst();
+      const author = await db
+        .selectFrom("users")
+        .select(["id", "username", "role"])
+        .where("id", "=", m.authorId)
+        .executeTakeFirst();
       if (!author) return;
-      const asAuthor: UserActor = { kind: "user", id: author.id, username: author.username, role: author.role, scopes: null, sessionId: null, tokenId: null };
+      const asAuthor: UserActor = {
+        kind: "user",
+        id: author.id,
+        username: author.username,
+        role: author.role,
+        scopes: null,
+        sessionId: null,
+        tokenId: null,
+      };
       for (const f of await db.selectFrom("chat_files").selectAll().where("id", "in", ids).execute()) {
         if (f.room_id === m.roomId) {
-          if (f.owner_id === m.authorId && f.message_id === null) await db.updateTable("chat_files").set({ message_id: m.id }).where("id", "=", f.id).where("message_id", "is", null).execute();
+          if (f.owner_id === m.authorId && f.message_id === null)
+            await db
+              .updateTable("chat_files")
+              .set({ message_id: m.id })
+              .where("id", "=", f.id)
+              .where("message_id", "is", null)
+              .execute();
           continue;
         }
         if (!(await mayReadFile(k, f, asAuthor))) continue;

@@ -31,7 +31,8 @@ export async function isBot(db: ExtrasDb, userId: string): Promise<boolean> {
 export function botRoutes(app: FastifyInstance, k: Kernel): void {
   const db = extrasDb(k);
   const admin = (a: UserActor) => {
-    if (!canInOrg(a.role, OrgChatCapability.administer)) throw new AppError("forbidden", "only administrators manage bots");
+    if (!canInOrg(a.role, OrgChatCapability.administer))
+      throw new AppError("forbidden", "only administrators manage bots");
   };
 
   route(app, {
@@ -40,20 +41,46 @@ export function botRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "Create a bot account and its API token (shown once)",
     tags: ["chat", "integrations"],
     auth: "user",
-    body: z.object({ username: usernameSchema, displayName: displayNameSchema, description: z.string().trim().max(500).default("") }).strict(),
+    body: z
+      .object({
+        username: usernameSchema,
+        displayName: displayNameSchema,
+        description: z.string().trim().max(500).default(""),
+      })
+      .strict(),
     handler: async ({ actor, body, reply }) => {
       admin(actor);
       const result = await k.db.transaction().execute(async (tx) => {
         // No password and no e-mail: a bot signs in only with its token.
-        const user = await insertUser(tx, { username: body.username, displayName: body.displayName, email: null, role: "member", passwordHash: null });
-        await tx.withTables<Pick<ChatExtrasTables, "chat_bots">>().insertInto("chat_bots").values({ user_id: user.id, description: body.description, created_by: actor.id, created_at: new Date().toISOString() }).execute();
+        const user = await insertUser(tx, {
+          username: body.username,
+          displayName: body.displayName,
+          email: null,
+          role: "member",
+          passwordHash: null,
+        });
+        await tx
+          .withTables<Pick<ChatExtrasTables, "chat_bots">>()
+          .insertInto("chat_bots")
+          .values({
+            user_id: user.id,
+            description: body.description,
+            created_by: actor.id,
+            created_at: new Date().toISOString(),
+          })
+          .execute();
         const token = await createAppToken(tx, user.id, `bot ${body.username}`, ["read", "write"]);
         return { user, token };
       });
       cache.get(db)?.delete(result.user.id);
       reply.code(201);
       return {
-        bot: { id: result.user.id, username: result.user.username, displayName: result.user.display_name, description: body.description },
+        bot: {
+          id: result.user.id,
+          username: result.user.username,
+          displayName: result.user.display_name,
+          description: body.description,
+        },
         token: result.token.token,
       };
     },
@@ -70,10 +97,26 @@ export function botRoutes(app: FastifyInstance, k: Kernel): void {
       const rows = await db
         .selectFrom("chat_bots")
         .innerJoin("users", "users.id", "chat_bots.user_id")
-        .select(["users.id", "users.username", "users.display_name", "users.deactivated", "chat_bots.description", "chat_bots.created_at"])
+        .select([
+          "users.id",
+          "users.username",
+          "users.display_name",
+          "users.deactivated",
+          "chat_bots.description",
+          "chat_bots.created_at",
+        ])
         .orderBy("users.username")
         .execute();
-      return { items: rows.map((r) => ({ id: r.id, username: r.username, displayName: r.display_name, description: r.description, active: Number(r.deactivated) === 0, createdAt: r.created_at })) };
+      return {
+        items: rows.map((r) => ({
+          id: r.id,
+          username: r.username,
+          displayName: r.display_name,
+          description: r.description,
+          active: Number(r.deactivated) === 0,
+          createdAt: r.created_at,
+        })),
+      };
     },
   });
 
@@ -86,12 +129,21 @@ export function botRoutes(app: FastifyInstance, k: Kernel): void {
     params: z.object({ id: z.uuid() }),
     handler: async ({ actor, params }) => {
       admin(actor);
-      const bot = await db.selectFrom("chat_bots").select("user_id").where("user_id", "=", params.id).executeTakeFirst();
+      const bot = await db
+        .selectFrom("chat_bots")
+        .select("user_id")
+        .where("user_id", "=", params.id)
+        .executeTakeFirst();
       if (!bot) throw new AppError("not_found", "bot not found");
       const now = new Date().toISOString();
       await db.transaction().execute(async (tx) => {
         await tx.updateTable("users").set({ deactivated: 1, updated_at: now }).where("id", "=", bot.user_id).execute();
-        await tx.updateTable("app_tokens").set({ revoked_at: now }).where("user_id", "=", bot.user_id).where("revoked_at", "is", null).execute();
+        await tx
+          .updateTable("app_tokens")
+          .set({ revoked_at: now })
+          .where("user_id", "=", bot.user_id)
+          .where("revoked_at", "is", null)
+          .execute();
       });
       await endUserSessions(k, bot.user_id);
     },

@@ -44,7 +44,12 @@ export type CommandResult =
   | { responseType: "none" };
 
 /** A Slack-style reply (synchronous answer or a later POST to the response URL) delivered where it asks. */
-async function deliverReply(k: Kernel, cmd: { command: string }, ctx: { userId: string; roomId: string; parentId: string | null }, body: unknown): Promise<CommandResult> {
+async function deliverReply(
+  k: Kernel,
+  cmd: { command: string },
+  ctx: { userId: string; roomId: string; parentId: string | null },
+  body: unknown,
+): Promise<CommandResult> {
   const parsed = slackPayloadSchema.safeParse(body);
   if (!parsed.success) return { responseType: "none" };
   const p = parsed.data;
@@ -73,12 +78,24 @@ async function deliverReply(k: Kernel, cmd: { command: string }, ctx: { userId: 
 }
 
 /** Runs an administrator-defined command: Slack's form fields POSTed to its URL, the answer delivered. */
-export async function runCustomCommand(k: Kernel, cmd: ChatSlashCommandsTable, c: CommandContext, text: string): Promise<CommandResult> {
+export async function runCustomCommand(
+  k: Kernel,
+  cmd: ChatSlashCommandsTable,
+  c: CommandContext,
+  text: string,
+): Promise<CommandResult> {
   const db = extrasDb(k);
   const responseToken = randomToken(24);
   await db
     .insertInto("chat_response_urls")
-    .values({ token_hash: sha256(responseToken), room_id: c.room.id, user_id: c.actor.id, command: cmd.command, uses: 0, expires_at: new Date(Date.now() + RESPONSE_URL_TTL_MS).toISOString() })
+    .values({
+      token_hash: sha256(responseToken),
+      room_id: c.room.id,
+      user_id: c.actor.id,
+      command: cmd.command,
+      uses: 0,
+      expires_at: new Date(Date.now() + RESPONSE_URL_TTL_MS).toISOString(),
+    })
     .execute();
   const fields = {
     token: cmd.token,
@@ -139,7 +156,8 @@ export async function runCustomCommand(k: Kernel, cmd: ChatSlashCommandsTable, c
 export function customCommandRoutes(app: FastifyInstance, k: Kernel): void {
   const db = extrasDb(k);
   const admin = (a: UserActor) => {
-    if (!canInOrg(a.role, OrgChatCapability.administer)) throw new AppError("forbidden", "only administrators manage slash commands");
+    if (!canInOrg(a.role, OrgChatCapability.administer))
+      throw new AppError("forbidden", "only administrators manage slash commands");
   };
 
   route(app, {
@@ -148,12 +166,30 @@ export function customCommandRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "Define a custom slash command (administrators); its token is shown once",
     tags: ["chat", "integrations"],
     auth: "user",
-    body: z.object({ command: commandName, url: z.url({ protocol: /^https?$/ }).max(2000), description: z.string().trim().max(200).default("") }).strict(),
+    body: z
+      .object({
+        command: commandName,
+        url: z.url({ protocol: /^https?$/ }).max(2000),
+        description: z.string().trim().max(200).default(""),
+      })
+      .strict(),
     handler: async ({ actor, body, reply }) => {
       admin(actor);
       if (BUILT_IN_NAMES.has(body.command)) throw new AppError("conflict", `${body.command} is a built-in command`);
-      const row: ChatSlashCommandsTable = { id: uuidv7(), command: body.command, url: body.url, token: randomToken(18), description: body.description, created_by: actor.id, created_at: new Date().toISOString() };
-      const exists = await db.selectFrom("chat_slash_commands").select("id").where("command", "=", row.command).executeTakeFirst();
+      const row: ChatSlashCommandsTable = {
+        id: uuidv7(),
+        command: body.command,
+        url: body.url,
+        token: randomToken(18),
+        description: body.description,
+        created_by: actor.id,
+        created_at: new Date().toISOString(),
+      };
+      const exists = await db
+        .selectFrom("chat_slash_commands")
+        .select("id")
+        .where("command", "=", row.command)
+        .executeTakeFirst();
       if (exists) throw new AppError("conflict", `${body.command} already exists`);
       await db.insertInto("chat_slash_commands").values(row).execute();
       reply.code(201);
@@ -212,8 +248,14 @@ export function customCommandRoutes(app: FastifyInstance, k: Kernel): void {
         .executeTakeFirst();
       if (!used) throw new AppError("not_found", "this response URL is unknown or expired");
       const payload = slackBody(body);
-      if (!slackPayloadSchema.safeParse(payload).success) throw new AppError("validation", "the answer needs text or attachments");
-      const result = await deliverReply(k, { command: used.command }, { userId: used.user_id, roomId: used.room_id, parentId: null }, payload);
+      if (!slackPayloadSchema.safeParse(payload).success)
+        throw new AppError("validation", "the answer needs text or attachments");
+      const result = await deliverReply(
+        k,
+        { command: used.command },
+        { userId: used.user_id, roomId: used.room_id, parentId: null },
+        payload,
+      );
       return { ok: true, responseType: result.responseType };
     },
   });
@@ -226,7 +268,10 @@ export const BUILT_INS = [
   { command: "/topic", description: "Changer le sujet du salon" },
   { command: "/invite", description: "Inviter quelqu'un : /invite @nom" },
   { command: "/leave", description: "Quitter le salon" },
-  { command: "/mute", description: "Rendre le salon silencieux, ou /mute @nom pour qu'une personne ne puisse plus écrire (modération)" },
+  {
+    command: "/mute",
+    description: "Rendre le salon silencieux, ou /mute @nom pour qu'une personne ne puisse plus écrire (modération)",
+  },
   { command: "/unmute", description: "Réactiver les notifications du salon, ou /unmute @nom" },
   { command: "/call", description: "Démarrer une réunion (bientôt)" },
 ] as const;

@@ -47,13 +47,25 @@ const FORWARDED = ["cookie", "authorization", "x-csrf-token", "user-agent", "acc
  * with the same credentials, so every rule of that route applies unchanged.
  * A refusal is answered with the route's own problem.
  */
-export async function asActor(app: FastifyInstance, req: FastifyRequest, method: "POST" | "PATCH" | "DELETE", url: string, payload: unknown): Promise<unknown> {
+export async function asActor(
+  app: FastifyInstance,
+  req: FastifyRequest,
+  method: "POST" | "PATCH" | "DELETE",
+  url: string,
+  payload: unknown,
+): Promise<unknown> {
   const headers: Record<string, string> = payload === undefined ? {} : { "content-type": "application/json" };
   for (const h of FORWARDED) {
     const v = req.headers[h];
     if (typeof v === "string") headers[h] = v;
   }
-  const res = await app.inject({ method, url, headers, ...(payload === undefined ? {} : { payload: JSON.stringify(payload) }), remoteAddress: req.ip });
+  const res = await app.inject({
+    method,
+    url,
+    headers,
+    ...(payload === undefined ? {} : { payload: JSON.stringify(payload) }),
+    remoteAddress: req.ip,
+  });
   const body: unknown = res.body && /json/.test(String(res.headers["content-type"])) ? JSON.parse(res.body) : undefined;
   if (res.statusCode >= 400) {
     const p = (body ?? {}) as { code?: string; detail?: string; errors?: { path: string; message: string }[] };

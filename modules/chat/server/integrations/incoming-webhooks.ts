@@ -17,7 +17,10 @@ const createBody = z
   .object({
     name: z.string().trim().min(1).max(80),
     username: z.string().trim().min(1).max(80).optional(),
-    iconUrl: z.url({ protocol: /^https?$/ }).max(2000).optional(),
+    iconUrl: z
+      .url({ protocol: /^https?$/ })
+      .max(2000)
+      .optional(),
   })
   .strict();
 
@@ -50,7 +53,12 @@ export function incomingWebhookRoutes(app: FastifyInstance, k: Kernel): void {
     params: z.object({ roomId: z.uuid() }),
     body: createBody,
     handler: async ({ actor, params, body, reply }) => {
-      const room = await k.policy.authorize(actor, ChatRoomResource, "manage", await loadRoom(chatDb(k), params.roomId, actor));
+      const room = await k.policy.authorize(
+        actor,
+        ChatRoomResource,
+        "manage",
+        await loadRoom(chatDb(k), params.roomId, actor),
+      );
       const secret = randomToken(24);
       const row: ChatIncomingWebhooksTable = {
         id: uuidv7(),
@@ -69,7 +77,12 @@ export function incomingWebhookRoutes(app: FastifyInstance, k: Kernel): void {
     },
   });
 
-  roomHookRoutes(app, k, { table: "chat_incoming_webhooks", path: "incoming-webhooks", deleteSummary: "Delete an incoming webhook: its URL stops working at once", present });
+  roomHookRoutes(app, k, {
+    table: "chat_incoming_webhooks",
+    path: "incoming-webhooks",
+    deleteSummary: "Delete an incoming webhook: its URL stops working at once",
+    present,
+  });
 
   route(app, {
     method: "POST",
@@ -79,14 +92,19 @@ export function incomingWebhookRoutes(app: FastifyInstance, k: Kernel): void {
     auth: "none",
     csrfExempt: true,
     formBody: true,
-    rateLimit: { max: 120, timeWindow: "1 minute", keyGenerator: (req) => `hook:${(req.params as { id?: string }).id ?? ""}` },
+    rateLimit: {
+      max: 120,
+      timeWindow: "1 minute",
+      keyGenerator: (req) => `hook:${(req.params as { id?: string }).id ?? ""}`,
+    },
     params: z.object({ id: z.string().max(64), secret: z.string().max(128) }),
     body: z.unknown(),
     handler: async ({ params, body, reply }) => {
       const hook = /^[0-9a-f-]{36}$/.test(params.id)
         ? await db.selectFrom("chat_incoming_webhooks").selectAll().where("id", "=", params.id).executeTakeFirst()
         : undefined;
-      if (!hook || !safeEqual(hook.secret_hash, sha256(params.secret))) throw new AppError("not_found", "no such webhook");
+      if (!hook || !safeEqual(hook.secret_hash, sha256(params.secret)))
+        throw new AppError("not_found", "no such webhook");
       const parsed = slackPayloadSchema.safeParse(slackBody(body));
       if (!parsed.success) {
         throw new AppError("validation", "the payload is not a valid Slack message", {
@@ -94,7 +112,11 @@ export function incomingWebhookRoutes(app: FastifyInstance, k: Kernel): void {
         });
       }
       const p = parsed.data;
-      const room = await db.selectFrom("chat_rooms").select(["id", "archived_at"]).where("id", "=", hook.room_id).executeTakeFirstOrThrow();
+      const room = await db
+        .selectFrom("chat_rooms")
+        .select(["id", "archived_at"])
+        .where("id", "=", hook.room_id)
+        .executeTakeFirstOrThrow();
       if (room.archived_at !== null) throw new AppError("forbidden", "the room is archived");
       const proxy = (u: string) => previews.imagePath(u);
       const attachments = await toAttachments(p, proxy);
@@ -108,11 +130,17 @@ export function incomingWebhookRoutes(app: FastifyInstance, k: Kernel): void {
           authorId: null,
           kind: "webhook",
           // With blocks, Slack shows the blocks and keeps `text` for notifications only.
-          text: blocksToMarkdown(p.blocks) || (p.text !== undefined && p.mrkdwn !== false ? mrkdwnToMarkdown(p.text) : (p.text ?? "")),
+          text:
+            blocksToMarkdown(p.blocks) ||
+            (p.text !== undefined && p.mrkdwn !== false ? mrkdwnToMarkdown(p.text) : (p.text ?? "")),
           attachments,
           meta,
         });
-        await tx.updateTable("chat_incoming_webhooks").set({ last_used_at: new Date().toISOString() }).where("id", "=", hook.id).execute();
+        await tx
+          .updateTable("chat_incoming_webhooks")
+          .set({ last_used_at: new Date().toISOString() })
+          .where("id", "=", hook.id)
+          .execute();
       });
       // Slack answers a plain "ok"; its client libraries read it as text.
       return reply.code(200).type("text/plain; charset=utf-8").send("ok");

@@ -60,13 +60,19 @@ export function outgoingWebhookRoutes(app: FastifyInstance, k: Kernel): void {
   route(app, {
     method: "POST",
     url: "/api/chat/rooms/:roomId/outgoing-webhooks",
-    summary: "Create an outgoing webhook: messages of this room (or those starting with a trigger word) are POSTed to a URL",
+    summary:
+      "Create an outgoing webhook: messages of this room (or those starting with a trigger word) are POSTed to a URL",
     tags: ["chat", "integrations"],
     auth: "user",
     params: z.object({ roomId: z.uuid() }),
     body: createBody,
     handler: async ({ actor, params, body, reply }) => {
-      const room = await k.policy.authorize(actor, ChatRoomResource, "manage", await loadRoom(chatDb(k), params.roomId, actor));
+      const room = await k.policy.authorize(
+        actor,
+        ChatRoomResource,
+        "manage",
+        await loadRoom(chatDb(k), params.roomId, actor),
+      );
       const row: ChatOutgoingWebhooksTable = {
         id: uuidv7(),
         room_id: room.id,
@@ -86,7 +92,12 @@ export function outgoingWebhookRoutes(app: FastifyInstance, k: Kernel): void {
     },
   });
 
-  roomHookRoutes(app, k, { table: "chat_outgoing_webhooks", path: "outgoing-webhooks", deleteSummary: "Delete an outgoing webhook", present });
+  roomHookRoutes(app, k, {
+    table: "chat_outgoing_webhooks",
+    path: "outgoing-webhooks",
+    deleteSummary: "Delete an outgoing webhook",
+    present,
+  });
 }
 
 /**
@@ -107,10 +118,20 @@ export function outgoingWebhookHandler(k: Kernel): EventHandler<"chat.message.cr
       const hooks = await db.selectFrom("chat_outgoing_webhooks").selectAll().where("room_id", "=", m.roomId).execute();
       if (!hooks.length) return;
       const done = new Set(
-        (await db.selectFrom("chat_outgoing_deliveries").select("hook_id").where("event_id", "=", event.id).execute()).map((d) => d.hook_id),
+        (
+          await db.selectFrom("chat_outgoing_deliveries").select("hook_id").where("event_id", "=", event.id).execute()
+        ).map((d) => d.hook_id),
       );
-      const room = await db.selectFrom("chat_rooms").select(["id", "slug", "name"]).where("id", "=", m.roomId).executeTakeFirst();
-      const author = await db.selectFrom("users").select(["id", "username"]).where("id", "=", m.authorId).executeTakeFirst();
+      const room = await db
+        .selectFrom("chat_rooms")
+        .select(["id", "slug", "name"])
+        .where("id", "=", m.roomId)
+        .executeTakeFirst();
+      const author = await db
+        .selectFrom("users")
+        .select(["id", "username"])
+        .where("id", "=", m.authorId)
+        .executeTakeFirst();
       if (!room || !author) return;
       const failures: string[] = [];
       const due = hooks.flatMap((hook) => {
@@ -146,7 +167,12 @@ export function outgoingWebhookHandler(k: Kernel): EventHandler<"chat.message.cr
         await db.transaction().execute(async (tx) => {
           const first = await tx
             .insertInto("chat_outgoing_deliveries")
-            .values({ event_id: event.id, hook_id: hook.id, status: outcome.status, delivered_at: new Date().toISOString() })
+            .values({
+              event_id: event.id,
+              hook_id: hook.id,
+              status: outcome.status,
+              delivered_at: new Date().toISOString(),
+            })
             .onConflict((oc) => oc.columns(["event_id", "hook_id"]).doNothing())
             .executeTakeFirst();
           if (Number(first.numInsertedOrUpdatedRows ?? 0) !== 1 || !outcome.reply) return;
@@ -165,7 +191,8 @@ export function outgoingWebhookHandler(k: Kernel): EventHandler<"chat.message.cr
   });
 }
 
-type Outcome = { retry: true; error: string } | { retry: false; status: number; reply: { text: string; username?: string } | null };
+type Outcome =
+  { retry: true; error: string } | { retry: false; status: number; reply: { text: string; username?: string } | null };
 
 async function deliver(k: Kernel, hook: ChatOutgoingWebhooksTable, body: string): Promise<Outcome> {
   const timestamp = String(Math.floor(Date.now() / 1000));
@@ -204,7 +231,10 @@ function replyOf(body: Buffer): { text: string; username?: string } | null {
   try {
     const j = JSON.parse(body.toString("utf8")) as { text?: unknown; username?: unknown };
     if (typeof j.text !== "string" || !j.text.trim()) return null;
-    return { text: j.text.slice(0, 10_000), ...(typeof j.username === "string" && j.username.trim() ? { username: j.username.trim().slice(0, 80) } : {}) };
+    return {
+      text: j.text.slice(0, 10_000),
+      ...(typeof j.username === "string" && j.username.trim() ? { username: j.username.trim().slice(0, 80) } : {}),
+    };
   } catch {
     return null;
   }

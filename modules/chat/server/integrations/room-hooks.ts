@@ -16,7 +16,12 @@ type HookTable = "chat_incoming_webhooks" | "chat_outgoing_webhooks";
 export function roomHookRoutes<T extends HookTable>(
   app: FastifyInstance,
   k: Kernel,
-  o: { table: T; path: "incoming-webhooks" | "outgoing-webhooks"; deleteSummary: string; present: (row: ChatExtrasTables[T]) => unknown },
+  o: {
+    table: T;
+    path: "incoming-webhooks" | "outgoing-webhooks";
+    deleteSummary: string;
+    present: (row: ChatExtrasTables[T]) => unknown;
+  },
 ): void {
   const db = extrasDb(k);
   // Both tables share these columns; narrowing to one keeps Kysely's types simple without changing the SQL.
@@ -31,8 +36,18 @@ export function roomHookRoutes<T extends HookTable>(
     auth: "user",
     params: z.object({ roomId: z.uuid() }),
     handler: async ({ actor, params }) => {
-      const room = await k.policy.authorize(actor, ChatRoomResource, "manage", await loadRoom(chatDb(k), params.roomId, actor));
-      const rows = await db.selectFrom(table).selectAll().where("room_id", "=", room.id).orderBy("created_at").execute();
+      const room = await k.policy.authorize(
+        actor,
+        ChatRoomResource,
+        "manage",
+        await loadRoom(chatDb(k), params.roomId, actor),
+      );
+      const rows = await db
+        .selectFrom(table)
+        .selectAll()
+        .where("room_id", "=", room.id)
+        .orderBy("created_at")
+        .execute();
       return { items: rowsOf(rows).map(o.present) };
     },
   });

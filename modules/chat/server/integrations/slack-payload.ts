@@ -8,7 +8,10 @@ export const slackPayloadSchema = z
     text: z.string().max(40_000).optional(),
     username: z.string().trim().min(1).max(80).optional(),
     icon_url: z.string().max(2000).optional(),
-    icon_emoji: z.string().regex(/^:[a-z0-9_+-]{1,64}:$/i).optional(),
+    icon_emoji: z
+      .string()
+      .regex(/^:[a-z0-9_+-]{1,64}:$/i)
+      .optional(),
     mrkdwn: z.boolean().optional(),
     attachments: z
       .array(
@@ -23,7 +26,17 @@ export const slackPayloadSchema = z
             title: z.string().optional(),
             title_link: z.string().optional(),
             text: z.string().optional(),
-            fields: z.array(z.object({ title: z.string().optional(), value: z.union([z.string(), z.number()]).optional(), short: z.boolean().optional() }).loose()).optional(),
+            fields: z
+              .array(
+                z
+                  .object({
+                    title: z.string().optional(),
+                    value: z.union([z.string(), z.number()]).optional(),
+                    short: z.boolean().optional(),
+                  })
+                  .loose(),
+              )
+              .optional(),
             image_url: z.string().optional(),
             thumb_url: z.string().optional(),
             footer: z.string().optional(),
@@ -35,13 +48,22 @@ export const slackPayloadSchema = z
       .max(20)
       .optional(),
     /** Block Kit: shown as Markdown text (sections, headers, fields, context); other blocks are skipped. */
-    blocks: z.array(z.object({ type: z.string() }).loose()).max(50).optional(),
+    blocks: z
+      .array(z.object({ type: z.string() }).loose())
+      .max(50)
+      .optional(),
   })
   .loose()
-  .refine((p) => (p.text !== undefined && p.text.trim() !== "") || (p.attachments?.length ?? 0) > 0 || blocksToMarkdown(p.blocks) !== "", {
-    message: "a message needs text, blocks or attachments",
-    path: ["text"],
-  });
+  .refine(
+    (p) =>
+      (p.text !== undefined && p.text.trim() !== "") ||
+      (p.attachments?.length ?? 0) > 0 ||
+      blocksToMarkdown(p.blocks) !== "",
+    {
+      message: "a message needs text, blocks or attachments",
+      path: ["text"],
+    },
+  );
 
 interface TextObject {
   type?: unknown;
@@ -116,7 +138,10 @@ export async function toAttachments(p: SlackPayload, proxy: (url: string) => Pro
     const thumb = httpUrl(a.thumb_url);
     const icon = httpUrl(a.author_icon);
     const footerIcon = httpUrl(a.footer_icon);
-    const color = a.color ? (SLACK_COLORS[a.color] ?? (/^#?[0-9a-f]{3,8}$/i.test(a.color) ? (a.color.startsWith("#") ? a.color : `#${a.color}`) : undefined)) : undefined;
+    const color = a.color
+      ? (SLACK_COLORS[a.color] ??
+        (/^#?[0-9a-f]{3,8}$/i.test(a.color) ? (a.color.startsWith("#") ? a.color : `#${a.color}`) : undefined))
+      : undefined;
     const candidate = {
       fallback: clip(a.fallback, 4000),
       color,
@@ -146,7 +171,12 @@ export async function toAttachments(p: SlackPayload, proxy: (url: string) => Pro
 
 /** The body as Slack clients send it: JSON, or a form with the JSON in `payload`. */
 export function slackBody(body: unknown): unknown {
-  if (body && typeof body === "object" && "payload" in body && typeof (body as { payload: unknown }).payload === "string") {
+  if (
+    body &&
+    typeof body === "object" &&
+    "payload" in body &&
+    typeof (body as { payload: unknown }).payload === "string"
+  ) {
     try {
       return JSON.parse((body as { payload: string }).payload) as unknown;
     } catch {

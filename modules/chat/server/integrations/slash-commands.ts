@@ -8,7 +8,13 @@ import { loadRoom } from "../rooms.ts";
 import { chatDb } from "../tables.ts";
 import { extrasDb } from "../extras/extras-tables.ts";
 import { asActor, postEphemeral } from "./ephemeral.ts";
-import { commandName, customCommandRoutes, runCustomCommand, type CommandContext, type CommandResult } from "./custom-commands.ts";
+import {
+  commandName,
+  customCommandRoutes,
+  runCustomCommand,
+  type CommandContext,
+  type CommandResult,
+} from "./custom-commands.ts";
 import { perCredential } from "../extras/rate-key.ts";
 import { slashAnswer, type SlashAnswer } from "./slash-answers.ts";
 
@@ -28,10 +34,19 @@ const SHRUG = "¯\\\\\\_(ツ)\\_/¯";
 async function userByName(k: Kernel, text: string): Promise<{ id: string; username: string } | null> {
   const name = text.trim().replace(/^@/, "").toLowerCase();
   if (!/^[a-z0-9._-]{1,64}$/.test(name)) return null;
-  return (await chatDb(k).selectFrom("users").select(["id", "username"]).where("username", "=", name).where("deactivated", "=", 0).executeTakeFirst()) ?? null;
+  return (
+    (await chatDb(k)
+      .selectFrom("users")
+      .select(["id", "username"])
+      .where("username", "=", name)
+      .where("deactivated", "=", 0)
+      .executeTakeFirst()) ?? null
+  );
 }
 
-type Run = (c: CommandContext & { text: string; clientKey: string; req: FastifyRequest; app: FastifyInstance; k: Kernel }) => Promise<CommandResult | { responseType: "in_channel"; message: ChatMessage }>;
+type Run = (
+  c: CommandContext & { text: string; clientKey: string; req: FastifyRequest; app: FastifyInstance; k: Kernel },
+) => Promise<CommandResult | { responseType: "in_channel"; message: ChatMessage }>;
 
 const send = async (c: Parameters<Run>[0], text: string) => {
   const message = (await asActor(c.app, c.req, "POST", `/api/chat/rooms/${c.room.id}/messages`, {
@@ -77,7 +92,10 @@ const BUILT_IN_RUNS: Record<string, Run> = {
       const u = await userByName(c.k, c.text.split(/\s+/)[0] ?? "");
       if (!u) throw usage("usage: /mute or /mute @username [minutes]");
       const minutes = Number(c.text.trim().split(/\s+/)[1] ?? "");
-      await asActor(c.app, c.req, "POST", `/api/chat/rooms/${c.room.id}/mutes`, { userId: u.id, ...(Number.isInteger(minutes) && minutes > 0 ? { minutes } : {}) });
+      await asActor(c.app, c.req, "POST", `/api/chat/rooms/${c.room.id}/mutes`, {
+        userId: u.id,
+        ...(Number.isInteger(minutes) && minutes > 0 ? { minutes } : {}),
+      });
       return tell(c, "userMuted", u.username);
     }
     await asActor(c.app, c.req, "PATCH", `/api/chat/rooms/${c.room.id}/preferences`, { muted: true });
@@ -104,18 +122,37 @@ export function slashCommandRoutes(app: FastifyInstance, k: Kernel): void {
   route(app, {
     method: "POST",
     url: "/api/chat/rooms/:id/commands",
-    summary: "Run a slash command in a room (/me, /shrug, /topic, /invite, /leave, /mute, /unmute, /call, or a custom one)",
+    summary:
+      "Run a slash command in a room (/me, /shrug, /topic, /invite, /leave, /mute, /unmute, /call, or a custom one)",
     tags: ["chat", "integrations"],
     auth: "user",
     rateLimit: { max: 120, timeWindow: "1 minute", keyGenerator: perCredential("chat.command") },
     params: z.object({ id: z.uuid() }),
     body: runBody,
     handler: async ({ actor, params, body, req }) => {
-      const room = await k.policy.authorize(actor, ChatRoomResource, "read", await loadRoom(chatDb(k), params.id, actor));
-      const ctx = { actor, room, parentId: body.parentId ?? null, text: body.text, clientKey: body.clientKey ?? uuidv7(), req, app, k };
+      const room = await k.policy.authorize(
+        actor,
+        ChatRoomResource,
+        "read",
+        await loadRoom(chatDb(k), params.id, actor),
+      );
+      const ctx = {
+        actor,
+        room,
+        parentId: body.parentId ?? null,
+        text: body.text,
+        clientKey: body.clientKey ?? uuidv7(),
+        req,
+        app,
+        k,
+      };
       const builtIn = BUILT_IN_RUNS[body.command];
       if (builtIn) return builtIn(ctx);
-      const custom = await extrasDb(k).selectFrom("chat_slash_commands").selectAll().where("command", "=", body.command).executeTakeFirst();
+      const custom = await extrasDb(k)
+        .selectFrom("chat_slash_commands")
+        .selectAll()
+        .where("command", "=", body.command)
+        .executeTakeFirst();
       if (!custom) throw new AppError("not_found", `unknown command ${body.command}`);
       // A custom command may answer in the room: only those who may post there run one.
       await k.policy.authorize(actor, ChatRoomResource, "post", room);

@@ -19,17 +19,32 @@ const muteBody = z
 
 /** Refuses a post from someone a moderator muted in this room (until the mute expires). */
 export async function assertNotMuted(db: ExtrasDb, roomId: string, userId: string): Promise<void> {
-  const m = await db.selectFrom("chat_mutes").select("until").where("room_id", "=", roomId).where("user_id", "=", userId).executeTakeFirst();
+  const m = await db
+    .selectFrom("chat_mutes")
+    .select("until")
+    .where("room_id", "=", roomId)
+    .where("user_id", "=", userId)
+    .executeTakeFirst();
   if (!m) return;
   if (m.until !== null && m.until <= new Date().toISOString()) return;
-  throw new AppError("chat_muted", m.until ? `a moderator muted you in this room until ${m.until}` : "a moderator muted you in this room");
+  throw new AppError(
+    "chat_muted",
+    m.until ? `a moderator muted you in this room until ${m.until}` : "a moderator muted you in this room",
+  );
 }
 
 /** Moderators silence a member of a room: they keep reading but cannot post until unmuted or the mute expires. */
 export function muteRoutes(app: FastifyInstance, k: Kernel): void {
   const db = extrasDb(k);
 
-  const change = async (actor: UserActor, roomId: string, userId: string, until: string | null, muted: boolean, ip: string) => {
+  const change = async (
+    actor: UserActor,
+    roomId: string,
+    userId: string,
+    until: string | null,
+    muted: boolean,
+    ip: string,
+  ) => {
     await db.transaction().execute(async (tx) => {
       if (muted) {
         await tx
@@ -47,7 +62,13 @@ export function muteRoutes(app: FastifyInstance, k: Kernel): void {
         payload: { roomId, userId, until, muted },
         topics: [roomTopic(roomId), userTopic(userId)],
       });
-      await audit(tx, { actorId: actor.id, action: muted ? "chat.member.muted" : "chat.member.unmuted", target: { type: "user", id: userId }, ip, details: { roomId, until } });
+      await audit(tx, {
+        actorId: actor.id,
+        action: muted ? "chat.member.muted" : "chat.member.unmuted",
+        target: { type: "user", id: userId },
+        ip,
+        details: { roomId, until },
+      });
     });
   };
 
@@ -60,15 +81,36 @@ export function muteRoutes(app: FastifyInstance, k: Kernel): void {
     params: z.object({ id: z.uuid() }),
     body: muteBody,
     handler: async ({ actor, params, body, req }) => {
-      const room = await k.policy.authorize(actor, ChatRoomResource, "moderate", await loadRoom(chatDb(k), params.id, actor));
-      if (body.userId === actor.id) throw new AppError("validation", "you cannot mute yourself", { errors: [{ path: "userId", message: "yourself" }] });
+      const room = await k.policy.authorize(
+        actor,
+        ChatRoomResource,
+        "moderate",
+        await loadRoom(chatDb(k), params.id, actor),
+      );
+      if (body.userId === actor.id)
+        throw new AppError("validation", "you cannot mute yourself", {
+          errors: [{ path: "userId", message: "yourself" }],
+        });
       const role = await roleOf(chatDb(k), room.id, body.userId);
       if (!role) throw new AppError("not_found", "this person is not a member of the room");
       const target = { ...room, viewerRole: role };
       // Someone who moderates the room cannot be silenced by a peer.
-      const user = await db.selectFrom("users").select(["id", "username", "role"]).where("id", "=", body.userId).executeTakeFirstOrThrow();
-      const asTarget: UserActor = { kind: "user", id: user.id, username: user.username, role: user.role, scopes: null, sessionId: null, tokenId: null };
-      if (await k.policy.can(asTarget, ChatRoomResource, "moderate", target)) throw new AppError("forbidden", "moderators of the room cannot be muted");
+      const user = await db
+        .selectFrom("users")
+        .select(["id", "username", "role"])
+        .where("id", "=", body.userId)
+        .executeTakeFirstOrThrow();
+      const asTarget: UserActor = {
+        kind: "user",
+        id: user.id,
+        username: user.username,
+        role: user.role,
+        scopes: null,
+        sessionId: null,
+        tokenId: null,
+      };
+      if (await k.policy.can(asTarget, ChatRoomResource, "moderate", target))
+        throw new AppError("forbidden", "moderators of the room cannot be muted");
       const until = body.minutes ? new Date(Date.now() + body.minutes * 60_000).toISOString() : null;
       await change(actor, room.id, body.userId, until, true, req.ip);
       return { roomId: room.id, userId: body.userId, until };
@@ -83,8 +125,18 @@ export function muteRoutes(app: FastifyInstance, k: Kernel): void {
     auth: "user",
     params: z.object({ id: z.uuid(), userId: z.uuid() }),
     handler: async ({ actor, params, req }) => {
-      const room = await k.policy.authorize(actor, ChatRoomResource, "moderate", await loadRoom(chatDb(k), params.id, actor));
-      const m = await db.selectFrom("chat_mutes").select("user_id").where("room_id", "=", room.id).where("user_id", "=", params.userId).executeTakeFirst();
+      const room = await k.policy.authorize(
+        actor,
+        ChatRoomResource,
+        "moderate",
+        await loadRoom(chatDb(k), params.id, actor),
+      );
+      const m = await db
+        .selectFrom("chat_mutes")
+        .select("user_id")
+        .where("room_id", "=", room.id)
+        .where("user_id", "=", params.userId)
+        .executeTakeFirst();
       if (!m) throw new AppError("not_found", "this person is not muted here");
       await change(actor, room.id, params.userId, null, false, req.ip);
     },
@@ -98,18 +150,35 @@ export function muteRoutes(app: FastifyInstance, k: Kernel): void {
     auth: "user",
     params: z.object({ id: z.uuid() }),
     handler: async ({ actor, params }) => {
-      const room = await k.policy.authorize(actor, ChatRoomResource, "moderate", await loadRoom(chatDb(k), params.id, actor));
+      const room = await k.policy.authorize(
+        actor,
+        ChatRoomResource,
+        "moderate",
+        await loadRoom(chatDb(k), params.id, actor),
+      );
       const now = new Date().toISOString();
       const rows = await db
         .selectFrom("chat_mutes")
         .innerJoin("users", "users.id", "chat_mutes.user_id")
-        .select(["users.id", "users.username", "users.display_name", "chat_mutes.until", "chat_mutes.muted_by", "chat_mutes.created_at"])
+        .select([
+          "users.id",
+          "users.username",
+          "users.display_name",
+          "chat_mutes.until",
+          "chat_mutes.muted_by",
+          "chat_mutes.created_at",
+        ])
         .where("chat_mutes.room_id", "=", room.id)
         .where((eb) => eb.or([eb("chat_mutes.until", "is", null), eb("chat_mutes.until", ">", now)]))
         .orderBy("chat_mutes.created_at")
         .execute();
       return {
-        items: rows.map((r) => ({ user: { id: r.id, username: r.username, displayName: r.display_name }, until: r.until, mutedBy: r.muted_by, mutedAt: r.created_at })),
+        items: rows.map((r) => ({
+          user: { id: r.id, username: r.username, displayName: r.display_name },
+          until: r.until,
+          mutedBy: r.muted_by,
+          mutedAt: r.created_at,
+        })),
       };
     },
   });

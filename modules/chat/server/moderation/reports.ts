@@ -33,19 +33,44 @@ export function reportRoutes(app: FastifyInstance, k: Kernel): void {
     params: z.object({ id: z.uuid() }),
     body: z.object({ reason: z.string().trim().min(1).max(1000) }).strict(),
     handler: async ({ actor, params, body, reply }) => {
-      const m = await k.policy.authorize(actor, ChatMessageResource, "read", await loadMessage(k, chatDb(k), params.id, actor));
+      const m = await k.policy.authorize(
+        actor,
+        ChatMessageResource,
+        "read",
+        await loadMessage(k, chatDb(k), params.id, actor),
+      );
       if (m.deleted_at !== null) throw new AppError("conflict", "this message was deleted");
       if (m.room.viewerRole === null) throw new AppError("forbidden", "join the room to report its messages");
-      const existing = await db.selectFrom("chat_reports").select("id").where("message_id", "=", m.id).where("reporter_id", "=", actor.id).executeTakeFirst();
+      const existing = await db
+        .selectFrom("chat_reports")
+        .select("id")
+        .where("message_id", "=", m.id)
+        .where("reporter_id", "=", actor.id)
+        .executeTakeFirst();
       if (existing) throw new AppError("conflict", "you already reported this message");
       const id = uuidv7();
       await db.transaction().execute(async (tx) => {
         await tx
           .insertInto("chat_reports")
-          .values({ id, room_id: m.room_id, message_id: m.id, reporter_id: actor.id, reason: body.reason, created_at: new Date().toISOString(), resolved_at: null, resolved_by: null, resolution: null })
+          .values({
+            id,
+            room_id: m.room_id,
+            message_id: m.id,
+            reporter_id: actor.id,
+            reason: body.reason,
+            created_at: new Date().toISOString(),
+            resolved_at: null,
+            resolved_by: null,
+            resolution: null,
+          })
           .execute();
         // No realtime audience: reporters stay anonymous to the room; moderators list reports.
-        await recordEvent(tx, { name: "chat.report.created", actorId: actor.id, resources: { room: m.room_id, message: m.id }, payload: { roomId: m.room_id, reportId: id, messageId: m.id } });
+        await recordEvent(tx, {
+          name: "chat.report.created",
+          actorId: actor.id,
+          resources: { room: m.room_id, message: m.id },
+          payload: { roomId: m.room_id, reportId: id, messageId: m.id },
+        });
       });
       reply.code(201);
       return { id, messageId: m.id, roomId: m.room_id, reason: body.reason };
@@ -61,7 +86,12 @@ export function reportRoutes(app: FastifyInstance, k: Kernel): void {
     params: z.object({ id: z.uuid() }),
     query: z.object({ status: z.enum(["open", "resolved", "all"]).default("open") }),
     handler: async ({ actor, params, query }) => {
-      const room = await k.policy.authorize(actor, ChatRoomResource, "moderate", await loadRoom(chatDb(k), params.id, actor));
+      const room = await k.policy.authorize(
+        actor,
+        ChatRoomResource,
+        "moderate",
+        await loadRoom(chatDb(k), params.id, actor),
+      );
       let q = db
         .selectFrom("chat_reports")
         .innerJoin("chat_messages", "chat_messages.id", "chat_reports.message_id")
@@ -97,7 +127,12 @@ export function reportRoutes(app: FastifyInstance, k: Kernel): void {
           resolvedBy: r.resolved_by,
           resolution: r.resolution,
           reporter: r.reporter_id ? { id: r.reporter_id, username: r.reporter_username } : null,
-          message: { id: r.message_id, text: r.deleted_at ? "" : r.text, deletedAt: r.deleted_at, author: r.author_id ? { id: r.author_id, username: r.author_username } : null },
+          message: {
+            id: r.message_id,
+            text: r.deleted_at ? "" : r.text,
+            deletedAt: r.deleted_at,
+            author: r.author_id ? { id: r.author_id, username: r.author_username } : null,
+          },
         })),
       };
     },
@@ -117,9 +152,14 @@ export function reportRoutes(app: FastifyInstance, k: Kernel): void {
       await k.policy.authorize(actor, ChatRoomResource, "moderate", await loadRoom(chatDb(k), report.room_id, actor));
       if (report.resolved_at !== null) throw new AppError("conflict", "this report is already resolved");
       if (body.deleteMessage) {
-        const m = await db.selectFrom("chat_messages").select("deleted_at").where("id", "=", report.message_id).executeTakeFirst();
+        const m = await db
+          .selectFrom("chat_messages")
+          .select("deleted_at")
+          .where("id", "=", report.message_id)
+          .executeTakeFirst();
         // The message route applies its own rules (a moderator may delete any message) and events.
-        if (m && m.deleted_at === null) await asActor(app, req, "DELETE", `/api/chat/messages/${report.message_id}`, undefined);
+        if (m && m.deleted_at === null)
+          await asActor(app, req, "DELETE", `/api/chat/messages/${report.message_id}`, undefined);
       }
       const resolution = body.deleteMessage && body.resolution === "handled" ? "message_deleted" : body.resolution;
       const now = new Date().toISOString();
@@ -131,8 +171,24 @@ export function reportRoutes(app: FastifyInstance, k: Kernel): void {
           .where("resolved_at", "is", null)
           .executeTakeFirst();
         if (Number(r.numUpdatedRows) !== 1) throw new AppError("conflict", "this report is already resolved");
-        await recordEvent(tx, { name: "chat.report.resolved", actorId: actor.id, resources: { room: report.room_id, message: report.message_id }, payload: { roomId: report.room_id, reportId: report.id, resolution } });
-        await audit(tx, { actorId: actor.id, action: "chat.report.resolved", target: { type: "chat_message", id: report.message_id }, ip: req.ip, details: { roomId: report.room_id, reportId: report.id, resolution, ...(body.note ? { note: body.note } : {}) } });
+        await recordEvent(tx, {
+          name: "chat.report.resolved",
+          actorId: actor.id,
+          resources: { room: report.room_id, message: report.message_id },
+          payload: { roomId: report.room_id, reportId: report.id, resolution },
+        });
+        await audit(tx, {
+          actorId: actor.id,
+          action: "chat.report.resolved",
+          target: { type: "chat_message", id: report.message_id },
+          ip: req.ip,
+          details: {
+            roomId: report.room_id,
+            reportId: report.id,
+            resolution,
+            ...(body.note ? { note: body.note } : {}),
+          },
+        });
       });
       return { id: report.id, resolvedAt: now, resolvedBy: actor.id, resolution };
     },

@@ -48,16 +48,29 @@ export async function applyRetention(k: Kernel): Promise<{ roomId: string; delet
           .where("m.room_id", "=", p.roomId)
           .where("m.created_at", "<", cutoff)
           .where(({ not, exists, selectFrom }) =>
-            not(exists(selectFrom("chat_messages as r").select(sql.lit(1).as("x")).whereRef("r.parent_id", "=", "m.id").where("r.created_at", ">=", cutoff))),
+            not(
+              exists(
+                selectFrom("chat_messages as r")
+                  .select(sql.lit(1).as("x"))
+                  .whereRef("r.parent_id", "=", "m.id")
+                  .where("r.created_at", ">=", cutoff),
+              ),
+            ),
           )
           .limit(BATCH)
           .execute()
       ).map((r) => r.id);
       if (!ids.length) break;
-      const blobs = await db.selectFrom("chat_files").select(["blob_key", "thumb_key"]).where("message_id", "in", ids).execute();
+      const blobs = await db
+        .selectFrom("chat_files")
+        .select(["blob_key", "thumb_key"])
+        .where("message_id", "in", ids)
+        .execute();
       await db.transaction().execute(async (tx) => {
         if (k.database.kind === "sqlite") {
-          await sql`delete from chat_message_fts where rowid in (select rowid from chat_messages where id in (${sql.join(ids)}))`.execute(tx);
+          await sql`delete from chat_message_fts where rowid in (select rowid from chat_messages where id in (${sql.join(ids)}))`.execute(
+            tx,
+          );
         }
         await tx.deleteFrom("chat_files").where("message_id", "in", ids).execute();
         await tx.deleteFrom("chat_messages").where("id", "in", ids).execute();
@@ -71,8 +84,18 @@ export async function applyRetention(k: Kernel): Promise<{ roomId: string; delet
     }
     if (deleted > 0) {
       await db.transaction().execute(async (tx) => {
-        await recordEvent(tx, { name: "chat.retention.applied", actorId: null, resources: { room: p.roomId }, payload: { scope: p.scope, days: p.days, deleted } });
-        await audit(tx, { actorId: null, action: "chat.retention.applied", target: { type: "chat_room", id: p.roomId }, details: { days: p.days, deleted, before: cutoff } });
+        await recordEvent(tx, {
+          name: "chat.retention.applied",
+          actorId: null,
+          resources: { room: p.roomId },
+          payload: { scope: p.scope, days: p.days, deleted },
+        });
+        await audit(tx, {
+          actorId: null,
+          action: "chat.retention.applied",
+          target: { type: "chat_room", id: p.roomId },
+          details: { days: p.days, deleted, before: cutoff },
+        });
       });
       k.log.info({ roomId: p.roomId, days: p.days, deleted }, "chat retention applied");
     }
@@ -91,16 +114,27 @@ export function startRetentionJob(k: Kernel): void {
 export function retentionRoutes(app: FastifyInstance, k: Kernel): void {
   const db = extrasDb(k);
   const admin = (a: UserActor) => {
-    if (!canInOrg(a.role, OrgChatCapability.administer)) throw new AppError("forbidden", "only administrators set message retention");
+    if (!canInOrg(a.role, OrgChatCapability.administer))
+      throw new AppError("forbidden", "only administrators set message retention");
   };
   const save = async (actor: UserActor, scope: string, days: number | null, ip: string) => {
     await db.transaction().execute(async (tx) => {
       if (days === null) await tx.deleteFrom("chat_retention").where("scope", "=", scope).execute();
       else {
         const values = { days, updated_by: actor.id, updated_at: new Date().toISOString() };
-        await tx.insertInto("chat_retention").values({ scope, ...values }).onConflict((oc) => oc.column("scope").doUpdateSet(values)).execute();
+        await tx
+          .insertInto("chat_retention")
+          .values({ scope, ...values })
+          .onConflict((oc) => oc.column("scope").doUpdateSet(values))
+          .execute();
       }
-      await audit(tx, { actorId: actor.id, action: "chat.retention.updated", target: scope === GLOBAL ? null : { type: "chat_room", id: scope }, ip, details: { scope, days } });
+      await audit(tx, {
+        actorId: actor.id,
+        action: "chat.retention.updated",
+        target: scope === GLOBAL ? null : { type: "chat_room", id: scope },
+        ip,
+        details: { scope, days },
+      });
     });
   };
 
@@ -115,7 +149,9 @@ export function retentionRoutes(app: FastifyInstance, k: Kernel): void {
       const rows = await db.selectFrom("chat_retention").selectAll().orderBy("scope").execute();
       return {
         days: rows.find((r) => r.scope === GLOBAL)?.days ?? 0,
-        rooms: rows.filter((r) => r.scope !== GLOBAL).map((r) => ({ roomId: r.scope, days: r.days, updatedAt: r.updated_at })),
+        rooms: rows
+          .filter((r) => r.scope !== GLOBAL)
+          .map((r) => ({ roomId: r.scope, days: r.days, updatedAt: r.updated_at })),
       };
     },
   });
@@ -137,7 +173,8 @@ export function retentionRoutes(app: FastifyInstance, k: Kernel): void {
   route(app, {
     method: "GET",
     url: "/api/chat/rooms/:id/retention",
-    summary: "A room's retention: its own setting, the global one and what applies (the room's moderators and administrators)",
+    summary:
+      "A room's retention: its own setting, the global one and what applies (the room's moderators and administrators)",
     tags: ["chat", "moderation"],
     auth: "user",
     params: z.object({ id: z.uuid() }),
@@ -149,9 +186,15 @@ export function retentionRoutes(app: FastifyInstance, k: Kernel): void {
         roomId = room.id;
       } else {
         // Moderators learn how long their room keeps its history; the setting stays with administrators.
-        roomId = (await k.policy.authorize(actor, ChatRoomResource, "moderate", await loadRoom(chatDb(k), params.id, actor))).id;
+        roomId = (
+          await k.policy.authorize(actor, ChatRoomResource, "moderate", await loadRoom(chatDb(k), params.id, actor))
+        ).id;
       }
-      const rows = await db.selectFrom("chat_retention").select(["scope", "days"]).where("scope", "in", [GLOBAL, roomId]).execute();
+      const rows = await db
+        .selectFrom("chat_retention")
+        .select(["scope", "days"])
+        .where("scope", "in", [GLOBAL, roomId])
+        .execute();
       const own = rows.find((r) => r.scope === roomId)?.days ?? null;
       const globalDays = rows.find((r) => r.scope === GLOBAL)?.days ?? 0;
       return { roomId, days: own, globalDays, effectiveDays: own ?? globalDays };

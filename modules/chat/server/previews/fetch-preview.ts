@@ -45,7 +45,11 @@ async function readOEmbed(fetcher: SafeFetcher, head: HtmlHead, pageUrl: string)
   const href = absoluteHttp(link?.href, pageUrl);
   if (!href) return null;
   try {
-    const r = await fetcher.fetch(href, { maxBytes: OEMBED_LIMIT, timeoutMs: TIMEOUT_MS, headers: { accept: "application/json" } });
+    const r = await fetcher.fetch(href, {
+      maxBytes: OEMBED_LIMIT,
+      timeoutMs: TIMEOUT_MS,
+      headers: { accept: "application/json" },
+    });
     if (r.status !== 200) return null;
     const parsed = JSON.parse(r.body.toString("utf8")) as unknown;
     return typeof parsed === "object" && parsed !== null ? (parsed as OEmbed) : null;
@@ -62,7 +66,12 @@ async function readOEmbed(fetcher: SafeFetcher, head: HtmlHead, pageUrl: string)
 export async function fetchPageMetadata(fetcher: SafeFetcher, url: string): Promise<PageMetadata | null> {
   let res;
   try {
-    res = await fetcher.fetch(url, { maxBytes: HTML_LIMIT, overflow: "truncate", timeoutMs: TIMEOUT_MS, headers: { accept: "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1", "accept-language": "fr,en;q=0.8" } });
+    res = await fetcher.fetch(url, {
+      maxBytes: HTML_LIMIT,
+      overflow: "truncate",
+      timeoutMs: TIMEOUT_MS,
+      headers: { accept: "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1", "accept-language": "fr,en;q=0.8" },
+    });
   } catch {
     return null;
   }
@@ -73,7 +82,14 @@ export async function fetchPageMetadata(fetcher: SafeFetcher, url: string): Prom
   const base = res.url;
   let title = m.get("og:title") ?? m.get("twitter:title") ?? head.title ?? undefined;
   const description = m.get("og:description") ?? m.get("twitter:description") ?? m.get("description");
-  let imageUrl = absoluteHttp(m.get("og:image:secure_url") ?? m.get("og:image") ?? m.get("og:image:url") ?? m.get("twitter:image") ?? m.get("twitter:image:src"), base);
+  let imageUrl = absoluteHttp(
+    m.get("og:image:secure_url") ??
+      m.get("og:image") ??
+      m.get("og:image:url") ??
+      m.get("twitter:image") ??
+      m.get("twitter:image:src"),
+    base,
+  );
   let siteName = m.get("og:site_name") ?? m.get("application-name");
   if (!title || !imageUrl || !siteName) {
     const o = await readOEmbed(fetcher, head, base);

@@ -30,7 +30,10 @@ export async function proxiedImagePath(k: Kernel, url: string): Promise<string> 
  * already proxied is kept; anything else (relative paths, `data:`,
  * `javascript:`) is dropped.
  */
-export async function proxyAttachmentImages(list: readonly Attachment[], proxy: (url: string) => Promise<string>): Promise<Attachment[]> {
+export async function proxyAttachmentImages(
+  list: readonly Attachment[],
+  proxy: (url: string) => Promise<string>,
+): Promise<Attachment[]> {
   const out: Attachment[] = [];
   for (const a of list) {
     const copy: Record<string, unknown> = { ...a };

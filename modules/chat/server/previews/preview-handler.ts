@@ -27,7 +27,12 @@ export function previewTasks(k: Kernel): BackgroundTasks {
  * stale one after an edit), unless the sender removed it meanwhile or the
  * text changed again since.
  */
-export async function attachPreview(k: Kernel, messageId: string, text: string, opts: { replacing?: string | null } = {}): Promise<void> {
+export async function attachPreview(
+  k: Kernel,
+  messageId: string,
+  text: string,
+  opts: { replacing?: string | null } = {},
+): Promise<void> {
   const preview = await new PreviewService(extrasDb(k), outbound(k)).previewFor(text);
   // Nothing to attach, and nothing stale to take away.
   if (!preview && (opts.replacing ?? null) === null) return;
@@ -90,9 +95,17 @@ export function previewEditHandler(k: Kernel): EventHandler<"chat.message.update
       const urls = extractUrls(m.text, 3);
       if (m.preview && urls.includes(m.preview.url)) return;
       if (!m.preview && !urls.length) return;
-      const removed = await extrasDb(k).selectFrom("chat_preview_removals").select("message_id").where("message_id", "=", m.id).executeTakeFirst();
+      const removed = await extrasDb(k)
+        .selectFrom("chat_preview_removals")
+        .select("message_id")
+        .where("message_id", "=", m.id)
+        .executeTakeFirst();
       if (removed) return;
-      const row = await chatDb(k).selectFrom("chat_messages").select("preview").where("id", "=", m.id).executeTakeFirst();
+      const row = await chatDb(k)
+        .selectFrom("chat_messages")
+        .select("preview")
+        .where("id", "=", m.id)
+        .executeTakeFirst();
       if (!row) return;
       previewTasks(k).run(() => attachPreview(k, m.id, m.text, { replacing: row.preview }));
     },

@@ -26,41 +26,56 @@ export function previewRoutes(app: FastifyInstance, k: Kernel): void {
     auth: "user",
     params: z.object({ id: z.uuid() }),
     handler: async ({ actor, params }) => {
-      const m = await k.policy.authorize(actor, ChatMessageResource, "read", await loadMessageRecord(k, params.id, actor));
+      const m = await k.policy.authorize(
+        actor,
+        ChatMessageResource,
+        "read",
+        await loadMessageRecord(k, params.id, actor),
+      );
       const mayModerate = await k.policy.can(actor, ChatRoomResource, "moderate", m.room);
-      if (m.author_id !== actor.id && !mayModerate) throw new AppError("forbidden", "only the sender may remove this preview");
+      if (m.author_id !== actor.id && !mayModerate)
+        throw new AppError("forbidden", "only the sender may remove this preview");
       if (m.deleted_at !== null) throw new AppError("not_found", "chat_message not found");
-      return chatDb(k).transaction().execute(async (tx) => {
-        await tx
-          .withTables<Pick<ChatExtrasTables, "chat_preview_removals">>()
-          .insertInto("chat_preview_removals")
-          .values({ message_id: m.id, removed_at: new Date().toISOString() })
-          .onConflict((oc) => oc.column("message_id").doNothing())
-          .execute();
-        await tx.updateTable("chat_messages").set({ preview: null }).where("id", "=", m.id).execute();
-        return { message: await recordMessageUpdated(tx, m.id, actor.id) };
-      });
+      return chatDb(k)
+        .transaction()
+        .execute(async (tx) => {
+          await tx
+            .withTables<Pick<ChatExtrasTables, "chat_preview_removals">>()
+            .insertInto("chat_preview_removals")
+            .values({ message_id: m.id, removed_at: new Date().toISOString() })
+            .onConflict((oc) => oc.column("message_id").doNothing())
+            .execute();
+          await tx.updateTable("chat_messages").set({ preview: null }).where("id", "=", m.id).execute();
+          return { message: await recordMessageUpdated(tx, m.id, actor.id) };
+        });
     },
   });
 
   route(app, {
     method: "GET",
     url: PREVIEW_IMAGE_PATH,
-    summary: "A link preview's or an integration's image, fetched by the server (browsers never reach third-party origins)",
+    summary:
+      "A link preview's or an integration's image, fetched by the server (browsers never reach third-party origins)",
     tags: ["chat"],
     auth: "user",
     rateLimit: { max: 240, timeWindow: "1 minute", keyGenerator: perCredential("chat.preview_image") },
     query: z.object({ url: z.string().min(1).max(2000), sig: z.string().min(10).max(100) }),
     handler: async ({ query, reply }) => {
-      if (!verify(await signingKey(db), IMAGE_PURPOSE, query.url, query.sig)) throw new AppError("not_found", "image not found");
+      if (!verify(await signingKey(db), IMAGE_PURPOSE, query.url, query.sig))
+        throw new AppError("not_found", "image not found");
       let res;
       try {
-        res = await outbound(k).fetch(query.url, { maxBytes: IMAGE_LIMIT, timeoutMs: 10_000, headers: { accept: "image/avif,image/webp,image/png,image/jpeg,image/gif" } });
+        res = await outbound(k).fetch(query.url, {
+          maxBytes: IMAGE_LIMIT,
+          timeoutMs: 10_000,
+          headers: { accept: "image/avif,image/webp,image/png,image/jpeg,image/gif" },
+        });
       } catch (e) {
         if (e instanceof SafeFetchError) throw new AppError("not_found", `image unavailable (${e.code})`);
         throw e;
       }
-      if (res.status !== 200 || !RASTER.test(res.headers["content-type"] ?? "")) throw new AppError("not_found", "image unavailable");
+      if (res.status !== 200 || !RASTER.test(res.headers["content-type"] ?? ""))
+        throw new AppError("not_found", "image unavailable");
       let out: Buffer;
       try {
         // Re-encoded: what reaches the browser is a plain bitmap made here, whatever the site sent.

@@ -29,8 +29,13 @@ export class PreviewService {
   async metadata(url: string): Promise<PageMetadata | null> {
     const hash = urlHash(url);
     const now = new Date();
-    const cached = await this.db.selectFrom("chat_link_previews").selectAll().where("url_hash", "=", hash).executeTakeFirst();
-    if (cached && cached.expires_at > now.toISOString()) return cached.data ? (JSON.parse(cached.data) as PageMetadata) : null;
+    const cached = await this.db
+      .selectFrom("chat_link_previews")
+      .selectAll()
+      .where("url_hash", "=", hash)
+      .executeTakeFirst();
+    if (cached && cached.expires_at > now.toISOString())
+      return cached.data ? (JSON.parse(cached.data) as PageMetadata) : null;
     const fresh = await fetchPageMetadata(this.fetcher, url);
     const row = {
       url,

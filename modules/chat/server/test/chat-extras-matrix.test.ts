@@ -1,6 +1,14 @@
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, it } from "vitest";
-import { runMatrix, startTestServer, type MatrixContext, type MatrixRow, type Outcome, type TestClient, type TestServer } from "@ensemble/testkit";
+import {
+  runMatrix,
+  startTestServer,
+  type MatrixContext,
+  type MatrixRow,
+  type Outcome,
+  type TestClient,
+  type TestServer,
+} from "@ensemble/testkit";
 import type { ChatMessage, Room } from "../../shared/schemas.ts";
 
 /**
@@ -22,7 +30,9 @@ interface Fixture {
 let s: TestServer;
 let png: Buffer;
 beforeAll(async () => {
-  png = await sharp({ create: { width: 8, height: 8, channels: 3, background: "#336699" } }).png().toBuffer();
+  png = await sharp({ create: { width: 8, height: 8, channels: 3, background: "#336699" } })
+    .png()
+    .toBuffer();
   s = await startTestServer();
 });
 afterAll(() => s?.close());
@@ -37,22 +47,48 @@ async function ok<T>(p: Promise<{ status: number; body: T; text: string }>, what
 
 function setup(kind: Kind) {
   return async (ctx: MatrixContext): Promise<Fixture> => {
-    const [owner, moderator, roomMember, guestMember] = await Promise.all([ctx.newUser(), ctx.newUser(), ctx.newUser(), ctx.newUser("guest")]);
+    const [owner, moderator, roomMember, guestMember] = await Promise.all([
+      ctx.newUser(),
+      ctx.newUser(),
+      ctx.newUser(),
+      ctx.newUser("guest"),
+    ]);
     const room = await ok(
-      owner.client.post<Room>("/api/chat/rooms", { type: kind, slug: `x-${Math.random().toString(36).slice(2, 12)}`, memberIds: [moderator.id, roomMember.id, guestMember.id] }),
+      owner.client.post<Room>("/api/chat/rooms", {
+        type: kind,
+        slug: `x-${Math.random().toString(36).slice(2, 12)}`,
+        memberIds: [moderator.id, roomMember.id, guestMember.id],
+      }),
       "create room",
     );
-    await ok(owner.client.patch(`/api/chat/rooms/${room.id}/members/${moderator.id}`, { role: "moderator" }), "set moderator");
+    await ok(
+      owner.client.patch(`/api/chat/rooms/${room.id}/members/${moderator.id}`, { role: "moderator" }),
+      "set moderator",
+    );
     const up = await ok(
-      roomMember.client.request<{ attachment: { file: { id: string } } }>("POST", `/api/chat/rooms/${room.id}/files?name=a.png`, undefined, { raw: png, headers: { "content-type": "image/png" } }),
+      roomMember.client.request<{ attachment: { file: { id: string } } }>(
+        "POST",
+        `/api/chat/rooms/${room.id}/files?name=a.png`,
+        undefined,
+        { raw: png, headers: { "content-type": "image/png" } },
+      ),
       "upload",
     );
     const message = await ok(
-      roomMember.client.post<ChatMessage>(`/api/chat/rooms/${room.id}/messages`, { clientKey: `k${Math.random()}`, text: "hello", attachments: [up.attachment] }),
+      roomMember.client.post<ChatMessage>(`/api/chat/rooms/${room.id}/messages`, {
+        clientKey: `k${Math.random()}`,
+        text: "hello",
+        attachments: [up.attachment],
+      }),
       "send",
     );
     return {
-      actors: { owner: owner.client, moderator: moderator.client, roomMember: roomMember.client, guestMember: guestMember.client },
+      actors: {
+        owner: owner.client,
+        moderator: moderator.client,
+        roomMember: roomMember.client,
+        guestMember: guestMember.client,
+      },
       roomId: room.id,
       messageId: message.id,
       fileId: up.attachment.file.id,
@@ -80,23 +116,63 @@ const e = (...o: [Outcome, Outcome, Outcome, Outcome, Outcome, Outcome, Outcome,
 
 type Row = MatrixRow<Fixture, Extra>;
 const req = {
-  incomingCreate: (f: Fixture) => ({ method: "POST" as const, path: `/api/chat/rooms/${f.roomId}/incoming-webhooks`, body: { name: "hook" } }),
+  incomingCreate: (f: Fixture) => ({
+    method: "POST" as const,
+    path: `/api/chat/rooms/${f.roomId}/incoming-webhooks`,
+    body: { name: "hook" },
+  }),
   incomingList: (f: Fixture) => ({ method: "GET" as const, path: `/api/chat/rooms/${f.roomId}/incoming-webhooks` }),
-  outgoingCreate: (f: Fixture) => ({ method: "POST" as const, path: `/api/chat/rooms/${f.roomId}/outgoing-webhooks`, body: { name: "out", url: "https://example.org/hook" } }),
+  outgoingCreate: (f: Fixture) => ({
+    method: "POST" as const,
+    path: `/api/chat/rooms/${f.roomId}/outgoing-webhooks`,
+    body: { name: "out", url: "https://example.org/hook" },
+  }),
   outgoingList: (f: Fixture) => ({ method: "GET" as const, path: `/api/chat/rooms/${f.roomId}/outgoing-webhooks` }),
   reportsList: (f: Fixture) => ({ method: "GET" as const, path: `/api/chat/rooms/${f.roomId}/reports` }),
-  mute: (f: Fixture) => ({ method: "POST" as const, path: `/api/chat/rooms/${f.roomId}/mutes`, body: { userId: f.roomMemberId } }),
+  mute: (f: Fixture) => ({
+    method: "POST" as const,
+    path: `/api/chat/rooms/${f.roomId}/mutes`,
+    body: { userId: f.roomMemberId },
+  }),
   mutesList: (f: Fixture) => ({ method: "GET" as const, path: `/api/chat/rooms/${f.roomId}/mutes` }),
-  report: (f: Fixture) => ({ method: "POST" as const, path: `/api/chat/messages/${f.messageId}/reports`, body: { reason: "spam" } }),
-  upload: (f: Fixture) => ({ method: "POST" as const, path: `/api/chat/rooms/${f.roomId}/files?name=b.txt`, body: { any: "bytes" } }),
+  report: (f: Fixture) => ({
+    method: "POST" as const,
+    path: `/api/chat/messages/${f.messageId}/reports`,
+    body: { reason: "spam" },
+  }),
+  upload: (f: Fixture) => ({
+    method: "POST" as const,
+    path: `/api/chat/rooms/${f.roomId}/files?name=b.txt`,
+    body: { any: "bytes" },
+  }),
   fileRead: (f: Fixture) => ({ method: "GET" as const, path: `/api/chat/files/${f.fileId}` }),
   thumbnail: (f: Fixture) => ({ method: "GET" as const, path: `/api/chat/files/${f.fileId}/thumbnail` }),
-  commandMe: (f: Fixture) => ({ method: "POST" as const, path: `/api/chat/rooms/${f.roomId}/commands`, body: { command: "/me", text: "waves" } }),
-  commandCall: (f: Fixture) => ({ method: "POST" as const, path: `/api/chat/rooms/${f.roomId}/commands`, body: { command: "/call" } }),
+  commandMe: (f: Fixture) => ({
+    method: "POST" as const,
+    path: `/api/chat/rooms/${f.roomId}/commands`,
+    body: { command: "/me", text: "waves" },
+  }),
+  commandCall: (f: Fixture) => ({
+    method: "POST" as const,
+    path: `/api/chat/rooms/${f.roomId}/commands`,
+    body: { command: "/call" },
+  }),
   previewRemove: (f: Fixture) => ({ method: "DELETE" as const, path: `/api/chat/messages/${f.messageId}/preview` }),
-  retention: (f: Fixture) => ({ method: "PUT" as const, path: `/api/chat/rooms/${f.roomId}/retention`, body: { days: 30 } }),
-  botCreate: () => ({ method: "POST" as const, path: "/api/chat/bots", body: { username: `bot-${Math.random().toString(36).slice(2, 10)}`, displayName: "Bot" } }),
-  commandDefine: () => ({ method: "POST" as const, path: "/api/chat/commands", body: { command: `/c${Math.random().toString(36).slice(2, 10)}`, url: "https://example.org/cmd" } }),
+  retention: (f: Fixture) => ({
+    method: "PUT" as const,
+    path: `/api/chat/rooms/${f.roomId}/retention`,
+    body: { days: 30 },
+  }),
+  botCreate: () => ({
+    method: "POST" as const,
+    path: "/api/chat/bots",
+    body: { username: `bot-${Math.random().toString(36).slice(2, 10)}`, displayName: "Bot" },
+  }),
+  commandDefine: () => ({
+    method: "POST" as const,
+    path: "/api/chat/commands",
+    body: { command: `/c${Math.random().toString(36).slice(2, 10)}`, url: "https://example.org/cmd" },
+  }),
 };
 const row = (action: keyof typeof req, expect: Expect): Row => ({ action, request: req[action], expect });
 
@@ -143,7 +219,12 @@ const specs: Record<Kind, Row[]> = {
 describe("chat integrations, files and moderation: authorization matrix", () => {
   for (const kind of ["channel", "private"] as const) {
     it(`${kind}`, async () => {
-      await runMatrix(s, { resource: `chat ${kind} (extras)`, extraActors: ["moderator", "roomMember", "guestMember"], setup: setup(kind), rows: specs[kind] });
+      await runMatrix(s, {
+        resource: `chat ${kind} (extras)`,
+        extraActors: ["moderator", "roomMember", "guestMember"],
+        setup: setup(kind),
+        rows: specs[kind],
+      });
     }, 180_000);
   }
 });

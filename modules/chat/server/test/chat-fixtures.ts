@@ -7,11 +7,18 @@ export const clientKey = () => `k-${Date.now()}-${++keys}-${Math.random().toStri
 
 export type ChatUser = MatrixUser;
 
-export const user = (s: TestServer, role: "admin" | "member" | "guest" = "member"): Promise<ChatUser> => matrixUser(s, role);
+export const user = (s: TestServer, role: "admin" | "member" | "guest" = "member"): Promise<ChatUser> =>
+  matrixUser(s, role);
 
 export async function createRoom(
   c: TestClient,
-  opts: { type?: "channel" | "private"; slug?: string; memberIds?: string[]; announcement?: boolean; name?: string } = {},
+  opts: {
+    type?: "channel" | "private";
+    slug?: string;
+    memberIds?: string[];
+    announcement?: boolean;
+    name?: string;
+  } = {},
 ): Promise<Room> {
   const r = await c.post<Room>("/api/chat/rooms", {
     type: opts.type ?? "channel",
@@ -30,14 +37,25 @@ export async function openDm(c: TestClient, userIds: string[]): Promise<Room> {
   return r.body;
 }
 
-export async function send(c: TestClient, roomId: string, text: string, extra: Record<string, unknown> = {}): Promise<ChatMessage> {
+export async function send(
+  c: TestClient,
+  roomId: string,
+  text: string,
+  extra: Record<string, unknown> = {},
+): Promise<ChatMessage> {
   const r = await c.post<ChatMessage>(`/api/chat/rooms/${roomId}/messages`, { clientKey: clientKey(), text, ...extra });
   if (r.status !== 201 && r.status !== 200) throw new Error(`send: ${r.status} ${r.text}`);
   return r.body;
 }
 
-export async function history(c: TestClient, roomId: string, query = ""): Promise<{ items: ChatMessage[]; hasMoreBefore: boolean; hasMoreAfter: boolean }> {
-  const r = await c.get<{ items: ChatMessage[]; hasMoreBefore: boolean; hasMoreAfter: boolean }>(`/api/chat/rooms/${roomId}/messages${query}`);
+export async function history(
+  c: TestClient,
+  roomId: string,
+  query = "",
+): Promise<{ items: ChatMessage[]; hasMoreBefore: boolean; hasMoreAfter: boolean }> {
+  const r = await c.get<{ items: ChatMessage[]; hasMoreBefore: boolean; hasMoreAfter: boolean }>(
+    `/api/chat/rooms/${roomId}/messages${query}`,
+  );
   if (r.status !== 200) throw new Error(`history: ${r.status} ${r.text}`);
   return r.body;
 }
@@ -47,7 +65,12 @@ export async function invite(c: TestClient, roomId: string, userIds: string[]): 
   if (r.status !== 200) throw new Error(`invite: ${r.status} ${r.text}`);
 }
 
-export async function setRole(c: TestClient, roomId: string, userId: string, role: "owner" | "moderator" | "member"): Promise<void> {
+export async function setRole(
+  c: TestClient,
+  roomId: string,
+  userId: string,
+  role: "owner" | "moderator" | "member",
+): Promise<void> {
   const r = await c.patch(`/api/chat/rooms/${roomId}/members/${userId}`, { role });
   if (r.status !== 200) throw new Error(`set role: ${r.status} ${r.text}`);
 }

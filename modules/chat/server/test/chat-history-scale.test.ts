@@ -26,7 +26,9 @@ beforeAll(async () => {
   if (s.kernel.database.kind === "sqlite") {
     await sql`with recursive n(i) as (select 1 union all select i + 1 from n where i < ${N})
       insert into chat_messages ${cols}
-      select '00000000-0000-7000-8000-' || printf('%012d', i), ${room.id}, i, 'user', ${alice.id}, 'seed-' || i, 'message ' || i, 1, 0, '{}', 0, 0, 0, 0, ${at} from n`.execute(db);
+      select '00000000-0000-7000-8000-' || printf('%012d', i), ${room.id}, i, 'user', ${alice.id}, 'seed-' || i, 'message ' || i, 1, 0, '{}', 0, 0, 0, 0, ${at} from n`.execute(
+      db,
+    );
   } else {
     await sql`insert into chat_messages ${cols}
       select '00000000-0000-7000-8000-' || lpad(i::text, 12, '0'), ${room.id}, i, 'user', ${alice.id}, 'seed-' || i, 'message ' || i, 1, 0, '{}', 0, 0, 0, 0, ${at}

@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, it } from "vitest";
-import { runMatrix, startTestServer, type MatrixContext, type MatrixRow, type Outcome, type TestClient, type TestServer } from "@ensemble/testkit";
+import {
+  runMatrix,
+  startTestServer,
+  type MatrixContext,
+  type MatrixRow,
+  type Outcome,
+  type TestClient,
+  type TestServer,
+} from "@ensemble/testkit";
 import type { ChatMessage, Room } from "../../shared/schemas.ts";
 import { clientKey } from "./chat-fixtures.ts";
 
@@ -41,7 +49,10 @@ function setup(kind: Kind) {
     ]);
     let room: Room;
     if (kind === "dm") {
-      room = await ok(owner.client.post<Room>("/api/chat/direct", { userIds: [roomMember.id, guestMember.id] }), "open dm");
+      room = await ok(
+        owner.client.post<Room>("/api/chat/direct", { userIds: [roomMember.id, guestMember.id] }),
+        "open dm",
+      );
     } else {
       room = await ok(
         owner.client.post<Room>("/api/chat/rooms", {
@@ -52,14 +63,25 @@ function setup(kind: Kind) {
         }),
         "create room",
       );
-      await ok(owner.client.patch(`/api/chat/rooms/${room.id}/members/${moderator.id}`, { role: "moderator" }), "set moderator");
+      await ok(
+        owner.client.patch(`/api/chat/rooms/${room.id}/members/${moderator.id}`, { role: "moderator" }),
+        "set moderator",
+      );
     }
     // In an announcement channel only the moderator's message can exist; elsewhere the plain member is the author.
     const author = kind === "announcement" ? moderator : roomMember;
-    const message = await ok(author.client.post<ChatMessage>(`/api/chat/rooms/${room.id}/messages`, { clientKey: clientKey(), text: "hello" }), "send");
+    const message = await ok(
+      author.client.post<ChatMessage>(`/api/chat/rooms/${room.id}/messages`, { clientKey: clientKey(), text: "hello" }),
+      "send",
+    );
     if (kind === "archived") await ok(owner.client.post(`/api/chat/rooms/${room.id}/archive`), "archive");
     return {
-      actors: { owner: owner.client, moderator: moderator.client, roomMember: roomMember.client, guestMember: guestMember.client },
+      actors: {
+        owner: owner.client,
+        moderator: moderator.client,
+        roomMember: roomMember.client,
+        guestMember: guestMember.client,
+      },
       roomId: room.id,
       messageId: message.id,
       targetId: target.id,
@@ -87,13 +109,33 @@ const e = (...o: [Outcome, Outcome, Outcome, Outcome, Outcome, Outcome, Outcome,
 type Row = MatrixRow<RoomFixture, Extra>;
 const req = {
   read: (f: RoomFixture) => ({ method: "GET" as const, path: `/api/chat/rooms/${f.roomId}/messages` }),
-  post: (f: RoomFixture) => ({ method: "POST" as const, path: `/api/chat/rooms/${f.roomId}/messages`, body: { clientKey: clientKey(), text: "hi" } }),
-  edit: (f: RoomFixture) => ({ method: "PATCH" as const, path: `/api/chat/messages/${f.messageId}`, body: { text: "changed" } }),
+  post: (f: RoomFixture) => ({
+    method: "POST" as const,
+    path: `/api/chat/rooms/${f.roomId}/messages`,
+    body: { clientKey: clientKey(), text: "hi" },
+  }),
+  edit: (f: RoomFixture) => ({
+    method: "PATCH" as const,
+    path: `/api/chat/messages/${f.messageId}`,
+    body: { text: "changed" },
+  }),
   delete: (f: RoomFixture) => ({ method: "DELETE" as const, path: `/api/chat/messages/${f.messageId}` }),
-  invite: (f: RoomFixture) => ({ method: "POST" as const, path: `/api/chat/rooms/${f.roomId}/members`, body: { userIds: [f.targetId] } }),
+  invite: (f: RoomFixture) => ({
+    method: "POST" as const,
+    path: `/api/chat/rooms/${f.roomId}/members`,
+    body: { userIds: [f.targetId] },
+  }),
   pin: (f: RoomFixture) => ({ method: "PUT" as const, path: `/api/chat/messages/${f.messageId}/pin` }),
-  react: (f: RoomFixture) => ({ method: "POST" as const, path: `/api/chat/messages/${f.messageId}/reactions`, body: { emoji: ":thumbsup:" } }),
-  manage: (f: RoomFixture) => ({ method: "PATCH" as const, path: `/api/chat/rooms/${f.roomId}`, body: { topic: "new topic" } }),
+  react: (f: RoomFixture) => ({
+    method: "POST" as const,
+    path: `/api/chat/messages/${f.messageId}/reactions`,
+    body: { emoji: ":thumbsup:" },
+  }),
+  manage: (f: RoomFixture) => ({
+    method: "PATCH" as const,
+    path: `/api/chat/rooms/${f.roomId}`,
+    body: { topic: "new topic" },
+  }),
   join: (f: RoomFixture) => ({ method: "POST" as const, path: `/api/chat/rooms/${f.roomId}/join` }),
   room: (f: RoomFixture) => ({ method: "GET" as const, path: `/api/chat/rooms/${f.roomId}` }),
   permalink: (f: RoomFixture) => ({ method: "GET" as const, path: `/api/chat/messages/${f.messageId}` }),
@@ -113,7 +155,21 @@ const row = (action: keyof typeof req, expect: Expect): Row => ({ action, reques
 
 /** Reading routes: everything that could show a room's content. */
 const readRoutes = (expect: Expect): Row[] =>
-  (["read", "room", "permalink", "thread", "pins", "members", "reactions", "edits", "threads", "draft", "save"] as const).map((a) => row(a, expect));
+  (
+    [
+      "read",
+      "room",
+      "permalink",
+      "thread",
+      "pins",
+      "members",
+      "reactions",
+      "edits",
+      "threads",
+      "draft",
+      "save",
+    ] as const
+  ).map((a) => row(a, expect));
 
 const specs: Record<Kind, Row[]> = {
   channel: [

@@ -61,44 +61,55 @@ beforeAll(async () => {
 afterAll(() => s?.close());
 
 describe("message list model", () => {
-  it("matches the pure model for any interleaving of sends, retries, edits and deletes", { timeout: 240_000 }, async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 14 }), async (ops) => {
-        run += 1;
-        const room = await createRoom(users[0].client, { type: "private", memberIds: [users[1].id] });
-        const keyOf = (owner: 0 | 1, k: number) => `run${run}-${owner}-${k}`;
-        const ids = new Map<string, string>();
-        const sendOnce = (by: 0 | 1, k: number, t: string) =>
-          users[by].client.post<ChatMessage>(`/api/chat/rooms/${room.id}/messages`, { clientKey: keyOf(by, k), text: t });
-        for (const o of ops) {
-          if (o.t === "send" || o.t === "retry") {
-            const rs = await Promise.all(Array.from({ length: o.t === "retry" ? o.copies : 1 }, () => sendOnce(o.by, o.key, o.text)));
-            for (const r of rs) expect([200, 201]).toContain(r.status);
-            expect(new Set(rs.map((r) => r.body.id)).size).toBe(1);
-            ids.set(keyOf(o.by, o.key), rs[0]!.body.id);
-          } else {
-            const id = ids.get(keyOf(o.owner, o.key));
-            if (!id) continue;
-            const r =
-              o.t === "edit"
-                ? await users[o.by].client.patch(`/api/chat/messages/${id}`, { text: o.text })
-                : await users[o.by].client.delete(`/api/chat/messages/${id}`);
-            expect([200, 204, 403]).toContain(r.status);
+  it(
+    "matches the pure model for any interleaving of sends, retries, edits and deletes",
+    { timeout: 240_000 },
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 14 }), async (ops) => {
+          run += 1;
+          const room = await createRoom(users[0].client, { type: "private", memberIds: [users[1].id] });
+          const keyOf = (owner: 0 | 1, k: number) => `run${run}-${owner}-${k}`;
+          const ids = new Map<string, string>();
+          const sendOnce = (by: 0 | 1, k: number, t: string) =>
+            users[by].client.post<ChatMessage>(`/api/chat/rooms/${room.id}/messages`, {
+              clientKey: keyOf(by, k),
+              text: t,
+            });
+          for (const o of ops) {
+            if (o.t === "send" || o.t === "retry") {
+              const rs = await Promise.all(
+                Array.from({ length: o.t === "retry" ? o.copies : 1 }, () => sendOnce(o.by, o.key, o.text)),
+              );
+              for (const r of rs) expect([200, 201]).toContain(r.status);
+              expect(new Set(rs.map((r) => r.body.id)).size).toBe(1);
+              ids.set(keyOf(o.by, o.key), rs[0]!.body.id);
+            } else {
+              const id = ids.get(keyOf(o.owner, o.key));
+              if (!id) continue;
+              const r =
+                o.t === "edit"
+                  ? await users[o.by].client.patch(`/api/chat/messages/${id}`, { text: o.text })
+                  : await users[o.by].client.delete(`/api/chat/messages/${id}`);
+              expect([200, 204, 403]).toContain(r.status);
+            }
           }
-        }
-        const h = await users[1].client.get<{ items: ChatMessage[] }>(`/api/chat/rooms/${room.id}/messages?limit=200`);
-        const seqs = h.body.items.map((m) => m.seq);
-        expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
-        const got = h.body.items.map((m) => ({
-          owner: (m.authorId === users[0].id ? 0 : 1) as 0 | 1,
-          key: Number(m.clientKey!.split("-").at(-1)),
-          text: m.text,
-          edited: m.editedAt !== null,
-          deleted: m.deletedAt !== null,
-        }));
-        expect(got).toEqual(model(ops));
-      }),
-      { numRuns: 30 },
-    );
-  });
+          const h = await users[1].client.get<{ items: ChatMessage[] }>(
+            `/api/chat/rooms/${room.id}/messages?limit=200`,
+          );
+          const seqs = h.body.items.map((m) => m.seq);
+          expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+          const got = h.body.items.map((m) => ({
+            owner: (m.authorId === users[0].id ? 0 : 1) as 0 | 1,
+            key: Number(m.clientKey!.split("-").at(-1)),
+            text: m.text,
+            edited: m.editedAt !== null,
+            deleted: m.deletedAt !== null,
+          }));
+          expect(got).toEqual(model(ops));
+        }),
+        { numRuns: 30 },
+      );
+    },
+  );
 });

@@ -21,7 +21,11 @@ describe("chat messages", () => {
   it("stores markdown as typed; a retried send (even concurrent) returns the same message", async () => {
     const key = clientKey();
     const text = "**gras** _it_ `code` <script>alert(1)</script>";
-    const results = await Promise.all(Array.from({ length: 6 }, () => alice.client.post<ChatMessage>(`/api/chat/rooms/${room.id}/messages`, { clientKey: key, text })));
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        alice.client.post<ChatMessage>(`/api/chat/rooms/${room.id}/messages`, { clientKey: key, text }),
+      ),
+    );
     expect(results.filter((r) => r.status === 201)).toHaveLength(1);
     expect(new Set(results.map((r) => r.body.id)).size).toBe(1);
     expect(results.every((r) => r.status === 201 || r.status === 200)).toBe(true);
@@ -30,17 +34,31 @@ describe("chat messages", () => {
     expect(h.items.filter((m) => m.clientKey === key)).toHaveLength(1);
     // The same key in another room is a conflict, not a silent duplicate.
     const other = await createRoom(alice.client);
-    expect((await alice.client.post(`/api/chat/rooms/${other.id}/messages`, { clientKey: key, text })).status).toBe(409);
+    expect((await alice.client.post(`/api/chat/rooms/${other.id}/messages`, { clientKey: key, text })).status).toBe(
+      409,
+    );
   });
 
   it("validates length, emptiness and unknown fields without storing anything", async () => {
     const before = (await history(alice.client, room.id)).items.length;
     await alice.client.patch("/api/chat/settings", {});
     expect((await admin.client.patch("/api/chat/settings", { maxMessageLength: 100 })).status).toBe(200);
-    expect((await alice.client.post(`/api/chat/rooms/${room.id}/messages`, { clientKey: clientKey(), text: "x".repeat(101) })).status).toBe(400);
+    expect(
+      (
+        await alice.client.post(`/api/chat/rooms/${room.id}/messages`, {
+          clientKey: clientKey(),
+          text: "x".repeat(101),
+        })
+      ).status,
+    ).toBe(400);
     expect((await admin.client.patch("/api/chat/settings", { maxMessageLength: 10_000 })).status).toBe(200);
-    expect((await alice.client.post(`/api/chat/rooms/${room.id}/messages`, { clientKey: clientKey(), text: "   " })).status).toBe(400);
-    expect((await alice.client.post(`/api/chat/rooms/${room.id}/messages`, { clientKey: clientKey(), text: "a", bogus: 1 })).status).toBe(400);
+    expect(
+      (await alice.client.post(`/api/chat/rooms/${room.id}/messages`, { clientKey: clientKey(), text: "   " })).status,
+    ).toBe(400);
+    expect(
+      (await alice.client.post(`/api/chat/rooms/${room.id}/messages`, { clientKey: clientKey(), text: "a", bogus: 1 }))
+        .status,
+    ).toBe(400);
     expect((await alice.client.post(`/api/chat/rooms/${room.id}/messages`, { text: "no key" })).status).toBe(400);
     expect((await alice.client.patch("/api/chat/settings", { readReceipts: true })).status).toBe(403);
     expect((await history(alice.client, room.id)).items.length).toBe(before);
@@ -48,7 +66,11 @@ describe("chat messages", () => {
 
   it("parses mentions server-side and resolves #channel links", async () => {
     const ch = await createRoom(alice.client, { slug: `lien-${Date.now()}` });
-    const m = await send(alice.client, room.id, `@${bob.username} regarde #${ch.slug} et \`@${carol.username}\` @inconnu`);
+    const m = await send(
+      alice.client,
+      room.id,
+      `@${bob.username} regarde #${ch.slug} et \`@${carol.username}\` @inconnu`,
+    );
     expect(m.mentions.userIds).toEqual([bob.id]);
     expect(m.mentions.roomIds).toEqual([ch.id]);
     const r = await bob.client.get<Room>(`/api/chat/rooms/${room.id}`);
@@ -57,16 +79,34 @@ describe("chat messages", () => {
 
   it("@channel needs the room permission and, above the threshold, a confirmation", async () => {
     expect((await admin.client.patch("/api/chat/settings", { mentionAllConfirmThreshold: 2 })).status).toBe(200);
-    const denied = await bob.client.post(`/api/chat/rooms/${room.id}/messages`, { clientKey: clientKey(), text: "@channel hello" });
+    const denied = await bob.client.post(`/api/chat/rooms/${room.id}/messages`, {
+      clientKey: clientKey(),
+      text: "@channel hello",
+    });
     expect(denied.status).toBe(403);
-    const unconfirmed = await alice.client.post<{ code: string }>(`/api/chat/rooms/${room.id}/messages`, { clientKey: clientKey(), text: "@all réunion" });
+    const unconfirmed = await alice.client.post<{ code: string }>(`/api/chat/rooms/${room.id}/messages`, {
+      clientKey: clientKey(),
+      text: "@all réunion",
+    });
     expect(unconfirmed.status).toBe(409);
     expect(unconfirmed.body.code).toBe("mention_confirmation_required");
-    const ok = await alice.client.post<ChatMessage>(`/api/chat/rooms/${room.id}/messages`, { clientKey: clientKey(), text: "@all réunion", confirmAll: true });
+    const ok = await alice.client.post<ChatMessage>(`/api/chat/rooms/${room.id}/messages`, {
+      clientKey: clientKey(),
+      text: "@all réunion",
+      confirmAll: true,
+    });
     expect(ok.status).toBe(201);
     expect(ok.body.mentions.all).toBe(true);
     expect((await alice.client.patch(`/api/chat/rooms/${room.id}`, { membersCanMentionAll: true })).status).toBe(200);
-    expect((await bob.client.post(`/api/chat/rooms/${room.id}/messages`, { clientKey: clientKey(), text: "@here ?", confirmAll: true })).status).toBe(201);
+    expect(
+      (
+        await bob.client.post(`/api/chat/rooms/${room.id}/messages`, {
+          clientKey: clientKey(),
+          text: "@here ?",
+          confirmAll: true,
+        })
+      ).status,
+    ).toBe(201);
     const carolView = await carol.client.get<Room>(`/api/chat/rooms/${room.id}`);
     expect(carolView.body.membership!.mentions).toBeGreaterThanOrEqual(2);
   });
@@ -76,7 +116,9 @@ describe("chat messages", () => {
     const r1 = await send(bob.client, room.id, "réponse", { parentId: root.id });
     const r2 = await send(carol.client, room.id, "aussi dans le canal", { parentId: r1.id, alsoInChannel: true });
     expect(r2.parentId).toBe(root.id);
-    const t = await alice.client.get<{ root: ChatMessage; replies: ChatMessage[]; following: boolean }>(`/api/chat/messages/${root.id}/thread`);
+    const t = await alice.client.get<{ root: ChatMessage; replies: ChatMessage[]; following: boolean }>(
+      `/api/chat/messages/${root.id}/thread`,
+    );
     expect(t.body.root.replyCount).toBe(2);
     expect(t.body.replies.map((m) => m.id)).toEqual([r1.id, r2.id]);
     expect(t.body.following).toBe(true);
@@ -88,19 +130,35 @@ describe("chat messages", () => {
     const mine = await bob.client.get<{ items: ChatMessage[] }>("/api/chat/threads");
     expect(mine.body.items.map((m) => m.id)).toContain(root.id);
     expect((await bob.client.delete(`/api/chat/messages/${root.id}/follow`)).status).toBe(200);
-    expect((await bob.client.get<{ items: ChatMessage[] }>("/api/chat/threads")).body.items.map((m) => m.id)).not.toContain(root.id);
+    expect(
+      (await bob.client.get<{ items: ChatMessage[] }>("/api/chat/threads")).body.items.map((m) => m.id),
+    ).not.toContain(root.id);
     const other = await createRoom(alice.client);
-    expect((await alice.client.post(`/api/chat/rooms/${other.id}/messages`, { clientKey: clientKey(), text: "x", parentId: root.id })).status).toBe(400);
+    expect(
+      (
+        await alice.client.post(`/api/chat/rooms/${other.id}/messages`, {
+          clientKey: clientKey(),
+          text: "x",
+          parentId: root.id,
+        })
+      ).status,
+    ).toBe(400);
   });
 
   it("reactions toggle and list who reacted", async () => {
     const m = await send(alice.client, room.id, "👍 ?");
-    const on = await bob.client.post<{ reacted: boolean; count: number }>(`/api/chat/messages/${m.id}/reactions`, { emoji: ":thumbsup:" });
+    const on = await bob.client.post<{ reacted: boolean; count: number }>(`/api/chat/messages/${m.id}/reactions`, {
+      emoji: ":thumbsup:",
+    });
     expect(on.body).toMatchObject({ reacted: true, count: 1 });
     await carol.client.post(`/api/chat/messages/${m.id}/reactions`, { emoji: ":thumbsup:" });
-    const who = await alice.client.get<{ items: { emoji: string; users: { id: string }[] }[] }>(`/api/chat/messages/${m.id}/reactions`);
+    const who = await alice.client.get<{ items: { emoji: string; users: { id: string }[] }[] }>(
+      `/api/chat/messages/${m.id}/reactions`,
+    );
     expect(who.body.items[0]!.users.map((u) => u.id)).toEqual([bob.id, carol.id]);
-    const off = await bob.client.post<{ reacted: boolean; count: number }>(`/api/chat/messages/${m.id}/reactions`, { emoji: ":thumbsup:" });
+    const off = await bob.client.post<{ reacted: boolean; count: number }>(`/api/chat/messages/${m.id}/reactions`, {
+      emoji: ":thumbsup:",
+    });
     expect(off.body).toMatchObject({ reacted: false, count: 1 });
     const perm = await bob.client.get<ChatMessage>(`/api/chat/messages/${m.id}`);
     expect(perm.body.reactions).toEqual([{ emoji: ":thumbsup:", count: 1, mine: false, userIds: [carol.id] }]);
@@ -142,7 +200,9 @@ describe("chat messages", () => {
     const pins = await carol.client.get<{ items: ChatMessage[] }>(`/api/chat/rooms/${room.id}/pins`);
     expect(pins.body.items.map((x) => x.id)).toContain(m.id);
     expect((await bob.client.delete(`/api/chat/messages/${m.id}/pin`)).status).toBe(200);
-    expect((await carol.client.get<{ items: ChatMessage[] }>(`/api/chat/rooms/${room.id}/pins`)).body.items.map((x) => x.id)).not.toContain(m.id);
+    expect(
+      (await carol.client.get<{ items: ChatMessage[] }>(`/api/chat/rooms/${room.id}/pins`)).body.items.map((x) => x.id),
+    ).not.toContain(m.id);
 
     expect((await bob.client.put(`/api/chat/messages/${m.id}/save`)).status).toBe(200);
     const saved = await bob.client.get<{ items: { message: ChatMessage }[] }>("/api/chat/saved");
@@ -153,14 +213,30 @@ describe("chat messages", () => {
 
     const target = await createRoom(bob.client);
     const key = clientKey();
-    const f = await bob.client.post<ChatMessage>(`/api/chat/messages/${m.id}/forward`, { roomId: target.id, clientKey: key, text: "pour info" });
+    const f = await bob.client.post<ChatMessage>(`/api/chat/messages/${m.id}/forward`, {
+      roomId: target.id,
+      clientKey: key,
+      text: "pour info",
+    });
     expect(f.status).toBe(201);
-    expect(f.body).toMatchObject({ roomId: target.id, forwardedFromId: m.id, text: "pour info", meta: { forwarded: { text: "à épingler" } } });
-    const again = await bob.client.post<ChatMessage>(`/api/chat/messages/${m.id}/forward`, { roomId: target.id, clientKey: key, text: "pour info" });
+    expect(f.body).toMatchObject({
+      roomId: target.id,
+      forwardedFromId: m.id,
+      text: "pour info",
+      meta: { forwarded: { text: "à épingler" } },
+    });
+    const again = await bob.client.post<ChatMessage>(`/api/chat/messages/${m.id}/forward`, {
+      roomId: target.id,
+      clientKey: key,
+      text: "pour info",
+    });
     expect(again.body.id).toBe(f.body.id);
     // Forwarding into a room one cannot post in is refused.
     const foreign = await createRoom(admin.client, { type: "private" });
-    expect((await bob.client.post(`/api/chat/messages/${m.id}/forward`, { roomId: foreign.id, clientKey: clientKey() })).status).toBe(404);
+    expect(
+      (await bob.client.post(`/api/chat/messages/${m.id}/forward`, { roomId: foreign.id, clientKey: clientKey() }))
+        .status,
+    ).toBe(404);
   });
 
   it("paginates history before/after/around a message", async () => {
@@ -176,7 +252,9 @@ describe("chat messages", () => {
     expect(after.items.map((m) => m.text)).toEqual(["m3", "m4", "m5", "m6", "m7"]);
     const around = await history(alice.client, r.id, `?limit=6&around=${sent[12]!.id}`);
     expect(around.items.map((m) => m.text)).toEqual(["m10", "m11", "m12", "m13", "m14", "m15"]);
-    expect((await alice.client.get(`/api/chat/rooms/${r.id}/messages?before=${sent[0]!.id}&after=${sent[1]!.id}`)).status).toBe(400);
+    expect(
+      (await alice.client.get(`/api/chat/rooms/${r.id}/messages?before=${sent[0]!.id}&after=${sent[1]!.id}`)).status,
+    ).toBe(400);
     expect((await alice.client.get(`/api/chat/rooms/${r.id}/messages?around=${room.id}`)).status).toBe(404);
   });
 

@@ -24,7 +24,10 @@ afterAll(() => s?.close());
 function listen(c: RealtimeClient, topic: string) {
   const got: { seq: number; event: WireEvent }[] = [];
   const refused: string[] = [];
-  const sub = c.subscribe(topic, { onEvent: (event, seq) => got.push({ seq, event }), onRefused: (r) => refused.push(r) });
+  const sub = c.subscribe(topic, {
+    onEvent: (event, seq) => got.push({ seq, event }),
+    onRefused: (r) => refused.push(r),
+  });
   return { got, refused, sub };
 }
 
@@ -40,7 +43,13 @@ describe("chat realtime", () => {
     await bob.client.post(`/api/chat/messages/${m1.id}/reactions`, { emoji: ":tada:" });
     await alice.client.patch(`/api/chat/messages/${m1.id}`, { text: "un (modifié)" });
     await bob.client.delete(`/api/chat/messages/${m2.id}`);
-    const expected = ["chat.message.created", "chat.message.created", "chat.reaction.added", "chat.message.updated", "chat.message.deleted"];
+    const expected = [
+      "chat.message.created",
+      "chat.message.created",
+      "chat.reaction.added",
+      "chat.message.updated",
+      "chat.message.deleted",
+    ];
     await waitFor(() => a.got.length >= 5 && b.got.length >= 5, "five events on both clients");
     for (const x of [a, b]) {
       expect(x.got.map((e) => e.event.name)).toEqual(expected);
@@ -85,6 +94,9 @@ describe("chat realtime", () => {
     await feed.sub.ready;
     const room = await createRoom(alice.client, { type: "private" });
     await alice.client.post(`/api/chat/rooms/${room.id}/members`, { userIds: [eve.id] });
-    await waitFor(() => feed.got.some((e) => e.event.name === "chat.member.added" && e.event.resources.room === room.id), "eve's feed has the room");
+    await waitFor(
+      () => feed.got.some((e) => e.event.name === "chat.member.added" && e.event.resources.room === room.id),
+      "eve's feed has the room",
+    );
   });
 });

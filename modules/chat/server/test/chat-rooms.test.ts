@@ -18,7 +18,13 @@ afterAll(() => s?.close());
 describe("chat rooms", () => {
   it("creates a channel with a unique slug; the creator owns it; bad input changes nothing", async () => {
     const room = await createRoom(alice.client, { slug: "projets-2026", name: "Projets 2026" });
-    expect(room).toMatchObject({ type: "channel", slug: "projets-2026", name: "Projets 2026", membership: { role: "owner" }, memberCount: 1 });
+    expect(room).toMatchObject({
+      type: "channel",
+      slug: "projets-2026",
+      name: "Projets 2026",
+      membership: { role: "owner" },
+      memberCount: 1,
+    });
     const dup = await bob.client.post("/api/chat/rooms", { type: "channel", slug: "Projets-2026" });
     expect(dup.status).toBe(409);
     const bad = await bob.client.post("/api/chat/rooms", { type: "channel", slug: "not ok!" });
@@ -45,7 +51,9 @@ describe("chat rooms", () => {
     const post = await alice.client.post(`/api/chat/rooms/${arch.id}/messages`, { clientKey: "a1", text: "hello" });
     expect(post.status).toBe(403);
     expect((await alice.client.delete(`/api/chat/rooms/${arch.id}/archive`)).status).toBe(200);
-    expect((await alice.client.post(`/api/chat/rooms/${arch.id}/messages`, { clientKey: "a1", text: "hello" })).status).toBe(201);
+    expect(
+      (await alice.client.post(`/api/chat/rooms/${arch.id}/messages`, { clientKey: "a1", text: "hello" })).status,
+    ).toBe(201);
   });
 
   it("lets non-guests join public channels, private groups only by invitation", async () => {
@@ -62,9 +70,12 @@ describe("chat rooms", () => {
   it("invites a whole group", async () => {
     const g = await alice.client.post<{ id: string }>("/api/groups", { name: `team-${Date.now()}` });
     expect(g.status).toBe(201);
-    for (const u of [bob, carol]) expect((await alice.client.post(`/api/groups/${g.body.id}/members`, { userId: u.id })).status).toBe(201);
+    for (const u of [bob, carol])
+      expect((await alice.client.post(`/api/groups/${g.body.id}/members`, { userId: u.id })).status).toBe(201);
     const priv = await createRoom(alice.client, { type: "private" });
-    const r = await alice.client.post<{ added: string[] }>(`/api/chat/rooms/${priv.id}/members`, { groupIds: [g.body.id] });
+    const r = await alice.client.post<{ added: string[] }>(`/api/chat/rooms/${priv.id}/members`, {
+      groupIds: [g.body.id],
+    });
     expect(r.status).toBe(200);
     expect(r.body.added.sort()).toEqual([bob.id, carol.id].sort());
     expect((await carol.client.get<Room>(`/api/chat/rooms/${priv.id}`)).body.memberCount).toBe(3);
@@ -75,7 +86,9 @@ describe("chat rooms", () => {
     const refused = await alice.client.post(`/api/chat/rooms/${priv.id}/leave`, {});
     expect(refused.status).toBe(409);
     expect((await bob.client.delete(`/api/chat/rooms/${priv.id}/members/${carol.id}`)).status).toBe(403);
-    expect((await alice.client.patch(`/api/chat/rooms/${priv.id}/members/${bob.id}`, { role: "moderator" })).status).toBe(200);
+    expect(
+      (await alice.client.patch(`/api/chat/rooms/${priv.id}/members/${bob.id}`, { role: "moderator" })).status,
+    ).toBe(200);
     expect((await bob.client.delete(`/api/chat/rooms/${priv.id}/members/${carol.id}`)).status).toBe(204);
     expect((await carol.client.get(`/api/chat/rooms/${priv.id}`)).status).toBe(404);
     expect((await alice.client.post(`/api/chat/rooms/${priv.id}/leave`, { newOwnerId: bob.id })).status).toBe(204);
@@ -103,7 +116,11 @@ describe("chat rooms", () => {
     expect(side.status).toBe(200);
     const channels = side.body.sections.find((x) => x.key === "channels")!.rooms;
     expect(channels.some((r) => r.isDefault)).toBe(true);
-    expect((await guest.client.get<Sidebar>("/api/chat/sidebar")).body.sections.flatMap((x) => x.rooms).some((r) => r.isDefault)).toBe(false);
+    expect(
+      (await guest.client.get<Sidebar>("/api/chat/sidebar")).body.sections
+        .flatMap((x) => x.rooms)
+        .some((r) => r.isDefault),
+    ).toBe(false);
 
     const ch = await createRoom(alice.client, { memberIds: [dave.id] });
     const dm = await openDm(alice.client, [dave.id]);
@@ -130,10 +147,16 @@ describe("chat rooms", () => {
 
   it("renames, sets topic and description; announcement channels let only moderators and owners post", async () => {
     const ch = await createRoom(alice.client, { announcement: true, memberIds: [bob.id, carol.id] });
-    expect((await bob.client.post(`/api/chat/rooms/${ch.id}/messages`, { clientKey: "x", text: "hi" })).status).toBe(403);
+    expect((await bob.client.post(`/api/chat/rooms/${ch.id}/messages`, { clientKey: "x", text: "hi" })).status).toBe(
+      403,
+    );
     await alice.client.patch(`/api/chat/rooms/${ch.id}/members/${carol.id}`, { role: "moderator" });
     await send(carol.client, ch.id, "annonce");
-    const upd = await alice.client.patch<Room>(`/api/chat/rooms/${ch.id}`, { name: "Annonces", topic: "Infos", description: "Canal officiel" });
+    const upd = await alice.client.patch<Room>(`/api/chat/rooms/${ch.id}`, {
+      name: "Annonces",
+      topic: "Infos",
+      description: "Canal officiel",
+    });
     expect(upd.body).toMatchObject({ name: "Annonces", topic: "Infos", description: "Canal officiel" });
     expect((await bob.client.patch(`/api/chat/rooms/${ch.id}`, { topic: "x" })).status).toBe(403);
     expect((await bob.client.patch(`/api/chat/rooms/${ch.id}`, {})).status).toBe(400);

@@ -23,7 +23,9 @@ beforeAll(async () => {
   priv = await createRoom(alice.client, { type: "private", slug: `prive-${Date.now()}`, memberIds: [bob.id] });
   await send(alice.client, pub.id, "Réunion de l'équipe réseau jeudi");
   await send(bob.client, priv.id, "Le budget prévisionnel confidentiel https://intra.example/budget");
-  await send(alice.client, priv.id, "Compte rendu", { attachments: [{ title: "CR", file: { id: "f1", name: "compte-rendu.pdf", size: 10, mimeType: "application/pdf" } }] });
+  await send(alice.client, priv.id, "Compte rendu", {
+    attachments: [{ title: "CR", file: { id: "f1", name: "compte-rendu.pdf", size: 10, mimeType: "application/pdf" } }],
+  });
 });
 afterAll(() => s?.close());
 
@@ -69,7 +71,9 @@ describe("chat search", () => {
   });
 
   it("answers in the global search through the chat provider", async () => {
-    const r = await bob.client.get<{ items: { type: string; id: string; url: string }[] }>("/api/search?q=budget&types=chat.message");
+    const r = await bob.client.get<{ items: { type: string; id: string; url: string }[] }>(
+      "/api/search?q=budget&types=chat.message",
+    );
     expect(r.status).toBe(200);
     expect(r.body.items).toHaveLength(1);
     expect(r.body.items[0]!.url).toContain(priv.id);
@@ -79,7 +83,9 @@ describe("chat search", () => {
     for (let i = 0; i < 5; i++) await send(alice.client, pub.id, `pagination ${i}`);
     const first = await alice.client.get<{ items: Hit[]; next: string }>("/api/chat/search?q=pagination&limit=3");
     expect(first.body.items.map((h) => h.message.text)).toEqual(["pagination 4", "pagination 3", "pagination 2"]);
-    const second = await alice.client.get<{ items: Hit[]; next: string | null }>(`/api/chat/search?q=pagination&limit=3&cursor=${first.body.next}`);
+    const second = await alice.client.get<{ items: Hit[]; next: string | null }>(
+      `/api/chat/search?q=pagination&limit=3&cursor=${first.body.next}`,
+    );
     expect(second.body.items.map((h) => h.message.text)).toEqual(["pagination 1", "pagination 0"]);
     expect(second.body.next).toBeNull();
   });
@@ -93,14 +99,23 @@ describe("chat notifications", () => {
     const room = await createRoom(alice.client, { type: "private", memberIds: [bob.id, eve.id] });
     await eve.client.patch(`/api/chat/rooms/${room.id}/preferences`, { muted: true });
     const mention = await send(alice.client, room.id, `@${bob.username} regarde`);
-    await waitFor(async () => (await notes(bob)).some((n) => n.data.messageId === mention.id && n.kind === "chat.mention"), "mention notification");
+    await waitFor(
+      async () => (await notes(bob)).some((n) => n.data.messageId === mention.id && n.kind === "chat.mention"),
+      "mention notification",
+    );
     const all = await send(alice.client, room.id, "@channel info", { confirmAll: true });
     await waitFor(async () => (await notes(bob)).some((n) => n.data.messageId === all.id), "channel notification");
     const dm = await openDm(eve.client, [bob.id]);
     const d = await send(eve.client, dm.id, "salut");
-    await waitFor(async () => (await notes(bob)).some((n) => n.data.messageId === d.id && n.kind === "chat.direct"), "direct notification");
+    await waitFor(
+      async () => (await notes(bob)).some((n) => n.data.messageId === d.id && n.kind === "chat.direct"),
+      "direct notification",
+    );
     const reply = await send(bob.client, room.id, "réponse", { parentId: mention.id });
-    await waitFor(async () => (await notes(alice)).some((n) => n.data.messageId === reply.id && n.kind === "chat.thread_reply"), "thread reply notification");
+    await waitFor(
+      async () => (await notes(alice)).some((n) => n.data.messageId === reply.id && n.kind === "chat.thread_reply"),
+      "thread reply notification",
+    );
     // By then the earlier intents were delivered too: the muted member got nothing for @channel, the author nothing at all.
     expect((await notes(eve)).some((n) => n.data.messageId === all.id)).toBe(false);
     expect((await notes(alice)).some((n) => [mention.id, all.id].includes(n.data.messageId))).toBe(false);
@@ -108,7 +123,10 @@ describe("chat notifications", () => {
 
   it("@here notifies the members present (online, away; do-not-disturb in-app only), not the offline ones", async () => {
     const [online, away, busy, offline] = await Promise.all([user(s), user(s), user(s), user(s)]);
-    const room = await createRoom(alice.client, { type: "private", memberIds: [online.id, away.id, busy.id, offline.id] });
+    const room = await createRoom(alice.client, {
+      type: "private",
+      memberIds: [online.id, away.id, busy.id, offline.id],
+    });
     const sockets = [online, away, busy].map((u) => realtimeClient(s.url, u.client));
     try {
       await Promise.all(sockets.map((c) => c.opened()));
@@ -126,17 +144,32 @@ describe("chat notifications", () => {
       }, "presence of the four members");
       const here = await send(alice.client, room.id, "@here la réunion commence");
       for (const u of [online, away, busy]) {
-        await waitFor(async () => (await notes(u)).some((n) => n.data.messageId === here.id && n.kind === "chat.mention"), "@here notification");
+        await waitFor(
+          async () => (await notes(u)).some((n) => n.data.messageId === here.id && n.kind === "chat.mention"),
+          "@here notification",
+        );
       }
       // A mention by name afterwards: once it arrived, the @here intent was handled for the offline member too.
       const ping = await send(alice.client, room.id, `@${offline.username} tu as manqué la réunion`);
-      await waitFor(async () => (await notes(offline)).some((n) => n.data.messageId === ping.id), "the mention by name");
+      await waitFor(
+        async () => (await notes(offline)).some((n) => n.data.messageId === ping.id),
+        "the mention by name",
+      );
       expect((await notes(offline)).some((n) => n.data.messageId === here.id)).toBe(false);
       // The push decision is stored just after the notification: wait until both are decided.
       const pushState = async (id: string) =>
-        (await s.kernel.db.selectFrom("notifications").select("push_state").where("user_id", "=", id).where("source_key", "=", `chat.message:${here.id}`).executeTakeFirst())
-          ?.push_state;
-      await waitFor(async () => ![await pushState(online.id), await pushState(busy.id)].includes("pending"), "push decisions");
+        (
+          await s.kernel.db
+            .selectFrom("notifications")
+            .select("push_state")
+            .where("user_id", "=", id)
+            .where("source_key", "=", `chat.message:${here.id}`)
+            .executeTakeFirst()
+        )?.push_state;
+      await waitFor(
+        async () => ![await pushState(online.id), await pushState(busy.id)].includes("pending"),
+        "push decisions",
+      );
       expect(await pushState(busy.id)).toBe("dnd");
       expect(await pushState(online.id)).not.toBe("dnd");
     } finally {

@@ -70,7 +70,13 @@ describe("chat search on PostgreSQL: window then index", () => {
     const out: string[] = [];
     let cursor: [string, string] | null = null;
     for (let page = 0; page < 20; page++) {
-      const hits = await searchPostgresIds(chatDb(s.kernel), parseSearch(q), { actorId: reader.id, browse: true, cursor }, limit, passes);
+      const hits = await searchPostgresIds(
+        chatDb(s.kernel),
+        parseSearch(q),
+        { actorId: reader.id, browse: true, cursor },
+        limit,
+        passes,
+      );
       out.push(...hits.map((h) => h.id));
       const last = hits.at(-1);
       if (hits.length < limit || !last) return out;
@@ -87,16 +93,25 @@ describe("chat search on PostgreSQL: window then index", () => {
     expect(expected).toHaveLength(6);
     for (const passes of everyPass) {
       for (const limit of [1, 2, 3, 21]) {
-        expect(await allPages(alice, word.toUpperCase(), limit, passes), `${JSON.stringify(passes)}, limit ${limit}`).toEqual(expected);
+        expect(
+          await allPages(alice, word.toUpperCase(), limit, passes),
+          `${JSON.stringify(passes)}, limit ${limit}`,
+        ).toEqual(expected);
       }
     }
   });
 
   it("keeps read access and the filters in every pass", async () => {
     // Eve is in no room: she reads the public channel only (browse).
-    const pubOnly = sent.filter((m) => m.room.type === "channel" && m.text.includes(word)).sort(newestFirst).map((m) => m.id);
+    const pubOnly = sent
+      .filter((m) => m.room.type === "channel" && m.text.includes(word))
+      .sort(newestFirst)
+      .map((m) => m.id);
     expect(pubOnly).toHaveLength(3);
-    const fromBob = sent.filter((m) => m.author === bob.id && m.room.id !== secret.id && m.text.includes(word)).sort(newestFirst).map((m) => m.id);
+    const fromBob = sent
+      .filter((m) => m.author === bob.id && m.room.id !== secret.id && m.text.includes(word))
+      .sort(newestFirst)
+      .map((m) => m.id);
     expect(fromBob).toHaveLength(3);
     const withLink = sent.filter((m) => m.text.includes("https://") && m.text.includes(word)).map((m) => m.id);
     for (const passes of everyPass) {

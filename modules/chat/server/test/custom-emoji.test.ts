@@ -18,12 +18,17 @@ let gif: Buffer;
 const sockets: RealtimeClient[] = [];
 
 const upload = (c: TestClient, name: string, body: Buffer, type = "image/png") =>
-  c.request<CustomEmoji & { code?: string }>("POST", `/api/chat/emoji?name=${encodeURIComponent(name)}`, undefined, { raw: body, headers: { "content-type": type } });
+  c.request<CustomEmoji & { code?: string }>("POST", `/api/chat/emoji?name=${encodeURIComponent(name)}`, undefined, {
+    raw: body,
+    headers: { "content-type": type },
+  });
 const list = async (c: TestClient) => (await c.get<{ items: CustomEmoji[] }>("/api/chat/emoji")).body.items;
 
 /** Raw bytes of a GET, with the client's cookies. */
 async function bytes(c: TestClient, path: string, headers: Record<string, string> = {}) {
-  const r = await fetch(new URL(path, server.url), { headers: { ...headers, cookie: [...c.cookies].map(([k, v]) => `${k}=${v}`).join("; ") } });
+  const r = await fetch(new URL(path, server.url), {
+    headers: { ...headers, cookie: [...c.cookies].map(([k, v]) => `${k}=${v}`).join("; ") },
+  });
   return { status: r.status, headers: r.headers, body: Buffer.from(await r.arrayBuffer()) };
 }
 
@@ -31,11 +36,16 @@ interface AuditItem {
   action: string;
   target: { type: string; id: string } | null;
 }
-const audits = async (action: string) => (await admin.get<{ items: AuditItem[] }>(`/api/admin/audit?action=${action}`)).body.items;
+const audits = async (action: string) =>
+  (await admin.get<{ items: AuditItem[] }>(`/api/admin/audit?action=${action}`)).body.items;
 
 beforeAll(async () => {
-  png = await sharp({ create: { width: 32, height: 32, channels: 4, background: "#e63946" } }).png().toBuffer();
-  gif = await sharp({ create: { width: 16, height: 16, channels: 3, background: "#2a9d8f" } }).gif().toBuffer();
+  png = await sharp({ create: { width: 32, height: 32, channels: 4, background: "#e63946" } })
+    .png()
+    .toBuffer();
+  gif = await sharp({ create: { width: 16, height: 16, channels: 3, background: "#2a9d8f" } })
+    .gif()
+    .toBuffer();
   server = await startTestServer();
   admin = (await server.signedIn({ role: "admin" })).client;
   const m = await server.signedIn();
@@ -74,10 +84,14 @@ describe("custom emoji", () => {
     expect(etag).toBeTruthy();
     expect((await bytes(member, up.body.url, { "if-none-match": etag! })).status).toBe(304);
     // Without the version the browser checks again each time.
-    expect((await bytes(member, "/api/chat/emoji/party_parrot")).headers.get("cache-control")).toBe("private, no-cache");
+    expect((await bytes(member, "/api/chat/emoji/party_parrot")).headers.get("cache-control")).toBe(
+      "private, no-cache",
+    );
 
     await waitFor(() => got.some((e) => e.name === "chat.emoji.created"), "chat.emoji.created on the chat:emoji topic");
-    expect(got.find((e) => e.name === "chat.emoji.created")?.payload).toMatchObject({ emoji: { name: "party_parrot", url: up.body.url } });
+    expect(got.find((e) => e.name === "chat.emoji.created")?.payload).toMatchObject({
+      emoji: { name: "party_parrot", url: up.body.url },
+    });
     expect((await audits("chat.emoji.created")).some((a) => a.target?.id === "party_parrot")).toBe(true);
   });
 
@@ -110,7 +124,12 @@ describe("custom emoji", () => {
     const html = await upload(admin, "sneaky", Buffer.from("<!doctype html><script>alert(1)</script>"), "image/png");
     expect(html.status).toBe(415);
     expect(html.body.code).toBe("emoji_unsupported_type");
-    const svg = await upload(admin, "vector", Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'), "image/svg+xml");
+    const svg = await upload(
+      admin,
+      "vector",
+      Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
+      "image/svg+xml",
+    );
     expect(svg.status).toBe(415);
     // PNG magic followed by garbage: not an image.
     const broken = await upload(admin, "broken", Buffer.concat([png.subarray(0, 8), Buffer.from("not really a png")]));
@@ -124,10 +143,14 @@ describe("custom emoji", () => {
     const sent = await send(member, roomId, "on a livré :party_parrot:");
     expect(sent.status).toBe(201);
     const id = sent.body.id;
-    const on = await member.post<{ reacted: boolean; count: number }>(`/api/chat/messages/${id}/reactions`, { emoji: ":party_parrot:" });
+    const on = await member.post<{ reacted: boolean; count: number }>(`/api/chat/messages/${id}/reactions`, {
+      emoji: ":party_parrot:",
+    });
     expect(on.status).toBe(200);
     expect(on.body).toMatchObject({ reacted: true, count: 1 });
-    const unknown = await member.post<{ code: string }>(`/api/chat/messages/${id}/reactions`, { emoji: ":no_such_emoji:" });
+    const unknown = await member.post<{ code: string }>(`/api/chat/messages/${id}/reactions`, {
+      emoji: ":no_such_emoji:",
+    });
     expect(unknown.status).toBe(400);
     expect(unknown.body.code).toBe("emoji_unknown");
     // Bundled shortcodes in the same form stay accepted.
@@ -144,7 +167,9 @@ describe("custom emoji", () => {
 
     // Gone: adding it is refused, taking it off still works.
     expect((await admin.post(`/api/chat/messages/${id}/reactions`, { emoji: ":party_parrot:" })).status).toBe(400);
-    const off = await member.post<{ reacted: boolean; count: number }>(`/api/chat/messages/${id}/reactions`, { emoji: ":party_parrot:" });
+    const off = await member.post<{ reacted: boolean; count: number }>(`/api/chat/messages/${id}/reactions`, {
+      emoji: ":party_parrot:",
+    });
     expect(off.body).toMatchObject({ reacted: false, count: 0 });
   });
 });

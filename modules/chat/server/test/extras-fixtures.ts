@@ -4,15 +4,26 @@ import type { TestClient } from "@ensemble/testkit";
 import type { ChatMessage } from "../../shared/schemas.ts";
 
 /** Creates a channel or private group as `owner` with these members; answers its id. */
-export async function createRoom(owner: TestClient, opts: { type?: "channel" | "private"; memberIds?: string[] } = {}): Promise<string> {
+export async function createRoom(
+  owner: TestClient,
+  opts: { type?: "channel" | "private"; memberIds?: string[] } = {},
+): Promise<string> {
   const slug = `r${Math.random().toString(36).slice(2, 10)}`;
-  const r = await owner.post<{ id: string }>("/api/chat/rooms", { type: opts.type ?? "private", slug, memberIds: opts.memberIds ?? [] });
+  const r = await owner.post<{ id: string }>("/api/chat/rooms", {
+    type: opts.type ?? "private",
+    slug,
+    memberIds: opts.memberIds ?? [],
+  });
   if (r.status !== 201) throw new Error(`room creation failed: ${r.status} ${r.text}`);
   return r.body.id;
 }
 
 export async function send(c: TestClient, roomId: string, text: string, extra: Record<string, unknown> = {}) {
-  return c.post<ChatMessage>(`/api/chat/rooms/${roomId}/messages`, { clientKey: `k${Math.random().toString(36).slice(2)}`, text, ...extra });
+  return c.post<ChatMessage>(`/api/chat/rooms/${roomId}/messages`, {
+    clientKey: `k${Math.random().toString(36).slice(2)}`,
+    text,
+    ...extra,
+  });
 }
 
 export async function history(c: TestClient, roomId: string): Promise<ChatMessage[]> {
@@ -26,7 +37,10 @@ export interface Receiver {
   port: number;
   requests: { method: string; url: string; headers: http.IncomingHttpHeaders; body: string }[];
   /** What to answer next; the default is 200 with an empty body. */
-  respond: (req: { url: string; body: string }, n: number) => { status?: number; body?: string | Buffer; type?: string; headers?: Record<string, string> };
+  respond: (
+    req: { url: string; body: string },
+    n: number,
+  ) => { status?: number; body?: string | Buffer; type?: string; headers?: Record<string, string> };
   close(): Promise<void>;
 }
 

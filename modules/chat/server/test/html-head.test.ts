@@ -29,7 +29,7 @@ describe("HTML head reader", () => {
       <meta property="og:image" content="https://x.example/i.png"
       </head><body><meta property="og:title" content="from body">`);
     expect(head.meta.has("og:title")).toBe(false);
-    expect(parseHtmlHead("<meta property=og:title content=\"unterminated").meta.get("og:title")).toBe("unterminated");
+    expect(parseHtmlHead('<meta property=og:title content="unterminated').meta.get("og:title")).toBe("unterminated");
     expect(parseHtmlHead("<<<>>></ <3 <title>x").title).toBe("x");
     expect(parseHtmlHead("").title).toBeNull();
   });
@@ -38,25 +38,29 @@ describe("HTML head reader", () => {
     const latin1 = Buffer.from('<meta charset="iso-8859-1"><title>Caf\xe9</title>', "latin1");
     expect(parseHtmlHead(decodeHtml(latin1, "text/html")).title).toBe("Café");
     expect(parseHtmlHead(decodeHtml(latin1, "text/html; charset=windows-1252")).title).toBe("Café");
-    expect(parseHtmlHead(decodeHtml(Buffer.from("<title>Été</title>"), "text/html; charset=nonsense")).title).toBe("Été");
+    expect(parseHtmlHead(decodeHtml(Buffer.from("<title>Été</title>"), "text/html; charset=nonsense")).title).toBe(
+      "Été",
+    );
   });
 });
 
 describe("link extraction", () => {
   it("finds links in prose and Markdown, not in code, without trailing punctuation", () => {
-    expect(extractUrls("Voir https://a.example/x. Et (https://b.example/y), [lien](https://c.example/z_(1)) `https://code.example/` ```\nhttps://block.example/\n```")).toEqual([
-      "https://a.example/x",
-      "https://b.example/y",
-      "https://c.example/z_(1)",
-    ]);
+    expect(
+      extractUrls(
+        "Voir https://a.example/x. Et (https://b.example/y), [lien](https://c.example/z_(1)) `https://code.example/` ```\nhttps://block.example/\n```",
+      ),
+    ).toEqual(["https://a.example/x", "https://b.example/y", "https://c.example/z_(1)"]);
     expect(extractUrls("ftp://x.example/ javascript:alert(1)")).toEqual([]);
   });
 });
 
 describe("Slack mrkdwn", () => {
   it("becomes our Markdown", () => {
-    expect(mrkdwnToMarkdown("*gras* _italique_ ~barré~ <https://x.example|lien> <https://y.example> <!here> &lt;b&gt; &amp;")).toBe(
-      "**gras** _italique_ ~~barré~~ [lien](https://x.example) https://y.example @here <b> &",
-    );
+    expect(
+      mrkdwnToMarkdown(
+        "*gras* _italique_ ~barré~ <https://x.example|lien> <https://y.example> <!here> &lt;b&gt; &amp;",
+      ),
+    ).toBe("**gras** _italique_ ~~barré~~ [lien](https://x.example) https://y.example @here <b> &");
   });
 });

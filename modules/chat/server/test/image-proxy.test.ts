@@ -20,7 +20,9 @@ const PROXIED = /^\/api\/chat\/preview-image\?url=[^&]+&sig=[A-Za-z0-9_-]{20,}$/
 const IMAGE_FIELDS = ["image_url", "thumb_url", "author_icon", "footer_icon"] as const;
 
 beforeAll(async () => {
-  png = await sharp({ create: { width: 30, height: 12, channels: 3, background: "#0055aa" } }).png().toBuffer();
+  png = await sharp({ create: { width: 30, height: 12, channels: 3, background: "#0055aa" } })
+    .png()
+    .toBuffer();
   site = await startReceiver();
   site.respond = (req) => (req.url.startsWith("/img/") ? { type: "image/png", body: png } : { status: 404 });
   // Only this one loopback address and port may be fetched; 127.0.0.2 (same machine) is refused.
@@ -45,7 +47,11 @@ async function hookUrl(name: string): Promise<string> {
 }
 
 async function postHook(url: string, body: unknown): Promise<void> {
-  const r = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const r = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
   expect(r.status).toBe(200);
 }
 
@@ -76,9 +82,13 @@ describe("third-party images in messages", () => {
     const a = m.attachments![0]!;
     const paths = [String(m.meta?.iconUrl), ...IMAGE_FIELDS.map((f) => String(a[f]))];
     for (const p of paths) expect(p).toMatch(PROXIED);
-    expect(paths.map(target)).toEqual(["icon", "graph", "thumb", "author", "footer"].map((n) => `${site.url}/img/${n}.png`));
+    expect(paths.map(target)).toEqual(
+      ["icon", "graph", "thumb", "author", "footer"].map((n) => `${site.url}/img/${n}.png`),
+    );
     // Nothing in the presented message names the third-party origin outside a proxied path.
-    expect(JSON.stringify(m).replaceAll(/\/api\/chat\/preview-image\?url=[^"&]+/g, "")).not.toContain(`127.0.0.1:${site.port}`);
+    expect(JSON.stringify(m).replaceAll(/\/api\/chat\/preview-image\?url=[^"&]+/g, "")).not.toContain(
+      `127.0.0.1:${site.port}`,
+    );
 
     const r = await fetch(new URL(a.image_url!, server.url), { headers: { cookie: cookieOf(member) } });
     expect(r.status).toBe(200);
@@ -102,8 +112,17 @@ describe("third-party images in messages", () => {
 
   it("the proxy refuses a loopback or private target that is not allow-listed, without reaching it", async () => {
     const url = await hookUrl("Interne");
-    const refused = [`http://127.0.0.2:${site.port}/img/secret.png`, `http://[::ffff:127.0.0.1]:${site.port}/img/secret.png`, "http://169.254.169.254/latest/meta-data/", "http://10.0.0.1/x.png"];
-    await postHook(url, { text: "cibles internes", icon_url: refused[0], attachments: refused.slice(1).map((u) => ({ text: "x", image_url: u })) });
+    const refused = [
+      `http://127.0.0.2:${site.port}/img/secret.png`,
+      `http://[::ffff:127.0.0.1]:${site.port}/img/secret.png`,
+      "http://169.254.169.254/latest/meta-data/",
+      "http://10.0.0.1/x.png",
+    ];
+    await postHook(url, {
+      text: "cibles internes",
+      icon_url: refused[0],
+      attachments: refused.slice(1).map((u) => ({ text: "x", image_url: u })),
+    });
     const m = (await history(member, roomId)).find((x) => x.text === "cibles internes")!;
     const paths = [String(m.meta?.iconUrl), ...m.attachments!.map((a) => String(a.image_url))];
     expect(paths.map(target)).toEqual(refused.map((u) => new URL(u).toString()));
@@ -115,7 +134,13 @@ describe("third-party images in messages", () => {
   it("attachments sent through the message API are proxied too; other schemes and relative paths are dropped", async () => {
     const sent = await send(member, roomId, "", {
       attachments: [
-        { title: "Carte", image_url: `${site.url}/img/map.png`, author_icon: "javascript:alert(1)", thumb_url: "//evil.example/t.png", footer_icon: "/api/auth/logout" },
+        {
+          title: "Carte",
+          image_url: `${site.url}/img/map.png`,
+          author_icon: "javascript:alert(1)",
+          thumb_url: "//evil.example/t.png",
+          footer_icon: "/api/auth/logout",
+        },
         { title: "Données", image_url: "data:image/png;base64,iVBORw0KGgo=" },
       ],
     });
@@ -132,14 +157,19 @@ describe("third-party images in messages", () => {
     expect((await owner.get(first!.image_url!)).status).toBe(200);
     // A forward carries the proxied paths, not the original address.
     const other = await createRoom(member);
-    const fwd = await member.post<ChatMessage>(`/api/chat/messages/${sent.body.id}/forward`, { roomId: other, clientKey: "fwd-map" });
+    const fwd = await member.post<ChatMessage>(`/api/chat/messages/${sent.body.id}/forward`, {
+      roomId: other,
+      clientKey: "fwd-map",
+    });
     expect(fwd.status).toBe(201);
     expect(fwd.body.attachments![0]!.image_url).toBe(first!.image_url);
   });
 
   it("a third-party address stored before this rule is never handed to clients", async () => {
     const sent = await send(member, roomId, "ancien message");
-    const raw = JSON.stringify([{ title: "ancien", image_url: "https://cdn.example.org/a.png", author_icon: "https://cdn.example.org/b.png" }]);
+    const raw = JSON.stringify([
+      { title: "ancien", image_url: "https://cdn.example.org/a.png", author_icon: "https://cdn.example.org/b.png" },
+    ]);
     await server.kernel.db
       .withTables<{ chat_messages: { id: string; attachments: string | null; meta: string | null } }>()
       .updateTable("chat_messages")

@@ -33,7 +33,9 @@ describe("incoming webhooks", () => {
     expect((await member.post(`/api/chat/rooms/${roomId}/incoming-webhooks`, { name: "CI" })).status).toBe(403);
     expect((await outsider.post(`/api/chat/rooms/${roomId}/incoming-webhooks`, { name: "CI" })).status).toBe(404);
     expect((await owner.post(`/api/chat/rooms/${roomId}/incoming-webhooks`, { name: "" })).status).toBe(400);
-    const r = await owner.post<{ id: string; url: string }>(`/api/chat/rooms/${roomId}/incoming-webhooks`, { name: "CI" });
+    const r = await owner.post<{ id: string; url: string }>(`/api/chat/rooms/${roomId}/incoming-webhooks`, {
+      name: "CI",
+    });
     expect(r.status).toBe(201);
     expect(r.body.url).toMatch(new RegExp(`/hooks/${r.body.id}/[A-Za-z0-9_-]{20,}$`));
     const list = await owner.get<{ items: Record<string, unknown>[] }>(`/api/chat/rooms/${roomId}/incoming-webhooks`);
@@ -43,7 +45,9 @@ describe("incoming webhooks", () => {
   });
 
   it("accept messages from the official @slack/webhook client, attachments included", async () => {
-    const created = await owner.post<{ url: string }>(`/api/chat/rooms/${roomId}/incoming-webhooks`, { name: "Supervision" });
+    const created = await owner.post<{ url: string }>(`/api/chat/rooms/${roomId}/incoming-webhooks`, {
+      name: "Supervision",
+    });
     const url = created.body.url.replace(server.config.publicUrl, server.url);
     const hook = new IncomingWebhook(url, { username: "Nagios" });
     const res = await hook.send({
@@ -88,13 +92,19 @@ describe("incoming webhooks", () => {
   });
 
   it("show Block Kit messages (sections, header, fields, context) as text", async () => {
-    const created = await owner.post<{ url: string }>(`/api/chat/rooms/${roomId}/incoming-webhooks`, { name: "Blocks" });
+    const created = await owner.post<{ url: string }>(`/api/chat/rooms/${roomId}/incoming-webhooks`, {
+      name: "Blocks",
+    });
     const hook = new IncomingWebhook(created.body.url.replace(server.config.publicUrl, server.url));
     await hook.send({
       text: "fallback only for notifications",
       blocks: [
         { type: "header", text: { type: "plain_text", text: "Mise en production" } },
-        { type: "section", text: { type: "mrkdwn", text: "Version *2.4* déployée" }, fields: [{ type: "mrkdwn", text: "*Env* : prod" }] },
+        {
+          type: "section",
+          text: { type: "mrkdwn", text: "Version *2.4* déployée" },
+          fields: [{ type: "mrkdwn", text: "*Env* : prod" }],
+        },
         { type: "divider" },
         { type: "context", elements: [{ type: "mrkdwn", text: "par CI" }] },
         { type: "image", image_url: "https://cdn.example.org/x.png", alt_text: "x" },
@@ -107,25 +117,43 @@ describe("incoming webhooks", () => {
   it("accept the payload= form field, and proxy third-party icons and images", async () => {
     const created = await owner.post<{ url: string }>(`/api/chat/rooms/${roomId}/incoming-webhooks`, { name: "Form" });
     const url = created.body.url.replace(server.config.publicUrl, server.url);
-    const payload = JSON.stringify({ text: "formulaire", username: "Robot", icon_url: "https://cdn.example.org/robot.png", attachments: [{ image_url: "https://cdn.example.org/graph.png", text: "graphe" }] });
-    const r = await fetch(url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ payload }) });
+    const payload = JSON.stringify({
+      text: "formulaire",
+      username: "Robot",
+      icon_url: "https://cdn.example.org/robot.png",
+      attachments: [{ image_url: "https://cdn.example.org/graph.png", text: "graphe" }],
+    });
+    const r = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ payload }),
+    });
     expect(r.status).toBe(200);
     const m = (await history(member, roomId)).find((x) => x.text === "formulaire")!;
     expect(m.meta?.username).toBe("Robot");
-    expect(String(m.meta?.iconUrl)).toMatch(/^\/api\/chat\/preview-image\?url=https%3A%2F%2Fcdn\.example\.org%2Frobot\.png&sig=/);
+    expect(String(m.meta?.iconUrl)).toMatch(
+      /^\/api\/chat\/preview-image\?url=https%3A%2F%2Fcdn\.example\.org%2Frobot\.png&sig=/,
+    );
     expect(m.attachments?.[0]?.image_url).toMatch(/^\/api\/chat\/preview-image\?url=/);
   });
 
   it("refuse a wrong secret, a bad payload, and a deleted hook, posting nothing", async () => {
-    const created = await owner.post<{ id: string; url: string }>(`/api/chat/rooms/${roomId}/incoming-webhooks`, { name: "Temp" });
+    const created = await owner.post<{ id: string; url: string }>(`/api/chat/rooms/${roomId}/incoming-webhooks`, {
+      name: "Temp",
+    });
     const url = created.body.url.replace(server.config.publicUrl, server.url);
     const before = (await history(owner, roomId)).length;
-    const post = (u: string, body: unknown) => fetch(u, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    const post = (u: string, body: unknown) =>
+      fetch(u, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
     expect((await post(`${url}x`, { text: "a" })).status).toBe(404);
     expect((await post(`${server.url}/hooks/not-an-id/secret`, { text: "a" })).status).toBe(404);
     expect((await post(url, { username: "nothing to say" })).status).toBe(400);
     expect((await post(url, { text: 42 })).status).toBe(400);
-    const bad = await fetch(url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "payload=%7Bnot-json" });
+    const bad = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "payload=%7Bnot-json",
+    });
     expect(bad.status).toBe(400);
     expect((await history(owner, roomId)).length).toBe(before);
     expect((await member.delete(`/api/chat/incoming-webhooks/${created.body.id}`)).status).toBe(403);
@@ -136,13 +164,22 @@ describe("incoming webhooks", () => {
 
 describe("outgoing webhooks", () => {
   it("POST trigger-word messages with Slack field names and a valid signature; the reply is posted back", async () => {
-    expect((await member.post(`/api/chat/rooms/${roomId}/outgoing-webhooks`, { name: "x", url: `${receiver.url}/hook` })).status).toBe(403);
-    expect((await owner.post(`/api/chat/rooms/${roomId}/outgoing-webhooks`, { name: "x", url: "ftp://example.org/" })).status).toBe(400);
-    const created = await owner.post<{ id: string; token: string; signingSecret: string }>(`/api/chat/rooms/${roomId}/outgoing-webhooks`, {
-      name: "Déploiement",
-      url: `${receiver.url}/hook`,
-      triggerWords: ["!deploy"],
-    });
+    expect(
+      (await member.post(`/api/chat/rooms/${roomId}/outgoing-webhooks`, { name: "x", url: `${receiver.url}/hook` }))
+        .status,
+    ).toBe(403);
+    expect(
+      (await owner.post(`/api/chat/rooms/${roomId}/outgoing-webhooks`, { name: "x", url: "ftp://example.org/" }))
+        .status,
+    ).toBe(400);
+    const created = await owner.post<{ id: string; token: string; signingSecret: string }>(
+      `/api/chat/rooms/${roomId}/outgoing-webhooks`,
+      {
+        name: "Déploiement",
+        url: `${receiver.url}/hook`,
+        triggerWords: ["!deploy"],
+      },
+    );
     expect(created.status).toBe(201);
     let failFirst = true;
     receiver.respond = (req) => {
@@ -158,7 +195,10 @@ describe("outgoing webhooks", () => {
     await send(member, roomId, "bonjour tout le monde");
     const sent = await send(member, roomId, "!deploy prod");
     expect(sent.status).toBe(201);
-    await waitFor(async () => (await history(member, roomId)).some((m) => m.text === "Déploiement de **prod** lancé"), "the webhook reply");
+    await waitFor(
+      async () => (await history(member, roomId)).some((m) => m.text === "Déploiement de **prod** lancé"),
+      "the webhook reply",
+    );
     const hookCalls = receiver.requests.filter((r) => r.url === "/hook");
     expect(hookCalls.length).toBe(2);
     const last = hookCalls[1]!;
@@ -188,7 +228,10 @@ describe("outgoing webhooks", () => {
   });
 
   it("without trigger words, POST every person's message of the room but not integration messages", async () => {
-    const created = await owner.post<{ id: string }>(`/api/chat/rooms/${roomId}/outgoing-webhooks`, { name: "Archive", url: `${receiver.url}/all` });
+    const created = await owner.post<{ id: string }>(`/api/chat/rooms/${roomId}/outgoing-webhooks`, {
+      name: "Archive",
+      url: `${receiver.url}/all`,
+    });
     receiver.respond = () => ({ status: 200 });
     receiver.requests.length = 0;
     await send(member, roomId, "premier");
@@ -204,12 +247,24 @@ describe("outgoing webhooks", () => {
 describe("outgoing webhooks, retries", () => {
   it("retry only the receiver that failed: the one that answered is not called again", async () => {
     const room = await createRoom(owner, { memberIds: [memberId] });
-    const good = await owner.post<{ id: string }>(`/api/chat/rooms/${room}/outgoing-webhooks`, { name: "Bon", url: `${receiver.url}/good` });
-    const bad = await owner.post<{ id: string }>(`/api/chat/rooms/${room}/outgoing-webhooks`, { name: "Panne", url: `${receiver.url}/bad` });
+    const good = await owner.post<{ id: string }>(`/api/chat/rooms/${room}/outgoing-webhooks`, {
+      name: "Bon",
+      url: `${receiver.url}/good`,
+    });
+    const bad = await owner.post<{ id: string }>(`/api/chat/rooms/${room}/outgoing-webhooks`, {
+      name: "Panne",
+      url: `${receiver.url}/bad`,
+    });
     receiver.requests.length = 0;
-    receiver.respond = (req) => (req.url === "/bad" ? { status: 500 } : { status: 200, type: "application/json", body: JSON.stringify({ text: "vu" }) });
+    receiver.respond = (req) =>
+      req.url === "/bad"
+        ? { status: 500 }
+        : { status: 200, type: "application/json", body: JSON.stringify({ text: "vu" }) };
     await send(member, room, "un message");
-    await waitFor(() => receiver.requests.filter((r) => r.url === "/bad").length >= 3, "three attempts at the failing receiver");
+    await waitFor(
+      () => receiver.requests.filter((r) => r.url === "/bad").length >= 3,
+      "three attempts at the failing receiver",
+    );
     expect(receiver.requests.filter((r) => r.url === "/good")).toHaveLength(1);
     expect((await history(member, room)).filter((m) => m.text === "vu")).toHaveLength(1);
     await owner.delete(`/api/chat/outgoing-webhooks/${bad.body.id}`);
@@ -221,7 +276,10 @@ describe("webhook signature helper", () => {
   it("matches Slack's documented example", async () => {
     const { signRequest } = await import("../integrations/outgoing-webhooks.ts");
     // From Slack's "Verifying requests from Slack" documentation.
-    const body = "token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c";
-    expect(signRequest("8f742231b10e8888abcd99yyyzzz85a5", "1531420618", body)).toBe("v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503");
+    const body =
+      "token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c";
+    expect(signRequest("8f742231b10e8888abcd99yyyzzz85a5", "1531420618", body)).toBe(
+      "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503",
+    );
   });
 });

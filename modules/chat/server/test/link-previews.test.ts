@@ -25,22 +25,40 @@ const ARTICLE = (base: string) => `<!doctype html><html><head>
 </head><body><meta property="og:title" content="in body"></body></html>`;
 
 beforeAll(async () => {
-  png = await sharp({ create: { width: 40, height: 20, channels: 3, background: "#cc0000" } }).png().toBuffer();
+  png = await sharp({ create: { width: 40, height: 20, channels: 3, background: "#cc0000" } })
+    .png()
+    .toBuffer();
   site = await startReceiver();
   site.respond = (req) => {
     if (req.url === "/article") return { type: "text/html; charset=utf-8", body: ARTICLE(site.url) };
     if (req.url === "/video") {
-      return { type: "text/html", body: `<html><head><link rel="alternate" type="application/json+oembed" href="/oembed?u=1" title="x"></head></html>` };
+      return {
+        type: "text/html",
+        body: `<html><head><link rel="alternate" type="application/json+oembed" href="/oembed?u=1" title="x"></head></html>`,
+      };
     }
-    if (req.url === "/oembed?u=1") return { type: "application/json", body: JSON.stringify({ type: "video", title: "Conseil métropolitain", provider_name: "TubeLocal", thumbnail_url: `${site.url}/image.png` }) };
+    if (req.url === "/oembed?u=1")
+      return {
+        type: "application/json",
+        body: JSON.stringify({
+          type: "video",
+          title: "Conseil métropolitain",
+          provider_name: "TubeLocal",
+          thumbnail_url: `${site.url}/image.png`,
+        }),
+      };
     if (req.url === "/image.png") return { type: "image/png", body: png };
-    if (req.url === "/svg") return { type: "image/svg+xml", body: "<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>" };
+    if (req.url === "/svg")
+      return { type: "image/svg+xml", body: "<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>" };
     if (req.url === "/plain") return { type: "text/plain", body: "no html here" };
-    if (req.url === "/to-private") return { status: 302, headers: { location: `http://127.0.0.2:${site.port}/article` } };
+    if (req.url === "/to-private")
+      return { status: 302, headers: { location: `http://127.0.0.2:${site.port}/article` } };
     return { status: 404 };
   };
   dns = await startTestDns((name, n) => (name === "rebind.test" ? (n === 0 ? "93.184.215.14" : "127.0.0.1") : null));
-  server = await startTestServer({ env: { OUTBOUND_ALLOW: `127.0.0.1:${site.port},:${site.port}`, OUTBOUND_DNS_SERVERS: dns.address } });
+  server = await startTestServer({
+    env: { OUTBOUND_ALLOW: `127.0.0.1:${site.port},:${site.port}`, OUTBOUND_DNS_SERVERS: dns.address },
+  });
   const o = await server.signedIn();
   owner = o.client;
   const m = await server.signedIn();
@@ -66,7 +84,10 @@ async function previewed(id: string): Promise<ChatMessage> {
 /** Waits until the server has tried (and cached) this URL, so "no preview" is a settled fact. */
 async function settled(url: string): Promise<void> {
   const db = server.kernel.db.withTables<{ chat_link_previews: { url: string; data: string | null } }>();
-  await waitFor(async () => !!(await db.selectFrom("chat_link_previews").select("url").where("url", "=", url).executeTakeFirst()), `a cache entry for ${url}`);
+  await waitFor(
+    async () => !!(await db.selectFrom("chat_link_previews").select("url").where("url", "=", url).executeTakeFirst()),
+    `a cache entry for ${url}`,
+  );
 }
 
 describe("link previews", () => {
@@ -84,7 +105,15 @@ describe("link previews", () => {
     const r = await member.get(image);
     expect(r.status).toBe(200);
     expect(r.headers.get("content-type")).toBe("image/webp");
-    const meta = await sharp(Buffer.from(await (await fetch(new URL(image, server.url), { headers: { cookie: [...member.cookies].map(([k, v]) => `${k}=${v}`).join("; ") } })).arrayBuffer())).metadata();
+    const meta = await sharp(
+      Buffer.from(
+        await (
+          await fetch(new URL(image, server.url), {
+            headers: { cookie: [...member.cookies].map(([k, v]) => `${k}=${v}`).join("; ") },
+          })
+        ).arrayBuffer(),
+      ),
+    ).metadata();
     expect(meta.format).toBe("webp");
     expect(meta.width).toBe(40);
   });
@@ -102,7 +131,11 @@ describe("link previews", () => {
   it("use oEmbed discovery when Open Graph says nothing", async () => {
     const sent = await send(owner, roomId, `vidéo : ${site.url}/video`);
     const m = await previewed(sent.body.id);
-    expect(m.preview).toMatchObject({ url: `${site.url}/video`, title: "Conseil métropolitain", siteName: "TubeLocal" });
+    expect(m.preview).toMatchObject({
+      url: `${site.url}/video`,
+      title: "Conseil métropolitain",
+      siteName: "TubeLocal",
+    });
     expect(m.preview!.image).toMatch(/^\/api\/chat\/preview-image\?/);
   });
 
@@ -131,19 +164,34 @@ describe("link previews", () => {
     for (const u of urls) ids.push((await send(owner, roomId, `voir ${u}`)).body.id);
     for (const u of urls) await settled(new URL(u).toString());
     const msgs = await history(owner, roomId);
-    for (const id of ids) expect(msgs.find((m) => m.id === id)?.preview, msgs.find((m) => m.id === id)?.text).toBeNull();
+    for (const id of ids)
+      expect(msgs.find((m) => m.id === id)?.preview, msgs.find((m) => m.id === id)?.text).toBeNull();
     // Only allow-listed addresses were reached (a redirect to a refused one was not followed); the rebinding name was looked up once.
-    expect(site.requests.slice(seen).map((r) => r.url).sort()).toEqual(["/plain", "/to-private"]);
+    expect(
+      site.requests
+        .slice(seen)
+        .map((r) => r.url)
+        .sort(),
+    ).toEqual(["/plain", "/to-private"]);
     expect(dns.queries.get("rebind.test")).toBe(1);
   });
 
   it("follow edits: a removed link loses its preview, a new one gets its own", async () => {
     const sent = await send(member, roomId, `${site.url}/article`);
     await previewed(sent.body.id);
-    expect((await member.patch(`/api/chat/messages/${sent.body.id}`, { text: `finalement ${site.url}/video` })).status).toBe(200);
-    await waitFor(async () => (await history(member, roomId)).find((m) => m.id === sent.body.id)?.preview?.url === `${site.url}/video`, "the new preview");
+    expect(
+      (await member.patch(`/api/chat/messages/${sent.body.id}`, { text: `finalement ${site.url}/video` })).status,
+    ).toBe(200);
+    await waitFor(
+      async () =>
+        (await history(member, roomId)).find((m) => m.id === sent.body.id)?.preview?.url === `${site.url}/video`,
+      "the new preview",
+    );
     expect((await member.patch(`/api/chat/messages/${sent.body.id}`, { text: "plus de lien" })).status).toBe(200);
-    await waitFor(async () => (await history(member, roomId)).find((m) => m.id === sent.body.id)?.preview === null, "the preview gone");
+    await waitFor(
+      async () => (await history(member, roomId)).find((m) => m.id === sent.body.id)?.preview === null,
+      "the preview gone",
+    );
   });
 
   it("can be removed by the sender (or a moderator), and are not fetched again", async () => {

@@ -14,27 +14,54 @@ let roomId: string;
 let png: Buffer;
 
 interface Uploaded {
-  file: { id: string; name: string; size: number; mimeType: string; width: number | null; height: number | null; url: string; thumbnailUrl: string | null };
+  file: {
+    id: string;
+    name: string;
+    size: number;
+    mimeType: string;
+    width: number | null;
+    height: number | null;
+    url: string;
+    thumbnailUrl: string | null;
+  };
   attachment: { file: { id: string; name: string; size: number; mimeType: string } };
 }
 
 const upload = (c: TestClient, body: Buffer, name: string, type: string, room = roomId) =>
-  c.request<Uploaded>("POST", `/api/chat/rooms/${room}/files?name=${encodeURIComponent(name)}`, undefined, { raw: body, headers: { "content-type": type } });
+  c.request<Uploaded>("POST", `/api/chat/rooms/${room}/files?name=${encodeURIComponent(name)}`, undefined, {
+    raw: body,
+    headers: { "content-type": type },
+  });
 
 /** Raw bytes of a GET, with the client's cookies. */
-async function bytes(c: TestClient, path: string): Promise<{ status: number; type: string | null; disposition: string | null; body: Buffer }> {
-  const r = await fetch(new URL(path, server.url), { headers: { cookie: [...c.cookies].map(([k, v]) => `${k}=${v}`).join("; ") } });
-  return { status: r.status, type: r.headers.get("content-type"), disposition: r.headers.get("content-disposition"), body: Buffer.from(await r.arrayBuffer()) };
+async function bytes(
+  c: TestClient,
+  path: string,
+): Promise<{ status: number; type: string | null; disposition: string | null; body: Buffer }> {
+  const r = await fetch(new URL(path, server.url), {
+    headers: { cookie: [...c.cookies].map(([k, v]) => `${k}=${v}`).join("; ") },
+  });
+  return {
+    status: r.status,
+    type: r.headers.get("content-type"),
+    disposition: r.headers.get("content-disposition"),
+    body: Buffer.from(await r.arrayBuffer()),
+  };
 }
 
 async function fileCount(): Promise<number> {
   const db = server.kernel.db.withTables<{ chat_files: { id: string } }>();
-  const r = await db.selectFrom("chat_files").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  const r = await db
+    .selectFrom("chat_files")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 
 beforeAll(async () => {
-  png = await sharp({ create: { width: 1200, height: 800, channels: 3, background: "#0055aa" } }).png().toBuffer();
+  png = await sharp({ create: { width: 1200, height: 800, channels: 3, background: "#0055aa" } })
+    .png()
+    .toBuffer();
   server = await startTestServer();
   admin = (await server.signedIn({ role: "admin" })).client;
   owner = (await server.signedIn()).client;
@@ -52,7 +79,13 @@ describe("files in messages", () => {
   it("upload an image with a thumbnail, attach it, and serve both to the room's members only", async () => {
     const up = await upload(member, png, "plan de métro.png", "image/png");
     expect(up.status).toBe(201);
-    expect(up.body.file).toMatchObject({ name: "plan de métro.png", size: png.length, mimeType: "image/png", width: 1200, height: 800 });
+    expect(up.body.file).toMatchObject({
+      name: "plan de métro.png",
+      size: png.length,
+      mimeType: "image/png",
+      width: 1200,
+      height: 800,
+    });
     expect(up.body.file.thumbnailUrl).toBe(`/api/chat/files/${up.body.file.id}/thumbnail`);
     const sent = await send(member, roomId, "le plan", { attachments: [up.body.attachment] });
     expect(sent.status).toBe(201);
@@ -75,8 +108,15 @@ describe("files in messages", () => {
     expect((await server.client().get(up.body.file.url)).status).toBe(401);
 
     // The file row now points at its message: ready for the files service to list in its owner's space.
-    const db = server.kernel.db.withTables<{ chat_files: { id: string; message_id: string | null; owner_id: string } }>();
-    await waitFor(async () => (await db.selectFrom("chat_files").select("message_id").where("id", "=", up.body.file.id).executeTakeFirst())?.message_id === sent.body.id, "the file linked to its message");
+    const db = server.kernel.db.withTables<{
+      chat_files: { id: string; message_id: string | null; owner_id: string };
+    }>();
+    await waitFor(
+      async () =>
+        (await db.selectFrom("chat_files").select("message_id").where("id", "=", up.body.file.id).executeTakeFirst())
+          ?.message_id === sent.body.id,
+      "the file linked to its message",
+    );
   });
 
   it("follow a forward into another room; naming a file one cannot read shares nothing", async () => {
@@ -88,10 +128,16 @@ describe("files in messages", () => {
     const reader = await server.signedIn();
     const other = await createRoom(member, { memberIds: [reader.user.id] });
     expect((await bytes(reader.client, up.body.file.url)).status).toBe(404);
-    const fwd = await member.post(`/api/chat/messages/${sent.body.id}/forward`, { roomId: other, clientKey: "fwd-file" });
+    const fwd = await member.post(`/api/chat/messages/${sent.body.id}/forward`, {
+      roomId: other,
+      clientKey: "fwd-file",
+    });
     expect(fwd.status).toBe(201);
     // Events are handled in order: once the forward's share is visible, the earlier attempt was handled too.
-    await waitFor(async () => (await bytes(reader.client, up.body.file.url)).status === 200, "the forwarded file readable");
+    await waitFor(
+      async () => (await bytes(reader.client, up.body.file.url)).status === 200,
+      "the forwarded file readable",
+    );
     expect((await bytes(reader.client, up.body.file.thumbnailUrl!)).status).toBe(200);
     expect((await bytes(outsider, up.body.file.url)).status).toBe(404);
   });
@@ -120,7 +166,12 @@ describe("files in messages", () => {
     const kept = await upload(member, png, "gardé.png", "image/png");
     const sent = await send(member, roomId, "gardé", { attachments: [kept.body.attachment] });
     const db = server.kernel.db.withTables<{ chat_files: { id: string; message_id: string | null } }>();
-    await waitFor(async () => (await db.selectFrom("chat_files").select("message_id").where("id", "=", kept.body.file.id).executeTakeFirst())?.message_id === sent.body.id, "the kept file linked");
+    await waitFor(
+      async () =>
+        (await db.selectFrom("chat_files").select("message_id").where("id", "=", kept.body.file.id).executeTakeFirst())
+          ?.message_id === sent.body.id,
+      "the kept file linked",
+    );
     const { cleanupExtras } = await import("../extras/cleanup.ts");
     expect((await cleanupExtras(server.kernel)).orphans).toBe(0);
     const r = await cleanupExtras(server.kernel, Date.now() + 25 * 3_600_000);
@@ -160,8 +211,17 @@ describe("files in messages", () => {
         ctl.close();
       },
     });
-    const headers: Record<string, string> = { "content-type": "application/octet-stream", cookie: [...member.cookies].map(([k, v]) => `${k}=${v}`).join("; "), "x-csrf-token": member.cookies.get("ensemble_csrf") ?? "" };
-    const streamed = await fetch(`${server.url}/api/chat/rooms/${roomId}/files?name=s.bin`, { method: "POST", headers, body: chunks, duplex: "half" } as RequestInit);
+    const headers: Record<string, string> = {
+      "content-type": "application/octet-stream",
+      cookie: [...member.cookies].map(([k, v]) => `${k}=${v}`).join("; "),
+      "x-csrf-token": member.cookies.get("ensemble_csrf") ?? "",
+    };
+    const streamed = await fetch(`${server.url}/api/chat/rooms/${roomId}/files?name=s.bin`, {
+      method: "POST",
+      headers,
+      body: chunks,
+      duplex: "half",
+    } as RequestInit);
     expect(streamed.status).toBe(413);
     expect(await fileCount()).toBe(before);
     const stored = await readdir(path.join(server.dataDir, "files", "chat", roomId)).catch(() => [] as string[]);
@@ -170,7 +230,14 @@ describe("files in messages", () => {
   });
 
   it("refuse bad uploads: no name, empty file, a room one may not post in", async () => {
-    expect((await member.request("POST", `/api/chat/rooms/${roomId}/files`, undefined, { raw: png, headers: { "content-type": "image/png" } })).status).toBe(400);
+    expect(
+      (
+        await member.request("POST", `/api/chat/rooms/${roomId}/files`, undefined, {
+          raw: png,
+          headers: { "content-type": "image/png" },
+        })
+      ).status,
+    ).toBe(400);
     expect((await upload(member, Buffer.alloc(0), "empty.txt", "text/plain")).status).toBe(400);
     expect((await upload(member, png, "a/b.png", "image/png")).status).toBe(400);
     expect((await upload(outsider, png, "x.png", "image/png")).status).toBe(404);

@@ -33,17 +33,27 @@ describe("what the moderation drawer reads", () => {
     expect(first.status).toBe(200);
     expect(first.body).toEqual({ roomId, days: null, globalDays: 0, effectiveDays: 0 });
     expect((await admin.put("/api/chat/retention", { days: 90 })).status).toBe(200);
-    expect((await owner.get<Retention>(`/api/chat/rooms/${roomId}/retention`)).body).toMatchObject({ days: null, globalDays: 90, effectiveDays: 90 });
+    expect((await owner.get<Retention>(`/api/chat/rooms/${roomId}/retention`)).body).toMatchObject({
+      days: null,
+      globalDays: 90,
+      effectiveDays: 90,
+    });
     expect((await admin.put(`/api/chat/rooms/${roomId}/retention`, { days: 7 })).status).toBe(200);
     // The administrator is not a member of this private group and still reads it.
-    expect((await admin.get<Retention>(`/api/chat/rooms/${roomId}/retention`)).body).toMatchObject({ days: 7, globalDays: 90, effectiveDays: 7 });
+    expect((await admin.get<Retention>(`/api/chat/rooms/${roomId}/retention`)).body).toMatchObject({
+      days: 7,
+      globalDays: 90,
+      effectiveDays: 7,
+    });
     expect((await member.get(`/api/chat/rooms/${roomId}/retention`)).status).toBe(403);
     expect((await outsider.get(`/api/chat/rooms/${roomId}/retention`)).status).toBe(404);
     expect((await admin.put("/api/chat/retention", { days: null })).status).toBe(200);
   });
 
   it("a muted member's send is refused with its own problem code (the composer explains it)", async () => {
-    expect((await owner.post(`/api/chat/rooms/${roomId}/mutes`, { userId: memberUser.id, minutes: 10 })).status).toBe(200);
+    expect((await owner.post(`/api/chat/rooms/${roomId}/mutes`, { userId: memberUser.id, minutes: 10 })).status).toBe(
+      200,
+    );
     const refused = await send(member, roomId, "puis-je parler ?");
     expect(refused.status).toBe(403);
     expect((refused.body as unknown as { code: string }).code).toBe("chat_muted");

@@ -4,7 +4,15 @@ import sharp from "sharp";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { RealtimeClient } from "@ensemble/client";
 import type { WireEvent } from "@ensemble/protocol";
-import { realtimeClient, runMatrix, startTestServer, waitFor, type MatrixContext, type TestClient, type TestServer } from "@ensemble/testkit";
+import {
+  realtimeClient,
+  runMatrix,
+  startTestServer,
+  waitFor,
+  type MatrixContext,
+  type TestClient,
+  type TestServer,
+} from "@ensemble/testkit";
 import type { Room } from "../../shared/schemas.ts";
 import { roomTopic } from "../../shared/resources.ts";
 import { createRoom, setRole, user, type ChatUser } from "./chat-fixtures.ts";
@@ -17,7 +25,9 @@ let png: Buffer;
 const open: RealtimeClient[] = [];
 
 beforeAll(async () => {
-  png = await sharp({ create: { width: 600, height: 300, channels: 3, background: "#aa3300" } }).png().toBuffer();
+  png = await sharp({ create: { width: 600, height: 300, channels: 3, background: "#aa3300" } })
+    .png()
+    .toBuffer();
   s = await startTestServer();
   [owner, member, outsider] = await Promise.all([user(s), user(s), user(s)]);
 });
@@ -27,11 +37,16 @@ afterEach(() => {
 afterAll(() => s?.close());
 
 const put = (c: TestClient, roomId: string, body: Buffer, type = "image/png") =>
-  c.request<Room & { code?: string }>("PUT", `/api/chat/rooms/${roomId}/avatar`, undefined, { raw: body, headers: { "content-type": type } });
+  c.request<Room & { code?: string }>("PUT", `/api/chat/rooms/${roomId}/avatar`, undefined, {
+    raw: body,
+    headers: { "content-type": type },
+  });
 
 /** Raw GET with the client's cookies (the avatar is bytes, not JSON). */
 async function fetchAvatar(c: TestClient, url: string, headers: Record<string, string> = {}) {
-  const r = await fetch(new URL(url, s.url), { headers: { cookie: [...c.cookies].map(([k, v]) => `${k}=${v}`).join("; "), ...headers } });
+  const r = await fetch(new URL(url, s.url), {
+    headers: { cookie: [...c.cookies].map(([k, v]) => `${k}=${v}`).join("; "), ...headers },
+  });
   return { status: r.status, headers: r.headers, body: Buffer.from(await r.arrayBuffer()) };
 }
 
@@ -76,7 +91,9 @@ describe("room avatars", () => {
     expect((await fetchAvatar(member.client, up.body.avatarUrl!, { "if-none-match": etag })).status).toBe(304);
 
     // A new picture: a new URL (caches refresh), a new validator, and the old blob is gone.
-    const gif = await sharp({ create: { width: 40, height: 40, channels: 3, background: "#00ff00" } }).gif().toBuffer();
+    const gif = await sharp({ create: { width: 40, height: 40, channels: 3, background: "#00ff00" } })
+      .gif()
+      .toBuffer();
     const again = await put(owner.client, room.id, gif, "image/gif");
     expect(again.status).toBe(200);
     expect(again.body.avatarUrl).not.toBe(up.body.avatarUrl);
@@ -119,13 +136,22 @@ describe("room avatars", () => {
     // PNG magic bytes followed by garbage: the decoder refuses it too.
     const truncated = await put(owner.client, room.id, Buffer.concat([png.subarray(0, 8), html]));
     expect(truncated.status).toBe(422);
-    const svg = await put(owner.client, room.id, Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>'), "image/svg+xml");
+    const svg = await put(
+      owner.client,
+      room.id,
+      Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>'),
+      "image/svg+xml",
+    );
     expect(svg.status).toBe(422);
     expect((await put(owner.client, room.id, Buffer.alloc(0))).status).toBe(422);
     const huge = await sharp({ create: { width: 1500, height: 1500, channels: 3, background: "#123456" } })
       .raw()
       .toBuffer()
-      .then((raw) => sharp(raw, { raw: { width: 1500, height: 1500, channels: 3 } }).png({ compressionLevel: 0 }).toBuffer());
+      .then((raw) =>
+        sharp(raw, { raw: { width: 1500, height: 1500, channels: 3 } })
+          .png({ compressionLevel: 0 })
+          .toBuffer(),
+      );
     expect(huge.length).toBeGreaterThan(1_048_576);
     const tooLarge = await put(owner.client, room.id, huge);
     expect(tooLarge.status).toBe(413);
@@ -166,8 +192,22 @@ describe("room avatars", () => {
             request: (f: { url: string }) => ({ method: "GET", path: f.url }),
             expect:
               type === "channel"
-                ? { anonymous: "auth", guest: "hidden", member: "allow", owner: "allow", admin: "allow", roomMember: "allow" }
-                : { anonymous: "auth", guest: "hidden", member: "hidden", owner: "allow", admin: "hidden", roomMember: "allow" },
+                ? {
+                    anonymous: "auth",
+                    guest: "hidden",
+                    member: "allow",
+                    owner: "allow",
+                    admin: "allow",
+                    roomMember: "allow",
+                  }
+                : {
+                    anonymous: "auth",
+                    guest: "hidden",
+                    member: "hidden",
+                    owner: "allow",
+                    admin: "hidden",
+                    roomMember: "allow",
+                  },
           },
         ],
       });

@@ -41,7 +41,8 @@ async function ephemeralFeed(c: TestClient, userId: string): Promise<{ texts: st
   sockets.push(rt);
   const sub = rt.subscribe(`user:${userId}`, {
     onEvent: (e) => {
-      if (e.name === "chat.ephemeral.posted") feed.texts.push((e.payload as { message: { text: string } }).message.text);
+      if (e.name === "chat.ephemeral.posted")
+        feed.texts.push((e.payload as { message: { text: string } }).message.text);
     },
   });
   await sub.ready;
@@ -55,7 +56,9 @@ describe("built-in slash commands", () => {
     expect(me.body.responseType).toBe("in_channel");
     const shrug = await run(member, "/shrug", "aucune idée");
     const msgs = await history(owner, roomId);
-    expect(msgs.map((m) => m.text)).toEqual(expect.arrayContaining(["_prend un café_", "aucune idée ¯\\\\\\_(ツ)\\_/¯"]));
+    expect(msgs.map((m) => m.text)).toEqual(
+      expect.arrayContaining(["_prend un café_", "aucune idée ¯\\\\\\_(ツ)\\_/¯"]),
+    );
     expect((shrug.body.message as ChatMessage).authorId).toBe(memberUser.id);
     expect((await run(member, "/me", "")).status).toBe(400);
   });
@@ -121,7 +124,11 @@ describe("custom slash commands", () => {
   });
 
   it("round-trip Slack-style: form fields out, ephemeral or in-channel replies back, and a delayed reply through response_url", async () => {
-    const created = await admin.post<{ id: string; token: string }>("/api/chat/commands", { command: "/meteo", url: `${app.url}/meteo`, description: "La météo" });
+    const created = await admin.post<{ id: string; token: string }>("/api/chat/commands", {
+      command: "/meteo",
+      url: `${app.url}/meteo`,
+      description: "La météo",
+    });
     expect(created.status).toBe(201);
     const list = await member.get<{ items: { command: string; url?: string }[] }>("/api/chat/commands");
     const listed = list.body.items.find((c) => c.command === "/meteo");
@@ -130,7 +137,15 @@ describe("custom slash commands", () => {
     app.requests.length = 0;
     app.respond = (req) => {
       const f = new URLSearchParams(req.body);
-      if (f.get("text") === "public") return { type: "application/json", body: JSON.stringify({ response_type: "in_channel", text: "Soleil sur *Lyon*", attachments: [{ title: "Demain", text: "22 °C" }] }) };
+      if (f.get("text") === "public")
+        return {
+          type: "application/json",
+          body: JSON.stringify({
+            response_type: "in_channel",
+            text: "Soleil sur *Lyon*",
+            attachments: [{ title: "Demain", text: "22 °C" }],
+          }),
+        };
       if (f.get("text") === "later") return { status: 200, body: "" };
       return { type: "application/json", body: JSON.stringify({ text: "Seulement pour vous" }) };
     };
@@ -142,32 +157,74 @@ describe("custom slash commands", () => {
     const req = app.requests[0]!;
     expect(req.headers["content-type"]).toBe("application/x-www-form-urlencoded");
     const f = Object.fromEntries(new URLSearchParams(req.body));
-    expect(f).toMatchObject({ token: created.body.token, team_id: "ensemble", channel_id: roomId, user_id: memberUser.id, user_name: memberUser.username, command: "/meteo", text: "privé" });
+    expect(f).toMatchObject({
+      token: created.body.token,
+      team_id: "ensemble",
+      channel_id: roomId,
+      user_id: memberUser.id,
+      user_name: memberUser.username,
+      command: "/meteo",
+      text: "privé",
+    });
     expect(f.channel_name).toBeTruthy();
     expect(f.trigger_id).toMatch(/^[0-9a-f]{24}$/);
     expect(f.response_url).toMatch(/\/hooks\/commands\/[A-Za-z0-9_-]+$/);
     const ts = String(req.headers["x-ensemble-request-timestamp"]);
-    expect(req.headers["x-ensemble-signature"]).toBe(`v0=${createHmac("sha256", created.body.token).update(`v0:${ts}:${req.body}`).digest("hex")}`);
+    expect(req.headers["x-ensemble-signature"]).toBe(
+      `v0=${createHmac("sha256", created.body.token).update(`v0:${ts}:${req.body}`).digest("hex")}`,
+    );
 
     const pub = await run(member, "/meteo", "public");
     expect(pub.body.responseType).toBe("in_channel");
     const posted = (await history(owner, roomId)).find((m) => m.id === pub.body.messageId)!;
-    expect(posted).toMatchObject({ kind: "bot", text: "Soleil sur **Lyon**", attachments: [{ title: "Demain", text: "22 °C" }] });
+    expect(posted).toMatchObject({
+      kind: "bot",
+      text: "Soleil sur **Lyon**",
+      attachments: [{ title: "Demain", text: "22 °C" }],
+    });
     expect(posted.meta).toMatchObject({ username: "/meteo", command: "/meteo", invokedBy: memberUser.id });
 
     const later = await run(member, "/meteo", "later");
     expect(later.body.responseType).toBe("none");
-    const responseUrl = Object.fromEntries(new URLSearchParams(app.requests.at(-1)!.body)).response_url!.replace(server.config.publicUrl, server.url);
-    const delayed = await fetch(responseUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ response_type: "in_channel", text: "Réponse différée" }) });
+    const responseUrl = Object.fromEntries(new URLSearchParams(app.requests.at(-1)!.body)).response_url!.replace(
+      server.config.publicUrl,
+      server.url,
+    );
+    const delayed = await fetch(responseUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ response_type: "in_channel", text: "Réponse différée" }),
+    });
     expect(delayed.status).toBe(200);
     expect((await history(owner, roomId)).some((m) => m.text === "Réponse différée" && m.kind === "bot")).toBe(true);
-    const bad = await fetch(responseUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ nothing: true }) });
+    const bad = await fetch(responseUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ nothing: true }),
+    });
     expect(bad.status).toBe(400);
-    for (let i = 0; i < 3; i++) await fetch(responseUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ text: `encore ${i}` }) });
+    for (let i = 0; i < 3; i++)
+      await fetch(responseUrl, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ text: `encore ${i}` }),
+      });
     // Five uses at most (the refused one counted): the next is refused.
-    const spent = await fetch(responseUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ text: "trop" }) });
+    const spent = await fetch(responseUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ text: "trop" }),
+    });
     expect(spent.status).toBe(404);
-    expect((await fetch(`${server.url}/hooks/commands/unknown`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })).status).toBe(404);
+    expect(
+      (
+        await fetch(`${server.url}/hooks/commands/unknown`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: "{}",
+        })
+      ).status,
+    ).toBe(404);
   });
 
   it("tell the person when the command's server fails or is refused", async () => {
@@ -184,7 +241,10 @@ describe("custom slash commands", () => {
 describe("bot accounts", () => {
   it("are created by administrators with a token that uses the same REST API; their messages are bot messages", async () => {
     expect((await member.post("/api/chat/bots", { username: "robot", displayName: "Robot" })).status).toBe(403);
-    const r = await admin.post<{ bot: { id: string }; token: string }>("/api/chat/bots", { username: "robot-rh", displayName: "Robot RH" });
+    const r = await admin.post<{ bot: { id: string }; token: string }>("/api/chat/bots", {
+      username: "robot-rh",
+      displayName: "Robot RH",
+    });
     expect(r.status).toBe(201);
     expect(r.body.token).toMatch(/^ens_/);
     await owner.post(`/api/chat/rooms/${roomId}/members`, { userIds: [r.body.bot.id] });
@@ -192,11 +252,15 @@ describe("bot accounts", () => {
     bot.headers.authorization = `Bearer ${r.body.token}`;
     // The same WebSocket as the web app, authenticated by the token.
     const rt = realtimeClient(server.url, undefined, {
-      createSocket: (url) => new WebSocket(url, { headers: { authorization: `Bearer ${r.body.token}` } } as unknown as string[]),
+      createSocket: (url) =>
+        new WebSocket(url, { headers: { authorization: `Bearer ${r.body.token}` } } as unknown as string[]),
     });
     sockets.push(rt);
     const seen: string[] = [];
-    await rt.subscribe(`room:${roomId}`, { onEvent: (e) => void (e.name === "chat.message.created" && seen.push((e.payload as { message: ChatMessage }).message.text)) }).ready;
+    await rt.subscribe(`room:${roomId}`, {
+      onEvent: (e) =>
+        void (e.name === "chat.message.created" && seen.push((e.payload as { message: ChatMessage }).message.text)),
+    }).ready;
     await send(owner, roomId, "Bienvenue au robot");
     await waitFor(() => seen.includes("Bienvenue au robot"), "the bot receiving a room message over /ws");
     const sent = await send(bot, roomId, "Bonjour, je suis le robot RH");

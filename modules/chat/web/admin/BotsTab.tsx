@@ -1,5 +1,20 @@
 import { useState } from "react";
-import { Alert, Badge, Button, Code, CopyButton, Group, Loader, Modal, Stack, Table, Text, TextInput, Textarea, Title } from "@mantine/core";
+import {
+  Alert,
+  Badge,
+  Button,
+  Code,
+  CopyButton,
+  Group,
+  Loader,
+  Modal,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Textarea,
+  Title,
+} from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { IconAlertTriangle, IconCheck, IconCopy } from "@tabler/icons-react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
@@ -43,7 +58,15 @@ export function BotsTab() {
   return (
     <Stack gap="lg">
       {created && (
-        <Alert color="yellow" icon={<IconAlertTriangle size={18} aria-hidden="true" />} title={t("admin.bots.tokenTitle", { name: created.username })} withCloseButton closeButtonLabel={t("admin.bots.tokenDone")} onClose={() => setCreated(null)} data-testid="bot-token">
+        <Alert
+          color="yellow"
+          icon={<IconAlertTriangle size={18} aria-hidden="true" />}
+          title={t("admin.bots.tokenTitle", { name: created.username })}
+          withCloseButton
+          closeButtonLabel={t("admin.bots.tokenDone")}
+          onClose={() => setCreated(null)}
+          data-testid="bot-token"
+        >
           <Stack gap="xs">
             <Text size="sm">{t("admin.bots.tokenOnce")}</Text>
             <Group gap="xs" wrap="nowrap">
@@ -52,7 +75,14 @@ export function BotsTab() {
               </Code>
               <CopyButton value={created.token}>
                 {({ copied, copy }) => (
-                  <Button size="xs" variant="light" onClick={copy} leftSection={copied ? <IconCheck size={14} aria-hidden="true" /> : <IconCopy size={14} aria-hidden="true" />}>
+                  <Button
+                    size="xs"
+                    variant="light"
+                    onClick={copy}
+                    leftSection={
+                      copied ? <IconCheck size={14} aria-hidden="true" /> : <IconCopy size={14} aria-hidden="true" />
+                    }
+                  >
                     {copied ? t("admin.bots.copied") : t("admin.bots.copy")}
                   </Button>
                 )}
@@ -79,16 +109,39 @@ export function BotsTab() {
           <Text size="sm" c="dimmed">
             {t("admin.bots.intro")}
           </Text>
-          <TextInput label={t("admin.bots.username")} description={t("admin.bots.usernameHint")} required value={form.username} onChange={(e) => setForm({ ...form, username: e.currentTarget.value })} />
-          <TextInput label={t("admin.bots.displayName")} required maxLength={80} value={form.displayName} onChange={(e) => setForm({ ...form, displayName: e.currentTarget.value })} />
-          <Textarea label={t("admin.bots.description")} maxLength={500} autosize minRows={2} value={form.description} onChange={(e) => setForm({ ...form, description: e.currentTarget.value })} />
+          <TextInput
+            label={t("admin.bots.username")}
+            description={t("admin.bots.usernameHint")}
+            required
+            value={form.username}
+            onChange={(e) => setForm({ ...form, username: e.currentTarget.value })}
+          />
+          <TextInput
+            label={t("admin.bots.displayName")}
+            required
+            maxLength={80}
+            value={form.displayName}
+            onChange={(e) => setForm({ ...form, displayName: e.currentTarget.value })}
+          />
+          <Textarea
+            label={t("admin.bots.description")}
+            maxLength={500}
+            autosize
+            minRows={2}
+            value={form.description}
+            onChange={(e) => setForm({ ...form, description: e.currentTarget.value })}
+          />
           {create.isError && (
             <Alert color="red" role="alert">
               {problem(create.error)}
             </Alert>
           )}
           <Group>
-            <Button type="submit" loading={create.isPending} disabled={!form.username.trim() || !form.displayName.trim()}>
+            <Button
+              type="submit"
+              loading={create.isPending}
+              disabled={!form.username.trim() || !form.displayName.trim()}
+            >
               {t("admin.bots.create")}
             </Button>
           </Group>
@@ -135,7 +188,13 @@ export function BotsTab() {
                     </Table.Td>
                     <Table.Td>
                       {b.active && (
-                        <Button size="xs" variant="subtle" color="red" onClick={() => setRevoking(b)} aria-label={t("admin.bots.revokeNamed", { name: b.username })}>
+                        <Button
+                          size="xs"
+                          variant="subtle"
+                          color="red"
+                          onClick={() => setRevoking(b)}
+                          aria-label={t("admin.bots.revokeNamed", { name: b.username })}
+                        >
                           {t("admin.bots.revoke")}
                         </Button>
                       )}

@@ -1,5 +1,19 @@
 import { useEffect, useState } from "react";
-import { ActionIcon, Alert, Button, FileInput, Group, Loader, Modal, Stack, Table, Text, TextInput, Title, Tooltip } from "@mantine/core";
+import {
+  ActionIcon,
+  Alert,
+  Button,
+  FileInput,
+  Group,
+  Loader,
+  Modal,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+  Tooltip,
+} from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { IconTrash, IconUpload } from "@tabler/icons-react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
@@ -44,7 +58,12 @@ export function EmojiTab() {
     return () => URL.revokeObjectURL(url);
   }, [file]);
 
-  const nameError = name && !CUSTOM_EMOJI_NAME.test(name) ? t("admin.emoji.nameRule") : name && EMOJI.has(name) ? t("admin.emoji.nameBuiltIn") : null;
+  const nameError =
+    name && !CUSTOM_EMOJI_NAME.test(name)
+      ? t("admin.emoji.nameRule")
+      : name && EMOJI.has(name)
+        ? t("admin.emoji.nameBuiltIn")
+        : null;
   const fileError = file && file.size > MAX_BYTES ? t("admin.emoji.tooLarge") : null;
 
   const upload = useMutation({
@@ -112,9 +131,16 @@ export function EmojiTab() {
           {preview && (
             <Group gap="sm" data-testid="emoji-preview">
               <Text size="sm">{t("admin.emoji.preview")}</Text>
-              <img src={preview} alt={t("admin.emoji.previewAlt")} width={32} height={32} style={{ objectFit: "contain" }} />
+              <img
+                src={preview}
+                alt={t("admin.emoji.previewAlt")}
+                width={32}
+                height={32}
+                style={{ objectFit: "contain" }}
+              />
               <Text size="sm" c="dimmed">
-                {t("admin.emoji.previewInText")} <img src={preview} alt="" className="chat-custom-emoji chat-custom-emoji-inline" />
+                {t("admin.emoji.previewInText")}{" "}
+                <img src={preview} alt="" className="chat-custom-emoji chat-custom-emoji-inline" />
               </Text>
             </Group>
           )}
@@ -169,7 +195,12 @@ export function EmojiTab() {
                     <Table.Td>{date(e.createdAt)}</Table.Td>
                     <Table.Td>
                       <Tooltip label={t("admin.emoji.delete", { name: `:${e.name}:` })} withinPortal>
-                        <ActionIcon variant="subtle" color="red" onClick={() => setRemoving(e)} aria-label={t("admin.emoji.delete", { name: `:${e.name}:` })}>
+                        <ActionIcon
+                          variant="subtle"
+                          color="red"
+                          onClick={() => setRemoving(e)}
+                          aria-label={t("admin.emoji.delete", { name: `:${e.name}:` })}
+                        >
                           <IconTrash size={16} aria-hidden="true" />
                         </ActionIcon>
                       </Tooltip>

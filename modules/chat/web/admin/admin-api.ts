@@ -24,7 +24,8 @@ export function adminApi(h: ChatHost) {
     emoji: () => h.api<{ items: CustomEmoji[] }>("GET", "/api/chat/emoji"),
     deleteEmoji: (name: string) => h.api<unknown>("DELETE", `/api/chat/emoji/${encodeURIComponent(name)}`),
     bots: () => h.api<{ items: Bot[] }>("GET", "/api/chat/bots"),
-    createBot: (body: { username: string; displayName: string; description: string }) => h.api<{ bot: Omit<Bot, "active" | "createdAt">; token: string }>("POST", "/api/chat/bots", body),
+    createBot: (body: { username: string; displayName: string; description: string }) =>
+      h.api<{ bot: Omit<Bot, "active" | "createdAt">; token: string }>("POST", "/api/chat/bots", body),
     revokeBot: (id: string) => h.api<unknown>("DELETE", `/api/chat/bots/${id}`),
     retention: () => h.api<Retention>("GET", "/api/chat/retention"),
     saveRetention: (days: number) => h.api<{ days: number }>("PUT", "/api/chat/retention", { days }),
@@ -34,16 +35,28 @@ export function adminApi(h: ChatHost) {
 
 /** The image goes as the raw request body (the server reads its type from the bytes). */
 export async function uploadEmoji(name: string, file: Blob): Promise<CustomEmoji> {
-  const headers: Record<string, string> = { "content-type": file.type || "application/octet-stream", accept: "application/json" };
+  const headers: Record<string, string> = {
+    "content-type": file.type || "application/octet-stream",
+    accept: "application/json",
+  };
   const token = csrfToken();
   if (token) headers["x-csrf-token"] = token;
   let res: Response;
   try {
-    res = await fetch(`/api/chat/emoji?name=${encodeURIComponent(name)}`, { method: "POST", headers, body: file, credentials: "same-origin" });
+    res = await fetch(`/api/chat/emoji?name=${encodeURIComponent(name)}`, {
+      method: "POST",
+      headers,
+      body: file,
+      credentials: "same-origin",
+    });
   } catch {
     throw Object.assign(new Error("network"), { code: "network", status: 0 });
   }
   const body = (await res.json().catch(() => ({}))) as Partial<CustomEmoji> & { code?: string; detail?: string };
-  if (!res.ok) throw Object.assign(new Error(body.detail ?? res.statusText), { code: body.code ?? "internal", status: res.status });
+  if (!res.ok)
+    throw Object.assign(new Error(body.detail ?? res.statusText), {
+      code: body.code ?? "internal",
+      status: res.status,
+    });
   return body as CustomEmoji;
 }

@@ -43,7 +43,11 @@ export const customEmojiKey = ["chat", "emoji"] as const;
 export function CustomEmojiFeed() {
   const host = useHost();
   const qc = useQueryClient();
-  const q = useQuery({ queryKey: customEmojiKey, queryFn: () => host.api<{ items: CustomEmoji[] }>("GET", "/api/chat/emoji"), staleTime: 60_000 });
+  const q = useQuery({
+    queryKey: customEmojiKey,
+    queryFn: () => host.api<{ items: CustomEmoji[] }>("GET", "/api/chat/emoji"),
+    staleTime: 60_000,
+  });
   useEffect(() => {
     if (q.data) customEmoji.set(q.data.items);
   }, [q.data]);
@@ -57,7 +61,16 @@ export function CustomEmojiFeed() {
 
 /** `:name:` of a custom emoji as an inline image (its name is the text alternative). */
 export function CustomEmojiImage({ emoji, size = "inline" }: { emoji: CustomEmoji; size?: "inline" | "large" }) {
-  return <img src={emoji.url} alt={`:${emoji.name}:`} title={`:${emoji.name}:`} className={`chat-custom-emoji chat-custom-emoji-${size}`} loading="lazy" decoding="async" />;
+  return (
+    <img
+      src={emoji.url}
+      alt={`:${emoji.name}:`}
+      title={`:${emoji.name}:`}
+      className={`chat-custom-emoji chat-custom-emoji-${size}`}
+      loading="lazy"
+      decoding="async"
+    />
+  );
 }
 
 /** A custom emoji's name in the form reactions and text use it (`:name:`), or null for anything else. */

@@ -32,8 +32,14 @@ describe("chat web texts (the `chat` namespace, loaded with the chat chunk)", ()
   it("has the same keys in French and English", () => {
     const f = base(frKeys.keys());
     const e = base(enKeys.keys());
-    expect([...f].filter((k) => !e.has(k)), "missing in en").toEqual([]);
-    expect([...e].filter((k) => !f.has(k)), "missing in fr").toEqual([]);
+    expect(
+      [...f].filter((k) => !e.has(k)),
+      "missing in en",
+    ).toEqual([]);
+    expect(
+      [...e].filter((k) => !f.has(k)),
+      "missing in fr",
+    ).toEqual([]);
     for (const k of [...frKeys.keys(), ...enKeys.keys()].filter((x) => PLURAL.test(x))) {
       const other = k.replace(PLURAL, "_other");
       expect(frKeys.has(other) && enKeys.has(other), `${other} in both`).toBe(true);

@@ -19,17 +19,32 @@ export function CommandsPanel() {
   const [url, setUrl] = useState("");
   const [description, setDescription] = useState("");
   const refresh = () => void qc.invalidateQueries({ queryKey: intKeys.commands });
-  const { busy, error, created, setCreated, create: create_, remove: remove_ } = useCreateRemove<SlashCommand & { token: string }>(refresh);
+  const {
+    busy,
+    error,
+    created,
+    setCreated,
+    create: create_,
+    remove: remove_,
+  } = useCreateRemove<SlashCommand & { token: string }>(refresh);
   const name = command.trim().toLowerCase();
   const nameOk = NAME.test(name);
 
   const create = async () => {
     if (!nameOk || !url.trim()) return;
-    await create_(() => api.createCommand({ command: name.startsWith("/") ? name : `/${name}`, url: url.trim(), description: description.trim() }), () => {
-      setCommand("");
-      setUrl("");
-      setDescription("");
-    });
+    await create_(
+      () =>
+        api.createCommand({
+          command: name.startsWith("/") ? name : `/${name}`,
+          url: url.trim(),
+          description: description.trim(),
+        }),
+      () => {
+        setCommand("");
+        setUrl("");
+        setDescription("");
+      },
+    );
   };
   const remove = async (c: SlashCommand) => {
     const id = c.id;
@@ -60,7 +75,12 @@ export function CommandsPanel() {
         </Text>
       )}
       {custom.map((c) => (
-        <IntegrationRow key={c.id ?? c.command} name={c.command} onDelete={() => remove(c)} deleteLabel={t("integrations.delete")}>
+        <IntegrationRow
+          key={c.id ?? c.command}
+          name={c.command}
+          onDelete={() => remove(c)}
+          deleteLabel={t("integrations.delete")}
+        >
           {c.description && <Text size="xs">{c.description}</Text>}
           {c.url && (
             <Text size="xs" c="dimmed" style={{ wordBreak: "break-all" }}>
@@ -83,8 +103,21 @@ export function CommandsPanel() {
             error={command.trim() && !nameOk ? t("integrations.commandNameInvalid") : undefined}
             required
           />
-          <TextInput label={t("integrations.targetUrl")} placeholder="https://…" value={url} onChange={(e) => setUrl(e.currentTarget.value)} type="url" required />
-          <TextInput label={t("integrations.usageHint")} description={t("integrations.usageHintHelp")} value={description} onChange={(e) => setDescription(e.currentTarget.value)} maxLength={200} />
+          <TextInput
+            label={t("integrations.targetUrl")}
+            placeholder="https://…"
+            value={url}
+            onChange={(e) => setUrl(e.currentTarget.value)}
+            type="url"
+            required
+          />
+          <TextInput
+            label={t("integrations.usageHint")}
+            description={t("integrations.usageHintHelp")}
+            value={description}
+            onChange={(e) => setDescription(e.currentTarget.value)}
+            maxLength={200}
+          />
           {error && (
             <Text size="sm" c="red.8" role="alert">
               {error}

@@ -6,7 +6,8 @@ import { useProblemText } from "../i18n.ts";
 import { intKeys, useIntegrationsApi, type IncomingHook } from "./api.ts";
 import { CopyField, IntegrationRow, shortDate, ShownOnce, useCreateRemove } from "./parts.tsx";
 
-const curlFor = (url: string) => `curl -X POST -H 'Content-Type: application/json' \\\n  -d '{"text": "Bonjour depuis un script"}' \\\n  '${url}'`;
+const curlFor = (url: string) =>
+  `curl -X POST -H 'Content-Type: application/json' \\\n  -d '{"text": "Bonjour depuis un script"}' \\\n  '${url}'`;
 
 /** Incoming webhooks: a secret URL another tool POSTs Slack-style messages to, posted in this room. */
 export function IncomingPanel({ roomId }: { roomId: string }) {
@@ -19,15 +20,30 @@ export function IncomingPanel({ roomId }: { roomId: string }) {
   const [username, setUsername] = useState("");
   const [iconUrl, setIconUrl] = useState("");
   const refresh = () => void qc.invalidateQueries({ queryKey: intKeys.incoming(roomId) });
-  const { busy, error, created, setCreated, create: create_, remove: remove_ } = useCreateRemove<IncomingHook & { url: string }>(refresh);
+  const {
+    busy,
+    error,
+    created,
+    setCreated,
+    create: create_,
+    remove: remove_,
+  } = useCreateRemove<IncomingHook & { url: string }>(refresh);
 
   const create = async () => {
     if (!name.trim()) return;
-    await create_(() => api.createIncoming(roomId, { name: name.trim(), ...(username.trim() ? { username: username.trim() } : {}), ...(iconUrl.trim() ? { iconUrl: iconUrl.trim() } : {}) }), () => {
-      setName("");
-      setUsername("");
-      setIconUrl("");
-    });
+    await create_(
+      () =>
+        api.createIncoming(roomId, {
+          name: name.trim(),
+          ...(username.trim() ? { username: username.trim() } : {}),
+          ...(iconUrl.trim() ? { iconUrl: iconUrl.trim() } : {}),
+        }),
+      () => {
+        setName("");
+        setUsername("");
+        setIconUrl("");
+      },
+    );
   };
   const remove = async (h: IncomingHook) => {
     await remove_(() => api.deleteIncoming(h.id));
@@ -58,7 +74,10 @@ export function IncomingPanel({ roomId }: { roomId: string }) {
       {list.data?.items.map((h) => (
         <IntegrationRow key={h.id} name={h.name} onDelete={() => remove(h)} deleteLabel={t("integrations.delete")}>
           <Text size="xs" c="dimmed">
-            {t("integrations.postsAs", { name: h.username ?? h.name })} · {h.lastUsedAt ? t("integrations.lastUsed", { date: shortDate(h.lastUsedAt, i18n.language) }) : t("integrations.neverUsed")}
+            {t("integrations.postsAs", { name: h.username ?? h.name })} ·{" "}
+            {h.lastUsedAt
+              ? t("integrations.lastUsed", { date: shortDate(h.lastUsedAt, i18n.language) })
+              : t("integrations.neverUsed")}
           </Text>
         </IntegrationRow>
       ))}
@@ -67,9 +86,27 @@ export function IncomingPanel({ roomId }: { roomId: string }) {
           <Text size="sm" fw={600}>
             {t("integrations.newIncoming")}
           </Text>
-          <TextInput label={t("integrations.name")} value={name} onChange={(e) => setName(e.currentTarget.value)} maxLength={80} required />
-          <TextInput label={t("integrations.defaultUsername")} description={t("integrations.defaultUsernameHint")} value={username} onChange={(e) => setUsername(e.currentTarget.value)} maxLength={80} />
-          <TextInput label={t("integrations.iconUrl")} placeholder="https://…" value={iconUrl} onChange={(e) => setIconUrl(e.currentTarget.value)} type="url" />
+          <TextInput
+            label={t("integrations.name")}
+            value={name}
+            onChange={(e) => setName(e.currentTarget.value)}
+            maxLength={80}
+            required
+          />
+          <TextInput
+            label={t("integrations.defaultUsername")}
+            description={t("integrations.defaultUsernameHint")}
+            value={username}
+            onChange={(e) => setUsername(e.currentTarget.value)}
+            maxLength={80}
+          />
+          <TextInput
+            label={t("integrations.iconUrl")}
+            placeholder="https://…"
+            value={iconUrl}
+            onChange={(e) => setIconUrl(e.currentTarget.value)}
+            type="url"
+          />
           {error && (
             <Text size="sm" c="red.8" role="alert">
               {error}

@@ -10,12 +10,32 @@ import { OutgoingPanel } from "./OutgoingPanel.tsx";
  * The room's integrations. Webhooks belong to the room (its managers);
  * slash commands to the whole organisation (administrators).
  */
-export function IntegrationsDrawer({ room, opened, onClose, manage, administer }: { room: Room; opened: boolean; onClose: () => void; manage: boolean; administer: boolean }) {
+export function IntegrationsDrawer({
+  room,
+  opened,
+  onClose,
+  manage,
+  administer,
+}: {
+  room: Room;
+  opened: boolean;
+  onClose: () => void;
+  manage: boolean;
+  administer: boolean;
+}) {
   const { t } = useTranslation("chat");
   const [tab, setTab] = useState<string | null>(null);
   const current = tab ?? (manage ? "incoming" : "commands");
   return (
-    <Drawer opened={opened} onClose={onClose} position="right" size="md" title={t("integrations.title")} closeButtonProps={{ "aria-label": t("integrations.close") }} data-testid="integrations-drawer">
+    <Drawer
+      opened={opened}
+      onClose={onClose}
+      position="right"
+      size="md"
+      title={t("integrations.title")}
+      closeButtonProps={{ "aria-label": t("integrations.close") }}
+      data-testid="integrations-drawer"
+    >
       <Tabs value={current} onChange={setTab} keepMounted={false}>
         <Tabs.List grow mb="md">
           {manage && <Tabs.Tab value="incoming">{t("integrations.incoming")}</Tabs.Tab>}

@@ -18,17 +18,33 @@ export function OutgoingPanel({ roomId }: { roomId: string }) {
   const [every, setEvery] = useState("words");
   const [words, setWords] = useState("");
   const refresh = () => void qc.invalidateQueries({ queryKey: intKeys.outgoing(roomId) });
-  const { busy, error, created, setCreated, create: create_, remove: remove_ } = useCreateRemove<OutgoingHook & { token: string; signingSecret: string }>(refresh);
-  const triggerWords = every === "all" ? [] : words.split(/[\s,]+/).filter(Boolean).slice(0, 20);
+  const {
+    busy,
+    error,
+    created,
+    setCreated,
+    create: create_,
+    remove: remove_,
+  } = useCreateRemove<OutgoingHook & { token: string; signingSecret: string }>(refresh);
+  const triggerWords =
+    every === "all"
+      ? []
+      : words
+          .split(/[\s,]+/)
+          .filter(Boolean)
+          .slice(0, 20);
   const ready = name.trim() && url.trim() && (every === "all" || triggerWords.length > 0);
 
   const create = async () => {
     if (!ready) return;
-    await create_(() => api.createOutgoing(roomId, { name: name.trim(), url: url.trim(), triggerWords, triggerWhen: "first_word" }), () => {
-      setName("");
-      setUrl("");
-      setWords("");
-    });
+    await create_(
+      () => api.createOutgoing(roomId, { name: name.trim(), url: url.trim(), triggerWords, triggerWhen: "first_word" }),
+      () => {
+        setName("");
+        setUrl("");
+        setWords("");
+      },
+    );
   };
   const remove = async (h: OutgoingHook) => {
     await remove_(() => api.deleteOutgoing(h.id));
@@ -63,7 +79,9 @@ export function OutgoingPanel({ roomId }: { roomId: string }) {
             {h.url}
           </Text>
           <Text size="xs" c="dimmed">
-            {h.triggerWords.length ? t("integrations.triggeredBy", { words: h.triggerWords.join(", ") }) : t("integrations.everyMessage")}
+            {h.triggerWords.length
+              ? t("integrations.triggeredBy", { words: h.triggerWords.join(", ") })
+              : t("integrations.everyMessage")}
           </Text>
         </IntegrationRow>
       ))}
@@ -72,8 +90,21 @@ export function OutgoingPanel({ roomId }: { roomId: string }) {
           <Text size="sm" fw={600}>
             {t("integrations.newOutgoing")}
           </Text>
-          <TextInput label={t("integrations.name")} value={name} onChange={(e) => setName(e.currentTarget.value)} maxLength={80} required />
-          <TextInput label={t("integrations.targetUrl")} placeholder="https://…" value={url} onChange={(e) => setUrl(e.currentTarget.value)} type="url" required />
+          <TextInput
+            label={t("integrations.name")}
+            value={name}
+            onChange={(e) => setName(e.currentTarget.value)}
+            maxLength={80}
+            required
+          />
+          <TextInput
+            label={t("integrations.targetUrl")}
+            placeholder="https://…"
+            value={url}
+            onChange={(e) => setUrl(e.currentTarget.value)}
+            type="url"
+            required
+          />
           <Stack gap={4}>
             <Text size="sm" fw={500} id="outgoing-when">
               {t("integrations.when")}
@@ -89,7 +120,12 @@ export function OutgoingPanel({ roomId }: { roomId: string }) {
             />
           </Stack>
           {every === "words" && (
-            <TextInput label={t("integrations.triggerWords")} description={t("integrations.triggerWordsHint")} value={words} onChange={(e) => setWords(e.currentTarget.value)} />
+            <TextInput
+              label={t("integrations.triggerWords")}
+              description={t("integrations.triggerWordsHint")}
+              value={words}
+              onChange={(e) => setWords(e.currentTarget.value)}
+            />
           )}
           {error && (
             <Text size="sm" c="red.8" role="alert">

@@ -36,18 +36,29 @@ export interface SlashCommand {
 /** Room integrations (server: modules/chat/server/integrations). */
 export function integrationsApi(h: ChatHost) {
   return {
-    incoming: (roomId: string) => h.api<{ items: IncomingHook[] }>("GET", `/api/chat/rooms/${roomId}/incoming-webhooks`),
+    incoming: (roomId: string) =>
+      h.api<{ items: IncomingHook[] }>("GET", `/api/chat/rooms/${roomId}/incoming-webhooks`),
     createIncoming: (roomId: string, body: { name: string; username?: string; iconUrl?: string }) =>
       h.api<IncomingHook & { url: string }>("POST", `/api/chat/rooms/${roomId}/incoming-webhooks`, body),
     deleteIncoming: (id: string) => h.api<unknown>("DELETE", `/api/chat/incoming-webhooks/${id}`),
-    outgoing: (roomId: string) => h.api<{ items: OutgoingHook[] }>("GET", `/api/chat/rooms/${roomId}/outgoing-webhooks`),
-    createOutgoing: (roomId: string, body: { name: string; url: string; triggerWords: string[]; triggerWhen: OutgoingHook["triggerWhen"] }) =>
-      h.api<OutgoingHook & { token: string; signingSecret: string }>("POST", `/api/chat/rooms/${roomId}/outgoing-webhooks`, body),
+    outgoing: (roomId: string) =>
+      h.api<{ items: OutgoingHook[] }>("GET", `/api/chat/rooms/${roomId}/outgoing-webhooks`),
+    createOutgoing: (
+      roomId: string,
+      body: { name: string; url: string; triggerWords: string[]; triggerWhen: OutgoingHook["triggerWhen"] },
+    ) =>
+      h.api<OutgoingHook & { token: string; signingSecret: string }>(
+        "POST",
+        `/api/chat/rooms/${roomId}/outgoing-webhooks`,
+        body,
+      ),
     deleteOutgoing: (id: string) => h.api<unknown>("DELETE", `/api/chat/outgoing-webhooks/${id}`),
     commands: () => h.api<{ items: SlashCommand[] }>("GET", "/api/chat/commands"),
-    createCommand: (body: { command: string; url: string; description: string }) => h.api<SlashCommand & { token: string }>("POST", "/api/chat/commands", body),
+    createCommand: (body: { command: string; url: string; description: string }) =>
+      h.api<SlashCommand & { token: string }>("POST", "/api/chat/commands", body),
     deleteCommand: (id: string) => h.api<unknown>("DELETE", `/api/chat/commands/${id}`),
-    run: (roomId: string, body: { command: string; text: string; parentId?: string }) => h.api<{ responseType: string }>("POST", `/api/chat/rooms/${roomId}/commands`, body),
+    run: (roomId: string, body: { command: string; text: string; parentId?: string }) =>
+      h.api<{ responseType: string }>("POST", `/api/chat/rooms/${roomId}/commands`, body),
   };
 }
 

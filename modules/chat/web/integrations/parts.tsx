@@ -50,7 +50,17 @@ export function ShownOnce({ title, children, onDone }: { title: string; children
 }
 
 /** A listed integration with a delete button that asks first. */
-export function IntegrationRow({ name, children, onDelete, deleteLabel }: { name: string; children: ReactNode; onDelete: () => Promise<void>; deleteLabel: string }) {
+export function IntegrationRow({
+  name,
+  children,
+  onDelete,
+  deleteLabel,
+}: {
+  name: string;
+  children: ReactNode;
+  onDelete: () => Promise<void>;
+  deleteLabel: string;
+}) {
   const { t } = useTranslation("chat");
   const [asking, setAsking] = useState(false);
   return (
@@ -63,12 +73,23 @@ export function IntegrationRow({ name, children, onDelete, deleteLabel }: { name
           {children}
         </div>
         <Tooltip label={deleteLabel} withinPortal>
-          <ActionIcon variant="subtle" color="red" onClick={() => setAsking(true)} aria-label={`${deleteLabel} ${name}`}>
+          <ActionIcon
+            variant="subtle"
+            color="red"
+            onClick={() => setAsking(true)}
+            aria-label={`${deleteLabel} ${name}`}
+          >
             <IconTrash size={16} aria-hidden="true" />
           </ActionIcon>
         </Tooltip>
       </Group>
-      <Modal opened={asking} onClose={() => setAsking(false)} title={t("integrations.deleteTitle", { name })} centered closeButtonProps={{ "aria-label": t("integrations.close") }}>
+      <Modal
+        opened={asking}
+        onClose={() => setAsking(false)}
+        title={t("integrations.deleteTitle", { name })}
+        centered
+        closeButtonProps={{ "aria-label": t("integrations.close") }}
+      >
         <Text size="sm">{t("integrations.deleteConfirm")}</Text>
         <Group justify="flex-end" mt="md">
           <Button variant="default" onClick={() => setAsking(false)}>
@@ -89,7 +110,8 @@ export function IntegrationRow({ name, children, onDelete, deleteLabel }: { name
   );
 }
 
-export const shortDate = (iso: string, locale: string) => new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" }).format(new Date(iso));
+export const shortDate = (iso: string, locale: string) =>
+  new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" }).format(new Date(iso));
 
 /**
  * An integrations panel's create and delete calls: the form's busy state and

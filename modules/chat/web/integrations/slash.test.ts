@@ -11,7 +11,12 @@ describe("slash command suggestions in the composer", () => {
   it("lists the commands a leading /word may name, built-in and custom, with their hint", () => {
     expect(commandSuggestions("/me", 3, commands).map((s) => s.label)).toEqual(["/me", "/meteo"]);
     expect(commandSuggestions("/", 1, commands)).toHaveLength(3);
-    expect(commandSuggestions("/MET", 4, commands)[0]).toEqual({ key: "cmd:/meteo", insert: "/meteo ", label: "/meteo", hint: "Météo d’une ville" });
+    expect(commandSuggestions("/MET", 4, commands)[0]).toEqual({
+      key: "cmd:/meteo",
+      insert: "/meteo ",
+      label: "/meteo",
+      hint: "Météo d’une ville",
+    });
   });
 
   it("offers nothing once the command is typed, in the middle of a message, or before the caret's word", () => {

@@ -24,7 +24,12 @@ export function commandSuggestions(text: string, caret: number, commands: SlashC
   return commands
     .filter((c) => c.command.startsWith(q))
     .slice(0, 8)
-    .map((c) => ({ key: `cmd:${c.command}`, insert: `${c.command} `, label: c.command, ...(c.description ? { hint: c.description } : {}) }));
+    .map((c) => ({
+      key: `cmd:${c.command}`,
+      insert: `${c.command} `,
+      label: c.command,
+      ...(c.description ? { hint: c.description } : {}),
+    }));
 }
 
 interface Reply {
@@ -64,10 +69,16 @@ const subscribe = (fn: () => void) => {
  */
 export function showEphemeral(m: EphemeralMessage): void {
   if (replies.some((r) => r.id === m.id)) return;
-  setReplies([...replies, { id: m.id, roomId: m.roomId, parentId: m.parentId, from: m.username, text: m.text, error: false }]);
+  setReplies([
+    ...replies,
+    { id: m.id, roomId: m.roomId, parentId: m.parentId, from: m.username, text: m.text, error: false },
+  ]);
 }
 
-type RunAnswer = { responseType: "in_channel"; message?: ChatMessage } | { responseType: "ephemeral"; text: string } | { responseType: "none" };
+type RunAnswer =
+  | { responseType: "in_channel"; message?: ChatMessage }
+  | { responseType: "ephemeral"; text: string }
+  | { responseType: "none" };
 
 /**
  * Runs `/command text` through the server when the first word names a known
@@ -84,7 +95,11 @@ export function useRunSlash(roomId: string): (input: { text: string; parentId?: 
       const command = m?.[1]?.toLowerCase();
       if (!command || !commands.some((c) => c.command === command)) return false;
       const parentId = input.parentId ?? null;
-      const refused = (e: unknown) => setReplies([...replies, { id: crypto.randomUUID(), roomId, parentId, from: command, text: problem(e), error: true }]);
+      const refused = (e: unknown) =>
+        setReplies([
+          ...replies,
+          { id: crypto.randomUUID(), roomId, parentId, from: command, text: problem(e), error: true },
+        ]);
       // An ephemeral answer comes back on the person's live feed too (showEphemeral): shown from there only, once.
       api.run(roomId, { command, text: m?.[2] ?? "", ...(parentId ? { parentId } : {}) }).then((r) => {
         const a = r as RunAnswer;
@@ -120,7 +135,11 @@ export function CommandReplies({ roomId, parentId }: { roomId: string; parentId?
                 <Markdown text={r.text} meUsername={me.username} />
               )}
             </div>
-            <CloseButton size="sm" aria-label={t("integrations.dismissReply")} onClick={() => setReplies(replies.filter((x) => x.id !== r.id))} />
+            <CloseButton
+              size="sm"
+              aria-label={t("integrations.dismissReply")}
+              onClick={() => setReplies(replies.filter((x) => x.id !== r.id))}
+            />
           </Group>
         </Paper>
       ))}

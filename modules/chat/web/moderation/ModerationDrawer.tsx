@@ -8,15 +8,44 @@ import { ReportsPanel } from "./ReportsPanel.tsx";
 import { RetentionPanel } from "./RetentionPanel.tsx";
 
 /** The room's moderation: reports to handle, muted members, how long messages are kept. */
-export function ModerationDrawer({ room, opened, onClose, onOpenMessage, canEditRetention }: { room: Room; opened: boolean; onClose: () => void; onOpenMessage: (messageId: string) => void; canEditRetention: boolean }) {
+export function ModerationDrawer({
+  room,
+  opened,
+  onClose,
+  onOpenMessage,
+  canEditRetention,
+}: {
+  room: Room;
+  opened: boolean;
+  onClose: () => void;
+  onOpenMessage: (messageId: string) => void;
+  canEditRetention: boolean;
+}) {
   const { t } = useTranslation("chat");
   const [tab, setTab] = useState<string | null>("reports");
   const open = useOpenReports(room.id, opened).data?.items.length ?? 0;
   return (
-    <Drawer opened={opened} onClose={onClose} position="right" size="md" title={t("moderation.title")} closeButtonProps={{ "aria-label": t("moderation.close") }} data-testid="moderation-drawer">
+    <Drawer
+      opened={opened}
+      onClose={onClose}
+      position="right"
+      size="md"
+      title={t("moderation.title")}
+      closeButtonProps={{ "aria-label": t("moderation.close") }}
+      data-testid="moderation-drawer"
+    >
       <Tabs value={tab} onChange={setTab} keepMounted={false}>
         <Tabs.List grow mb="md">
-          <Tabs.Tab value="reports" rightSection={open > 0 ? <Badge size="xs" circle>{open}</Badge> : null}>
+          <Tabs.Tab
+            value="reports"
+            rightSection={
+              open > 0 ? (
+                <Badge size="xs" circle>
+                  {open}
+                </Badge>
+              ) : null
+            }
+          >
             {t("moderation.reports")}
           </Tabs.Tab>
           <Tabs.Tab value="mutes">{t("moderation.mutes")}</Tabs.Tab>

@@ -56,7 +56,13 @@ export function MutesPanel({ roomId }: { roomId: string }) {
     refresh();
   };
   const until = (iso: string | null) =>
-    iso ? t("moderation.until", { date: new Intl.DateTimeFormat(i18n.language, { dateStyle: "medium", timeStyle: "short" }).format(new Date(iso)) }) : t("moderation.untilUnmuted");
+    iso
+      ? t("moderation.until", {
+          date: new Intl.DateTimeFormat(i18n.language, { dateStyle: "medium", timeStyle: "short" }).format(
+            new Date(iso),
+          ),
+        })
+      : t("moderation.untilUnmuted");
 
   return (
     <Stack gap="md">
@@ -85,7 +91,12 @@ export function MutesPanel({ roomId }: { roomId: string }) {
                 {until(m.until)}
               </Text>
             </div>
-            <Button size="compact-sm" variant="light" onClick={() => void unmute(m.user.id)} aria-label={t("moderation.unmuteWho", { name: m.user.displayName })}>
+            <Button
+              size="compact-sm"
+              variant="light"
+              onClick={() => void unmute(m.user.id)}
+              aria-label={t("moderation.unmuteWho", { name: m.user.displayName })}
+            >
               {t("moderation.unmute")}
             </Button>
           </Group>

@@ -45,7 +45,13 @@ export function ReportModal({ message, onClose }: { message: ChatMessage | null;
     }
   };
   return (
-    <Modal opened={!!message} onClose={close} title={t("moderation.reportTitle")} centered closeButtonProps={{ "aria-label": t("moderation.close") }}>
+    <Modal
+      opened={!!message}
+      onClose={close}
+      title={t("moderation.reportTitle")}
+      centered
+      closeButtonProps={{ "aria-label": t("moderation.close") }}
+    >
       <Stack gap="sm">
         <Text size="sm" c="dimmed" lineClamp={3}>
           {message?.text}

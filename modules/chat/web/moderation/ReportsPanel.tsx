@@ -6,10 +6,17 @@ import { useTranslation } from "react-i18next";
 import { useProblemText } from "../i18n.ts";
 import { modKeys, useModerationApi, useOpenReports, type Report, type ReportResolution } from "./api.ts";
 
-const when = (iso: string, locale: string) => new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" }).format(new Date(iso));
+const when = (iso: string, locale: string) =>
+  new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" }).format(new Date(iso));
 
 /** Open reports of the room: what was said, by whom, why; see it in context, dismiss, or delete the message. */
-export function ReportsPanel({ roomId, onOpenMessage }: { roomId: string; onOpenMessage: (messageId: string) => void }) {
+export function ReportsPanel({
+  roomId,
+  onOpenMessage,
+}: {
+  roomId: string;
+  onOpenMessage: (messageId: string) => void;
+}) {
   const { t, i18n } = useTranslation("chat");
   const api = useModerationApi();
   const qc = useQueryClient();
@@ -45,7 +52,10 @@ export function ReportsPanel({ roomId, onOpenMessage }: { roomId: string; onOpen
       {items.map((r) => (
         <Paper key={r.id} withBorder p="sm" data-testid="report">
           <Text size="xs" c="dimmed">
-            {t("moderation.reportedBy", { name: r.reporter ? `@${r.reporter.username}` : t("message.unknownAuthor"), date: when(r.createdAt, i18n.language) })}
+            {t("moderation.reportedBy", {
+              name: r.reporter ? `@${r.reporter.username}` : t("message.unknownAuthor"),
+              date: when(r.createdAt, i18n.language),
+            })}
           </Text>
           <Text size="sm" fw={600} mt={4}>
             {t("moderation.reasonShown", { reason: r.reason })}
@@ -65,7 +75,12 @@ export function ReportsPanel({ roomId, onOpenMessage }: { roomId: string; onOpen
             )}
           </Paper>
           <Group gap="xs" mt="xs">
-            <Button size="compact-sm" variant="light" onClick={() => onOpenMessage(r.message.id)} disabled={!!r.message.deletedAt}>
+            <Button
+              size="compact-sm"
+              variant="light"
+              onClick={() => onOpenMessage(r.message.id)}
+              disabled={!!r.message.deletedAt}
+            >
               {t("moderation.seeMessage")}
             </Button>
             <Button size="compact-sm" variant="default" onClick={() => void resolve(r, "dismissed")}>
@@ -82,7 +97,13 @@ export function ReportsPanel({ roomId, onOpenMessage }: { roomId: string; onOpen
           </Group>
         </Paper>
       ))}
-      <Modal opened={!!deleting} onClose={() => setDeleting(null)} title={t("moderation.deleteTitle")} centered closeButtonProps={{ "aria-label": t("moderation.close") }}>
+      <Modal
+        opened={!!deleting}
+        onClose={() => setDeleting(null)}
+        title={t("moderation.deleteTitle")}
+        centered
+        closeButtonProps={{ "aria-label": t("moderation.close") }}
+      >
         <Text size="sm">{t("moderation.deleteConfirm")}</Text>
         <Group justify="flex-end" mt="md">
           <Button variant="default" onClick={() => setDeleting(null)}>

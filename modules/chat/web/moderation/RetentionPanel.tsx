@@ -47,14 +47,28 @@ function RetentionView({ roomId, r, canEdit }: { roomId: string; r: RoomRetentio
     <Stack gap="sm" data-testid="retention">
       <Text size="sm">{t("moderation.retentionApplies", { what: days(r.effectiveDays) })}</Text>
       <Text size="sm" c="dimmed">
-        {r.days === null ? t("moderation.retentionFollowsGlobal") : t("moderation.retentionOwn", { what: days(r.days) })}{" "}
+        {r.days === null
+          ? t("moderation.retentionFollowsGlobal")
+          : t("moderation.retentionOwn", { what: days(r.days) })}{" "}
         {t("moderation.retentionGlobal", { what: days(r.globalDays) })}
       </Text>
       {canEdit ? (
         <>
-          <Switch checked={own} onChange={(e) => setOwn(e.currentTarget.checked)} label={t("moderation.retentionOwnSwitch")} />
+          <Switch
+            checked={own}
+            onChange={(e) => setOwn(e.currentTarget.checked)}
+            label={t("moderation.retentionOwnSwitch")}
+          />
           {own && (
-            <NumberInput label={t("moderation.retentionDays")} description={t("moderation.retentionDaysHint")} min={0} max={36_500} value={value} onChange={setValue} allowDecimal={false} />
+            <NumberInput
+              label={t("moderation.retentionDays")}
+              description={t("moderation.retentionDaysHint")}
+              min={0}
+              max={36_500}
+              value={value}
+              onChange={setValue}
+              allowDecimal={false}
+            />
           )}
           <Group justify="flex-end">
             <Button onClick={() => void save()} loading={busy}>

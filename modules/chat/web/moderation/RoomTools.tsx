@@ -13,7 +13,10 @@ import { ModerationDrawer } from "./ModerationDrawer.tsx";
  * to use them, and the drawers they open. The header places `items` in its
  * room menu and renders `drawers` once.
  */
-export function useRoomTools(room: Room, onOpenMessage: (messageId: string) => void): { items: ReactNode; drawers: ReactNode; any: boolean } {
+export function useRoomTools(
+  room: Room,
+  onOpenMessage: (messageId: string) => void,
+): { items: ReactNode; drawers: ReactNode; any: boolean } {
   const { t } = useTranslation("chat");
   const { me } = useHost();
   const powers = roomPowers(room, me);
@@ -25,14 +28,23 @@ export function useRoomTools(room: Room, onOpenMessage: (messageId: string) => v
       {powers.moderate && (
         <Menu.Item
           leftSection={<IconShieldCheck size={14} aria-hidden="true" />}
-          rightSection={count > 0 ? <Badge size="xs" color="red" aria-label={t("moderation.openReports", { count })}>{count}</Badge> : null}
+          rightSection={
+            count > 0 ? (
+              <Badge size="xs" color="red" aria-label={t("moderation.openReports", { count })}>
+                {count}
+              </Badge>
+            ) : null
+          }
           onClick={() => setOpen("moderation")}
         >
           {t("moderation.menu")}
         </Menu.Item>
       )}
       {integrations && (
-        <Menu.Item leftSection={<IconPlugConnected size={14} aria-hidden="true" />} onClick={() => setOpen("integrations")}>
+        <Menu.Item
+          leftSection={<IconPlugConnected size={14} aria-hidden="true" />}
+          onClick={() => setOpen("integrations")}
+        >
           {t("integrations.menu")}
         </Menu.Item>
       )}
@@ -40,8 +52,24 @@ export function useRoomTools(room: Room, onOpenMessage: (messageId: string) => v
   );
   const drawers = (
     <>
-      {powers.moderate && <ModerationDrawer room={room} opened={open === "moderation"} onClose={() => setOpen(null)} onOpenMessage={onOpenMessage} canEditRetention={powers.administer} />}
-      {integrations && <IntegrationsDrawer room={room} opened={open === "integrations"} onClose={() => setOpen(null)} manage={powers.manage} administer={powers.administer} />}
+      {powers.moderate && (
+        <ModerationDrawer
+          room={room}
+          opened={open === "moderation"}
+          onClose={() => setOpen(null)}
+          onOpenMessage={onOpenMessage}
+          canEditRetention={powers.administer}
+        />
+      )}
+      {integrations && (
+        <IntegrationsDrawer
+          room={room}
+          opened={open === "integrations"}
+          onClose={() => setOpen(null)}
+          manage={powers.manage}
+          administer={powers.administer}
+        />
+      )}
     </>
   );
   return { items, drawers, any: powers.moderate || integrations };

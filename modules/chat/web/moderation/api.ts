@@ -1,6 +1,13 @@
 import { useMemo } from "react";
 import { useQuery } from "@tanstack/react-query";
-import { canInOrg, canInRoom, OrgChatCapability, orgChatCapabilities, RoomCapability, type OrgRole } from "../../shared/capabilities.ts";
+import {
+  canInOrg,
+  canInRoom,
+  OrgChatCapability,
+  orgChatCapabilities,
+  RoomCapability,
+  type OrgRole,
+} from "../../shared/capabilities.ts";
 import type { Room } from "../../shared/schemas.ts";
 import { useHost, type ChatHost, type ChatUser } from "../host.tsx";
 
@@ -35,14 +42,18 @@ export interface RoomRetention {
 /** Moderation calls (server: modules/chat/server/moderation). */
 export function moderationApi(h: ChatHost) {
   return {
-    report: (messageId: string, reason: string) => h.api<{ id: string }>("POST", `/api/chat/messages/${messageId}/reports`, { reason }),
+    report: (messageId: string, reason: string) =>
+      h.api<{ id: string }>("POST", `/api/chat/messages/${messageId}/reports`, { reason }),
     reports: (roomId: string) => h.api<{ items: Report[] }>("GET", `/api/chat/rooms/${roomId}/reports?status=open`),
-    resolve: (reportId: string, body: { resolution: ReportResolution; deleteMessage?: boolean }) => h.api<unknown>("POST", `/api/chat/reports/${reportId}/resolve`, body),
+    resolve: (reportId: string, body: { resolution: ReportResolution; deleteMessage?: boolean }) =>
+      h.api<unknown>("POST", `/api/chat/reports/${reportId}/resolve`, body),
     mutes: (roomId: string) => h.api<{ items: Mute[] }>("GET", `/api/chat/rooms/${roomId}/mutes`),
-    mute: (roomId: string, userId: string, minutes: number | null) => h.api<unknown>("POST", `/api/chat/rooms/${roomId}/mutes`, { userId, minutes }),
+    mute: (roomId: string, userId: string, minutes: number | null) =>
+      h.api<unknown>("POST", `/api/chat/rooms/${roomId}/mutes`, { userId, minutes }),
     unmute: (roomId: string, userId: string) => h.api<unknown>("DELETE", `/api/chat/rooms/${roomId}/mutes/${userId}`),
     retention: (roomId: string) => h.api<RoomRetention>("GET", `/api/chat/rooms/${roomId}/retention`),
-    setRetention: (roomId: string, days: number | null) => h.api<unknown>("PUT", `/api/chat/rooms/${roomId}/retention`, { days }),
+    setRetention: (roomId: string, days: number | null) =>
+      h.api<unknown>("PUT", `/api/chat/rooms/${roomId}/retention`, { days }),
   };
 }
 

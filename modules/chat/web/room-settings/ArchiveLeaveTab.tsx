@@ -29,7 +29,11 @@ export function ArchiveLeaveTab({ room, onDone }: { room: Room; onDone: () => vo
   const mayLeave = roomCan(room, me, "leave");
   const owner = room.membership?.role === "owner";
   // Who could take the room over: the server answers up to 500 members per page, enough to pick from.
-  const members = useQuery({ queryKey: [...keys.members(room.id), "heirs"], queryFn: () => api.members(room.id, null, 500), enabled: owner && confirm === "leave" });
+  const members = useQuery({
+    queryKey: [...keys.members(room.id), "heirs"],
+    queryFn: () => api.members(room.id, null, 500),
+    enabled: owner && confirm === "leave",
+  });
   const others = (members.data?.items ?? []).filter((m) => m.user.id !== me.id);
   const lastOwner = owner && !(members.data?.items ?? []).some((m) => m.role === "owner" && m.user.id !== me.id);
   const needHeir = (lastOwner && others.length > 0) || askHeir;
@@ -47,7 +51,9 @@ export function ArchiveLeaveTab({ room, onDone }: { room: Room; onDone: () => vo
     try {
       if (confirm === "archive") {
         qc.setQueryData(keys.room(room.id), await api.archive(room.id, !archived));
-        notifications.show({ message: archived ? t("roomSettings.archive.unarchived") : t("roomSettings.archive.archived") });
+        notifications.show({
+          message: archived ? t("roomSettings.archive.unarchived") : t("roomSettings.archive.archived"),
+        });
         void qc.invalidateQueries({ queryKey: keys.sidebar });
         close();
       } else if (confirm === "leave") {
@@ -78,7 +84,12 @@ export function ArchiveLeaveTab({ room, onDone }: { room: Room; onDone: () => vo
             {archived ? t("roomSettings.archive.unarchiveHelp") : t("roomSettings.archive.archiveHelp")}
           </Text>
           <Group>
-            <Button variant="light" color={archived ? undefined : "orange"} onClick={() => setConfirm("archive")} data-testid="archive-button">
+            <Button
+              variant="light"
+              color={archived ? undefined : "orange"}
+              onClick={() => setConfirm("archive")}
+              data-testid="archive-button"
+            >
               {archived ? t("roomSettings.archive.unarchive") : t("roomSettings.archive.archive")}
             </Button>
           </Group>
@@ -105,9 +116,27 @@ export function ArchiveLeaveTab({ room, onDone }: { room: Room; onDone: () => vo
           </Text>
         )
       )}
-      <Modal opened={confirm !== null} onClose={close} title={confirm === "leave" ? t("roomSettings.leave.confirmTitle") : archived ? t("roomSettings.archive.unarchiveTitle") : t("roomSettings.archive.archiveTitle")} centered closeButtonProps={{ "aria-label": t("roomSettings.close") }}>
+      <Modal
+        opened={confirm !== null}
+        onClose={close}
+        title={
+          confirm === "leave"
+            ? t("roomSettings.leave.confirmTitle")
+            : archived
+              ? t("roomSettings.archive.unarchiveTitle")
+              : t("roomSettings.archive.archiveTitle")
+        }
+        centered
+        closeButtonProps={{ "aria-label": t("roomSettings.close") }}
+      >
         <Stack gap="sm">
-          <Text size="sm">{confirm === "leave" ? t("roomSettings.leave.confirm", { room: room.name }) : archived ? t("roomSettings.archive.unarchiveConfirm") : t("roomSettings.archive.archiveConfirm")}</Text>
+          <Text size="sm">
+            {confirm === "leave"
+              ? t("roomSettings.leave.confirm", { room: room.name })
+              : archived
+                ? t("roomSettings.archive.unarchiveConfirm")
+                : t("roomSettings.archive.archiveConfirm")}
+          </Text>
           {confirm === "leave" && needHeir && (
             <Select
               label={t("roomSettings.leave.newOwner")}
@@ -129,8 +158,18 @@ export function ArchiveLeaveTab({ room, onDone }: { room: Room; onDone: () => vo
             <Button variant="default" onClick={close}>
               {t("common.cancel")}
             </Button>
-            <Button color={confirm === "leave" ? "red" : undefined} onClick={() => void run()} loading={busy} disabled={confirm === "leave" && needHeir && !heir} data-testid="confirm-action">
-              {confirm === "leave" ? t("roomSettings.leave.title") : archived ? t("roomSettings.archive.unarchive") : t("roomSettings.archive.archive")}
+            <Button
+              color={confirm === "leave" ? "red" : undefined}
+              onClick={() => void run()}
+              loading={busy}
+              disabled={confirm === "leave" && needHeir && !heir}
+              data-testid="confirm-action"
+            >
+              {confirm === "leave"
+                ? t("roomSettings.leave.title")
+                : archived
+                  ? t("roomSettings.archive.unarchive")
+                  : t("roomSettings.archive.archive")}
             </Button>
           </Group>
         </Stack>

@@ -6,7 +6,14 @@ import { useTranslation } from "react-i18next";
 export function ArchivedBanner() {
   const { t } = useTranslation("chat");
   return (
-    <Alert m="sm" variant="light" color="gray" icon={<IconArchive size={18} aria-hidden="true" />} role="status" data-testid="archived-banner">
+    <Alert
+      m="sm"
+      variant="light"
+      color="gray"
+      icon={<IconArchive size={18} aria-hidden="true" />}
+      role="status"
+      data-testid="archived-banner"
+    >
       {t("roomSettings.archive.banner")}
     </Alert>
   );

@@ -59,18 +59,37 @@ export function AvatarField({ room, editable }: { room: Room; editable: boolean 
         {t("roomSettings.avatar.label")}
       </Text>
       <Group gap="sm" wrap="wrap">
-        <Avatar src={preview ?? room.avatarUrl} size={64} radius="md" name={room.name} alt={t("roomSettings.avatar.alt")} data-testid="avatar-preview" />
+        <Avatar
+          src={preview ?? room.avatarUrl}
+          size={64}
+          radius="md"
+          name={room.name}
+          alt={t("roomSettings.avatar.alt")}
+          data-testid="avatar-preview"
+        />
         {editable && !file && (
           <>
             <FileButton onChange={pick} accept={ACCEPT}>
               {(props) => (
-                <Button {...props} variant="default" size="xs" aria-describedby="room-avatar-help" data-testid="avatar-choose">
+                <Button
+                  {...props}
+                  variant="default"
+                  size="xs"
+                  aria-describedby="room-avatar-help"
+                  data-testid="avatar-choose"
+                >
                   {t("roomSettings.avatar.choose")}
                 </Button>
               )}
             </FileButton>
             {room.avatarUrl && (
-              <Button variant="subtle" color="red" size="xs" loading={busy} onClick={() => void run(() => api.removeAvatar(room.id), t("roomSettings.avatar.removed"))}>
+              <Button
+                variant="subtle"
+                color="red"
+                size="xs"
+                loading={busy}
+                onClick={() => void run(() => api.removeAvatar(room.id), t("roomSettings.avatar.removed"))}
+              >
                 {t("roomSettings.avatar.remove")}
               </Button>
             )}
@@ -78,7 +97,12 @@ export function AvatarField({ room, editable }: { room: Room; editable: boolean 
         )}
         {editable && file && (
           <>
-            <Button size="xs" loading={busy} onClick={() => void run(() => api.setAvatar(room.id, file), t("roomSettings.avatar.saved"))} data-testid="avatar-save">
+            <Button
+              size="xs"
+              loading={busy}
+              onClick={() => void run(() => api.setAvatar(room.id, file), t("roomSettings.avatar.saved"))}
+              data-testid="avatar-save"
+            >
               {t("roomSettings.avatar.use")}
             </Button>
             <Button variant="default" size="xs" onClick={() => setFile(null)} disabled={busy}>

@@ -34,7 +34,8 @@ const formOf = (r: Room): Form => ({
 /** Only what changed is sent (PATCH), so a colleague's change to another field is not overwritten. */
 function changes(from: Form, to: Form): RoomPatch {
   const out: RoomPatch = {};
-  for (const k of Object.keys(to) as (keyof Form)[]) if (from[k] !== to[k]) Object.assign(out, { [k]: typeof to[k] === "string" ? to[k].trim() : to[k] });
+  for (const k of Object.keys(to) as (keyof Form)[])
+    if (from[k] !== to[k]) Object.assign(out, { [k]: typeof to[k] === "string" ? to[k].trim() : to[k] });
   return out;
 }
 
@@ -67,7 +68,8 @@ export function GeneralTab({ room }: { room: Room }) {
       notifications.show({ message: t("roomSettings.general.saved") });
     } catch (e) {
       // The only unique field: a conflict is the address being taken.
-      if (problemCode(e) === "conflict" && patch.slug !== undefined) setError({ slug: t("roomSettings.general.slugTaken") });
+      if (problemCode(e) === "conflict" && patch.slug !== undefined)
+        setError({ slug: t("roomSettings.general.slugTaken") });
       else setError({ other: problem(e) });
     } finally {
       setBusy(false);
@@ -88,7 +90,14 @@ export function GeneralTab({ room }: { room: Room }) {
           </Text>
         )}
         <AvatarField room={room} editable={editable} />
-        <TextInput label={t("roomSettings.general.name")} value={form.name} onChange={(e) => set("name", e.currentTarget.value)} readOnly={!editable} maxLength={80} required />
+        <TextInput
+          label={t("roomSettings.general.name")}
+          value={form.name}
+          onChange={(e) => set("name", e.currentTarget.value)}
+          readOnly={!editable}
+          maxLength={80}
+          required
+        />
         <TextInput
           label={t("roomSettings.general.slug")}
           description={t("roomSettings.general.slugHelp")}
@@ -99,11 +108,42 @@ export function GeneralTab({ room }: { room: Room }) {
           required
           error={error.slug}
         />
-        <TextInput label={t("roomSettings.general.topic")} value={form.topic} onChange={(e) => set("topic", e.currentTarget.value)} readOnly={!editable} maxLength={250} />
-        <Textarea label={t("roomSettings.general.description")} value={form.description} onChange={(e) => set("description", e.currentTarget.value)} readOnly={!editable} maxLength={1000} autosize minRows={2} maxRows={6} />
-        <Switch label={t("roomSettings.general.announcement")} description={t("roomSettings.general.announcementHelp")} checked={form.announcement} onChange={(e) => set("announcement", e.currentTarget.checked)} disabled={!editable} />
-        <Switch label={t("roomSettings.general.mentionAll")} checked={form.membersCanMentionAll} onChange={(e) => set("membersCanMentionAll", e.currentTarget.checked)} disabled={!editable} />
-        <Switch label={t("roomSettings.general.invite")} checked={form.membersCanInvite} onChange={(e) => set("membersCanInvite", e.currentTarget.checked)} disabled={!editable} />
+        <TextInput
+          label={t("roomSettings.general.topic")}
+          value={form.topic}
+          onChange={(e) => set("topic", e.currentTarget.value)}
+          readOnly={!editable}
+          maxLength={250}
+        />
+        <Textarea
+          label={t("roomSettings.general.description")}
+          value={form.description}
+          onChange={(e) => set("description", e.currentTarget.value)}
+          readOnly={!editable}
+          maxLength={1000}
+          autosize
+          minRows={2}
+          maxRows={6}
+        />
+        <Switch
+          label={t("roomSettings.general.announcement")}
+          description={t("roomSettings.general.announcementHelp")}
+          checked={form.announcement}
+          onChange={(e) => set("announcement", e.currentTarget.checked)}
+          disabled={!editable}
+        />
+        <Switch
+          label={t("roomSettings.general.mentionAll")}
+          checked={form.membersCanMentionAll}
+          onChange={(e) => set("membersCanMentionAll", e.currentTarget.checked)}
+          disabled={!editable}
+        />
+        <Switch
+          label={t("roomSettings.general.invite")}
+          checked={form.membersCanInvite}
+          onChange={(e) => set("membersCanInvite", e.currentTarget.checked)}
+          disabled={!editable}
+        />
         {error.other && (
           <Alert color="red" role="alert">
             {error.other}

@@ -27,7 +27,8 @@ function usePicker(search: (q: string) => Promise<Option[]>, name: string) {
     props: {
       data: options,
       value: picked.map((p) => p.value),
-      onChange: (ids: string[]) => setPicked(ids.map((id) => options.find((o) => o.value === id)).filter((o): o is Option => !!o)),
+      onChange: (ids: string[]) =>
+        setPicked(ids.map((id) => options.find((o) => o.value === id)).filter((o): o is Option => !!o)),
       searchable: true,
       searchValue: text,
       onSearchChange: setText,
@@ -46,17 +47,30 @@ export function InviteForm({ room }: { room: Room }) {
   const problem = useProblemText();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const people = usePicker(async (q) => (await api.people(q)).items.map((p) => ({ value: p.id, label: `${p.displayName} (@${p.username})` })), t("roomSettings.invite.nobody"));
-  const groups = usePicker(async (q) => (await api.groups(q)).items.map((g) => ({ value: g.id, label: g.name })), t("roomSettings.invite.noGroup"));
+  const people = usePicker(
+    async (q) => (await api.people(q)).items.map((p) => ({ value: p.id, label: `${p.displayName} (@${p.username})` })),
+    t("roomSettings.invite.nobody"),
+  );
+  const groups = usePicker(
+    async (q) => (await api.groups(q)).items.map((g) => ({ value: g.id, label: g.name })),
+    t("roomSettings.invite.noGroup"),
+  );
 
   const submit = async () => {
     setBusy(true);
     setError(null);
     try {
-      const r = await api.invite(room.id, { userIds: people.picked.map((p) => p.value), groupIds: groups.picked.map((g) => g.value) });
+      const r = await api.invite(room.id, {
+        userIds: people.picked.map((p) => p.value),
+        groupIds: groups.picked.map((g) => g.value),
+      });
       people.clear();
       groups.clear();
-      notifications.show({ message: r.added.length ? t("roomSettings.invite.added", { count: r.added.length }) : t("roomSettings.invite.alreadyIn") });
+      notifications.show({
+        message: r.added.length
+          ? t("roomSettings.invite.added", { count: r.added.length })
+          : t("roomSettings.invite.alreadyIn"),
+      });
       void qc.invalidateQueries({ queryKey: keys.members(room.id) });
       void qc.invalidateQueries({ queryKey: keys.room(room.id) });
     } catch (e) {
@@ -79,7 +93,13 @@ export function InviteForm({ room }: { room: Room }) {
         </Text>
       )}
       <Group justify="flex-end">
-        <Button size="xs" onClick={() => void submit()} loading={busy} disabled={!people.picked.length && !groups.picked.length} data-testid="invite-submit">
+        <Button
+          size="xs"
+          onClick={() => void submit()}
+          loading={busy}
+          disabled={!people.picked.length && !groups.picked.length}
+          data-testid="invite-submit"
+        >
           {t("roomSettings.invite.submit")}
         </Button>
       </Group>

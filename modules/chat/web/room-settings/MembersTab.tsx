@@ -30,7 +30,11 @@ export function MembersTab({ room }: { room: Room }) {
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.next,
   });
-  const mutes = useQuery({ queryKey: settingsKeys.mutes(room.id), queryFn: () => api.mutes(room.id), enabled: mayModerate });
+  const mutes = useQuery({
+    queryKey: settingsKeys.mutes(room.id),
+    queryFn: () => api.mutes(room.id),
+    enabled: mayModerate,
+  });
   const muted = new Set((mutes.data?.items ?? []).map((m) => m.user.id));
   const [removing, setRemoving] = useState<RoomMember | null>(null);
 
@@ -66,7 +70,15 @@ export function MembersTab({ room }: { room: Room }) {
           const canMute = mayModerate && !isMe && m.role === "member";
           const canRemove = mayRemove && !isMe;
           return (
-            <Group component="li" key={m.user.id} gap="xs" wrap="nowrap" justify="space-between" data-testid="settings-member" data-user-id={m.user.id}>
+            <Group
+              component="li"
+              key={m.user.id}
+              gap="xs"
+              wrap="nowrap"
+              justify="space-between"
+              data-testid="settings-member"
+              data-user-id={m.user.id}
+            >
               <Group gap={6} wrap="nowrap" style={{ minWidth: 0 }}>
                 <Avatar size={28} radius="xl" alt="" name={name} />
                 <PresenceDot userId={m.user.id} />
@@ -89,7 +101,14 @@ export function MembersTab({ room }: { room: Room }) {
                     data={roomRoles.map((r) => ({ value: r, label: t(`roles.${r}`) }))}
                     value={m.role}
                     allowDeselect={false}
-                    onChange={(v) => v && v !== m.role && void act(() => api.setRole(room.id, m.user.id, v as RoomRole), t("roomSettings.members.roleChanged", { name, role: t(`roles.${v}`) }))}
+                    onChange={(v) =>
+                      v &&
+                      v !== m.role &&
+                      void act(
+                        () => api.setRole(room.id, m.user.id, v as RoomRole),
+                        t("roomSettings.members.roleChanged", { name, role: t(`roles.${v}`) }),
+                      )
+                    }
                     data-testid="member-role"
                   />
                 ) : (
@@ -102,19 +121,56 @@ export function MembersTab({ room }: { room: Room }) {
                 {(canMute || canRemove) && (
                   <Menu position="bottom-end" withinPortal>
                     <Menu.Target>
-                      <ActionIcon variant="subtle" aria-label={t("roomSettings.members.actions", { name })} data-testid="member-actions">
+                      <ActionIcon
+                        variant="subtle"
+                        aria-label={t("roomSettings.members.actions", { name })}
+                        data-testid="member-actions"
+                      >
                         <IconDots size={16} aria-hidden="true" />
                       </ActionIcon>
                     </Menu.Target>
                     <Menu.Dropdown>
                       {canMute && isMuted && (
-                        <Menu.Item onClick={() => void act(() => api.unmute(room.id, m.user.id), t("roomSettings.members.unmuted", { name }))}>{t("roomSettings.members.unmute")}</Menu.Item>
+                        <Menu.Item
+                          onClick={() =>
+                            void act(() => api.unmute(room.id, m.user.id), t("roomSettings.members.unmuted", { name }))
+                          }
+                        >
+                          {t("roomSettings.members.unmute")}
+                        </Menu.Item>
                       )}
                       {canMute && !isMuted && (
                         <>
-                          <Menu.Item onClick={() => void act(() => api.mute(room.id, m.user.id, 60), t("roomSettings.members.mutedToast", { name }))}>{t("roomSettings.members.mute1h")}</Menu.Item>
-                          <Menu.Item onClick={() => void act(() => api.mute(room.id, m.user.id, 24 * 60), t("roomSettings.members.mutedToast", { name }))}>{t("roomSettings.members.mute1d")}</Menu.Item>
-                          <Menu.Item onClick={() => void act(() => api.mute(room.id, m.user.id, null), t("roomSettings.members.mutedToast", { name }))}>{t("roomSettings.members.muteForever")}</Menu.Item>
+                          <Menu.Item
+                            onClick={() =>
+                              void act(
+                                () => api.mute(room.id, m.user.id, 60),
+                                t("roomSettings.members.mutedToast", { name }),
+                              )
+                            }
+                          >
+                            {t("roomSettings.members.mute1h")}
+                          </Menu.Item>
+                          <Menu.Item
+                            onClick={() =>
+                              void act(
+                                () => api.mute(room.id, m.user.id, 24 * 60),
+                                t("roomSettings.members.mutedToast", { name }),
+                              )
+                            }
+                          >
+                            {t("roomSettings.members.mute1d")}
+                          </Menu.Item>
+                          <Menu.Item
+                            onClick={() =>
+                              void act(
+                                () => api.mute(room.id, m.user.id, null),
+                                t("roomSettings.members.mutedToast", { name }),
+                              )
+                            }
+                          >
+                            {t("roomSettings.members.muteForever")}
+                          </Menu.Item>
                         </>
                       )}
                       {canRemove && (
@@ -131,11 +187,22 @@ export function MembersTab({ room }: { room: Room }) {
         })}
       </Stack>
       {pages.hasNextPage && (
-        <Button variant="subtle" size="xs" onClick={() => void pages.fetchNextPage()} loading={pages.isFetchingNextPage}>
+        <Button
+          variant="subtle"
+          size="xs"
+          onClick={() => void pages.fetchNextPage()}
+          loading={pages.isFetchingNextPage}
+        >
           {t("roomSettings.members.more")}
         </Button>
       )}
-      <Modal opened={!!removing} onClose={() => setRemoving(null)} title={t("roomSettings.members.removeTitle")} centered closeButtonProps={{ "aria-label": t("roomSettings.close") }}>
+      <Modal
+        opened={!!removing}
+        onClose={() => setRemoving(null)}
+        title={t("roomSettings.members.removeTitle")}
+        centered
+        closeButtonProps={{ "aria-label": t("roomSettings.close") }}
+      >
         <Text size="sm">{t("roomSettings.members.removeConfirm", { name: removing?.user.displayName ?? "" })}</Text>
         <Group justify="flex-end" mt="md">
           <Button variant="default" onClick={() => setRemoving(null)}>
@@ -146,7 +213,11 @@ export function MembersTab({ room }: { room: Room }) {
             onClick={() => {
               const m = removing;
               setRemoving(null);
-              if (m) void act(() => api.removeMember(room.id, m.user.id), t("roomSettings.members.removed", { name: m.user.displayName }));
+              if (m)
+                void act(
+                  () => api.removeMember(room.id, m.user.id),
+                  t("roomSettings.members.removed", { name: m.user.displayName }),
+                );
             }}
             data-testid="confirm-remove"
           >

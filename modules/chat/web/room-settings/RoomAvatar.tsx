@@ -8,7 +8,8 @@ import type { Room } from "../../shared/schemas.ts";
  * name is always written next to it.
  */
 export function RoomAvatar({ room, size }: { room: Pick<Room, "type" | "avatarUrl" | "name">; size: number }) {
-  if (room.avatarUrl) return <Avatar src={room.avatarUrl} size={size} radius="sm" alt="" name={room.name} data-testid="room-avatar" />;
+  if (room.avatarUrl)
+    return <Avatar src={room.avatarUrl} size={size} radius="sm" alt="" name={room.name} data-testid="room-avatar" />;
   if (room.type === "dm") return null;
   const Icon = room.type === "private" ? IconLock : IconHash;
   return <Icon size={Math.round(size * 0.78)} aria-hidden="true" />;

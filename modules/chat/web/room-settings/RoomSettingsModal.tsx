@@ -15,7 +15,15 @@ export function RoomSettingsModal({ room, opened, onClose }: { room: Room; opene
   const phone = useMediaQuery("(max-width: 48em)");
   const [tab, setTab] = useState<Tab>("general");
   return (
-    <Modal opened={opened} onClose={onClose} title={t("roomSettings.title", { room: room.name })} size="lg" fullScreen={phone} closeButtonProps={{ "aria-label": t("roomSettings.close") }} data-testid="room-settings">
+    <Modal
+      opened={opened}
+      onClose={onClose}
+      title={t("roomSettings.title", { room: room.name })}
+      size="lg"
+      fullScreen={phone}
+      closeButtonProps={{ "aria-label": t("roomSettings.close") }}
+      data-testid="room-settings"
+    >
       <Tabs value={tab} onChange={(v) => setTab((v as Tab | null) ?? "general")} keepMounted={false}>
         <Tabs.List grow mb="md">
           <Tabs.Tab value="general">{t("roomSettings.tabs.general")}</Tabs.Tab>

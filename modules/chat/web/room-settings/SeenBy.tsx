@@ -19,7 +19,12 @@ export function SeenBy({ roomId, messageId }: { roomId: string; messageId: strin
   const { t } = useTranslation("chat");
   const api = useRoomSettingsApi();
   const on = useReadReceipts();
-  const seen = useQuery({ queryKey: settingsKeys.seen(roomId, messageId), queryFn: () => api.seen(messageId), enabled: on, retry: false });
+  const seen = useQuery({
+    queryKey: settingsKeys.seen(roomId, messageId),
+    queryFn: () => api.seen(messageId),
+    enabled: on,
+    retry: false,
+  });
   const people = seen.data?.items ?? [];
   if (!on || people.length === 0) return null;
   const label = t("roomSettings.seen.count", { count: people.length });

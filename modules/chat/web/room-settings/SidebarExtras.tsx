@@ -48,7 +48,10 @@ export function useSections(sections: SidebarSection[] | undefined): SidebarSect
   const { me } = useHost();
   const [on] = useUnreadFirst(me.id);
   if (!sections || !on) return sections;
-  return sections.map((s) => ({ ...s, rooms: [...s.rooms.filter(hasUnread), ...s.rooms.filter((r) => !hasUnread(r))] }));
+  return sections.map((s) => ({
+    ...s,
+    rooms: [...s.rooms.filter(hasUnread), ...s.rooms.filter((r) => !hasUnread(r))],
+  }));
 }
 
 /** A room in the sidebar with its actions: the "⋯" beside the link (not inside it), or a right click on the row. */
@@ -68,7 +71,17 @@ export function SidebarRow({ room, label, children }: { room: Room; label: strin
   );
 }
 
-function RoomRowMenu({ room, label, opened, setOpened }: { room: Room; label: string; opened: boolean; setOpened: (o: boolean) => void }) {
+function RoomRowMenu({
+  room,
+  label,
+  opened,
+  setOpened,
+}: {
+  room: Room;
+  label: string;
+  opened: boolean;
+  setOpened: (o: boolean) => void;
+}) {
   const { t } = useTranslation("chat");
   const api = useRoomSettingsApi();
   const qc = useQueryClient();
@@ -86,12 +99,22 @@ function RoomRowMenu({ room, label, opened, setOpened }: { room: Room; label: st
   return (
     <Menu opened={opened} onChange={setOpened} position="bottom-end" withinPortal>
       <Menu.Target>
-        <ActionIcon variant="subtle" size="sm" className="chat-row-menu" aria-label={t("roomSettings.sidebar.actions", { room: label })} data-testid="sidebar-room-menu">
+        <ActionIcon
+          variant="subtle"
+          size="sm"
+          className="chat-row-menu"
+          aria-label={t("roomSettings.sidebar.actions", { room: label })}
+          data-testid="sidebar-room-menu"
+        >
           <IconDots size={14} aria-hidden="true" />
         </ActionIcon>
       </Menu.Target>
       <Menu.Dropdown>
-        <Menu.Item leftSection={<IconEyeOff size={14} aria-hidden="true" />} onClick={() => void hide()} data-testid="sidebar-hide">
+        <Menu.Item
+          leftSection={<IconEyeOff size={14} aria-hidden="true" />}
+          onClick={() => void hide()}
+          data-testid="sidebar-hide"
+        >
           {t("roomSettings.hide")}
         </Menu.Item>
       </Menu.Dropdown>

@@ -21,7 +21,9 @@ function room(role: RoomRole | null, extra: Partial<Room> = {}): Room {
     memberCount: 3,
     settings: { membersCanMentionAll: false, membersCanInvite: true },
     avatarUrl: null,
-    membership: role ? { role, favourite: false, muted: false, hidden: false, lastReadSeq: 0, unread: 0, mentions: 0 } : null,
+    membership: role
+      ? { role, favourite: false, muted: false, hidden: false, lastReadSeq: 0, unread: 0, mentions: 0 }
+      : null,
     ...extra,
   };
 }
@@ -35,7 +37,9 @@ describe("room actions offered in the UI", () => {
     expect(allowed(room("owner"), person("member"))).toEqual(actions);
     expect(allowed(room("moderator"), person("member"))).toEqual(["invite", "remove_member", "moderate", "leave"]);
     expect(allowed(room("member"), person("member"))).toEqual(["invite", "leave"]);
-    expect(allowed(room("member", { settings: { membersCanMentionAll: false, membersCanInvite: false } }), person("member"))).toEqual(["leave"]);
+    expect(
+      allowed(room("member", { settings: { membersCanMentionAll: false, membersCanInvite: false } }), person("member")),
+    ).toEqual(["leave"]);
     // A guest member never invites, whatever the room allows.
     expect(allowed(room("member"), person("guest"))).toEqual(["leave"]);
   });
@@ -49,8 +53,20 @@ describe("room actions offered in the UI", () => {
   it("archived, default and direct rooms", () => {
     const archived = room("owner", { archivedAt: "2026-11-28T11:00:00.000Z" });
     expect(allowed(archived, person("member"))).toEqual(["archive", "remove_member", "leave"]);
-    expect(allowed(room("owner", { isDefault: true }), person("member"))).toEqual(["manage", "invite", "remove_member", "moderate"]);
-    const dm = room("member", { type: "dm", slug: null, participants: [{ id: "u1", username: "u", displayName: "U" }, { id: "u2", username: "v", displayName: "V" }] });
+    expect(allowed(room("owner", { isDefault: true }), person("member"))).toEqual([
+      "manage",
+      "invite",
+      "remove_member",
+      "moderate",
+    ]);
+    const dm = room("member", {
+      type: "dm",
+      slug: null,
+      participants: [
+        { id: "u1", username: "u", displayName: "U" },
+        { id: "u2", username: "v", displayName: "V" },
+      ],
+    });
     expect(allowed(dm, person("member"))).toEqual([]);
   });
 });

@@ -37,15 +37,20 @@ export function roomSettingsApi(h: ChatHost) {
     /** The body is the image itself (the shell's caller sends a Blob with its type). */
     setAvatar: (id: string, file: Blob) => h.api<Room>("PUT", `/api/chat/rooms/${id}/avatar`, file),
     removeAvatar: (id: string) => h.api<Room>("DELETE", `/api/chat/rooms/${id}/avatar`),
-    members: (id: string, cursor: string | null, limit = 50) => get<MemberPage>(`/api/chat/rooms/${id}/members?limit=${limit}${cursor ? `&cursor=${enc(cursor)}` : ""}`),
-    invite: (id: string, body: { userIds: string[]; groupIds: string[] }) => h.api<{ added: string[] }>("POST", `/api/chat/rooms/${id}/members`, body),
+    members: (id: string, cursor: string | null, limit = 50) =>
+      get<MemberPage>(`/api/chat/rooms/${id}/members?limit=${limit}${cursor ? `&cursor=${enc(cursor)}` : ""}`),
+    invite: (id: string, body: { userIds: string[]; groupIds: string[] }) =>
+      h.api<{ added: string[] }>("POST", `/api/chat/rooms/${id}/members`, body),
     removeMember: (id: string, userId: string) => h.api<unknown>("DELETE", `/api/chat/rooms/${id}/members/${userId}`),
-    setRole: (id: string, userId: string, role: RoomRole) => h.api<unknown>("PATCH", `/api/chat/rooms/${id}/members/${userId}`, { role }),
+    setRole: (id: string, userId: string, role: RoomRole) =>
+      h.api<unknown>("PATCH", `/api/chat/rooms/${id}/members/${userId}`, { role }),
     mutes: (id: string) => get<{ items: Mute[] }>(`/api/chat/rooms/${id}/mutes`),
-    mute: (id: string, userId: string, minutes: number | null) => h.api<unknown>("POST", `/api/chat/rooms/${id}/mutes`, { userId, minutes }),
+    mute: (id: string, userId: string, minutes: number | null) =>
+      h.api<unknown>("POST", `/api/chat/rooms/${id}/mutes`, { userId, minutes }),
     unmute: (id: string, userId: string) => h.api<unknown>("DELETE", `/api/chat/rooms/${id}/mutes/${userId}`),
     archive: (id: string, on: boolean) => h.api<Room>(on ? "POST" : "DELETE", `/api/chat/rooms/${id}/archive`),
-    leave: (id: string, newOwnerId?: string) => h.api<unknown>("POST", `/api/chat/rooms/${id}/leave`, newOwnerId ? { newOwnerId } : {}),
+    leave: (id: string, newOwnerId?: string) =>
+      h.api<unknown>("POST", `/api/chat/rooms/${id}/leave`, newOwnerId ? { newOwnerId } : {}),
     hide: (id: string, hidden: boolean) => h.api<Room>("PATCH", `/api/chat/rooms/${id}/preferences`, { hidden }),
     people: (q: string) => get<{ items: Person[] }>(`/api/users?limit=10${q ? `&q=${enc(q)}` : ""}`),
     groups: (q: string) => get<{ items: Group[] }>(`/api/groups?limit=10${q ? `&q=${enc(q)}` : ""}`),

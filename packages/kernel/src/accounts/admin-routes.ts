@@ -59,7 +59,8 @@ function requireCapability(actor: UserActor, capability: Capability): void {
  * other at once cannot leave the organisation without an active admin.
  */
 async function lockAdmins(tx: Transaction<KernelTables>, kind: "sqlite" | "postgres"): Promise<number> {
-  if (kind === "postgres") await sql`select id from users where role = 'admin' and deactivated = 0 for update`.execute(tx);
+  if (kind === "postgres")
+    await sql`select id from users where role = 'admin' and deactivated = 0 for update`.execute(tx);
   const r = await tx
     .selectFrom("users")
     .select((eb) => eb.fn.countAll<number>().as("n"))
@@ -82,17 +83,30 @@ export function adminRoutes(app: FastifyInstance, k: Kernel): void {
       requireCapability(actor, Capability.manageUsers);
       const cursor = decodeCursor(query.cursor);
       if (query.cursor && (!cursor || cursor.length !== 1)) throw new AppError("validation", "bad cursor");
-      let q = k.db.selectFrom("users").selectAll().orderBy("username").limit(query.limit + 1);
+      let q = k.db
+        .selectFrom("users")
+        .selectAll()
+        .orderBy("username")
+        .limit(query.limit + 1);
       if (query.role) q = q.where("role", "=", query.role);
       if (query.status !== "all") q = q.where("deactivated", "=", query.status === "deactivated" ? 1 : 0);
       if (query.q) {
-        q = q.where(foldedContains(k.database, sql`${sql.ref("username")} || ' ' || ${sql.ref("display_name")} || ' ' || coalesce(${sql.ref("email")}, '')`, query.q));
+        q = q.where(
+          foldedContains(
+            k.database,
+            sql`${sql.ref("username")} || ' ' || ${sql.ref("display_name")} || ' ' || coalesce(${sql.ref("email")}, '')`,
+            query.q,
+          ),
+        );
       }
       if (cursor) q = q.where("username", ">", String(cursor[0]));
       const rows = await q.execute();
       const page = rows.slice(0, query.limit);
       const last = page.at(-1);
-      return { items: page.map(presentSelf), next: rows.length > query.limit && last ? encodeCursor([last.username]) : null };
+      return {
+        items: page.map(presentSelf),
+        next: rows.length > query.limit && last ? encodeCursor([last.username]) : null,
+      };
     },
   });
 
@@ -108,7 +122,8 @@ export function adminRoutes(app: FastifyInstance, k: Kernel): void {
       let u = await k.policy.authorize(actor, UserResource, "read", await findUserById(k.db, params.id));
       if (body.role !== undefined) u = await k.policy.authorize(actor, UserResource, "change_role", u);
       if (body.deactivated !== undefined) u = await k.policy.authorize(actor, UserResource, "deactivate", u);
-      if (body.deactivated === true && u.id === actor.id) throw new AppError("conflict", "you cannot deactivate your own account");
+      if (body.deactivated === true && u.id === actor.id)
+        throw new AppError("conflict", "you cannot deactivate your own account");
       const updated = await k.db.transaction().execute(async (tx) => {
         const activeAdmins = await lockAdmins(tx, k.database.kind);
         const current = await tx.selectFrom("users").selectAll().where("id", "=", u.id).executeTakeFirstOrThrow();
@@ -125,11 +140,21 @@ export function adminRoutes(app: FastifyInstance, k: Kernel): void {
         // and reactivating the account later does not bring them back.
         if (deactivated === 1 && current.deactivated === 0) {
           await tx.deleteFrom("sessions").where("user_id", "=", u.id).execute();
-          await tx.updateTable("app_tokens").set({ revoked_at: now }).where("user_id", "=", u.id).where("revoked_at", "is", null).execute();
+          await tx
+            .updateTable("app_tokens")
+            .set({ revoked_at: now })
+            .where("user_id", "=", u.id)
+            .where("revoked_at", "is", null)
+            .execute();
         }
         const resources = { user: u.id };
         if (role !== current.role) {
-          await recordEvent(tx, { name: "accounts.user.role_changed", actorId: actor.id, resources, payload: { from: current.role, to: role } });
+          await recordEvent(tx, {
+            name: "accounts.user.role_changed",
+            actorId: actor.id,
+            resources,
+            payload: { from: current.role, to: role },
+          });
         }
         if (deactivated !== current.deactivated) {
           const name = deactivated === 1 ? "accounts.user.deactivated" : "accounts.user.reactivated";
@@ -160,7 +185,12 @@ export function adminRoutes(app: FastifyInstance, k: Kernel): void {
           .where("id", "=", u.id)
           .execute();
         await tx.deleteFrom("recovery_codes").where("user_id", "=", u.id).execute();
-        await recordEvent(tx, { name: "accounts.user.two_factor_reset", actorId: actor.id, resources: { user: u.id }, payload: {} });
+        await recordEvent(tx, {
+          name: "accounts.user.two_factor_reset",
+          actorId: actor.id,
+          resources: { user: u.id },
+          payload: {},
+        });
       });
       return undefined;
     },
@@ -188,7 +218,12 @@ export function adminRoutes(app: FastifyInstance, k: Kernel): void {
     handler: async ({ actor, body, req }) => {
       requireCapability(actor, Capability.administer);
       const patch = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined)) as Partial<OrgSettings>;
-      await audit(k.db, { actorId: actor.id, action: "accounts.settings.updated", ip: req.ip, details: { changes: patch } });
+      await audit(k.db, {
+        actorId: actor.id,
+        action: "accounts.settings.updated",
+        ip: req.ip,
+        details: { changes: patch },
+      });
       const before = await k.settings.get();
       const after = await k.settings.update(patch);
       // Open pages re-theme at once (web shell, org:branding topic).

@@ -65,7 +65,11 @@ export async function resolveAppToken(
   if (username !== undefined && username.toLowerCase() !== row.username) return null;
   const now = Date.now();
   if (!row.last_used_at || now - Date.parse(row.last_used_at) > 60_000) {
-    await db.updateTable("app_tokens").set({ last_used_at: new Date(now).toISOString() }).where("id", "=", row.tid).execute();
+    await db
+      .updateTable("app_tokens")
+      .set({ last_used_at: new Date(now).toISOString() })
+      .where("id", "=", row.tid)
+      .execute();
   }
   return {
     tokenId: row.tid,

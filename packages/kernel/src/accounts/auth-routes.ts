@@ -8,7 +8,16 @@ import { createSession, revokeSession } from "./sessions.ts";
 import { clearSessionCookies, setSessionCookies } from "./cookies.ts";
 import { clearFailures, lockedFor, recordFailure } from "./lockout.ts";
 import { adminExists, consumeOneTimeToken } from "./setup.ts";
-import { displayNameSchema, emailSchema, findUserById, findUserByLogin, insertUser, passwordSchema, presentSelf, usernameSchema } from "./users.ts";
+import {
+  displayNameSchema,
+  emailSchema,
+  findUserById,
+  findUserByLogin,
+  insertUser,
+  passwordSchema,
+  presentSelf,
+  usernameSchema,
+} from "./users.ts";
 import { verifySecondFactor } from "./two-factor.ts";
 import { audit } from "../audit/audit.ts";
 
@@ -56,7 +65,13 @@ export function authRoutes(app: FastifyInstance, k: Kernel): void {
         if (!(await consumeOneTimeToken(tx, "setup", body.token))) {
           throw new AppError("token_invalid", "this setup link is invalid or has expired");
         }
-        return insertUser(tx, { username: body.username, displayName: body.displayName, email: body.email, role: "admin", passwordHash });
+        return insertUser(tx, {
+          username: body.username,
+          displayName: body.displayName,
+          email: body.email,
+          role: "admin",
+          passwordHash,
+        });
       });
       const session = await createSession(k.db, user.id, meta(req), k.config.SESSION_TTL_DAYS);
       setSessionCookies(reply, req, k.config, session);
@@ -90,7 +105,12 @@ export function authRoutes(app: FastifyInstance, k: Kernel): void {
       const lockout = { threshold: k.config.LOCKOUT_THRESHOLD, minutes: k.config.LOCKOUT_MINUTES };
       if (!user || !ok || user.deactivated) {
         await recordFailure(k.db, keys, lockout);
-        await audit(k.db, { actorId: user?.id ?? null, action: "auth.sign_in.failed", ip: req.ip, details: { login: body.login, reason: "invalid_credentials" } });
+        await audit(k.db, {
+          actorId: user?.id ?? null,
+          action: "auth.sign_in.failed",
+          ip: req.ip,
+          details: { login: body.login, reason: "invalid_credentials" },
+        });
         throw new AppError("invalid_credentials", "wrong username or password");
       }
       if (user.totp_enabled) {
@@ -99,13 +119,24 @@ export function authRoutes(app: FastifyInstance, k: Kernel): void {
         }
         if (!(await verifySecondFactor(k.db, user, body))) {
           await recordFailure(k.db, keys, lockout);
-          await audit(k.db, { actorId: user.id, action: "auth.sign_in.failed", ip: req.ip, details: { login: body.login, reason: "invalid_two_factor_code" } });
+          await audit(k.db, {
+            actorId: user.id,
+            action: "auth.sign_in.failed",
+            ip: req.ip,
+            details: { login: body.login, reason: "invalid_two_factor_code" },
+          });
           throw new AppError("invalid_two_factor_code", "this code is not valid");
         }
       }
       await clearFailures(k.db, [accountKey]);
       const session = await createSession(k.db, user.id, meta(req), k.config.SESSION_TTL_DAYS);
-      await audit(k.db, { actorId: user.id, action: "auth.sign_in.succeeded", target: { type: "user", id: user.id }, ip: req.ip, details: { method: "password" } });
+      await audit(k.db, {
+        actorId: user.id,
+        action: "auth.sign_in.succeeded",
+        target: { type: "user", id: user.id },
+        ip: req.ip,
+        details: { method: "password" },
+      });
       setSessionCookies(reply, req, k.config, session);
       const settings = await k.settings.get();
       const mustEnrol =

@@ -3,7 +3,8 @@ import type { Config } from "../config.ts";
 import { CSRF_COOKIE, SESSION_COOKIE, type NewSession } from "./sessions.ts";
 
 /** Secure cookies when served over HTTPS (PUBLIC_URL) or behind a TLS proxy. */
-const secure = (config: Config, req: FastifyRequest) => config.publicUrl.startsWith("https:") || req.protocol === "https";
+const secure = (config: Config, req: FastifyRequest) =>
+  config.publicUrl.startsWith("https:") || req.protocol === "https";
 
 export function setSessionCookies(reply: FastifyReply, req: FastifyRequest, config: Config, s: NewSession): void {
   const base = { path: "/", sameSite: "lax" as const, secure: secure(config, req), expires: s.expiresAt };

@@ -17,7 +17,11 @@ const idParams = z.object({ id: z.uuid() });
 export const presentDirectoryEntry = (u: UserRow) => ({ ...presentUser(u), email: u.email });
 
 /** Profile card: also the locale and time zone, so colleagues know when to call. */
-export const presentProfileCard = (u: UserRow) => ({ ...presentDirectoryEntry(u), locale: u.locale, timeZone: u.time_zone });
+export const presentProfileCard = (u: UserRow) => ({
+  ...presentDirectoryEntry(u),
+  locale: u.locale,
+  timeZone: u.time_zone,
+});
 
 /**
  * The people directory. Members and admins search everyone active; guests
@@ -63,7 +67,9 @@ export function directoryRoutes(app: FastifyInstance, k: Kernel): void {
       }
       if (cursor) {
         const [name, id] = cursor.map(String) as [string, string];
-        q = q.where((eb) => eb.or([eb("display_name", ">", name), eb.and([eb("display_name", "=", name), eb("id", ">", id)])]));
+        q = q.where((eb) =>
+          eb.or([eb("display_name", ">", name), eb.and([eb("display_name", "=", name), eb("id", ">", id)])]),
+        );
       }
       const rows = await q.execute();
       const page = rows.slice(0, query.limit);

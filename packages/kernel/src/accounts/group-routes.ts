@@ -55,11 +55,26 @@ export function groupRoutes(app: FastifyInstance, k: Kernel): void {
         throw new AppError("forbidden", "you may not create groups");
       }
       const now = new Date().toISOString();
-      const group = { id: uuidv7(), name: body.name, description: body.description, created_by: actor.id, created_at: now, updated_at: now };
+      const group = {
+        id: uuidv7(),
+        name: body.name,
+        description: body.description,
+        created_by: actor.id,
+        created_at: now,
+        updated_at: now,
+      };
       await k.db.transaction().execute(async (tx) => {
         await tx.insertInto("groups").values(group).execute();
-        await tx.insertInto("group_members").values({ group_id: group.id, user_id: actor.id, role: "owner", created_at: now }).execute();
-        await recordEvent(tx, { name: "accounts.group.created", actorId: actor.id, resources: { group: group.id }, payload: { name: group.name } });
+        await tx
+          .insertInto("group_members")
+          .values({ group_id: group.id, user_id: actor.id, role: "owner", created_at: now })
+          .execute();
+        await recordEvent(tx, {
+          name: "accounts.group.created",
+          actorId: actor.id,
+          resources: { group: group.id },
+          payload: { name: group.name },
+        });
       });
       reply.code(201);
       return presentGroup({ ...group, viewerRole: "owner" }, 1);
@@ -79,7 +94,9 @@ export function groupRoutes(app: FastifyInstance, k: Kernel): void {
       const all = can(actor.role, Capability.browseDirectory);
       let q = k.db
         .selectFrom("groups")
-        .leftJoin("group_members as mine", (j) => j.onRef("mine.group_id", "=", "groups.id").on("mine.user_id", "=", actor.id))
+        .leftJoin("group_members as mine", (j) =>
+          j.onRef("mine.group_id", "=", "groups.id").on("mine.user_id", "=", actor.id),
+        )
         .selectAll("groups")
         .select("mine.role as viewerRole")
         .select((eb) =>
@@ -96,7 +113,9 @@ export function groupRoutes(app: FastifyInstance, k: Kernel): void {
       if (query.q) q = q.where(foldedContains(k.database, sql.ref("groups.name"), query.q));
       if (cursor) {
         const [name, id] = cursor.map(String) as [string, string];
-        q = q.where((eb) => eb.or([eb("groups.name", ">", name), eb.and([eb("groups.name", "=", name), eb("groups.id", ">", id)])]));
+        q = q.where((eb) =>
+          eb.or([eb("groups.name", ">", name), eb.and([eb("groups.name", "=", name), eb("groups.id", ">", id)])]),
+        );
       }
       const rows = await q.execute();
       const page = rows.slice(0, query.limit);
@@ -121,7 +140,12 @@ export function groupRoutes(app: FastifyInstance, k: Kernel): void {
       .limit(limit + 1);
     if (cursor) {
       const [name, id] = cursor.map(String) as [string, string];
-      q = q.where((eb) => eb.or([eb("users.display_name", ">", name), eb.and([eb("users.display_name", "=", name), eb("users.id", ">", id)])]));
+      q = q.where((eb) =>
+        eb.or([
+          eb("users.display_name", ">", name),
+          eb.and([eb("users.display_name", "=", name), eb("users.id", ">", id)]),
+        ]),
+      );
     }
     const rows = await q.execute();
     const page = rows.slice(0, limit);
@@ -172,7 +196,12 @@ export function groupRoutes(app: FastifyInstance, k: Kernel): void {
     body: updateBody,
     handler: async ({ actor, params, body }) => {
       const g = await k.policy.authorize(actor, GroupResource, "update", await loadGroup(k.db, params.id, actor));
-      const next = { ...g, name: body.name ?? g.name, description: body.description ?? g.description, updated_at: new Date().toISOString() };
+      const next = {
+        ...g,
+        name: body.name ?? g.name,
+        description: body.description ?? g.description,
+        updated_at: new Date().toISOString(),
+      };
       await k.db.transaction().execute(async (tx) => {
         await tx
           .updateTable("groups")
@@ -242,7 +271,10 @@ export function groupRoutes(app: FastifyInstance, k: Kernel): void {
           .where("user_id", "=", user.id)
           .executeTakeFirst();
         if (existing) throw new AppError("conflict", "this person is already a member of the group");
-        await tx.insertInto("group_members").values({ group_id: g.id, user_id: user.id, role: body.role, created_at: now }).execute();
+        await tx
+          .insertInto("group_members")
+          .values({ group_id: g.id, user_id: user.id, role: body.role, created_at: now })
+          .execute();
         await recordEvent(tx, {
           name: "accounts.group_member.added",
           actorId: actor.id,
@@ -278,7 +310,12 @@ export function groupRoutes(app: FastifyInstance, k: Kernel): void {
         if (m.role === "owner" && body.role === "member" && (await ownerCount(tx, g.id)) <= 1) {
           throw new AppError("conflict", "a group must keep at least one owner");
         }
-        await tx.updateTable("group_members").set({ role: body.role }).where("group_id", "=", g.id).where("user_id", "=", params.userId).execute();
+        await tx
+          .updateTable("group_members")
+          .set({ role: body.role })
+          .where("group_id", "=", g.id)
+          .where("user_id", "=", params.userId)
+          .execute();
         await recordEvent(tx, {
           name: "accounts.group_member.role_changed",
           actorId: actor.id,
@@ -317,7 +354,11 @@ export function groupRoutes(app: FastifyInstance, k: Kernel): void {
         if (m.role === "owner" && (await ownerCount(tx, g.id)) <= 1) {
           throw new AppError("conflict", "a group must keep at least one owner");
         }
-        await tx.deleteFrom("group_members").where("group_id", "=", g.id).where("user_id", "=", params.userId).execute();
+        await tx
+          .deleteFrom("group_members")
+          .where("group_id", "=", g.id)
+          .where("user_id", "=", params.userId)
+          .execute();
         await recordEvent(tx, {
           name: "accounts.group_member.removed",
           actorId: actor.id,

@@ -59,7 +59,8 @@ export function presentInvitation(i: InvitationsTable) {
   };
 }
 
-const invalid = () => new AppError("invitation_invalid", "this invitation link is invalid, expired, revoked or already used");
+const invalid = () =>
+  new AppError("invitation_invalid", "this invitation link is invalid, expired, revoked or already used");
 
 /**
  * Invitation links. Members create member invitations when the organisation
@@ -96,13 +97,19 @@ export function invitationRoutes(app: FastifyInstance, k: Kernel): void {
     body: createBody,
     handler: async ({ actor, body, reply }) => {
       const settings = await k.settings.get();
-      if (!can(actor.role, Capability.createInvitation, settings)) throw new AppError("forbidden", "you may not invite people");
+      if (!can(actor.role, Capability.createInvitation, settings))
+        throw new AppError("forbidden", "you may not invite people");
       if (body.role === "guest" && !can(actor.role, Capability.inviteGuests, settings)) {
         throw new AppError("forbidden", "only administrators may invite guests");
       }
       let groupName: string | null = null;
       if (body.groupId) {
-        const g = await k.policy.authorize(actor, GroupResource, "add_member", await loadGroup(k.db, body.groupId, actor));
+        const g = await k.policy.authorize(
+          actor,
+          GroupResource,
+          "add_member",
+          await loadGroup(k.db, body.groupId, actor),
+        );
         groupName = g.name;
       }
       const token = randomToken();
@@ -131,7 +138,11 @@ export function invitationRoutes(app: FastifyInstance, k: Kernel): void {
       });
       const link = invitationLink(k.config.publicUrl, token);
       if (body.email) {
-        const inviter = await k.db.selectFrom("users").select("display_name").where("id", "=", actor.id).executeTakeFirstOrThrow();
+        const inviter = await k.db
+          .selectFrom("users")
+          .select("display_name")
+          .where("id", "=", actor.id)
+          .executeTakeFirstOrThrow();
         const where = groupName ? ` (groupe « ${groupName} »)` : "";
         await k.mailer.send({
           to: body.email,
@@ -196,7 +207,12 @@ export function invitationRoutes(app: FastifyInstance, k: Kernel): void {
           .where("revoked_at", "is", null)
           .executeTakeFirst();
         if (Number(r.numUpdatedRows) > 0) {
-          await recordEvent(tx, { name: "accounts.invitation.revoked", actorId: actor.id, resources: { invitation: i.id }, payload: {} });
+          await recordEvent(tx, {
+            name: "accounts.invitation.revoked",
+            actorId: actor.id,
+            resources: { invitation: i.id },
+            payload: {},
+          });
         }
       });
       return undefined;
@@ -263,18 +279,29 @@ export function invitationRoutes(app: FastifyInstance, k: Kernel): void {
           passwordHash,
         }).catch((err: unknown) => {
           // Two people racing for the same name: the unique index decides, and that is a 409, not a 500.
-          if (err instanceof Error && !(err instanceof AppError) && /unique|23505/i.test(`${err.message} ${String((err as { code?: unknown }).code)}`)) {
+          if (
+            err instanceof Error &&
+            !(err instanceof AppError) &&
+            /unique|23505/i.test(`${err.message} ${String((err as { code?: unknown }).code)}`)
+          ) {
             throw new AppError("username_taken", "this username or e-mail address is taken");
           }
           throw err;
         });
         if (claimed.group_id) {
-          await tx.insertInto("group_members").values({ group_id: claimed.group_id, user_id: user.id, role: "member", created_at: now }).execute();
+          await tx
+            .insertInto("group_members")
+            .values({ group_id: claimed.group_id, user_id: user.id, role: "member", created_at: now })
+            .execute();
         }
         await recordEvent(tx, {
           name: "accounts.invitation.accepted",
           actorId: user.id,
-          resources: { invitation: claimed.id, user: user.id, ...(claimed.group_id ? { group: claimed.group_id } : {}) },
+          resources: {
+            invitation: claimed.id,
+            user: user.id,
+            ...(claimed.group_id ? { group: claimed.group_id } : {}),
+          },
           payload: { role: claimed.role, invitedBy: claimed.created_by },
         });
         const session = await createSession(tx, user.id, meta(req), k.config.SESSION_TTL_DAYS);

@@ -37,7 +37,11 @@ export async function recordFailure(db: Kysely<KernelTables>, keys: string[], p:
       const locked = count >= thresholdFor(key, p) ? new Date(now.getTime() + p.minutes * 60_000).toISOString() : null;
       const values = { count, first_at: fresh ? now.toISOString() : row.first_at, locked_until: locked };
       if (row) await tx.updateTable("auth_failures").set(values).where("key", "=", key).execute();
-      else await tx.insertInto("auth_failures").values({ key, ...values }).execute();
+      else
+        await tx
+          .insertInto("auth_failures")
+          .values({ key, ...values })
+          .execute();
     });
   }
 }

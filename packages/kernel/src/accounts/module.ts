@@ -21,7 +21,15 @@ export const accountsModule = defineModule({
   policies: accountsPolicies,
   topics: (k) => [groupTopics(k)],
   // Who changed roles, status, groups and invitations: mirrored into the audit log.
-  auditableEvents: ["accounts.user.role_changed", "accounts.user.deactivated", "accounts.user.reactivated", "accounts.user.two_factor_reset", "accounts.group.*", "accounts.group_member.*", "accounts.invitation.*"],
+  auditableEvents: [
+    "accounts.user.role_changed",
+    "accounts.user.deactivated",
+    "accounts.user.reactivated",
+    "accounts.user.two_factor_reset",
+    "accounts.group.*",
+    "accounts.group_member.*",
+    "accounts.invitation.*",
+  ],
   routes: (app, k) => {
     // A root hook: it confines sessions that must enrol in two-factor, on every module's routes.
     installTwoFactorEnforcement(app, k);
@@ -42,7 +50,9 @@ export const accountsModule = defineModule({
       const token = await issueSetupToken(k.db);
       // Printed to stdout rather than logged: it is a secret meant for the operator's eyes only.
       if (k.config.LOG_LEVEL !== "silent") {
-        process.stdout.write(`\nNo administrator yet. Create the first one at:\n  ${k.config.publicUrl}/setup#token=${token}\n\n`);
+        process.stdout.write(
+          `\nNo administrator yet. Create the first one at:\n  ${k.config.publicUrl}/setup#token=${token}\n\n`,
+        );
       }
     }
   },

@@ -26,7 +26,9 @@ export function sanitiseUsername(p: Pick<OidcProfile, "preferredUsername" | "ema
 /** The first free name among `base`, `base-2`, `base-3`, … */
 async function uniqueUsername(db: Kysely<KernelTables>, base: string): Promise<string> {
   const taken = new Set(
-    (await db.selectFrom("users").select("username").where("username", "like", `${base}%`).execute()).map((r) => r.username),
+    (await db.selectFrom("users").select("username").where("username", "like", `${base}%`).execute()).map(
+      (r) => r.username,
+    ),
   );
   if (!taken.has(base)) return base;
   for (let i = 2; i < 10_000; i++) if (!taken.has(`${base}-${i}`)) return `${base}-${i}`;
@@ -47,7 +49,13 @@ function refuseDeactivated(user: UserRow): void {
 async function link(db: Kysely<KernelTables>, userId: string, p: OidcProfile): Promise<void> {
   await db
     .insertInto("identities")
-    .values({ id: uuidv7(), user_id: userId, issuer: p.issuer, subject: p.subject, created_at: new Date().toISOString() })
+    .values({
+      id: uuidv7(),
+      user_id: userId,
+      issuer: p.issuer,
+      subject: p.subject,
+      created_at: new Date().toISOString(),
+    })
     .execute();
 }
 
@@ -84,7 +92,9 @@ export async function accountForIdentity(db: Kysely<KernelTables>, p: OidcProfil
 
     const username = await uniqueUsername(tx, sanitiseUsername(p));
     // An unverified address that another account already uses is dropped rather than stolen.
-    const emailFree = email ? !(await tx.selectFrom("users").select("id").where("email", "=", email).executeTakeFirst()) : false;
+    const emailFree = email
+      ? !(await tx.selectFrom("users").select("id").where("email", "=", email).executeTakeFirst())
+      : false;
     const user = await insertUser(tx, {
       username,
       displayName: (p.name ?? p.preferredUsername ?? username).slice(0, 80),

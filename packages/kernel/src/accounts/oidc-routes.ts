@@ -69,12 +69,23 @@ export function oidcRoutes(app: FastifyInstance, k: Kernel): void {
       const q = req.url.indexOf("?");
       const callbackUrl = new URL(oidc.redirectUri + (q >= 0 ? req.url.slice(q) : ""));
       const profile = await oidc.complete(k.db, callbackUrl, req.cookies[OIDC_COOKIE]).catch(async (e: unknown) => {
-        await audit(k.db, { actorId: null, action: "auth.sign_in.failed", ip: req.ip, details: { method: "oidc", reason: e instanceof AppError ? e.code : "oidc_failed" } });
+        await audit(k.db, {
+          actorId: null,
+          action: "auth.sign_in.failed",
+          ip: req.ip,
+          details: { method: "oidc", reason: e instanceof AppError ? e.code : "oidc_failed" },
+        });
         throw e;
       });
       const user = await accountForIdentity(k.db, profile);
       const session = await createSession(k.db, user.id, meta(req), k.config.SESSION_TTL_DAYS);
-      await audit(k.db, { actorId: user.id, action: "auth.sign_in.succeeded", target: { type: "user", id: user.id }, ip: req.ip, details: { method: "oidc", issuer: profile.issuer } });
+      await audit(k.db, {
+        actorId: user.id,
+        action: "auth.sign_in.succeeded",
+        target: { type: "user", id: user.id },
+        ip: req.ip,
+        details: { method: "oidc", issuer: profile.issuer },
+      });
       setSessionCookies(reply, req, k.config, session);
       reply.header("cache-control", "no-store");
       return reply.redirect("/", 302);

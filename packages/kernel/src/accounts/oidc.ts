@@ -56,7 +56,10 @@ const list = (csv: string) =>
  * Maps the configured claim (a string or an array of strings) to a role:
  * admin values win over guest values; anything else is a member.
  */
-export function mapRole(config: Pick<Config, "OIDC_ROLE_CLAIM" | "OIDC_ADMIN_VALUES" | "OIDC_GUEST_VALUES">, claims: Record<string, unknown>): Role | null {
+export function mapRole(
+  config: Pick<Config, "OIDC_ROLE_CLAIM" | "OIDC_ADMIN_VALUES" | "OIDC_GUEST_VALUES">,
+  claims: Record<string, unknown>,
+): Role | null {
   if (!config.OIDC_ROLE_CLAIM) return null;
   const raw = claimAt(claims, config.OIDC_ROLE_CLAIM);
   const values = (Array.isArray(raw) ? raw : [raw]).filter((v): v is string => typeof v === "string");
@@ -77,11 +80,17 @@ export function createOidcClient(config: Config, log: Logger): OidcClient | null
   let discovered: Promise<client.Configuration> | null = null;
   const configuration = () => {
     discovered ??= client
-      .discovery(new URL(issuer), clientId, secret ? { client_secret: secret } : undefined, secret ? client.ClientSecretBasic(secret) : client.None(), {
-        // Plain-http issuers only when the operator said so (tests, labs).
-        execute: config.OIDC_ALLOW_INSECURE ? [client.allowInsecureRequests] : [],
-        timeout: 10,
-      })
+      .discovery(
+        new URL(issuer),
+        clientId,
+        secret ? { client_secret: secret } : undefined,
+        secret ? client.ClientSecretBasic(secret) : client.None(),
+        {
+          // Plain-http issuers only when the operator said so (tests, labs).
+          execute: config.OIDC_ALLOW_INSECURE ? [client.allowInsecureRequests] : [],
+          timeout: 10,
+        },
+      )
       .catch((e: unknown) => {
         discovered = null;
         log.warn({ err: { name: (e as Error).name, message: (e as Error).message } }, "OIDC discovery failed");
@@ -128,7 +137,11 @@ export function createOidcClient(config: Config, log: Logger): OidcClient | null
     async complete(db, callbackUrl, browserSecret) {
       const state = callbackUrl.searchParams.get("state");
       if (!state || state.length > 512) throw fail("the sign-in response has no valid state");
-      const row = await db.selectFrom("oidc_states").selectAll().where("state_hash", "=", sha256(state)).executeTakeFirst();
+      const row = await db
+        .selectFrom("oidc_states")
+        .selectAll()
+        .where("state_hash", "=", sha256(state))
+        .executeTakeFirst();
       if (!row) throw fail("unknown or already used sign-in attempt");
       // Single use: whoever deletes the row owns the attempt.
       const del = await db.deleteFrom("oidc_states").where("state_hash", "=", row.state_hash).executeTakeFirst();

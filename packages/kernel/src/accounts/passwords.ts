@@ -37,7 +37,10 @@ export function checkPasswordRules(password: string, context: { username?: strin
   }
 }
 
-export function hashPassword(password: string, config: Pick<Config, "ARGON2_MEMORY_KIB" | "ARGON2_PASSES">): Promise<string> {
+export function hashPassword(
+  password: string,
+  config: Pick<Config, "ARGON2_MEMORY_KIB" | "ARGON2_PASSES">,
+): Promise<string> {
   return hash(password, {
     algorithm: ARGON2ID,
     memoryCost: config.ARGON2_MEMORY_KIB,

@@ -18,10 +18,20 @@ export function accountsPolicies(k: Kernel): void {
   // Without the directory, people still see those they share a group with.
   p.allow(UserResource, "read", async (a, u) => isUser(a) && (await shareAGroup(k.db, a.id, u.id)));
   p.allow(UserResource, ["update", "manage_sessions", "manage_tokens"], (a, u) => self(a, u.id));
-  p.allow(UserResource, ["update", "deactivate", "change_role", "reset_two_factor", "manage_sessions"], (a) => manages(a));
+  p.allow(UserResource, ["update", "deactivate", "change_role", "reset_two_factor", "manage_sessions"], (a) =>
+    manages(a),
+  );
 
-  p.allow(GroupResource, "read", (a, g) => g.viewerRole !== null || (isUser(a) && can(a.role, Capability.browseDirectory)));
-  p.allow(GroupResource, ["update", "delete", "add_member", "remove_member"], (a, g) => g.viewerRole === "owner" || manages(a));
+  p.allow(
+    GroupResource,
+    "read",
+    (a, g) => g.viewerRole !== null || (isUser(a) && can(a.role, Capability.browseDirectory)),
+  );
+  p.allow(
+    GroupResource,
+    ["update", "delete", "add_member", "remove_member"],
+    (a, g) => g.viewerRole === "owner" || manages(a),
+  );
 
   p.allow(InvitationResource, ["read", "revoke"], (a, i) => self(a, i.created_by) || manages(a));
   p.allow(SessionResource, ["read", "revoke"], (a, s) => self(a, s.user_id));

@@ -80,7 +80,12 @@ export function profileRoutes(app: FastifyInstance, k: Kernel): void {
             throw new AppError("invalid_credentials", "wrong password", { status: 422 });
           }
         }
-        const taken = await k.db.selectFrom("users").select("id").where("email", "=", body.email).where("id", "!=", user.id).executeTakeFirst();
+        const taken = await k.db
+          .selectFrom("users")
+          .select("id")
+          .where("email", "=", body.email)
+          .where("id", "!=", user.id)
+          .executeTakeFirst();
         if (taken) throw new AppError("email_taken", "this e-mail address is already used");
       }
       const patch = {
@@ -96,7 +101,13 @@ export function profileRoutes(app: FastifyInstance, k: Kernel): void {
         await k.db.transaction().execute(async (tx) => {
           await tx.updateTable("users").set(patch).where("id", "=", user.id).execute();
           // The user's other tabs and devices update at once (topic user:<id>, private to them).
-          await recordEvent(tx, { name: "accounts.user.updated", actorId: actor.id, resources: { user: user.id }, payload: { user: presented }, topics: [`user:${user.id}`] });
+          await recordEvent(tx, {
+            name: "accounts.user.updated",
+            actorId: actor.id,
+            resources: { user: user.id },
+            payload: { user: presented },
+            topics: [`user:${user.id}`],
+          });
         });
       } catch (err) {
         // Two people claiming the same address at once: the unique index decides.
@@ -127,7 +138,11 @@ export function profileRoutes(app: FastifyInstance, k: Kernel): void {
       checkPasswordRules(body.new, { username: user.username, email: user.email });
       const passwordHash = await hashPassword(body.new, k.config);
       const ended = await k.db.transaction().execute(async (tx) => {
-        await tx.updateTable("users").set({ password_hash: passwordHash, updated_at: new Date().toISOString() }).where("id", "=", user.id).execute();
+        await tx
+          .updateTable("users")
+          .set({ password_hash: passwordHash, updated_at: new Date().toISOString() })
+          .where("id", "=", user.id)
+          .execute();
         return revokeAllSessions(tx, user.id, actor.sessionId ?? undefined);
       });
       await k.realtime.disconnectSessions(ended);
@@ -155,7 +170,11 @@ export function profileRoutes(app: FastifyInstance, k: Kernel): void {
         const key = avatarKey(user.id);
         await k.blobs.put(key, image);
         const updatedAt = new Date().toISOString();
-        await k.db.updateTable("users").set({ avatar_key: key, updated_at: updatedAt }).where("id", "=", user.id).execute();
+        await k.db
+          .updateTable("users")
+          .set({ avatar_key: key, updated_at: updatedAt })
+          .where("id", "=", user.id)
+          .execute();
         return { user: presentSelf({ ...user, avatar_key: key, updated_at: updatedAt }) };
       },
     });
@@ -170,7 +189,11 @@ export function profileRoutes(app: FastifyInstance, k: Kernel): void {
     handler: async ({ actor }) => {
       const user = await loadSelf(actor);
       if (!user.avatar_key) return undefined;
-      await k.db.updateTable("users").set({ avatar_key: null, updated_at: new Date().toISOString() }).where("id", "=", user.id).execute();
+      await k.db
+        .updateTable("users")
+        .set({ avatar_key: null, updated_at: new Date().toISOString() })
+        .where("id", "=", user.id)
+        .execute();
       await k.blobs.delete(user.avatar_key);
       return undefined;
     },

@@ -11,7 +11,10 @@ import { describeUserAgent } from "./user-agent.ts";
 const idParams = z.object({ id: z.uuid() });
 const revokeAllBody = z.object({ includeCurrent: z.boolean().default(false) }).default({ includeCurrent: false });
 
-type SessionRow = Pick<SessionsTable, "id" | "user_id" | "user_agent" | "ip" | "created_at" | "last_used_at" | "expires_at">;
+type SessionRow = Pick<
+  SessionsTable,
+  "id" | "user_id" | "user_agent" | "ip" | "created_at" | "last_used_at" | "expires_at"
+>;
 
 function presentSession(s: SessionRow, currentId: string | null) {
   const device = describeUserAgent(s.user_agent);
@@ -58,7 +61,11 @@ export function sessionRoutes(app: FastifyInstance, k: Kernel): void {
     auth: "user",
     params: idParams,
     handler: async ({ actor, params, reply }) => {
-      const row = await k.db.selectFrom("sessions").select(["id", "user_id"]).where("id", "=", params.id).executeTakeFirst();
+      const row = await k.db
+        .selectFrom("sessions")
+        .select(["id", "user_id"])
+        .where("id", "=", params.id)
+        .executeTakeFirst();
       await k.policy.authorize(actor, SessionResource, "revoke", row);
       if (!row) return undefined;
       await revokeSession(k.db, row.user_id, row.id);

@@ -77,16 +77,28 @@ export async function resolveSession(db: Kysely<KernelTables>, token: string): P
       .where("id", "=", row.sid)
       .execute();
   }
-  return { sessionId: row.sid, csrfToken: row.csrf_token, user: { id: row.id, username: row.username, role: row.role } };
+  return {
+    sessionId: row.sid,
+    csrfToken: row.csrf_token,
+    user: { id: row.id, username: row.username, role: row.role },
+  };
 }
 
 export async function revokeSession(db: Kysely<KernelTables>, userId: string, sessionId: string): Promise<boolean> {
-  const r = await db.deleteFrom("sessions").where("id", "=", sessionId).where("user_id", "=", userId).executeTakeFirst();
+  const r = await db
+    .deleteFrom("sessions")
+    .where("id", "=", sessionId)
+    .where("user_id", "=", userId)
+    .executeTakeFirst();
   return Number(r.numDeletedRows) > 0;
 }
 
 /** Deletes the user's sessions (but `exceptId`) and answers their ids, to close their sockets once committed. */
-export async function revokeAllSessions(db: Kysely<KernelTables>, userId: string, exceptId?: string): Promise<string[]> {
+export async function revokeAllSessions(
+  db: Kysely<KernelTables>,
+  userId: string,
+  exceptId?: string,
+): Promise<string[]> {
   let q = db.deleteFrom("sessions").where("user_id", "=", userId);
   if (exceptId) q = q.where("id", "!=", exceptId);
   return (await q.returning("id").execute()).map((r) => r.id);

@@ -3,7 +3,12 @@ import type { KernelTables } from "../db/tables.ts";
 import { randomToken, sha256 } from "./secrets.ts";
 
 export async function adminExists(db: Kysely<KernelTables>): Promise<boolean> {
-  const row = await db.selectFrom("users").select("id").where("role", "=", "admin").where("deactivated", "=", 0).executeTakeFirst();
+  const row = await db
+    .selectFrom("users")
+    .select("id")
+    .where("role", "=", "admin")
+    .where("deactivated", "=", 0)
+    .executeTakeFirst();
   return row !== undefined;
 }
 

@@ -22,7 +22,9 @@ const idParams = z.object({ id: z.uuid() });
 
 const MAX_TOKENS_PER_USER = 100;
 
-const presentToken = (t: Pick<AppTokensTable, "id" | "name" | "prefix" | "scopes" | "created_at" | "last_used_at">) => ({
+const presentToken = (
+  t: Pick<AppTokensTable, "id" | "name" | "prefix" | "scopes" | "created_at" | "last_used_at">,
+) => ({
   id: t.id,
   name: t.name,
   prefix: t.prefix,
@@ -57,10 +59,20 @@ export function tokenRoutes(app: FastifyInstance, k: Kernel): void {
           throw new AppError("conflict", `at most ${MAX_TOKENS_PER_USER} active tokens per user`);
         }
         const token = await createAppToken(tx, actor.id, body.name, scopes);
-        await audit(tx, { actorId: actor.id, action: "accounts.token.created", target: { type: "app_token", id: token.id }, ip: req.ip, details: { name: body.name, scopes } });
+        await audit(tx, {
+          actorId: actor.id,
+          action: "accounts.token.created",
+          target: { type: "app_token", id: token.id },
+          ip: req.ip,
+          details: { name: body.name, scopes },
+        });
         return token;
       });
-      const row = await k.db.selectFrom("app_tokens").selectAll().where("id", "=", created.id).executeTakeFirstOrThrow();
+      const row = await k.db
+        .selectFrom("app_tokens")
+        .selectAll()
+        .where("id", "=", created.id)
+        .executeTakeFirstOrThrow();
       reply.code(201);
       return { ...presentToken(row), token: created.token };
     },
@@ -108,7 +120,12 @@ export function tokenRoutes(app: FastifyInstance, k: Kernel): void {
         .where("id", "=", params.id)
         .where("revoked_at", "is", null)
         .execute();
-      await audit(k.db, { actorId: actor.id, action: "accounts.token.revoked", target: { type: "app_token", id: params.id }, ip: req.ip });
+      await audit(k.db, {
+        actorId: actor.id,
+        action: "accounts.token.revoked",
+        target: { type: "app_token", id: params.id },
+        ip: req.ip,
+      });
       return undefined;
     },
   });

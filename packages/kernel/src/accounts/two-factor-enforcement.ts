@@ -15,7 +15,12 @@ function exempt(req: FastifyRequest): boolean {
   const security = (req.routeOptions.schema as { security?: unknown[] } | undefined)?.security;
   if (Array.isArray(security) && security.length === 0) return true;
   if (url === "/api/me" && req.method === "GET") return true;
-  return url === "/api/me/two-factor" || url.startsWith("/api/me/two-factor/") || url.startsWith("/api/auth/") || url === "/api/openapi.json";
+  return (
+    url === "/api/me/two-factor" ||
+    url.startsWith("/api/me/two-factor/") ||
+    url.startsWith("/api/auth/") ||
+    url === "/api/openapi.json"
+  );
 }
 
 export function mustEnrolTwoFactor(setting: OrgSettings["requireTwoFactor"], role: Role): boolean {
@@ -46,6 +51,9 @@ export function installTwoFactorEnforcement(app: FastifyInstance, k: Kernel): vo
     const actor = req.actor;
     if (actor.kind !== "user" || req.authVia !== "session" || exempt(req)) return;
     if (!(await twoFactorEnrolmentPending(k, actor))) return;
-    throw new AppError("two_factor_enrolment_required", "your organisation requires two-factor authentication: set it up first");
+    throw new AppError(
+      "two_factor_enrolment_required",
+      "your organisation requires two-factor authentication: set it up first",
+    );
   });
 }

@@ -20,7 +20,10 @@ import { requireBrowserSession } from "./browser-session.ts";
 export const RECOVERY_CODE_COUNT = 10;
 const ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789";
 
-const totpCode = z.string().trim().regex(/^\d{6}$/, "six digits");
+const totpCode = z
+  .string()
+  .trim()
+  .regex(/^\d{6}$/, "six digits");
 const enableBody = z.object({ code: totpCode });
 const regenerateBody = z.object({ code: totpCode });
 const disableBody = z
@@ -70,11 +73,17 @@ export function twoFactorRoutes(app: FastifyInstance, k: Kernel): void {
     auth: "user",
     handler: async ({ actor }) => {
       const user = await loadSelf(actor);
-      if (user.totp_enabled) throw new AppError("two_factor_already_enabled", "two-factor authentication is already on");
+      if (user.totp_enabled)
+        throw new AppError("two_factor_already_enabled", "two-factor authentication is already on");
       const secret = generateSecret();
       const settings = await k.settings.get();
       const otpauthUri = generateURI({ issuer: settings.brandName, label: user.username, secret });
-      const qrCode = await QRCode.toDataURL(otpauthUri, { type: "image/png", errorCorrectionLevel: "M", margin: 2, width: 256 });
+      const qrCode = await QRCode.toDataURL(otpauthUri, {
+        type: "image/png",
+        errorCorrectionLevel: "M",
+        margin: 2,
+        width: 256,
+      });
       // The secret stays pending (totp_enabled = 0) until a code proves the app has it.
       await k.db
         .updateTable("users")
@@ -96,7 +105,8 @@ export function twoFactorRoutes(app: FastifyInstance, k: Kernel): void {
     body: enableBody,
     handler: async ({ actor, body }) => {
       const user = await loadSelf(actor);
-      if (user.totp_enabled) throw new AppError("two_factor_already_enabled", "two-factor authentication is already on");
+      if (user.totp_enabled)
+        throw new AppError("two_factor_already_enabled", "two-factor authentication is already on");
       if (!user.totp_secret) throw new AppError("two_factor_not_enabled", "start the set-up first");
       if (!(await verifySecondFactor(k.db, user, { totp: body.code }))) throw wrongCode();
       const codes = await k.db.transaction().execute(async (tx) => {
@@ -107,7 +117,8 @@ export function twoFactorRoutes(app: FastifyInstance, k: Kernel): void {
           .where("totp_enabled", "=", 0)
           .where("totp_secret", "=", user.totp_secret)
           .executeTakeFirst();
-        if (Number(upd.numUpdatedRows) !== 1) throw new AppError("conflict", "the set-up changed meanwhile; start again");
+        if (Number(upd.numUpdatedRows) !== 1)
+          throw new AppError("conflict", "the set-up changed meanwhile; start again");
         return replaceRecoveryCodes(tx, user.id);
       });
       return { enabled: true, recoveryCodes: codes };
@@ -177,7 +188,9 @@ async function replaceRecoveryCodes(db: Kysely<KernelTables>, userId: string): P
   await db.deleteFrom("recovery_codes").where("user_id", "=", userId).execute();
   await db
     .insertInto("recovery_codes")
-    .values(codes.map((c) => ({ id: uuidv7(), user_id: userId, code_hash: sha256(normaliseRecoveryCode(c)), used_at: null })))
+    .values(
+      codes.map((c) => ({ id: uuidv7(), user_id: userId, code_hash: sha256(normaliseRecoveryCode(c)), used_at: null })),
+    )
     .execute();
   return codes;
 }

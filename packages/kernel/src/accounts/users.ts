@@ -10,7 +10,10 @@ export const usernameSchema = z
   .toLowerCase()
   .regex(/^[a-z0-9][a-z0-9._-]{1,39}$/, "2–40 characters: letters, digits, dot, dash or underscore");
 export const displayNameSchema = z.string().trim().min(1).max(80);
-export const emailSchema = z.email().max(254).transform((e) => e.toLowerCase());
+export const emailSchema = z
+  .email()
+  .max(254)
+  .transform((e) => e.toLowerCase());
 export const passwordSchema = z.string().min(1).max(256);
 
 export type UserRow = UsersTable;

@@ -16,7 +16,12 @@ import { auditSettings, saveAuditSettings } from "./audit-settings.ts";
 const filters = z.object({
   actor: z.uuid().optional(),
   /** Exact action, or a prefix ending in `*` (`auth.*`). */
-  action: z.string().trim().regex(/^[a-z0-9_.]+\*?$/, "letters, digits, _ and . (optionally ending with *)").max(100).optional(),
+  action: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9_.]+\*?$/, "letters, digits, _ and . (optionally ending with *)")
+    .max(100)
+    .optional(),
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
 });
@@ -32,7 +37,10 @@ function requireAuditView(actor: UserActor): void {
   if (!can(actor.role, Capability.viewAudit)) throw new AppError("not_found", "not found");
 }
 
-function filtered(db: Db, f: z.infer<typeof filters>): SelectQueryBuilder<KernelTables & AuditTables, "audit_log" | "users", Row> {
+function filtered(
+  db: Db,
+  f: z.infer<typeof filters>,
+): SelectQueryBuilder<KernelTables & AuditTables, "audit_log" | "users", Row> {
   let q = db
     .selectFrom("audit_log")
     .leftJoin("users", "users.id", "audit_log.actor_id")
@@ -40,11 +48,18 @@ function filtered(db: Db, f: z.infer<typeof filters>): SelectQueryBuilder<Kernel
     .select("users.username as actor_username");
   if (f.actor) q = q.where("audit_log.actor_id", "=", f.actor);
   // `_` is a LIKE wildcard: escaped, with the escape character named (SQLite has no default one).
-  if (f.action?.endsWith("*")) q = q.where(sql<SqlBool>`${sql.ref("audit_log.action")} like ${`${f.action.slice(0, -1).replace(/_/g, "\\_")}%`} escape '\\'`);
+  if (f.action?.endsWith("*"))
+    q = q.where(
+      sql<SqlBool>`${sql.ref("audit_log.action")} like ${`${f.action.slice(0, -1).replace(/_/g, "\\_")}%`} escape '\\'`,
+    );
   else if (f.action) q = q.where("audit_log.action", "=", f.action);
   if (f.from) q = q.where("audit_log.at", ">=", new Date(f.from).toISOString());
   if (f.to) q = q.where("audit_log.at", "<", new Date(f.to).toISOString());
-  return q.orderBy("audit_log.at", "desc").orderBy("audit_log.id", "desc") as unknown as SelectQueryBuilder<KernelTables & AuditTables, "audit_log" | "users", Row>;
+  return q.orderBy("audit_log.at", "desc").orderBy("audit_log.id", "desc") as unknown as SelectQueryBuilder<
+    KernelTables & AuditTables,
+    "audit_log" | "users",
+    Row
+  >;
 }
 
 const present = (r: Row) => ({
@@ -75,12 +90,17 @@ export function auditRoutes(app: FastifyInstance, k: Kernel): void {
       let q = filtered(db, query).limit(query.limit + 1);
       if (cursor) {
         const [at, id] = cursor.map(String) as [string, string];
-        q = q.where((eb) => eb.or([eb("audit_log.at", "<", at), eb.and([eb("audit_log.at", "=", at), eb("audit_log.id", "<", id)])]));
+        q = q.where((eb) =>
+          eb.or([eb("audit_log.at", "<", at), eb.and([eb("audit_log.at", "=", at), eb("audit_log.id", "<", id)])]),
+        );
       }
       const rows = await q.execute();
       const page = rows.slice(0, query.limit);
       const last = page.at(-1);
-      return { items: page.map(present), next: rows.length > query.limit && last ? encodeCursor([last.at, last.id]) : null };
+      return {
+        items: page.map(present),
+        next: rows.length > query.limit && last ? encodeCursor([last.at, last.id]) : null,
+      };
     },
   });
 
@@ -94,9 +114,34 @@ export function auditRoutes(app: FastifyInstance, k: Kernel): void {
     handler: async ({ actor, query, reply }) => {
       requireAuditView(actor);
       const rows = await filtered(db, query).limit(CSV_MAX_ROWS).execute();
-      let out = csvRow(["id", "at", "actor_id", "actor_username", "action", "target_type", "target_id", "ip", "details"]);
-      for (const r of rows) out += csvRow([r.id, r.at, r.actor_id, r.actor_username, r.action, r.target_type, r.target_id, r.ip, r.details]);
-      await audit(k.db, { actorId: actor.id, action: "audit.log.exported", details: { rows: rows.length, filters: query } });
+      let out = csvRow([
+        "id",
+        "at",
+        "actor_id",
+        "actor_username",
+        "action",
+        "target_type",
+        "target_id",
+        "ip",
+        "details",
+      ]);
+      for (const r of rows)
+        out += csvRow([
+          r.id,
+          r.at,
+          r.actor_id,
+          r.actor_username,
+          r.action,
+          r.target_type,
+          r.target_id,
+          r.ip,
+          r.details,
+        ]);
+      await audit(k.db, {
+        actorId: actor.id,
+        action: "audit.log.exported",
+        details: { rows: rows.length, filters: query },
+      });
       return reply
         .type("text/csv; charset=utf-8")
         .header("content-disposition", `attachment; filename="audit-${new Date().toISOString().slice(0, 10)}.csv"`)
@@ -130,7 +175,12 @@ export function auditRoutes(app: FastifyInstance, k: Kernel): void {
       return k.db.transaction().execute(async (tx) => {
         const before = await auditSettings(tx);
         const next = await saveAuditSettings(tx, body);
-        await audit(tx, { actorId: actor.id, action: "audit.settings.updated", ip: req.ip, details: { from: before, to: next } });
+        await audit(tx, {
+          actorId: actor.id,
+          action: "audit.settings.updated",
+          ip: req.ip,
+          details: { from: before, to: next },
+        });
         return next;
       });
     },

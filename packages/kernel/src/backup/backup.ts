@@ -52,7 +52,9 @@ export async function createBackup(
   if (kind === "postgres") await mkdir(dataDir, { recursive: true });
   if (!existsSync(dataDir)) throw new BackupError(`DATA_DIR ${dataDir} does not exist: there is nothing to back up.`);
   if (isInside(archive, filesRoot)) {
-    throw new BackupError(`The archive must not be written inside the file store (${filesRoot}); choose another place.`);
+    throw new BackupError(
+      `The archive must not be written inside the file store (${filesRoot}); choose another place.`,
+    );
   }
   if (!existsSync(path.dirname(archive))) throw new BackupError(`The folder ${path.dirname(archive)} does not exist.`);
 
@@ -86,9 +88,14 @@ export async function createBackup(
     const top = [MANIFEST_NAME, ...(kind === "sqlite" ? [path.dirname(DATABASE_ENTRY)] : []), FILES_DIR];
     await tar.create({ gzip: true, file: partial, cwd: staging, portable: true }, top);
     const problems = (await verifyArchive(partial)).problems;
-    if (problems.length) throw new BackupError(`The archive just written does not read back correctly:\n  ${problems.join("\n  ")}`);
+    if (problems.length)
+      throw new BackupError(`The archive just written does not read back correctly:\n  ${problems.join("\n  ")}`);
     await rename(partial, archive);
-    return { archive, manifest, pgDumpCommand: kind === "postgres" ? pgDumpCommand(archive, config.DATABASE_SCHEMA) : null };
+    return {
+      archive,
+      manifest,
+      pgDumpCommand: kind === "postgres" ? pgDumpCommand(archive, config.DATABASE_SCHEMA) : null,
+    };
   } finally {
     await rm(staging, { recursive: true, force: true });
     await rm(partial, { force: true });
@@ -113,7 +120,8 @@ async function snapshotSqlite(source: string, target: string): Promise<void> {
     // A self-contained file: no -wal/-shm companions to lose on the way.
     copy.exec("PRAGMA journal_mode = DELETE");
     const check = copy.prepare("PRAGMA quick_check").get() as { quick_check?: string } | undefined;
-    if (check?.quick_check !== "ok") throw new BackupError(`The database snapshot failed its integrity check: ${check?.quick_check}`);
+    if (check?.quick_check !== "ok")
+      throw new BackupError(`The database snapshot failed its integrity check: ${check?.quick_check}`);
   } finally {
     copy.close();
   }

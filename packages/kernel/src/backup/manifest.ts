@@ -99,6 +99,7 @@ export async function compareWithManifest(root: string, manifest: Manifest): Pro
     if (got.size !== want.size) problems.push(`${rel}: ${got.size} bytes, the manifest says ${want.size}`);
     else if (got.sha256 !== want.sha256) problems.push(`${rel}: checksum does not match the manifest`);
   }
-  for (const missing of expected.keys()) problems.push(`${missing}: listed in the manifest but missing from the archive`);
+  for (const missing of expected.keys())
+    problems.push(`${missing}: listed in the manifest but missing from the archive`);
   return problems;
 }

@@ -95,8 +95,12 @@ async function extractAndCheck(archive: string, staging: string): Promise<Manife
       filter: (p, entry) => {
         const name = p.replace(/^\.\//, "").replace(/\/+$/, "");
         const type = "type" in entry ? entry.type : "File";
-        const known = name === MANIFEST_NAME || name.startsWith(`${FILES_DIR}/`) || name === FILES_DIR ||
-          name === DATABASE_ENTRY || name === path.posix.dirname(DATABASE_ENTRY);
+        const known =
+          name === MANIFEST_NAME ||
+          name.startsWith(`${FILES_DIR}/`) ||
+          name === FILES_DIR ||
+          name === DATABASE_ENTRY ||
+          name === path.posix.dirname(DATABASE_ENTRY);
         const ok = known && (type === "File" || type === "Directory");
         if (!ok) refused.push(`${name} (${type})`);
         return ok;
@@ -114,9 +118,14 @@ async function extractAndCheck(archive: string, staging: string): Promise<Manife
       `This backup was written by a newer Ensemble (${manifest.ensembleVersion}, format ${manifest.formatVersion}); upgrade before restoring it.`,
     );
   }
-  const problems = [...refused.map((r) => `${r}: not allowed in a backup`), ...(await compareWithManifest(staging, manifest))];
+  const problems = [
+    ...refused.map((r) => `${r}: not allowed in a backup`),
+    ...(await compareWithManifest(staging, manifest)),
+  ];
   if (problems.length) {
-    throw new BackupError(`The archive is damaged or was altered; nothing was restored:\n  ${problems.slice(0, 20).join("\n  ")}`);
+    throw new BackupError(
+      `The archive is damaged or was altered; nothing was restored:\n  ${problems.slice(0, 20).join("\n  ")}`,
+    );
   }
   await mkdir(path.join(staging, FILES_DIR), { recursive: true });
   return manifest;

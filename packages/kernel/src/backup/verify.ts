@@ -45,12 +45,14 @@ export async function verifyArchive(file: string): Promise<{ manifest: Manifest 
     },
   });
   await Promise.all(reading);
-  if (manifestText === null) return { manifest: null, problems: [...problems, `${MANIFEST_NAME}: missing: this is not an Ensemble backup`] };
+  if (manifestText === null)
+    return { manifest: null, problems: [...problems, `${MANIFEST_NAME}: missing: this is not an Ensemble backup`] };
   const manifest = parseManifest(manifestText);
   for (const f of manifest.files) {
     const got = seen.get(f.path);
     if (!got) problems.push(`${f.path}: listed in the manifest but missing from the archive`);
-    else if (got.size !== f.size || got.sha256 !== f.sha256) problems.push(`${f.path}: checksum does not match the manifest`);
+    else if (got.size !== f.size || got.sha256 !== f.sha256)
+      problems.push(`${f.path}: checksum does not match the manifest`);
     seen.delete(f.path);
   }
   for (const extra of seen.keys()) problems.push(`${extra}: not listed in the manifest`);

@@ -27,7 +27,9 @@ export interface PublicBranding {
 }
 
 export const logoUrl = (s: OrgSettings, size?: number): string | null =>
-  s.brandLogoKey ? `/api/branding/logo?v=${encodeURIComponent(s.brandLogoKey.slice(-12))}${size ? `&size=${size}` : ""}` : null;
+  s.brandLogoKey
+    ? `/api/branding/logo?v=${encodeURIComponent(s.brandLogoKey.slice(-12))}${size ? `&size=${size}` : ""}`
+    : null;
 
 export const presentBranding = (s: OrgSettings): PublicBranding => ({
   name: s.brandName,
@@ -42,7 +44,12 @@ const BRANDING_FIELDS = ["brandName", "brandColor", "defaultLocale", "brandLogoK
  * Records `accounts.branding.updated` on the `org:branding` topic when a
  * settings change touched the branding; the realtime module fans it out.
  */
-export async function recordBrandingChange(db: TransactionLike, actorId: string, before: OrgSettings, after: OrgSettings): Promise<void> {
+export async function recordBrandingChange(
+  db: TransactionLike,
+  actorId: string,
+  before: OrgSettings,
+  after: OrgSettings,
+): Promise<void> {
   if (BRANDING_FIELDS.every((f) => before[f] === after[f])) return;
   await recordEvent(db, { name: BRANDING_EVENT, actorId, payload: presentBranding(after), topics: [BRANDING_TOPIC] });
 }
@@ -86,7 +93,10 @@ function brandingRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "The organisation's logo (PNG), optionally resized (size = 16…512)",
     tags: ["settings"],
     auth: "none",
-    query: z.object({ v: z.string().max(40).optional(), size: z.coerce.number().int().min(16).max(LOGO_SIZE).optional() }),
+    query: z.object({
+      v: z.string().max(40).optional(),
+      size: z.coerce.number().int().min(16).max(LOGO_SIZE).optional(),
+    }),
     handler: async ({ query, reply }) => {
       const s = await k.settings.get();
       const stream = s.brandLogoKey ? await k.blobs.get(s.brandLogoKey) : null;
@@ -94,16 +104,21 @@ function brandingRoutes(app: FastifyInstance, k: Kernel): void {
       const chunks: Buffer[] = [];
       for await (const c of stream) chunks.push(c as Buffer);
       let png = Buffer.concat(chunks);
-      if (query.size && query.size !== LOGO_SIZE) png = await sharp(png).resize(query.size, query.size).png().toBuffer();
+      if (query.size && query.size !== LOGO_SIZE)
+        png = await sharp(png).resize(query.size, query.size).png().toBuffer();
       // The URL carries the logo's version: a versioned request may be cached for a day.
-      reply.header("cache-control", query.v ? "public, max-age=86400" : "no-cache").header("x-content-type-options", "nosniff");
+      reply
+        .header("cache-control", query.v ? "public, max-age=86400" : "no-cache")
+        .header("x-content-type-options", "nosniff");
       return reply.type("image/png").send(png);
     },
   });
 
   // The raw image body needs its own parser and size limit, so these routes live in their own scope.
   void app.register(async (scope) => {
-    scope.addContentTypeParser(LOGO_TYPES, { parseAs: "buffer", bodyLimit: LOGO_MAX_BYTES }, (_req, body, done) => done(null, body));
+    scope.addContentTypeParser(LOGO_TYPES, { parseAs: "buffer", bodyLimit: LOGO_MAX_BYTES }, (_req, body, done) =>
+      done(null, body),
+    );
     route(scope, {
       method: "PUT",
       url: "/api/admin/branding/logo",

@@ -68,7 +68,10 @@ export function withCommitHooks(dialect: Dialect): Dialect {
  * back). Returns false, registering nothing, when `tx` is not a transaction
  * of a database opened with `withCommitHooks`: the caller then acts at once.
  */
-export async function afterCommit(tx: { getExecutor(): QueryExecutor; isTransaction?: boolean }, fn: () => void): Promise<boolean> {
+export async function afterCommit(
+  tx: { getExecutor(): QueryExecutor; isTransaction?: boolean },
+  fn: () => void,
+): Promise<boolean> {
   if (tx.isTransaction !== true) return false;
   let registered = false;
   await tx.getExecutor().provideConnection(async (c) => {

@@ -29,7 +29,9 @@ const LIGATURES: [string, string][] = [
   ["Æ", "ae"],
 ];
 
-const SINGLE: [string, string][] = Object.entries(FOLD).flatMap(([to, from]) => [...from].map((f): [string, string] => [f, to]));
+const SINGLE: [string, string][] = Object.entries(FOLD).flatMap(([to, from]) =>
+  [...from].map((f): [string, string] => [f, to]),
+);
 const JS_MAP = new Map<string, string>([...SINGLE, ...LIGATURES]);
 
 /** The JS half: what a query string (and, on SQLite, each row) becomes before comparison. */
@@ -64,6 +66,10 @@ export function foldSql(database: Pick<Database, "kind" | "sqlite">, expr: RawBu
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** `expr` contains `needle`, ignoring case and accents; LIKE wildcards in the needle are literal. */
-export function foldedContains(database: Pick<Database, "kind" | "sqlite">, expr: RawBuilder<unknown>, needle: string): RawBuilder<SqlBool> {
+export function foldedContains(
+  database: Pick<Database, "kind" | "sqlite">,
+  expr: RawBuilder<unknown>,
+  needle: string,
+): RawBuilder<SqlBool> {
   return sql<SqlBool>`${foldSql(database, expr)} like ${`%${escapeLike(foldText(needle))}%`} escape '\\'`;
 }

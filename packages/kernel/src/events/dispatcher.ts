@@ -129,7 +129,9 @@ export class EventDispatcher {
   private async listen(url: string): Promise<void> {
     const schema = this.config.DATABASE_SCHEMA ?? "public";
     const client = new pg.Client({ connectionString: url });
-    client.on("error", (e) => this.log.warn({ err: e.message }, "event listener connection lost; falling back to the periodic sweep"));
+    client.on("error", (e) =>
+      this.log.warn({ err: e.message }, "event listener connection lost; falling back to the periodic sweep"),
+    );
     client.on("notification", () => {
       this.scanWanted = true;
       this.kick();
@@ -182,7 +184,12 @@ export class EventDispatcher {
         .orderBy("id")
         .limit(BATCH);
       if (this.kind === "postgres") pending = pending.forUpdate().skipLocked();
-      rows = await this.db.updateTable("events").set({ claimed_until: until }).where("id", "in", pending).returningAll().execute();
+      rows = await this.db
+        .updateTable("events")
+        .set({ claimed_until: until })
+        .where("id", "in", pending)
+        .returningAll()
+        .execute();
     }
     rows.sort((a, b) => (a.id < b.id ? -1 : 1));
     if (!rows.length) return 0;
@@ -203,12 +210,18 @@ export class EventDispatcher {
         await this.db
           .updateTable("events")
           .set({ dispatched_at: new Date().toISOString(), claimed_until: null })
-          .where("id", "in", events.map((e) => e.id))
+          .where(
+            "id",
+            "in",
+            events.map((e) => e.id),
+          )
           .execute();
         eventsDispatched.inc(events.length);
       })
       // Not marked: the claim expires and the batch is delivered again (at least once).
-      .catch((e: unknown) => this.log.error({ err: (e as Error).message }, "event dispatch failed; the batch will be retried"))
+      .catch((e: unknown) =>
+        this.log.error({ err: (e as Error).message }, "event dispatch failed; the batch will be retried"),
+      )
       .finally(() => {
         this.inFlight.delete(done);
         this.inFlightEvents -= events.length;
@@ -233,7 +246,10 @@ export class EventDispatcher {
   private async run(h: EventHandler, event: DomainEvent): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`handler timed out after ${HANDLER_TIMEOUT_MS} ms`)), HANDLER_TIMEOUT_MS);
+      timer = setTimeout(
+        () => reject(new Error(`handler timed out after ${HANDLER_TIMEOUT_MS} ms`)),
+        HANDLER_TIMEOUT_MS,
+      );
     });
     try {
       await Promise.race([h.handle(event), timeout]);
@@ -246,7 +262,12 @@ export class EventDispatcher {
     return Math.min(this.config.EVENT_RETRY_BASE_MS * 2 ** (attempts - 1), MAX_BACKOFF_MS);
   }
 
-  private async recordFailure(eventId: string, handler: string, previousAttempts: number, reason: unknown): Promise<void> {
+  private async recordFailure(
+    eventId: string,
+    handler: string,
+    previousAttempts: number,
+    reason: unknown,
+  ): Promise<void> {
     const attempts = previousAttempts + 1;
     const message = String(reason instanceof Error ? reason.message : reason).slice(0, 1000);
     const gaveUp = attempts >= this.config.EVENT_MAX_ATTEMPTS;
@@ -265,7 +286,10 @@ export class EventDispatcher {
       .execute();
     if (gaveUp) this.log.error({ eventId, handler, attempts, error: message }, "event handler gave up");
     else {
-      this.log.warn({ eventId, handler, attempts, retryInMs: delay, error: message }, "event handler failed; will retry");
+      this.log.warn(
+        { eventId, handler, attempts, retryInMs: delay, error: message },
+        "event handler failed; will retry",
+      );
       this.scheduleRetry(delay);
     }
   }
@@ -301,12 +325,20 @@ export class EventDispatcher {
       const handler = this.handlers.get(f.handler);
       const row = await this.db.selectFrom("events").selectAll().where("id", "=", f.event_id).executeTakeFirst();
       if (!handler || !row) {
-        await this.db.deleteFrom("event_failures").where("event_id", "=", f.event_id).where("handler", "=", f.handler).execute();
+        await this.db
+          .deleteFrom("event_failures")
+          .where("event_id", "=", f.event_id)
+          .where("handler", "=", f.handler)
+          .execute();
         continue;
       }
       try {
         await this.run(handler, eventFromRow(row));
-        await this.db.deleteFrom("event_failures").where("event_id", "=", f.event_id).where("handler", "=", f.handler).execute();
+        await this.db
+          .deleteFrom("event_failures")
+          .where("event_id", "=", f.event_id)
+          .where("handler", "=", f.handler)
+          .execute();
       } catch (e) {
         await this.recordFailure(f.event_id, f.handler, f.attempts, e);
       }
@@ -322,7 +354,14 @@ export class EventDispatcher {
       .where("created_at", "<", cutoff)
       .where("dispatched_at", "is not", null)
       .where(({ not, exists, selectFrom }) =>
-        not(exists(selectFrom("event_failures").select(sql.lit(1).as("x")).whereRef("event_failures.event_id", "=", "events.id").where("gave_up_at", "is", null))),
+        not(
+          exists(
+            selectFrom("event_failures")
+              .select(sql.lit(1).as("x"))
+              .whereRef("event_failures.event_id", "=", "events.id")
+              .where("gave_up_at", "is", null),
+          ),
+        ),
       )
       .execute();
     await this.db.deleteFrom("event_failures").where("gave_up_at", "<", cutoff).execute();

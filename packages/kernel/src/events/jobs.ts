@@ -136,7 +136,9 @@ export class JobScheduler {
       return false;
     }
     if (!mine) return false;
-    const run = job.fn().catch((e: unknown) => this.log.error({ job: job.name, err: (e as Error).message }, "job failed"));
+    const run = job
+      .fn()
+      .catch((e: unknown) => this.log.error({ job: job.name, err: (e as Error).message }, "job failed"));
     this.running.add(run);
     await run;
     this.running.delete(run);

@@ -65,7 +65,10 @@ export function onEventRecorded(fn: Wakeup): () => void {
  * transactions that NOTIFY are serialised on one database-wide lock, held
  * across the WAL flush (bench `chat`); other nodes' dispatchers still sweep.
  */
-export async function recordEvent<N extends string>(tx: TransactionLike, e: NewEvent<N>): Promise<DomainEvent<PayloadOf<N>>> {
+export async function recordEvent<N extends string>(
+  tx: TransactionLike,
+  e: NewEvent<N>,
+): Promise<DomainEvent<PayloadOf<N>>> {
   if (!NAME_RE.test(e.name)) throw new Error(`event name must be module.resource.verb, got ${e.name}`);
   const db = tx as unknown as Kysely<EventTables>;
   const id = uuidv7();
@@ -101,7 +104,10 @@ export async function recordEvent<N extends string>(tx: TransactionLike, e: NewE
       topics.push({ topic, seq });
       await db.insertInto("topic_events").values({ topic, seq, event_id: id, created_at: createdAt }).execute();
     }
-    await db.insertInto("events").values({ ...row, topics: JSON.stringify(topics) }).execute();
+    await db
+      .insertInto("events")
+      .values({ ...row, topics: JSON.stringify(topics) })
+      .execute();
   }
   // Not in a transaction with a commit hook: the row is visible now, or at a commit we cannot see (the sweep and NOTIFY cover it).
   if (!woken) wakeAll();
@@ -125,7 +131,10 @@ async function recordPostgres(
 ): Promise<{ topic: string; seq: number }[]> {
   const n = notify ? sql`, pg_notify(${sql.lit(NOTIFY_PREFIX)} || current_schema(), '')` : sql``;
   if (!names.length) {
-    await sql`with e as (${db.insertInto("events").values({ ...row, topics: "[]" }).returning("id")}) select e.id${n} from e`.execute(db);
+    await sql`with e as (${db
+      .insertInto("events")
+      .values({ ...row, topics: "[]" })
+      .returning("id")}) select e.id${n} from e`.execute(db);
     return [];
   }
   const counters = sql.join(names.map((t) => sql`(${t}, 1)`));

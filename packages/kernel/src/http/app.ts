@@ -32,10 +32,15 @@ export async function buildHttpApp(
     routerOptions: { maxParamLength: 1024 },
     // Malformed or oversized URLs are refused before any hook runs: answer problem+json all the same.
     frameworkErrors: (error, req, reply) => {
-      const e = error.code === "FST_ERR_MAX_PARAM_LENGTH"
-        ? new AppError("not_found", "no resource has a name this long")
-        : new AppError("validation", "the URL is not valid");
-      return (reply as FastifyReply).code(e.status).headers(FALLBACK_SECURITY_HEADERS).type(PROBLEM_CONTENT_TYPE).send(toProblem(e, req.url.split("?")[0]));
+      const e =
+        error.code === "FST_ERR_MAX_PARAM_LENGTH"
+          ? new AppError("not_found", "no resource has a name this long")
+          : new AppError("validation", "the URL is not valid");
+      return (reply as FastifyReply)
+        .code(e.status)
+        .headers(FALLBACK_SECURITY_HEADERS)
+        .type(PROBLEM_CONTENT_TYPE)
+        .send(toProblem(e, req.url.split("?")[0]));
     },
     forceCloseConnections: "idle",
   }) as unknown as FastifyInstance;

@@ -49,7 +49,15 @@ export async function actorFromRequest(
     const t = await resolveAppToken(db, auth.token, auth.username);
     if (!t) return { actor: anonymous, via: null, csrf: null, badToken: true };
     return {
-      actor: { kind: "user", id: t.user.id, username: t.user.username, role: t.user.role, scopes: t.scopes, sessionId: null, tokenId: t.tokenId },
+      actor: {
+        kind: "user",
+        id: t.user.id,
+        username: t.user.username,
+        role: t.user.role,
+        scopes: t.scopes,
+        sessionId: null,
+        tokenId: t.tokenId,
+      },
       via: "token",
       csrf: null,
       badToken: false,
@@ -60,7 +68,15 @@ export async function actorFromRequest(
     const s = await resolveSession(db, cookie);
     if (s) {
       return {
-        actor: { kind: "user", id: s.user.id, username: s.user.username, role: s.user.role, scopes: null, sessionId: s.sessionId, tokenId: null },
+        actor: {
+          kind: "user",
+          id: s.user.id,
+          username: s.user.username,
+          role: s.user.role,
+          scopes: null,
+          sessionId: s.sessionId,
+          tokenId: null,
+        },
         via: "session",
         csrf: s.csrfToken,
         badToken: false,

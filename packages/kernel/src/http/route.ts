@@ -37,7 +37,10 @@ interface RouteBase<B, Q, P> {
 
 export type RouteDef<B, Q, P> =
   | (RouteBase<B, Q, P> & { auth: "user"; handler: (c: RouteContext<B, Q, P, UserActor>) => Promise<unknown> })
-  | (RouteBase<B, Q, P> & { auth: "optional" | "none"; handler: (c: RouteContext<B, Q, P, Actor>) => Promise<unknown> });
+  | (RouteBase<B, Q, P> & {
+      auth: "optional" | "none";
+      handler: (c: RouteContext<B, Q, P, Actor>) => Promise<unknown>;
+    });
 
 /**
  * Every endpoint goes through the same pipeline: rate limit → authenticate

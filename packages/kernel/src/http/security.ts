@@ -27,7 +27,9 @@ export const CSP_DIRECTIVES: Record<string, string[]> = {
  * any hook runs (malformed URLs): they must carry it too.
  */
 export const FALLBACK_SECURITY_HEADERS: Record<string, string> = {
-  "content-security-policy": Object.entries(CSP_DIRECTIVES).map(([k, v]) => `${k} ${v.join(" ")}`).join(";"),
+  "content-security-policy": Object.entries(CSP_DIRECTIVES)
+    .map(([k, v]) => `${k} ${v.join(" ")}`)
+    .join(";"),
   "x-content-type-options": "nosniff",
   "x-frame-options": "SAMEORIGIN",
   "referrer-policy": "strict-origin-when-cross-origin",

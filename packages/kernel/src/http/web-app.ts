@@ -52,7 +52,12 @@ export async function installWebApp(app: FastifyInstance, k: Kernel, distDir: st
 }
 
 /** The installed app's manifest; the organisation's logo, when there is one, replaces the default icons. */
-export function webManifest(name: string, color: string, lang: string, logo: { 192: string; 512: string } | null = null) {
+export function webManifest(
+  name: string,
+  color: string,
+  lang: string,
+  logo: { 192: string; 512: string } | null = null,
+) {
   return {
     id: "/",
     name,

@@ -72,7 +72,8 @@ export function parseCidr(s: string): Cidr | null {
   if (!a) return null;
   const max = a.family === 4 ? 32 : 128;
   const bits = bitsText === undefined ? max : Number(bitsText);
-  if (!Number.isInteger(bits) || bits < 0 || bits > max || (bitsText !== undefined && !/^\d+$/.test(bitsText))) return null;
+  if (!Number.isInteger(bits) || bits < 0 || bits > max || (bitsText !== undefined && !/^\d+$/.test(bitsText)))
+    return null;
   return { family: a.family, base: a.value, bits };
 }
 

@@ -79,7 +79,14 @@ const DEFAULT_MAX_REDIRECTS = 5;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 /** The connection was never opened, so nothing was sent: the next address may be tried. */
 const CONNECT_FAILURES = new Set(["ECONNREFUSED", "EHOSTUNREACH", "ENETUNREACH", "EADDRNOTAVAIL"]);
-const DROPPED_HEADERS = new Set(["cookie", "cookie2", "host", "connection", "proxy-authorization", "transfer-encoding"]);
+const DROPPED_HEADERS = new Set([
+  "cookie",
+  "cookie2",
+  "host",
+  "connection",
+  "proxy-authorization",
+  "transfer-encoding",
+]);
 
 function systemResolver(): Resolve {
   return async (host) => (await dns.lookup(host, { all: true, verbatim: true })).map((a) => a.address);
@@ -175,7 +182,10 @@ export class SafeFetcher {
     // One forbidden answer refuses the host: an attacker controls which answer a client would pick.
     const refused = addresses.find((a) => !this.allow.addressAllowed(host, port, a));
     if (refused !== undefined) {
-      throw new SafeFetchError("forbidden_target", `${host} resolves to ${isForbiddenAddress(refused) ? "a non-public" : "a refused"} address`);
+      throw new SafeFetchError(
+        "forbidden_target",
+        `${host} resolves to ${isForbiddenAddress(refused) ? "a non-public" : "a refused"} address`,
+      );
     }
     const targets = addresses.map((ip): Target => ({ ip, family: isIP(ip) === 6 ? 6 : 4 }));
     return [...targets.filter((t) => t.family === 4), ...targets.filter((t) => t.family === 6)];
@@ -186,7 +196,10 @@ export class SafeFetcher {
     if (remaining <= 0) return Promise.reject(new SafeFetchError("timeout", "the request took too long"));
     const maxBytes = r.opts.maxBytes ?? DEFAULT_MAX_BYTES;
     const pinned: LookupFunction = (_host, options, cb) => {
-      if (options.all) (cb as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, [{ address: target.ip, family: target.family }]);
+      if (options.all)
+        (cb as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, [
+          { address: target.ip, family: target.family },
+        ]);
       else cb(null, target.ip, target.family);
     };
     const headers: Record<string, string> = { "user-agent": this.userAgent, accept: "*/*", ...r.headers };
@@ -216,7 +229,9 @@ export class SafeFetcher {
         req.destroy();
       }, remaining);
       let answered = false;
-      req.on("error", (e: NodeJS.ErrnoException) => finish(new SafeFetchError("network", e.message, !answered && CONNECT_FAILURES.has(e.code ?? ""))));
+      req.on("error", (e: NodeJS.ErrnoException) =>
+        finish(new SafeFetchError("network", e.message, !answered && CONNECT_FAILURES.has(e.code ?? ""))),
+      );
       req.on("response", (res: IncomingMessage) => {
         answered = true;
         const declared = Number(res.headers["content-length"] ?? NaN);
@@ -228,7 +243,13 @@ export class SafeFetcher {
         const chunks: Buffer[] = [];
         let size = 0;
         const done = (truncated: boolean) =>
-          finish(null, { url: url.toString(), status: res.statusCode ?? 0, headers: flatHeaders(res), body: Buffer.concat(chunks), truncated });
+          finish(null, {
+            url: url.toString(),
+            status: res.statusCode ?? 0,
+            headers: flatHeaders(res),
+            body: Buffer.concat(chunks),
+            truncated,
+          });
         res.on("data", (chunk: Buffer) => {
           if (settled) return;
           if (size + chunk.length > maxBytes) {
@@ -259,7 +280,8 @@ function parseUrl(input: string): URL {
   } catch {
     throw new SafeFetchError("invalid_url", "not a valid URL");
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new SafeFetchError("forbidden_scheme", `${url.protocol} URLs are not fetched`);
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw new SafeFetchError("forbidden_scheme", `${url.protocol} URLs are not fetched`);
   if (url.username || url.password) throw new SafeFetchError("invalid_url", "URLs with credentials are not fetched");
   return url;
 }
@@ -276,10 +298,18 @@ function flatHeaders(res: IncomingMessage): Record<string, string> {
   return out;
 }
 
-const list = (s: string) => s.split(",").map((x) => x.trim()).filter(Boolean);
+const list = (s: string) =>
+  s
+    .split(",")
+    .map((x) => x.trim())
+    .filter(Boolean);
 
 /** The fetcher as configured by OUTBOUND_ALLOW and OUTBOUND_DNS_SERVERS. */
-export function safeFetcherFromConfig(config: { OUTBOUND_ALLOW: string; OUTBOUND_DNS_SERVERS: string; publicUrl: string }): SafeFetcher {
+export function safeFetcherFromConfig(config: {
+  OUTBOUND_ALLOW: string;
+  OUTBOUND_DNS_SERVERS: string;
+  publicUrl: string;
+}): SafeFetcher {
   return new SafeFetcher({
     allow: list(config.OUTBOUND_ALLOW),
     dnsServers: list(config.OUTBOUND_DNS_SERVERS),

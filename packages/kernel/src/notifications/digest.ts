@@ -17,7 +17,18 @@ export async function runDigest(n: NotificationService): Promise<number> {
     .selectFrom("notifications as n")
     .innerJoin("users as u", "u.id", "n.user_id")
     .leftJoin("notification_prefs as p", "p.user_id", "n.user_id")
-    .select(["n.id", "n.user_id", "n.title", "n.body", "n.link", "n.created_at", "u.email", "u.locale", "u.display_name", "p.prefs"])
+    .select([
+      "n.id",
+      "n.user_id",
+      "n.title",
+      "n.body",
+      "n.link",
+      "n.created_at",
+      "u.email",
+      "u.locale",
+      "u.display_name",
+      "p.prefs",
+    ])
     .where("n.email", "=", 1)
     .where("n.read_at", "is", null)
     .where("n.emailed_at", "is", null)
@@ -38,7 +49,12 @@ export async function runDigest(n: NotificationService): Promise<number> {
     if (!due.length) continue;
     const ids = due.map((r) => r.id);
     const now = new Date().toISOString();
-    await n.db.updateTable("notifications").set({ emailed_at: now }).where("id", "in", ids).where("emailed_at", "is", null).execute();
+    await n.db
+      .updateTable("notifications")
+      .set({ emailed_at: now })
+      .where("id", "in", ids)
+      .where("emailed_at", "is", null)
+      .execute();
     const fr = first.locale !== "en";
     const items = due.map((r) => {
       const title = (JSON.parse(r.title) as LocalizedText).text;
@@ -48,17 +64,27 @@ export async function runDigest(n: NotificationService): Promise<number> {
     const subject = fr
       ? `${items.length} notification${items.length > 1 ? "s" : ""} non lue${items.length > 1 ? "s" : ""}`
       : `${items.length} unread notification${items.length > 1 ? "s" : ""}`;
-    const intro = fr ? `Bonjour ${first.display_name}, voici ce que vous n'avez pas encore lu :` : `Hello ${first.display_name}, here is what you have not read yet:`;
+    const intro = fr
+      ? `Bonjour ${first.display_name}, voici ce que vous n'avez pas encore lu :`
+      : `Hello ${first.display_name}, here is what you have not read yet:`;
     const text = `${intro}\n\n${items.map((i) => `- ${i.title}${i.body ? ` — ${i.body}` : ""}\n  ${i.url}`).join("\n")}\n`;
     const html = `<p>${escapeHtml(intro)}</p><ul>${items
-      .map((i) => `<li><a href="${escapeHtml(i.url)}">${escapeHtml(i.title)}</a>${i.body ? ` — ${escapeHtml(i.body)}` : ""}</li>`)
+      .map(
+        (i) =>
+          `<li><a href="${escapeHtml(i.url)}">${escapeHtml(i.title)}</a>${i.body ? ` — ${escapeHtml(i.body)}` : ""}</li>`,
+      )
       .join("")}</ul>`;
     try {
       await n.mailer.send({ to: first.email!, subject, text, html });
       sent += 1;
     } catch (e) {
       n.log.warn({ userId, err: (e as Error).message }, "digest not sent; will retry");
-      await n.db.updateTable("notifications").set({ emailed_at: null }).where("id", "in", ids).where("emailed_at", "=", now).execute();
+      await n.db
+        .updateTable("notifications")
+        .set({ emailed_at: null })
+        .where("id", "in", ids)
+        .where("emailed_at", "=", now)
+        .execute();
     }
   }
   return sent;

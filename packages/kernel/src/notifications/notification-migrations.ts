@@ -23,7 +23,11 @@ export async function notificationsMigration(db: Kysely<unknown>): Promise<void>
     .addUniqueConstraint("notifications_source", ["user_id", "source_key"])
     .execute();
   await db.schema.createIndex("notifications_user").on("notifications").columns(["user_id", "id"]).execute();
-  await db.schema.createIndex("notifications_digest").on("notifications").columns(["emailed_at", "email", "read_at"]).execute();
+  await db.schema
+    .createIndex("notifications_digest")
+    .on("notifications")
+    .columns(["emailed_at", "email", "read_at"])
+    .execute();
 
   await db.schema
     .createTable("push_subscriptions")

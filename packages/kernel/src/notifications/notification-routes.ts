@@ -32,7 +32,13 @@ export function notificationRoutes(app: FastifyInstance, k: Kernel): void {
     handler: async ({ actor, query }) => {
       const cursor = decodeCursor(query.cursor);
       if (query.cursor && (!cursor || cursor.length !== 1)) throw new AppError("validation", "bad cursor");
-      let q = db.selectFrom("notifications").selectAll().where("user_id", "=", actor.id).where("in_app", "=", 1).orderBy("id", "desc").limit(query.limit + 1);
+      let q = db
+        .selectFrom("notifications")
+        .selectAll()
+        .where("user_id", "=", actor.id)
+        .where("in_app", "=", 1)
+        .orderBy("id", "desc")
+        .limit(query.limit + 1);
       if (query.unread === "true") q = q.where("read_at", "is", null);
       if (cursor) q = q.where("id", "<", String(cursor[0]));
       const rows = await q.execute();
@@ -63,14 +69,30 @@ export function notificationRoutes(app: FastifyInstance, k: Kernel): void {
     auth: "user",
     params: idParams,
     handler: async ({ actor, params }) => {
-      const row = await db.selectFrom("notifications").select(["id", "user_id", "read_at"]).where("id", "=", params.id).where("in_app", "=", 1).executeTakeFirst();
+      const row = await db
+        .selectFrom("notifications")
+        .select(["id", "user_id", "read_at"])
+        .where("id", "=", params.id)
+        .where("in_app", "=", 1)
+        .executeTakeFirst();
       const n = await k.policy.authorize(actor, NotificationResource, "update", row);
       return db.transaction().execute(async (tx) => {
-        const r = await tx.updateTable("notifications").set({ read_at: new Date().toISOString() }).where("id", "=", params.id).where("read_at", "is", null).executeTakeFirst();
+        const r = await tx
+          .updateTable("notifications")
+          .set({ read_at: new Date().toISOString() })
+          .where("id", "=", params.id)
+          .where("read_at", "is", null)
+          .executeTakeFirst();
         const count = await unreadCount(tx, n.user_id);
         // Other tabs and devices update their bell at once.
         if (Number(r.numUpdatedRows) === 1) {
-          await recordEvent(tx, { name: "notifications.notification.read", actorId: actor.id, resources: { notification: params.id }, payload: { ids: [params.id], unreadCount: count }, topics: [`user:${actor.id}`] });
+          await recordEvent(tx, {
+            name: "notifications.notification.read",
+            actorId: actor.id,
+            resources: { notification: params.id },
+            payload: { ids: [params.id], unreadCount: count },
+            topics: [`user:${actor.id}`],
+          });
         }
         return { unreadCount: count };
       });
@@ -85,10 +107,21 @@ export function notificationRoutes(app: FastifyInstance, k: Kernel): void {
     auth: "user",
     handler: async ({ actor }) =>
       db.transaction().execute(async (tx) => {
-        const r = await tx.updateTable("notifications").set({ read_at: new Date().toISOString() }).where("user_id", "=", actor.id).where("read_at", "is", null).executeTakeFirst();
+        const r = await tx
+          .updateTable("notifications")
+          .set({ read_at: new Date().toISOString() })
+          .where("user_id", "=", actor.id)
+          .where("read_at", "is", null)
+          .executeTakeFirst();
         const marked = Number(r.numUpdatedRows);
         if (marked > 0) {
-          await recordEvent(tx, { name: "notifications.notification.read", actorId: actor.id, resources: { user: actor.id }, payload: { all: true, unreadCount: 0 }, topics: [`user:${actor.id}`] });
+          await recordEvent(tx, {
+            name: "notifications.notification.read",
+            actorId: actor.id,
+            resources: { user: actor.id },
+            payload: { all: true, unreadCount: 0 },
+            topics: [`user:${actor.id}`],
+          });
         }
         return { marked, unreadCount: 0 };
       }),

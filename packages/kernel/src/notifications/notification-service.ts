@@ -61,7 +61,12 @@ export class NotificationService {
   }
 
   private async deliverTo(userId: string, intent: NotificationIntent & { key: string }): Promise<void> {
-    const user = await this.db.selectFrom("users").select(["id", "time_zone"]).where("id", "=", userId).where("deactivated", "=", 0).executeTakeFirst();
+    const user = await this.db
+      .selectFrom("users")
+      .select(["id", "time_zone"])
+      .where("id", "=", userId)
+      .where("deactivated", "=", 0)
+      .executeTakeFirst();
     if (!user) return;
     const prefs = await loadPrefs(this.db, userId);
     const ch = channelsFor(prefs, intent.kind, this.kindDefs);
@@ -85,7 +90,11 @@ export class NotificationService {
       emailed_at: null,
     };
     const inserted = await this.db.transaction().execute(async (tx) => {
-      const r = await tx.insertInto("notifications").values(row).onConflict((oc) => oc.columns(["user_id", "source_key"]).doNothing()).executeTakeFirst();
+      const r = await tx
+        .insertInto("notifications")
+        .values(row)
+        .onConflict((oc) => oc.columns(["user_id", "source_key"]).doNothing())
+        .executeTakeFirst();
       if (Number(r.numInsertedOrUpdatedRows ?? 0) !== 1) return false;
       if (ch.inApp) {
         await recordEvent(tx, {
@@ -100,7 +109,13 @@ export class NotificationService {
     });
     if (!inserted) return;
     const quiet = intent.quiet?.includes(userId) === true || inDoNotDisturb(prefs, user.time_zone);
-    const state = !ch.push ? "off" : quiet ? "dnd" : (await this.claimPushSlot(userId)) ? await this.push(row, intent) : "coalesced";
+    const state = !ch.push
+      ? "off"
+      : quiet
+        ? "dnd"
+        : (await this.claimPushSlot(userId))
+          ? await this.push(row, intent)
+          : "coalesced";
     await this.db.updateTable("notifications").set({ push_state: state }).where("id", "=", row.id).execute();
   }
 
@@ -123,7 +138,12 @@ export class NotificationService {
   }
 
   private async push(row: NotificationsTable, intent: NotificationIntent): Promise<string> {
-    const subs = await this.db.selectFrom("push_subscriptions").select("id").where("user_id", "=", row.user_id).limit(1).execute();
+    const subs = await this.db
+      .selectFrom("push_subscriptions")
+      .select("id")
+      .where("user_id", "=", row.user_id)
+      .limit(1)
+      .execute();
     if (!subs.length) return "none";
     const importance = row.importance;
     const sent = await pushToUser(this.fetcher, this.db, await this.vapidKeys(), this.config, this.log, row.user_id, {

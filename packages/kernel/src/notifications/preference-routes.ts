@@ -35,7 +35,8 @@ export function preferenceRoutes(app: FastifyInstance, k: Kernel): void {
   route(app, {
     method: "GET",
     url: "/api/me/notification-preferences",
-    summary: "My notification preferences (per kind: in-app, push, e-mail; digest delay; do-not-disturb in my time zone)",
+    summary:
+      "My notification preferences (per kind: in-app, push, e-mail; digest delay; do-not-disturb in my time zone)",
     tags: ["notifications"],
     auth: "user",
     handler: async ({ actor }) => present(actor.id, await loadPrefs(db, actor.id)),
@@ -83,13 +84,20 @@ export function preferenceRoutes(app: FastifyInstance, k: Kernel): void {
     handler: async ({ actor, body, req, reply }) => {
       const url = new URL(body.endpoint);
       // Push services are HTTPS; plain HTTP only to loopback when the operator allows it (tests, labs).
-      if (url.protocol !== "https:" && !(k.config.PUSH_ALLOW_HTTP_ENDPOINTS && url.protocol === "http:" && LOOPBACK.has(url.hostname))) {
+      if (
+        url.protocol !== "https:" &&
+        !(k.config.PUSH_ALLOW_HTTP_ENDPOINTS && url.protocol === "http:" && LOOPBACK.has(url.hostname))
+      ) {
         throw new AppError("validation", "a push endpoint must be an https:// URL");
       }
       const ua = req.headers["user-agent"];
       const now = new Date().toISOString();
       const id = await db.transaction().execute(async (tx) => {
-        const existing = await tx.selectFrom("push_subscriptions").select(["id", "user_id"]).where("endpoint", "=", body.endpoint).executeTakeFirst();
+        const existing = await tx
+          .selectFrom("push_subscriptions")
+          .select(["id", "user_id"])
+          .where("endpoint", "=", body.endpoint)
+          .executeTakeFirst();
         // An endpoint belongs to one browser: re-subscribing as someone else moves it to them.
         if (existing) {
           await tx
@@ -99,12 +107,26 @@ export function preferenceRoutes(app: FastifyInstance, k: Kernel): void {
             .execute();
           return existing.id;
         }
-        const n = await tx.selectFrom("push_subscriptions").select((eb) => eb.fn.countAll<number>().as("n")).where("user_id", "=", actor.id).executeTakeFirstOrThrow();
-        if (Number(n.n) >= MAX_SUBSCRIPTIONS) throw new AppError("conflict", `at most ${MAX_SUBSCRIPTIONS} push subscriptions per user`);
+        const n = await tx
+          .selectFrom("push_subscriptions")
+          .select((eb) => eb.fn.countAll<number>().as("n"))
+          .where("user_id", "=", actor.id)
+          .executeTakeFirstOrThrow();
+        if (Number(n.n) >= MAX_SUBSCRIPTIONS)
+          throw new AppError("conflict", `at most ${MAX_SUBSCRIPTIONS} push subscriptions per user`);
         const newId = uuidv7();
         await tx
           .insertInto("push_subscriptions")
-          .values({ id: newId, user_id: actor.id, endpoint: body.endpoint, p256dh: body.keys.p256dh, auth: body.keys.auth, user_agent: typeof ua === "string" ? ua.slice(0, 300) : "", created_at: now, last_used_at: null })
+          .values({
+            id: newId,
+            user_id: actor.id,
+            endpoint: body.endpoint,
+            p256dh: body.keys.p256dh,
+            auth: body.keys.auth,
+            user_agent: typeof ua === "string" ? ua.slice(0, 300) : "",
+            created_at: now,
+            last_used_at: null,
+          })
           .execute();
         return newId;
       });
@@ -121,7 +143,11 @@ export function preferenceRoutes(app: FastifyInstance, k: Kernel): void {
     auth: "user",
     query: endpointQuery,
     handler: async ({ actor, query }) => {
-      const r = await db.deleteFrom("push_subscriptions").where("endpoint", "=", query.endpoint).where("user_id", "=", actor.id).executeTakeFirst();
+      const r = await db
+        .deleteFrom("push_subscriptions")
+        .where("endpoint", "=", query.endpoint)
+        .where("user_id", "=", actor.id)
+        .executeTakeFirst();
       if (Number(r.numDeletedRows) !== 1) throw new AppError("not_found", "push subscription not found");
       return undefined;
     },

@@ -7,7 +7,11 @@ import type { NotificationTables } from "./notification-tables.ts";
 export const FALLBACK_CHANNELS: Channels = { inApp: true, push: true, email: false };
 
 export async function loadPrefs(db: Kysely<NotificationTables>, userId: string): Promise<StoredPrefs> {
-  const row = await db.selectFrom("notification_prefs").select("prefs").where("user_id", "=", userId).executeTakeFirst();
+  const row = await db
+    .selectFrom("notification_prefs")
+    .select("prefs")
+    .where("user_id", "=", userId)
+    .executeTakeFirst();
   const parsed = storedPrefsSchema.safeParse(row ? JSON.parse(row.prefs) : {});
   return parsed.success ? parsed.data : storedPrefsSchema.parse({});
 }
@@ -30,9 +34,21 @@ export function channelsFor(prefs: StoredPrefs, kind: string, kinds: ReadonlyMap
 function localClock(now: Date, timeZone: string): { minutes: number; day: number } {
   let parts: Intl.DateTimeFormatPart[];
   try {
-    parts = new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit", weekday: "short", hourCycle: "h23" }).formatToParts(now);
+    parts = new Intl.DateTimeFormat("en-GB", {
+      timeZone,
+      hour: "2-digit",
+      minute: "2-digit",
+      weekday: "short",
+      hourCycle: "h23",
+    }).formatToParts(now);
   } catch {
-    parts = new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", hour: "2-digit", minute: "2-digit", weekday: "short", hourCycle: "h23" }).formatToParts(now);
+    parts = new Intl.DateTimeFormat("en-GB", {
+      timeZone: "UTC",
+      hour: "2-digit",
+      minute: "2-digit",
+      weekday: "short",
+      hourCycle: "h23",
+    }).formatToParts(now);
   }
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? "";
   const day = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"].indexOf(get("weekday"));

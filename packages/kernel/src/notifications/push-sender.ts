@@ -39,7 +39,8 @@ export async function ensureVapidKeys(db: Kysely<KernelTables>): Promise<VapidKe
 
 /** Where push services may reach the operator (RFC 8292 `sub`): the sender address, else the public URL. */
 export function vapidSubject(config: Config): string {
-  const addr = /<([^>]+)>/.exec(config.MAIL_FROM)?.[1] ?? (config.MAIL_FROM.includes("@") ? config.MAIL_FROM.trim() : null);
+  const addr =
+    /<([^>]+)>/.exec(config.MAIL_FROM)?.[1] ?? (config.MAIL_FROM.includes("@") ? config.MAIL_FROM.trim() : null);
   return addr ? `mailto:${addr}` : config.publicUrl;
 }
 
@@ -69,14 +70,19 @@ export async function pushToUser(
   const subs = await db.selectFrom("push_subscriptions").selectAll().where("user_id", "=", userId).execute();
   let accepted = 0;
   for (const s of subs) {
-    const details = webpush.generateRequestDetails({ endpoint: s.endpoint, keys: { p256dh: s.p256dh, auth: s.auth } }, JSON.stringify(msg.payload), {
-      vapidDetails: { subject: vapidSubject(config), publicKey: keys.publicKey, privateKey: keys.privateKey },
-      TTL: 86_400,
-      urgency: msg.urgency,
-      ...(msg.topic ? { topic: msg.topic } : {}),
-    });
+    const details = webpush.generateRequestDetails(
+      { endpoint: s.endpoint, keys: { p256dh: s.p256dh, auth: s.auth } },
+      JSON.stringify(msg.payload),
+      {
+        vapidDetails: { subject: vapidSubject(config), publicKey: keys.publicKey, privateKey: keys.privateKey },
+        TTL: 86_400,
+        urgency: msg.urgency,
+        ...(msg.topic ? { topic: msg.topic } : {}),
+      },
+    );
     const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(details.headers)) if (k.toLowerCase() !== "content-length") headers[k] = String(v);
+    for (const [k, v] of Object.entries(details.headers))
+      if (k.toLowerCase() !== "content-length") headers[k] = String(v);
     try {
       const res = await fetcher.fetch(details.endpoint, {
         method: "POST",
@@ -92,7 +98,11 @@ export async function pushToUser(
         await db.deleteFrom("push_subscriptions").where("id", "=", s.id).execute();
       } else if (ok) {
         accepted += 1;
-        await db.updateTable("push_subscriptions").set({ last_used_at: new Date().toISOString() }).where("id", "=", s.id).execute();
+        await db
+          .updateTable("push_subscriptions")
+          .set({ last_used_at: new Date().toISOString() })
+          .where("id", "=", s.id)
+          .execute();
       } else {
         log.warn({ status: res.status, host: new URL(s.endpoint).host }, "push service refused a message");
       }

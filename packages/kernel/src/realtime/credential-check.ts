@@ -19,7 +19,10 @@ export interface CredentialState {
  * reach it through the cluster bus (a CLI on a single node) still applies
  * within one period.
  */
-export async function credentialState(db: Kysely<KernelTables>, actors: readonly UserActor[]): Promise<CredentialState> {
+export async function credentialState(
+  db: Kysely<KernelTables>,
+  actors: readonly UserActor[],
+): Promise<CredentialState> {
   const lost = new Set<string>();
   const roles = new Map<string, Role>();
   const now = new Date().toISOString();

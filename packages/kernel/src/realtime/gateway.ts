@@ -31,7 +31,6 @@ export interface TopicDefinition {
   authorizeTopic(actor: UserActor, topic: string): Promise<boolean>;
 }
 
-
 const MAX_SUBSCRIPTIONS = 2_000;
 /** Catching up more than this many events is slower than refetching. */
 const MAX_CATCH_UP = 5_000;
@@ -77,7 +76,8 @@ export class RealtimeGateway {
   }
 
   defineTopics(def: TopicDefinition): void {
-    if (this.topics.some((t) => t.prefix === def.prefix)) throw new Error(`topic prefix ${def.prefix} is defined twice`);
+    if (this.topics.some((t) => t.prefix === def.prefix))
+      throw new Error(`topic prefix ${def.prefix} is defined twice`);
     this.topics.push(def);
     this.topics.sort((a, b) => b.prefix.length - a.prefix.length);
   }
@@ -193,7 +193,10 @@ export class RealtimeGateway {
     if (s.readyState !== s.OPEN) return;
     s.send(raw);
     if (s.bufferedAmount > this.config.WS_MAX_BUFFER_BYTES) {
-      this.log.warn({ connection: conn.id, user: conn.actor.id, buffered: s.bufferedAmount }, "slow consumer disconnected");
+      this.log.warn(
+        { connection: conn.id, user: conn.actor.id, buffered: s.bufferedAmount },
+        "slow consumer disconnected",
+      );
       this.closeWith(s, CloseCodes.slowConsumer);
       setTimeout(() => s.terminate(), 1_000).unref();
     }
@@ -257,7 +260,11 @@ export class RealtimeGateway {
     if (conn.socket.readyState !== conn.socket.OPEN) return;
     this.drop(conn, topic, false);
     if (conn.subs.size >= MAX_SUBSCRIPTIONS) {
-      this.send(conn, { type: "error", code: "too_many_subscriptions", message: `at most ${MAX_SUBSCRIPTIONS} topics per connection` });
+      this.send(conn, {
+        type: "error",
+        code: "too_many_subscriptions",
+        message: `at most ${MAX_SUBSCRIPTIONS} topics per connection`,
+      });
       this.send(conn, { type: "refused", topic, reason: "invalid" });
       return;
     }
@@ -284,7 +291,11 @@ export class RealtimeGateway {
   }
 
   private enqueue(sub: Subscription, step: () => Promise<void>): void {
-    sub.chain = sub.chain.then(step).catch((e: unknown) => this.log.error({ err: (e as Error).message, topic: sub.topic }, "realtime delivery failed"));
+    sub.chain = sub.chain
+      .then(step)
+      .catch((e: unknown) =>
+        this.log.error({ err: (e as Error).message, topic: sub.topic }, "realtime delivery failed"),
+      );
   }
 
   private drop(conn: Connection, topic: string, notify = false): void {
@@ -331,7 +342,9 @@ export class RealtimeGateway {
       this.log.warn({ err: (e as Error).message }, "could not check credentials");
     }
     try {
-      await this.presence.refresh([...this.conns.values()].map((c) => ({ userId: c.actor.id, connectionId: c.id, status: c.presence })));
+      await this.presence.refresh(
+        [...this.conns.values()].map((c) => ({ userId: c.actor.id, connectionId: c.id, status: c.presence })),
+      );
     } catch (e) {
       this.log.warn({ err: (e as Error).message }, "could not refresh presence");
     }
@@ -357,14 +370,17 @@ export class RealtimeGateway {
         }
         return;
       case "reauthorize":
-        void this.recheck(m.userId).catch((e: unknown) => this.log.error({ err: (e as Error).message }, "re-authorization failed"));
+        void this.recheck(m.userId).catch((e: unknown) =>
+          this.log.error({ err: (e as Error).message }, "re-authorization failed"),
+        );
         return;
       case "disconnect-user":
         for (const c of this.byUser.get(m.userId) ?? []) this.closeWith(c.socket, CloseCodes.sessionEnded);
         return;
       case "disconnect-sessions": {
         const ended = new Set(m.sessionIds);
-        for (const c of this.conns.values()) if (c.actor.sessionId && ended.has(c.actor.sessionId)) this.closeWith(c.socket, CloseCodes.sessionEnded);
+        for (const c of this.conns.values())
+          if (c.actor.sessionId && ended.has(c.actor.sessionId)) this.closeWith(c.socket, CloseCodes.sessionEnded);
         return;
       }
     }

@@ -75,7 +75,11 @@ export class RedisPresence implements PresenceStore {
   async set(userId: string, connectionId: string, status: DeviceStatus | null): Promise<PresenceStatus> {
     const key = this.key(userId);
     if (status) {
-      await this.redis.multi().hset(key, connectionId, `${status}|${Date.now() + this.ttlMs}`).pexpire(key, this.ttlMs).exec();
+      await this.redis
+        .multi()
+        .hset(key, connectionId, `${status}|${Date.now() + this.ttlMs}`)
+        .pexpire(key, this.ttlMs)
+        .exec();
     } else {
       await this.redis.hdel(key, connectionId);
     }

@@ -29,7 +29,11 @@ export class TopicLog {
    * seq. `missed` is null when it cannot be served (pruned, too many, or a
    * `since` from the future): the client must refetch.
    */
-  async catchUp(topic: string, since: number | undefined, max: number): Promise<{ current: number; missed: { seq: number; event: WireEvent }[] | null }> {
+  async catchUp(
+    topic: string,
+    since: number | undefined,
+    max: number,
+  ): Promise<{ current: number; missed: { seq: number; event: WireEvent }[] | null }> {
     const current = await this.current(topic);
     if (since === undefined || since === current) return { current, missed: [] };
     if (since > current || current - since > max) return { current, missed: null };
@@ -42,7 +46,15 @@ export class TopicLog {
     const rows = await this.db
       .selectFrom("topic_events")
       .innerJoin("events", "events.id", "topic_events.event_id")
-      .select(["topic_events.seq", "events.id", "events.name", "events.actor_id", "events.resources", "events.payload", "events.created_at"])
+      .select([
+        "topic_events.seq",
+        "events.id",
+        "events.name",
+        "events.actor_id",
+        "events.resources",
+        "events.payload",
+        "events.created_at",
+      ])
       .where("topic_events.topic", "=", topic)
       .where("topic_events.seq", ">", after)
       .where("topic_events.seq", "<=", upTo)

@@ -28,7 +28,11 @@ export function realtimeRoute(app: FastifyInstance, k: Kernel): void {
   app.route({
     method: "GET",
     url: REALTIME_PATH,
-    schema: { summary: "Realtime gateway (WebSocket, protocol in @ensemble/protocol realtime.ts)", tags: ["realtime"], hide: true },
+    schema: {
+      summary: "Realtime gateway (WebSocket, protocol in @ensemble/protocol realtime.ts)",
+      tags: ["realtime"],
+      hide: true,
+    },
     preValidation: async (req: FastifyRequest, _reply: FastifyReply) => {
       if (!sameOrigin(req, k.config.publicUrl)) throw new AppError("forbidden", "cross-origin WebSocket refused");
       // Bots that cannot set headers on a WebSocket pass their token in the query.
@@ -46,7 +50,8 @@ export function realtimeRoute(app: FastifyInstance, k: Kernel): void {
           tokenId: t.tokenId,
         };
       }
-      if (req.actor.kind === "user" && req.authVia === "session" && (await twoFactorEnrolmentPending(k, req.actor))) enrolmentPending.add(req);
+      if (req.actor.kind === "user" && req.authVia === "session" && (await twoFactorEnrolmentPending(k, req.actor)))
+        enrolmentPending.add(req);
     },
     handler: async () => {
       throw new AppError("validation", "this endpoint speaks WebSocket only");

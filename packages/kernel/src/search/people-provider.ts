@@ -16,7 +16,10 @@ export function peopleProvider(k: Kernel): SearchProvider {
     type: "people",
     query: async (actor, q, limit) => {
       const haystack = sql`${sql.ref("username")} || ' ' || ${sql.ref("display_name")} || ' ' || coalesce(${sql.ref("email")}, '')`;
-      let query = k.db.selectFrom("users").select(["id", "username", "display_name", "avatar_key"]).where("deactivated", "=", 0);
+      let query = k.db
+        .selectFrom("users")
+        .select(["id", "username", "display_name", "avatar_key"])
+        .where("deactivated", "=", 0);
       for (const t of q.terms) query = query.where(foldedContains(k.database, haystack, t));
       if (!can(actor.role, Capability.browseDirectory)) {
         query = query.where((eb) =>
@@ -34,13 +37,22 @@ export function peopleProvider(k: Kernel): SearchProvider {
           ]),
         );
       }
-      const rows = await query.orderBy("display_name").orderBy("id").limit(limit * 4).execute();
+      const rows = await query
+        .orderBy("display_name")
+        .orderBy("id")
+        .limit(limit * 4)
+        .execute();
       const hits: SearchHit[] = rows.map((u) => {
         const name = foldText(u.display_name);
         const words = name.split(/\s+/);
         const first = q.terms[0] ? foldText(q.terms[0]) : "";
         // A name that starts with the query ranks first, then a word of it, then any match.
-        const score = name.startsWith(first) || u.username.startsWith(first) ? 0.95 : words.some((w) => w.startsWith(first)) ? 0.8 : 0.5;
+        const score =
+          name.startsWith(first) || u.username.startsWith(first)
+            ? 0.95
+            : words.some((w) => w.startsWith(first))
+              ? 0.8
+              : 0.5;
         return {
           type: "people",
           id: u.id,
@@ -55,7 +67,15 @@ export function peopleProvider(k: Kernel): SearchProvider {
     },
     authorize: async (actor, hits) => {
       if (!hits.length) return [];
-      const rows = await k.db.selectFrom("users").selectAll().where("id", "in", hits.map((h) => h.id)).execute();
+      const rows = await k.db
+        .selectFrom("users")
+        .selectAll()
+        .where(
+          "id",
+          "in",
+          hits.map((h) => h.id),
+        )
+        .execute();
       const byId = new Map(rows.map((r) => [r.id, r]));
       const out: SearchHit[] = [];
       for (const h of hits) {

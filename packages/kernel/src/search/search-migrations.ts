@@ -22,7 +22,11 @@ export async function searchMigration(db: Kysely<unknown>, kind: DbKind): Promis
   if (kind === "postgres") {
     await ensureFrenchConfig(db);
     t = t.addColumn("tsv", sql`tsvector`, (c) =>
-      c.generatedAlwaysAs(sql`setweight(to_tsvector('ensemble_fr', title), 'A') || setweight(to_tsvector('ensemble_fr', body), 'B')`).stored(),
+      c
+        .generatedAlwaysAs(
+          sql`setweight(to_tsvector('ensemble_fr', title), 'A') || setweight(to_tsvector('ensemble_fr', body), 'B')`,
+        )
+        .stored(),
     );
   }
   await t.execute();
@@ -31,11 +35,15 @@ export async function searchMigration(db: Kysely<unknown>, kind: DbKind): Promis
     await sql`create index search_documents_tsv on search_documents using gin (tsv)`.execute(db);
     return;
   }
-  await sql`create virtual table search_fts using fts5(title, body, content='search_documents', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2')`.execute(db);
+  await sql`create virtual table search_fts using fts5(title, body, content='search_documents', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2')`.execute(
+    db,
+  );
   await sql`create trigger search_documents_ai after insert on search_documents begin
     insert into search_fts(rowid, title, body) values (new.rowid, new.title, new.body); end`.execute(db);
   await sql`create trigger search_documents_ad after delete on search_documents begin
-    insert into search_fts(search_fts, rowid, title, body) values ('delete', old.rowid, old.title, old.body); end`.execute(db);
+    insert into search_fts(search_fts, rowid, title, body) values ('delete', old.rowid, old.title, old.body); end`.execute(
+    db,
+  );
   await sql`create trigger search_documents_au after update on search_documents begin
     insert into search_fts(search_fts, rowid, title, body) values ('delete', old.rowid, old.title, old.body);
     insert into search_fts(rowid, title, body) values (new.rowid, new.title, new.body); end`.execute(db);
@@ -49,10 +57,17 @@ export async function searchMigration(db: Kysely<unknown>, kind: DbKind): Promis
  */
 async function ensureFrenchConfig(db: Kysely<unknown>): Promise<void> {
   const found = async () =>
-    (await sql<{ schema: string }>`select n.nspname as schema from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'unaccent'`.execute(db)).rows[0]?.schema;
+    (
+      await sql<{
+        schema: string;
+      }>`select n.nspname as schema from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'unaccent'`.execute(
+        db,
+      )
+    ).rows[0]?.schema;
   let schema = await found();
   if (!schema) {
-    const available = (await sql`select 1 from pg_available_extensions where name = 'unaccent'`.execute(db)).rows.length > 0;
+    const available =
+      (await sql`select 1 from pg_available_extensions where name = 'unaccent'`.execute(db)).rows.length > 0;
     if (available) {
       await sql`create extension if not exists unaccent schema public`.execute(db);
       schema = await found();
@@ -60,6 +75,8 @@ async function ensureFrenchConfig(db: Kysely<unknown>): Promise<void> {
   }
   await sql`create text search configuration ensemble_fr (copy = pg_catalog.french)`.execute(db);
   if (schema) {
-    await sql`alter text search configuration ensemble_fr alter mapping for hword, hword_part, word with ${sql.id(schema, "unaccent")}, french_stem`.execute(db);
+    await sql`alter text search configuration ensemble_fr alter mapping for hword, hword_part, word with ${sql.id(schema, "unaccent")}, french_stem`.execute(
+      db,
+    );
   }
 }

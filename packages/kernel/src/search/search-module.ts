@@ -8,11 +8,23 @@ import { peopleProvider } from "./people-provider.ts";
 const searchQuery = z.object({
   q: z.string().trim().min(1).max(200),
   /** Comma-separated provider types; all when omitted. */
-  types: z.string().max(500).regex(/^[a-z0-9_.,-]*$/).optional(),
+  types: z
+    .string()
+    .max(500)
+    .regex(/^[a-z0-9_.,-]*$/)
+    .optional(),
   limit: z.coerce.number().int().min(1).max(50).default(20),
 });
 
-const present = (h: SearchHit) => ({ type: h.type, id: h.id, title: h.title, snippet: h.snippet, url: h.url, score: Math.round(h.score * 1000) / 1000, data: h.data });
+const present = (h: SearchHit) => ({
+  type: h.type,
+  id: h.id,
+  title: h.title,
+  snippet: h.snippet,
+  url: h.url,
+  score: Math.round(h.score * 1000) / 1000,
+  data: h.data,
+});
 
 /** GET /api/search over every module's provider, and the kernel's own provider: people. */
 export const searchModule = defineModule({
@@ -22,7 +34,8 @@ export const searchModule = defineModule({
     route(app, {
       method: "GET",
       url: "/api/search",
-      summary: "Search everything the caller may read (accent-insensitive, prefixes); results merged, ranked and grouped by type",
+      summary:
+        "Search everything the caller may read (accent-insensitive, prefixes); results merged, ranked and grouped by type",
       tags: ["search"],
       auth: "user",
       query: searchQuery,

@@ -63,6 +63,8 @@ export interface SearchProvider {
 export const defineSearchProvider = (p: SearchProvider): SearchProvider => p;
 
 export function parseQuery(text: string): ParsedQuery {
-  const terms = (text.normalize("NFC").match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 8).map((t) => t.slice(0, 64).toLowerCase());
+  const terms = (text.normalize("NFC").match(/[\p{L}\p{N}]+/gu) ?? [])
+    .slice(0, 8)
+    .map((t) => t.slice(0, 64).toLowerCase());
   return { text, terms };
 }

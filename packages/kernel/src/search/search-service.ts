@@ -36,7 +36,13 @@ export class SearchService implements SearchIndexWriter {
   private readonly events: EventDispatcher;
   private readonly log: Logger;
 
-  constructor(o: { db: Kysely<KernelTables>; kind: DbKind; sqlite: DatabaseSync | undefined; events: EventDispatcher; log: Logger }) {
+  constructor(o: {
+    db: Kysely<KernelTables>;
+    kind: DbKind;
+    sqlite: DatabaseSync | undefined;
+    events: EventDispatcher;
+    log: Logger;
+  }) {
     this.db = o.db.withTables<SearchTables>() as unknown as Kysely<SearchTables>;
     this.kind = o.kind;
     this.sqlite = o.sqlite;
@@ -55,7 +61,11 @@ export class SearchService implements SearchIndexWriter {
       this.events.register({
         name: `search.${p.type}`,
         events,
-        handle: (e) => index(e, { upsert: (doc) => this.upsert({ updatedAt: e.createdAt, ...doc }), remove: (type, id) => this.remove(type, id) }),
+        handle: (e) =>
+          index(e, {
+            upsert: (doc) => this.upsert({ updatedAt: e.createdAt, ...doc }),
+            remove: (type, id) => this.remove(type, id),
+          }),
       });
     }
   }
@@ -79,7 +89,9 @@ export class SearchService implements SearchIndexWriter {
     await this.db
       .insertInto("search_documents")
       .values(row)
-      .onConflict((oc) => oc.columns(["type", "doc_id"]).doUpdateSet(changes).where("search_documents.updated_at", "<=", row.updated_at))
+      .onConflict((oc) =>
+        oc.columns(["type", "doc_id"]).doUpdateSet(changes).where("search_documents.updated_at", "<=", row.updated_at),
+      )
       .execute();
   }
 
@@ -87,7 +99,11 @@ export class SearchService implements SearchIndexWriter {
     await this.db.deleteFrom("search_documents").where("type", "=", type).where("doc_id", "=", id).execute();
   }
 
-  async query(actor: UserActor, q: ParsedQuery, opts: { types?: readonly string[]; limit: number }): Promise<SearchResults> {
+  async query(
+    actor: UserActor,
+    q: ParsedQuery,
+    opts: { types?: readonly string[]; limit: number },
+  ): Promise<SearchResults> {
     const wanted = [...this.providers.values()].filter((p) => !opts.types?.length || opts.types.includes(p.type));
     if (!q.terms.length) return { items: [], groups: [] };
     const answers = await Promise.all(
@@ -96,27 +112,39 @@ export class SearchService implements SearchIndexWriter {
           const raw = p.query ? await p.query(actor, q, opts.limit) : await this.queryIndex(p, actor, q, opts.limit);
           return { type: p.type, items: (await p.authorize(actor, raw)).slice(0, opts.limit) };
         } catch (e) {
-          this.log.error({ provider: p.type, err: (e as Error).message }, "search provider failed; its results are left out");
+          this.log.error(
+            { provider: p.type, err: (e as Error).message },
+            "search provider failed; its results are left out",
+          );
           return { type: p.type, items: [] };
         }
       }),
     );
-    const groups = answers.filter((a) => a.items.length).sort((a, b) => (b.items[0]?.score ?? 0) - (a.items[0]?.score ?? 0));
-    const items = groups.flatMap((g) => g.items).sort((a, b) => b.score - a.score).slice(0, opts.limit);
+    const groups = answers
+      .filter((a) => a.items.length)
+      .sort((a, b) => (b.items[0]?.score ?? 0) - (a.items[0]?.score ?? 0));
+    const items = groups
+      .flatMap((g) => g.items)
+      .sort((a, b) => b.score - a.score)
+      .slice(0, opts.limit);
     return { items, groups };
   }
 
   private async queryIndex(p: SearchProvider, actor: UserActor, q: ParsedQuery, limit: number): Promise<SearchHit[]> {
     const scopes = [...((await p.scopes?.(actor)) ?? [])];
     if (!scopes.length) return [];
-    const rows = this.kind === "postgres" ? await this.queryPostgres(p.type, scopes, q, limit) : await this.querySqlite(p.type, scopes, q, limit);
+    const rows =
+      this.kind === "postgres"
+        ? await this.queryPostgres(p.type, scopes, q, limit)
+        : await this.querySqlite(p.type, scopes, q, limit);
     return rows.map((r) => ({
       type: r.type,
       id: r.doc_id,
       title: r.title,
       snippet: r.snippet,
       url: r.url,
-      score: this.kind === "postgres" ? Number(r.rank) / (Number(r.rank) + 0.1) : -Number(r.rank) / (1 - Number(r.rank)),
+      score:
+        this.kind === "postgres" ? Number(r.rank) / (Number(r.rank) + 0.1) : -Number(r.rank) / (1 - Number(r.rank)),
       data: JSON.parse(r.data) as Record<string, unknown>,
     }));
   }

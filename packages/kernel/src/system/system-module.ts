@@ -7,7 +7,9 @@ import { can, Capability } from "../authz/capabilities.ts";
 import { wsConnections } from "../metrics.ts";
 import type { Kernel } from "../kernel.ts";
 
-const VERSION = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
+const VERSION = (
+  JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }
+).version;
 
 async function timed(check: () => Promise<unknown>): Promise<{ ok: boolean; latencyMs: number | null }> {
   const started = performance.now();
@@ -29,8 +31,14 @@ export async function systemStatus(k: Kernel) {
     node: process.version,
     uptimeSeconds: Math.round(process.uptime()),
     database: { kind: k.database.kind, ...(await timed(() => k.database.ping())) },
-    redis: k.redis ? { configured: true, ...(await timed(() => k.redis!.ping())) } : { configured: false, ok: null, latencyMs: null },
-    storage: { kind: "disk", freeBytes: fs ? fs.bavail * fs.bsize : null, totalBytes: fs ? fs.blocks * fs.bsize : null },
+    redis: k.redis
+      ? { configured: true, ...(await timed(() => k.redis!.ping())) }
+      : { configured: false, ok: null, latencyMs: null },
+    storage: {
+      kind: "disk",
+      freeBytes: fs ? fs.bavail * fs.bsize : null,
+      totalBytes: fs ? fs.blocks * fs.bsize : null,
+    },
     mail: { configured: Boolean(k.config.SMTP_URL) },
     sso: { configured: Boolean(k.config.OIDC_ISSUER), ssoOnly: k.config.SSO_ONLY },
     memory: { rssBytes: mem.rss, heapUsedBytes: mem.heapUsed },

@@ -27,7 +27,9 @@ export async function snapshotTables(s: TestServer): Promise<Record<string, stri
   const list =
     s.kernel.database.kind === "sqlite"
       ? sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`
-      : sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'`;
+      : sql<{
+          name: string;
+        }>`select table_name as name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'`;
   const tables = (await list.execute(db)).rows.map((r) => r.name);
   const out: Record<string, string> = {};
   for (const name of tables) {

@@ -48,7 +48,8 @@ export function operationsOf(doc: unknown): Operation[] {
         params: (op.parameters ?? []).filter((p) => p.in === "path").map((p) => p.name),
         query: (op.parameters ?? []).filter((p) => p.in === "query").map((p) => p.name),
         body: schema && typesOf(schema) ? schema : null,
-        requiresUser: Array.isArray(op.security) && op.security.length > 0 && op.security.every((s) => Object.keys(s).length > 0),
+        requiresUser:
+          Array.isArray(op.security) && op.security.length > 0 && op.security.every((s) => Object.keys(s).length > 0),
         csrfExempt: op["x-csrf-exempt"] === true,
       });
     }
@@ -56,7 +57,8 @@ export function operationsOf(doc: unknown): Operation[] {
   return ops;
 }
 
-const jsonType = (v: unknown): string => (v === null ? "null" : Array.isArray(v) ? "array" : Number.isInteger(v) ? "integer" : typeof v);
+const jsonType = (v: unknown): string =>
+  v === null ? "null" : Array.isArray(v) ? "array" : Number.isInteger(v) ? "integer" : typeof v;
 
 /** The JSON types a schema accepts, or null when it accepts anything. */
 export function typesOf(s: JsonSchema): Set<string> | null {
@@ -77,10 +79,12 @@ export function typesOf(s: JsonSchema): Set<string> | null {
 }
 
 /** Header-safe text (node:http refuses control characters): printable ASCII and Latin-1. */
-const headerChar = fc.oneof(
-  { weight: 9, arbitrary: fc.integer({ min: 0x20, max: 0x7e }) },
-  { weight: 1, arbitrary: fc.integer({ min: 0xa0, max: 0xff }) },
-).map((c) => String.fromCharCode(c));
+const headerChar = fc
+  .oneof(
+    { weight: 9, arbitrary: fc.integer({ min: 0x20, max: 0x7e }) },
+    { weight: 1, arbitrary: fc.integer({ min: 0xa0, max: 0xff }) },
+  )
+  .map((c) => String.fromCharCode(c));
 const headerText = (maxLength = 120) => fc.string({ unit: headerChar, minLength: 1, maxLength });
 const b64 = (s: string) => Buffer.from(s, "latin1").toString("base64");
 
@@ -105,7 +109,13 @@ export function badCookie(): fc.Arbitrary<string> {
     fc.tuple(t, t).map(([a, b]) => `ensemble_session=${a}; ensemble_csrf=${b}`),
     t.map((x) => `ensemble_session=${encodeURIComponent(x)}`),
     headerText(),
-    fc.constantFrom("ensemble_session=", "ensemble_session=%", "ensemble_session=%E0%A4%A", "=; =;", "ensemble_session=\"unterminated"),
+    fc.constantFrom(
+      "ensemble_session=",
+      "ensemble_session=%",
+      "ensemble_session=%E0%A4%A",
+      "=; =;",
+      'ensemble_session="unterminated',
+    ),
   );
 }
 
@@ -114,7 +124,7 @@ export const badCsrf = (): fc.Arbitrary<string> => fc.oneof(headerText(), fc.con
 const SQLISH = [
   "' OR '1'='1",
   "1; DROP TABLE users; --",
-  "\" OR 1=1 --",
+  '" OR 1=1 --',
   "1' UNION SELECT password_hash FROM users --",
   "%",
   "_",
@@ -151,7 +161,9 @@ export interface RawBody {
   contentType: string | null;
 }
 
-const json = (contentType = "application/json") => (text: string): RawBody => ({ text, contentType });
+const json =
+  (contentType = "application/json") =>
+  (text: string): RawBody => ({ text, contentType });
 
 const deepArray = fc.integer({ min: 100, max: 5000 }).map((d) => "[".repeat(d) + "]".repeat(d));
 const deepObject = fc.integer({ min: 100, max: 3000 }).map((d) => '{"a":'.repeat(d) + "1" + "}".repeat(d));
@@ -162,8 +174,14 @@ const fragments: Record<string, fc.Arbitrary<string>> = {
   number: fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true })).map((x) => JSON.stringify(x)),
   boolean: fc.boolean().map(String),
   null: fc.constant("null"),
-  array: fc.oneof(fc.array(fc.integer(), { maxLength: 3 }).map((x) => JSON.stringify(x)), deepArray),
-  object: fc.oneof(fc.dictionary(fc.string({ maxLength: 5 }), fc.integer(), { maxKeys: 3 }).map((x) => JSON.stringify(x)), deepObject),
+  array: fc.oneof(
+    fc.array(fc.integer(), { maxLength: 3 }).map((x) => JSON.stringify(x)),
+    deepArray,
+  ),
+  object: fc.oneof(
+    fc.dictionary(fc.string({ maxLength: 5 }), fc.integer(), { maxKeys: 3 }).map((x) => JSON.stringify(x)),
+    deepObject,
+  ),
 };
 
 function wrongFragment(types: Set<string>): fc.Arbitrary<string> | null {
@@ -174,7 +192,21 @@ function wrongFragment(types: Set<string>): fc.Arbitrary<string> | null {
   return options.length ? fc.oneof(...options) : null;
 }
 
-const INVALID_JSON = ["{", "}", '{"a":', "[1,2", "'x'", "{a:1}", "nul", "tru", '{"a":1,}', "\u0000", "{\"a\":\"\\u12\"}", "1 2", '"unterminated'];
+const INVALID_JSON = [
+  "{",
+  "}",
+  '{"a":',
+  "[1,2",
+  "'x'",
+  "{a:1}",
+  "nul",
+  "tru",
+  '{"a":1,}',
+  "\u0000",
+  '{"a":"\\u12"}',
+  "1 2",
+  '"unterminated',
+];
 
 const notJson = (t: string) => {
   try {
@@ -210,11 +242,18 @@ export function malformedBody(schema: JsonSchema | null): fc.Arbitrary<RawBody> 
     if (wrong) variants.push(wrong.map((v) => json()(`{${key}:${v}}`)));
     if (p.maxLength !== undefined) {
       const max = p.maxLength;
-      variants.push(fc.integer({ min: 1, max: 2000 }).map((extra) => json()(`{${key}:${JSON.stringify("x".repeat(max + extra))}}`)));
+      variants.push(
+        fc.integer({ min: 1, max: 2000 }).map((extra) => json()(`{${key}:${JSON.stringify("x".repeat(max + extra))}}`)),
+      );
     }
     if (p.enum) {
       const allowed = new Set(p.enum);
-      variants.push(fc.string({ maxLength: 20 }).filter((x) => !allowed.has(x)).map((x) => json()(`{${key}:${JSON.stringify(x)}}`)));
+      variants.push(
+        fc
+          .string({ maxLength: 20 })
+          .filter((x) => !allowed.has(x))
+          .map((x) => json()(`{${key}:${JSON.stringify(x)}}`)),
+      );
     }
   }
   return fc.oneof(...variants);
