@@ -14,7 +14,16 @@ export { kernelMigrations } from "./db/kernel-migrations.ts";
 export * from "./authz/actor.ts";
 export * from "./authz/capabilities.ts";
 export * from "./authz/policy.ts";
-export { route, type RouteContext, type RouteDef } from "./http/route.ts";
+export {
+  route,
+  noContent,
+  rawResponse,
+  type RouteContext,
+  type RouteDef,
+  type ResponseSpec,
+  type NoContent,
+  type RawResponse,
+} from "./http/route.ts";
 export { buildHttpApp } from "./http/app.ts";
 export {
   recordEvent,

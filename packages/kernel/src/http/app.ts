@@ -78,7 +78,7 @@ export async function buildHttpApp(
       const out: Record<string, unknown> = { ...s };
       for (const k of ["body", "querystring", "params"] as const) if (s[k]) out[k] = zodToOpenApi(s[k]);
       const resp = s.response as Record<string, unknown> | undefined;
-      if (resp) out.response = Object.fromEntries(Object.entries(resp).map(([c, v]) => [c, zodToOpenApi(v)]));
+      if (resp) out.response = Object.fromEntries(Object.entries(resp).map(([c, v]) => [c, zodToOpenApi(v, "output")]));
       return { schema: out, url };
     },
   });

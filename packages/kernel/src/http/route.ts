@@ -16,7 +16,35 @@ export interface RouteContext<B, Q, P, A extends Actor> {
   reply: FastifyReply;
 }
 
-interface RouteBase<B, Q, P> {
+/** A route that answers 204 with no body: its handler returns nothing. */
+export const noContent = { kind: "no-content" } as const;
+export type NoContent = typeof noContent;
+
+/** A route that sends its own body (an image, a file, CSV): the handler answers through `reply`. */
+export interface RawResponse {
+  kind: "raw";
+  contentType: string;
+  description: string;
+}
+export const rawResponse = (contentType: string, description: string): RawResponse => ({
+  kind: "raw",
+  contentType,
+  description,
+});
+
+/** What a route answers: a JSON body through its schema, nothing (204), or a body it sends itself. */
+export type ResponseSpec = ZodType | NoContent | RawResponse;
+
+/** The handler's result is checked against the schema's input; what is sent is the schema's output. */
+export type HandlerResult<R> = R extends ZodType
+  ? z.input<R>
+  : R extends NoContent
+    ? void
+    : R extends RawResponse
+      ? unknown
+      : unknown;
+
+interface RouteBase<B, Q, P, R> {
   method: Method;
   url: string;
   summary: string;
@@ -27,28 +55,43 @@ interface RouteBase<B, Q, P> {
   body?: ZodType<B>;
   query?: ZodType<Q>;
   params?: ZodType<P>;
-  /** Documented response body, for the OpenAPI description. */
-  response?: ZodType;
+  /**
+   * The answer's schema. A JSON result is serialised through it: fields it
+   * does not name are dropped, so a presenter cannot leak by accident.
+   */
+  response?: R;
+  /** Status of a successful JSON answer (201 for a creation); 200 by default. */
+  status?: 200 | 201 | 202;
   /** Skip the CSRF check: only for routes that authenticate otherwise (webhooks). */
   csrfExempt?: boolean;
   /** Also accept an urlencoded form body (Slack-style webhooks). JSON only otherwise: see `requireJson`. */
   formBody?: boolean;
 }
 
-export type RouteDef<B, Q, P> =
-  | (RouteBase<B, Q, P> & { auth: "user"; handler: (c: RouteContext<B, Q, P, UserActor>) => Promise<unknown> })
-  | (RouteBase<B, Q, P> & {
+export type RouteDef<B, Q, P, R extends ResponseSpec | undefined = undefined> =
+  | (RouteBase<B, Q, P, R> & {
+      auth: "user";
+      handler: (c: RouteContext<B, Q, P, UserActor>) => Promise<HandlerResult<R>>;
+    })
+  | (RouteBase<B, Q, P, R> & {
       auth: "optional" | "none";
-      handler: (c: RouteContext<B, Q, P, Actor>) => Promise<unknown>;
+      handler: (c: RouteContext<B, Q, P, Actor>) => Promise<HandlerResult<R>>;
     });
 
 /**
  * Every endpoint goes through the same pipeline: rate limit → authenticate
- * (onRequest hook) → validate (zod) → handler (load, authorize, mutate, present).
- * Returning `undefined` answers 204; anything else is sent as JSON.
+ * (onRequest hook) → validate (zod) → handler (load, authorize, mutate) →
+ * present (the result parsed by the response schema, then sent as JSON).
+ * Returning `undefined` answers 204.
  */
-export function route<B = undefined, Q = undefined, P = undefined>(app: FastifyInstance, def: RouteDef<B, Q, P>): void {
+export function route<B = undefined, Q = undefined, P = undefined, R extends ResponseSpec | undefined = undefined>(
+  app: FastifyInstance,
+  def: RouteDef<B, Q, P, R>,
+): void {
   const scope: Scope = def.scope ?? (def.method === "GET" ? "read" : "write");
+  const response = def.response as ResponseSpec | undefined;
+  const body = response && isZod(response) ? response : undefined;
+  const status = def.status ?? 200;
   app.route({
     method: def.method,
     url: def.url,
@@ -58,7 +101,7 @@ export function route<B = undefined, Q = undefined, P = undefined>(app: FastifyI
       ...(def.body ? { body: def.body } : {}),
       ...(def.query ? { querystring: def.query } : {}),
       ...(def.params ? { params: def.params } : {}),
-      ...(def.response ? { response: { 200: def.response } } : {}),
+      ...(response ? { response: openApiResponse(response, status) } : {}),
       // Published so clients (and the robustness test) know which credentials an operation takes.
       security: def.auth === "user" ? CREDENTIALS : def.auth === "optional" ? [{}, ...CREDENTIALS] : [],
       ...(def.csrfExempt ? { "x-csrf-exempt": true } : {}),
@@ -85,9 +128,33 @@ export function route<B = undefined, Q = undefined, P = undefined>(app: FastifyI
       const result = await (def.handler as (c: typeof ctx) => Promise<unknown>)(ctx);
       if (reply.sent) return reply;
       if (result === undefined) return reply.code(204).send();
-      return result;
+      if (!body) return result;
+      if (def.status) reply.code(def.status);
+      return present(body, result, def.method, def.url);
     },
   });
+}
+
+const isZod = (r: ResponseSpec): r is ZodType => "safeParse" in r;
+
+/**
+ * Parsed once here; the serializer then only stringifies. A mismatch is the
+ * server's bug: a 500, with the paths that differ in the log.
+ */
+function present(schema: ZodType, result: unknown, method: string, url: string): unknown {
+  const r = schema.safeParse(result);
+  if (r.success) return r.data;
+  const where = r.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
+  throw new Error(`the answer of ${method} ${url} does not match its response schema: ${where}`);
+}
+
+/** The response as @fastify/swagger reads it (the zod schema is turned into JSON Schema by the app's transform). */
+function openApiResponse(r: ResponseSpec, status: number): Record<number, unknown> {
+  if (isZod(r)) return { [status]: r };
+  if (r.kind === "no-content") return { 204: { description: "No content", type: "null" } };
+  return {
+    200: { description: r.description, content: { [r.contentType]: { schema: { type: "string", format: "binary" } } } },
+  };
 }
 
 const JSON_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i;
@@ -119,11 +186,14 @@ export function zodValidatorCompiler({ schema }: { schema: unknown }) {
   };
 }
 
-/** Used by @fastify/swagger to publish the zod schemas as JSON Schema. */
-export function zodToOpenApi(schema: unknown): unknown {
+/**
+ * Used by @fastify/swagger to publish the zod schemas as JSON Schema: what a
+ * request may send ("input"), what a response holds ("output").
+ */
+export function zodToOpenApi(schema: unknown, io: "input" | "output" = "input"): unknown {
   if (schema && typeof schema === "object" && "safeParse" in schema) {
     try {
-      return z.toJSONSchema(schema as ZodType, { io: "input", unrepresentable: "any" });
+      return z.toJSONSchema(schema as ZodType, { io, unrepresentable: "any" });
     } catch {
       return {};
     }
