@@ -60,7 +60,9 @@ for (const [label, args] of runs) {
       continue;
     }
   }
+  const started = Date.now();
   const r = runVitest(args, label);
+  process.stdout.write(`=== ${label} (database: ${db}) took ${((Date.now() - started) / 1000).toFixed(0)} s ===\n`);
   if (!r) {
     broken = true;
     continue;
