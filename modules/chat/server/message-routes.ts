@@ -16,6 +16,7 @@ import { normalizeMessage, presentMessages, presentOne } from "./present-message
 import { indexMessage, unindexMessage } from "./search-index.ts";
 import { chatDb, type ChatDb } from "./tables.ts";
 import "./events.ts";
+import { messageSource, redactMessages, tombstone } from "./redact-message.ts";
 import { assertNotMuted } from "./moderation/mutes.ts";
 import { extrasDb } from "./extras/extras-tables.ts";
 import { sendContext } from "./send-context.ts";
@@ -291,12 +292,15 @@ export function messageRoutes(app: FastifyInstance, k: Kernel): void {
         );
         await indexMessage(tx, k.database.kind, row);
         const message = await presentOne(tx, row, null);
+        // The text it replaces stays only in the edit history, which follows the message's own access.
+        await redactMessages(tx, [m.id], () => message);
         await recordEvent(tx, {
           name: "chat.message.updated",
           actorId: actor.id,
           resources: { room: m.room_id, message: m.id },
           payload: { message },
           topics: [roomTopic(m.room_id)],
+          source: messageSource(m.id),
         });
         return row;
       });
@@ -367,6 +371,7 @@ export function messageRoutes(app: FastifyInstance, k: Kernel): void {
         await tx.deleteFrom("chat_reactions").where("message_id", "=", m.id).execute();
         await tx.deleteFrom("chat_message_edits").where("message_id", "=", m.id).execute();
         await unindexMessage(tx, k.database.kind, m.id);
+        await redactMessages(tx, [m.id], (old) => tombstone(old, now));
         if (m.parent_id) {
           await tx
             .updateTable("chat_messages")

@@ -1,5 +1,6 @@
 import { uuidv7, type PresenceStatus } from "@ensemble/protocol";
 import { recordEvent, type DbKind } from "@ensemble/kernel";
+import { messageSource } from "./redact-message.ts";
 import type { TransactionLike } from "@ensemble/kernel/events/record-event";
 import { hasLink, parseMentions } from "../shared/mentions.ts";
 import { roomTopic } from "../shared/resources.ts";
@@ -183,6 +184,7 @@ export async function postMessage(
     resources: { room: row.room_id, message: row.id, ...(parentId ? { thread: parentId } : {}) },
     payload: { message, notify },
     topics: [roomTopic(row.room_id)],
+    source: messageSource(row.id),
   });
   // `@here` reaches the members present now, on any node; `@channel` already reaches everyone.
   const here = parsed.here && !parsed.all ? await k.realtime.presenceOf(members.map((m) => m.id)) : null;

@@ -31,6 +31,7 @@ export {
   type EventPayloads,
   type NewEvent,
   type PayloadOf,
+  type TransactionLike,
 } from "./events/record-event.ts";
 export { defineEventHandler, type EventHandler, type EventDispatcher } from "./events/dispatcher.ts";
 export type { JobScheduler, LeaseStore } from "./events/jobs.ts";
@@ -39,6 +40,7 @@ export type { ClusterBus, ClusterMessage, TopicMatch } from "./realtime/cluster-
 export { endUserSessions } from "./realtime/end-user-sessions.ts";
 export { audit, type AuditEntry } from "./audit/audit.ts";
 export { notify } from "./notifications/notify.ts";
+export { redactSources, type Redactor } from "./events/redact-sources.ts";
 export type {
   NotificationIntent,
   NotificationKind,

@@ -1,5 +1,6 @@
 import type { Actor, Kernel } from "@ensemble/kernel";
 import { recordEvent } from "@ensemble/kernel";
+import { messageSource, redactMessages } from "../redact-message.ts";
 import { roomTopic } from "../../shared/resources.ts";
 import { normalizeMessage, presentOne } from "../present-message.ts";
 import type { MessageRecord } from "../resources.ts";
@@ -23,12 +24,14 @@ export async function recordMessageUpdated(tx: ChatDb, messageId: string, actorI
     await tx.selectFrom("chat_messages").selectAll().where("id", "=", messageId).executeTakeFirstOrThrow(),
   );
   const message = await presentOne(tx, row, null);
+  await redactMessages(tx, [row.id], () => message);
   await recordEvent(tx, {
     name: "chat.message.updated",
     actorId,
     resources: { room: row.room_id, message: row.id },
     payload: { message },
     topics: [roomTopic(row.room_id)],
+    source: messageSource(row.id),
   });
   return message;
 }

@@ -7,6 +7,7 @@ import { extrasDb, type ExtrasDb } from "../extras/extras-tables.ts";
 import { ChatRoomResource } from "../resources.ts";
 import { loadRoom } from "../rooms.ts";
 import { chatDb } from "../tables.ts";
+import { redactMessages, tombstone } from "../redact-message.ts";
 
 const GLOBAL = "global";
 const BATCH = 500;
@@ -39,6 +40,7 @@ export async function applyRetention(k: Kernel): Promise<{ roomId: string; delet
   const out: { roomId: string; deleted: number }[] = [];
   for (const p of await effectivePolicies(db)) {
     const cutoff = new Date(Date.now() - p.days * 86_400_000).toISOString();
+    const purgedAt = new Date().toISOString();
     let deleted = 0;
     for (;;) {
       const ids = (
@@ -74,6 +76,8 @@ export async function applyRetention(k: Kernel): Promise<{ roomId: string; delet
         }
         await tx.deleteFrom("chat_files").where("message_id", "in", ids).execute();
         await tx.deleteFrom("chat_messages").where("id", "in", ids).execute();
+        // Their events stay in the realtime log until it is pruned: without the content.
+        await redactMessages(tx, ids, (old) => tombstone(old, purgedAt));
       });
       for (const b of blobs) {
         await k.blobs.delete(b.blob_key);

@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 import type { NamedMigration } from "./migrations.ts";
-import { eventsMigration } from "../events/event-migrations.ts";
+import { eventSourcesMigration, eventsMigration } from "../events/event-migrations.ts";
 import { auditMigration } from "../audit/audit-migrations.ts";
 import { searchMigration } from "../search/search-migrations.ts";
 import { notificationsMigration } from "../notifications/notification-migrations.ts";
@@ -156,4 +156,5 @@ export const kernelMigrations: NamedMigration[] = [
   { name: "20261128T1451_kernel_audit", up: auditMigration },
   { name: "20261128T1452_kernel_search", up: searchMigration },
   { name: "20261128T1453_kernel_notifications", up: notificationsMigration },
+  { name: "20261206T2000_kernel_event_sources", up: eventSourcesMigration },
 ];

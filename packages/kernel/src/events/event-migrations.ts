@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
 
 const ts = "text";
 
@@ -52,5 +52,16 @@ export async function eventsMigration(db: Kysely<unknown>): Promise<void> {
     .addColumn("name", ts, (c) => c.primaryKey())
     .addColumn("holder", ts, (c) => c.notNull())
     .addColumn("expires_at", ts, (c) => c.notNull())
+    .execute();
+}
+
+/** `events.source`: which content an event's payload copies, looked up when that content is deleted or edited. */
+export async function eventSourcesMigration(db: Kysely<unknown>): Promise<void> {
+  await db.schema.alterTable("events").addColumn("source", ts).execute();
+  await db.schema
+    .createIndex("events_source")
+    .on("events")
+    .column("source")
+    .where(sql.ref("source"), "is not", null)
     .execute();
 }

@@ -10,6 +10,11 @@ export interface EventsTable {
   /** JSON array of { topic, seq }: the audience and each topic's sequence number. */
   topics: string;
   created_at: string;
+  /**
+   * What the payload copies content from (`chat.message:<id>`), so that a
+   * delete or an edit there can redact it here (`redactEvents`).
+   */
+  source: string | null;
   /** Set once every handler ran (or had its failure recorded for retry). */
   dispatched_at: string | null;
   /** A dispatcher holds the event until then; another node may take it after. */

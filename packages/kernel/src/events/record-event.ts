@@ -22,6 +22,8 @@ export interface NewEvent<N extends string = string> {
   payload: PayloadOf<N>;
   /** Realtime audience: topics whose subscribers receive it (`room:…`, `user:…`). */
   topics?: readonly string[];
+  /** The content its payload copies (`chat.message:<id>`): redacted with it (`redactEvents`). */
+  source?: string;
 }
 
 /** A recorded event, as handlers receive it. */
@@ -85,6 +87,7 @@ export async function recordEvent<N extends string>(
     resources: JSON.stringify(resources),
     payload: JSON.stringify(e.payload ?? null),
     created_at: createdAt,
+    source: e.source ?? null,
     dispatched_at: null,
     claimed_until: null,
   };
@@ -143,9 +146,9 @@ async function recordPostgres(
       on conflict (topic) do update set seq = topic_seqs.seq + 1
       returning topic, seq),
     l as (insert into topic_events (topic, seq, event_id, created_at) select topic, seq, ${row.id}, ${row.created_at} from s),
-    e as (insert into events (id, name, actor_id, resources, payload, topics, created_at, dispatched_at, claimed_until)
+    e as (insert into events (id, name, actor_id, resources, payload, topics, created_at, source, dispatched_at, claimed_until)
       select ${row.id}, ${row.name}, ${row.actor_id}, ${row.resources}, ${row.payload},
-        json_agg(json_build_object('topic', topic, 'seq', seq) order by topic collate "C")::text, ${row.created_at}, null, null
+        json_agg(json_build_object('topic', topic, 'seq', seq) order by topic collate "C")::text, ${row.created_at}, ${row.source}, null, null
       from s
       returning topics)
     select e.topics${n} from e`.execute(db);

@@ -103,6 +103,7 @@ export class NotificationService {
           resources: { notification: row.id, user: userId },
           payload: { notification: presentNotification(row), unreadCount: await unreadCount(tx, userId) },
           topics: [`user:${userId}`],
+          source: intent.key,
         });
       }
       return true;

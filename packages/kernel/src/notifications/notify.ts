@@ -10,5 +10,10 @@ export const INTENT_EVENT = "notifications.intent.created";
  */
 export async function notify(tx: TransactionLike, intent: NotificationIntent): Promise<void> {
   if (!KIND_RE.test(intent.kind)) throw new Error(`notification kind must be module.what, got ${intent.kind}`);
-  await recordEvent(tx, { name: INTENT_EVENT, actorId: intent.actorId, payload: intent });
+  await recordEvent(tx, {
+    name: INTENT_EVENT,
+    actorId: intent.actorId,
+    payload: intent,
+    ...(intent.key ? { source: intent.key } : {}),
+  });
 }

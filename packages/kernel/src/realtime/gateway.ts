@@ -29,6 +29,13 @@ export interface TopicDefinition {
   ephemeral?: boolean;
   /** Decides through the policy layer; also asked again after a `revoke`. */
   authorizeTopic(actor: UserActor, topic: string): Promise<boolean>;
+  /**
+   * The earliest moment whose events this actor may be replayed (a room's
+   * member: since joining), or null for the whole retained log. A catch-up
+   * that would reach further back answers `resync-required`: the client
+   * refetches what it may read, and older payloads never reach it.
+   */
+  catchUpFrom?(actor: UserActor, topic: string): Promise<string | null>;
 }
 
 const MAX_SUBSCRIPTIONS = 2_000;
@@ -257,6 +264,7 @@ export class RealtimeGateway {
       this.send(conn, { type: "refused", topic, reason: "forbidden" });
       return;
     }
+    const from = since !== undefined && owner.catchUpFrom ? await owner.catchUpFrom(conn.actor, topic) : null;
     if (conn.socket.readyState !== conn.socket.OPEN) return;
     this.drop(conn, topic, false);
     if (conn.subs.size >= MAX_SUBSCRIPTIONS) {
@@ -281,7 +289,7 @@ export class RealtimeGateway {
       return;
     }
     this.enqueue(sub, async () => {
-      const { current, missed } = await this.topicLog.catchUp(topic, since, MAX_CATCH_UP);
+      const { current, missed } = await this.topicLog.catchUp(topic, since, MAX_CATCH_UP, from);
       if (!sub.open) return;
       sub.lastSeq = current;
       if (!missed) return this.send(conn, { type: "resync-required", topic, seq: current });

@@ -26,18 +26,21 @@ export class TopicLog {
 
   /**
    * What a subscriber resuming from `since` missed, up to the topic's current
-   * seq. `missed` is null when it cannot be served (pruned, too many, or a
-   * `since` from the future): the client must refetch.
+   * seq. `missed` is null when it cannot be served (pruned, too many, a
+   * `since` from the future, or events older than `from`, what the
+   * subscriber may be replayed): the client must refetch.
    */
   async catchUp(
     topic: string,
     since: number | undefined,
     max: number,
+    from: string | null = null,
   ): Promise<{ current: number; missed: { seq: number; event: WireEvent }[] | null }> {
     const current = await this.current(topic);
     if (since === undefined || since === current) return { current, missed: [] };
     if (since > current || current - since > max) return { current, missed: null };
     const rows = await this.range(topic, since, current);
+    if (from !== null && rows.some((r) => r.event.createdAt < from)) return { current, missed: null };
     return { current, missed: contiguous(rows, since, current) ? rows : null };
   }
 
