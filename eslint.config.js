@@ -1,12 +1,154 @@
 // @ts-check
+import { readdirSync, readFileSync } from "node:fs";
+import { builtinModules } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { builtinRules } from "eslint/use-at-your-own-risk";
 import tseslint from "typescript-eslint";
 
 /**
- * Lint = correctness rules + the import directions of DESIGN.md:
- * packages/* never import modules/* or apps/*; a module never imports
- * another module's server/ or web/ internals (only its shared/ contract).
+ * Lint = correctness rules + the import directions of DESIGN.md, written by
+ * glob so that a new module is held to them without being named here.
+ *
+ * Each boundary is its own rule (`boundaries/<name>`): flat config lets a
+ * later object for the same files replace an earlier setting of a rule
+ * entirely, so one shared `no-restricted-imports` would silently lose a ban
+ * wherever two globs overlap (a module's web/ is both "a module" and "browser
+ * code"). The boundary rules are the built-in no-restricted-imports under
+ * several names, extended to dynamic `import()` (the shell lazy-loads
+ * modules). Cross-package imports go by package name only
+ * (`boundaries/relative-within-package`), so the bans below need only match
+ * package names, never relative paths.
  */
-const moduleNames = ["chat", "files", "docs", "boards", "meetings"];
+const root = path.dirname(fileURLToPath(import.meta.url));
+
+/** Package names of the workspaces in one folder (`packages`, `modules`, `apps`), read from disk. */
+function workspaceNames(folder) {
+  return readdirSync(path.join(root, folder), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .flatMap((entry) => {
+      try {
+        const pkg = JSON.parse(readFileSync(path.join(root, folder, entry.name, "package.json"), "utf8"));
+        return typeof pkg.name === "string" ? [pkg.name] : [];
+      } catch {
+        return [];
+      }
+    });
+}
+const escape = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+/** Platform packages (`@ensemble/kernel`, `protocol`, `client`, `testkit`, `ui`, …): the only `@ensemble/*` names a package may import. */
+const platformPackages = workspaceNames("packages");
+
+/** The root of the workspace (package) a file belongs to: `modules/chat`, `packages/kernel`, `apps/web`. */
+function workspaceRoot(file) {
+  const parts = path.relative(root, file).split(path.sep);
+  if (parts[0] === ".." || path.isAbsolute(parts[0] ?? "")) return null;
+  if (["modules", "packages", "apps"].includes(parts[0] ?? "") && parts.length > 2) {
+    return path.join(root, parts[0] ?? "", parts[1] ?? "");
+  }
+  return null;
+}
+
+/** The import specifiers of a file: static, re-exports and `import("literal")`. */
+function onImportSource(report) {
+  const check = (node) => {
+    if (node.source && node.source.type === "Literal" && typeof node.source.value === "string") {
+      report(node, node.source.value);
+    }
+  };
+  return {
+    ImportDeclaration: check,
+    ExportNamedDeclaration: check,
+    ExportAllDeclaration: check,
+    ImportExpression: check,
+  };
+}
+
+/** @type {import("eslint").Rule.RuleModule} */
+const relativeWithinPackage = {
+  meta: {
+    type: "problem",
+    docs: { description: "A relative import stays inside its own workspace package." },
+    schema: [],
+    messages: {
+      escapes:
+        "'{{spec}}' leaves {{pkg}}: import another workspace by its package name (@ensemble/…), so the boundary rules see it.",
+    },
+  },
+  create(context) {
+    const file = context.filename;
+    const pkgRoot = workspaceRoot(file);
+    if (!pkgRoot) return {};
+    return onImportSource((node, spec) => {
+      if (!spec.startsWith(".")) return;
+      const target = path.resolve(path.dirname(file), spec);
+      const rel = path.relative(pkgRoot, target);
+      if (rel.startsWith("..") || path.isAbsolute(rel)) {
+        context.report({
+          node,
+          messageId: "escapes",
+          data: { spec, pkg: path.relative(root, pkgRoot) || "the repository" },
+        });
+      }
+    });
+  },
+};
+
+const noRestrictedImports = builtinRules.get("no-restricted-imports");
+if (!noRestrictedImports) throw new Error("eslint: built-in no-restricted-imports not found");
+/** no-restricted-imports, also applied to `import("literal")`. */
+const restrictImports = {
+  ...noRestrictedImports,
+  create(context) {
+    const listeners = noRestrictedImports.create(context);
+    const onImport = listeners.ImportDeclaration;
+    return {
+      ...listeners,
+      ImportExpression(node) {
+        if (onImport && node.source.type === "Literal" && typeof node.source.value === "string") {
+          // The built-in handler reads only `source` (and `specifiers`, absent here): the whole module is restricted.
+          onImport(/** @type {any} */ (node));
+        }
+      },
+    };
+  },
+};
+
+const boundaryNames = [
+  "module-internals",
+  "composition-root",
+  "shared-portable",
+  "browser-only",
+  "browser-no-node",
+  "packages-independent",
+];
+const boundaries = {
+  rules: {
+    "relative-within-package": relativeWithinPackage,
+    ...Object.fromEntries(boundaryNames.map((name) => [name, restrictImports])),
+  },
+};
+
+/** Specifier regexes (anchored), grouped by what they reach. */
+const re = {
+  node: `^(node:.*|(${builtinModules
+    .filter((m) => !m.startsWith("_") && !m.startsWith("node:"))
+    .map(escape)
+    .join("|")})(/.*)?)$`,
+  kernel: "^@ensemble/kernel(/.*)?$",
+  compositionRoot: "^@ensemble/(server|web)(/.*)?$",
+  anyServer: "^@ensemble/[^/]+/server(/.*)?$",
+  anyWeb: "^@ensemble/[^/]+/web(/.*)?$",
+  serverLibs:
+    "^(fastify|@fastify/.*|kysely|pg|pg-.*|ioredis|sharp|pino|nodemailer|@node-rs/.*|web-push|prom-client|tar)(/.*)?$",
+  webLibs: "^(react|react-.*|@mantine/.*|@tanstack/react-.*|@tabler/.*|i18next|workbox-.*)(/.*)?$",
+  ownServerOrWeb: "^\\.\\.?/(.*/)?(server|web)(/.*)?$",
+  ownServer: "^\\.\\.?/(.*/)?server(/.*)?$",
+};
+const ban = (regex, message) => ({ regex, message });
+
+const testFiles = ["**/*.test.{ts,tsx}", "**/test/**"];
+const browserCode = ["modules/*/web/**/*.{ts,tsx}", "apps/web/src/**/*.{ts,tsx}", "packages/ui/**/*.{ts,tsx}"];
 
 export default tseslint.config(
   { ignores: ["**/node_modules/**", "**/dist/**", "data/**", "coverage/**", "apps/web/dev-dist/**"] },
@@ -21,75 +163,120 @@ export default tseslint.config(
       ],
     },
   },
+
+  // ---- Import boundaries (DESIGN.md layout) ----
+  { plugins: { boundaries } },
   {
-    files: ["packages/**/*.{ts,tsx}"],
-    ignores: ["packages/testkit/**"],
+    // e2e, bench and scripts drive the whole product from outside the layering and may read its files.
+    files: ["{modules,packages,apps}/**/*.{js,ts,tsx,mjs,mts,cts}"],
+    rules: { "boundaries/relative-within-package": "error" },
+  },
+  {
+    // Any module, named or not.
+    files: ["modules/*/**/*.{ts,tsx}"],
     rules: {
-      "no-restricted-imports": [
+      "boundaries/module-internals": [
         "error",
         {
           patterns: [
-            {
-              group: [
-                "@ensemble/server",
-                "@ensemble/server/*",
-                "@ensemble/web",
-                "@ensemble/web/*",
-                "@ensemble/chat*",
-                "@ensemble/files*",
-                "@ensemble/docs*",
-                "@ensemble/boards*",
-                "@ensemble/meetings*",
-                "**/modules/**",
-                "**/apps/**",
-              ],
-              message: "packages/* must not depend on modules/* or apps/* (DESIGN.md layout).",
-            },
+            ban(
+              re.anyServer,
+              "Reach another module through its shared/ contract or the event bus, never its server/ or web/ internals (inside your own module, import by relative path).",
+            ),
+            ban(
+              re.anyWeb,
+              "Reach another module through its shared/ contract or the event bus, never its server/ or web/ internals (inside your own module, import by relative path).",
+            ),
+          ],
+        },
+      ],
+      "boundaries/composition-root": [
+        "error",
+        { patterns: [ban(re.compositionRoot, "Modules must not import the composition root (apps/*).")] },
+      ],
+    },
+  },
+  {
+    // Imported by both sides, so portable: no Node, no platform server, no server or web libraries.
+    files: ["modules/*/shared/**/*.{ts,tsx}", "packages/protocol/**/*.{ts,tsx}"],
+    rules: {
+      "boundaries/shared-portable": [
+        "error",
+        {
+          patterns: [
+            ban(re.ownServerOrWeb, "shared/ is imported by both sides: it never imports server/ or web/ code."),
+            ban(re.anyServer, "shared/ is imported by both sides: it never imports server/ or web/ code."),
+            ban(re.anyWeb, "shared/ is imported by both sides: it never imports server/ or web/ code."),
+            ban(re.node, "shared/ is imported by both sides: no Node-only imports (node:*)."),
+            ban(re.kernel, "shared/ is imported by both sides: it never imports the kernel."),
+            ban(re.serverLibs, "shared/ is imported by both sides: no server libraries (fastify, kysely, pg, …)."),
+            ban(re.webLibs, "shared/ is imported by both sides: no web libraries (react, mantine, …)."),
           ],
         },
       ],
     },
   },
-  ...moduleNames.map((name) => ({
-    files: [`modules/${name}/**/*.{ts,tsx}`],
+  {
+    // Runs in the browser: never the kernel, a server side or a server library.
+    files: [...browserCode, "packages/client/**/*.{ts,tsx}"],
     rules: {
-      "no-restricted-imports": [
+      "boundaries/browser-only": [
         "error",
         {
           patterns: [
-            {
-              // `**/${n}/server/**` also catches relative paths (../../files/server/x.ts) that never spell `modules/`.
-              group: moduleNames
-                .filter((n) => n !== name)
-                .flatMap((n) => [
-                  `@ensemble/${n}/server*`,
-                  `@ensemble/${n}/web*`,
-                  `**/${n}/server/**`,
-                  `**/${n}/web/**`,
-                ]),
-              message:
-                "Reach another module through its shared/ contract or the event bus, never its server/ or web/ internals.",
-            },
-            {
-              group: ["@ensemble/server", "@ensemble/server/*", "**/apps/**"],
-              message: "Modules must not import the composition root.",
-            },
+            ban(
+              re.kernel,
+              "Browser code never imports the kernel: talk to the server over HTTP or the realtime client.",
+            ),
+            ban(re.anyServer, "Browser code never imports a module's server/."),
+            ban(re.ownServer, "Browser code never imports a module's server/."),
+            ban(re.compositionRoot.replace("(server|web)", "server"), "Browser code never imports the server app."),
+            ban(re.serverLibs, "Browser code never imports server libraries (fastify, kysely, pg, ioredis, …)."),
           ],
         },
       ],
     },
-  })),
+  },
   {
-    files: [`modules/*/shared/**/*.{ts,tsx}`],
+    // Tests beside browser code run in Node (vitest) and may read files; what ships may not.
+    files: [...browserCode, "packages/client/**/*.{ts,tsx}"],
+    ignores: testFiles,
     rules: {
-      "no-restricted-imports": [
+      "boundaries/browser-no-node": [
+        "error",
+        { patterns: [ban(re.node, "Browser code never imports Node built-ins (node:*).")] },
+      ],
+    },
+  },
+  {
+    // Platform packages depend on platform packages only, whatever modules exist.
+    files: ["packages/**/*.{ts,tsx}"],
+    rules: {
+      "boundaries/packages-independent": [
         "error",
         {
           patterns: [
-            {
-              group: ["**/server/**", "**/web/**", "node:*"],
-              message: "shared/ is imported by both sides: no server, web or Node-only imports.",
-            },
+            ban(
+              `^@ensemble/(?!(${platformPackages.map((n) => escape(n.slice("@ensemble/".length))).join("|")})(/|$))`,
+              "packages/* must not depend on modules/* or apps/* (DESIGN.md layout).",
+            ),
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The test kit starts the composition root; it still never imports a module.
+    files: ["packages/testkit/**/*.{ts,tsx}"],
+    rules: {
+      "boundaries/packages-independent": [
+        "error",
+        {
+          patterns: [
+            ban(
+              `^@ensemble/(?!(server|${platformPackages.map((n) => escape(n.slice("@ensemble/".length))).join("|")})(/|$))`,
+              "packages/* must not depend on modules/* or apps/* (DESIGN.md layout); the test kit may start @ensemble/server.",
+            ),
           ],
         },
       ],
