@@ -33,6 +33,7 @@ export {
   type PayloadOf,
   type TransactionLike,
 } from "./events/record-event.ts";
+export { defineEvent, type EventDefinition, type PayloadsOf } from "./events/define-event.ts";
 export { defineEventHandler, type EventHandler, type EventDispatcher } from "./events/dispatcher.ts";
 export type { JobScheduler, LeaseStore } from "./events/jobs.ts";
 export type { RealtimeGateway, TopicDefinition } from "./realtime/gateway.ts";

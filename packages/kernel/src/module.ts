@@ -5,6 +5,7 @@ import type { EventHandler } from "./events/dispatcher.ts";
 import type { TopicDefinition } from "./realtime/gateway.ts";
 import type { SearchProvider } from "./search/search-provider.ts";
 import type { NotificationKind } from "./notifications/notification-types.ts";
+import type { EventDefinition } from "./events/define-event.ts";
 
 /**
  * The one interface through which a service plugs into Ensemble. Adding a
@@ -19,6 +20,8 @@ export interface ModuleDefinition {
   policies?(kernel: Kernel): void;
   /** Registers HTTP routes (and WebSocket handlers) under the shared pipeline. */
   routes?(app: FastifyInstance, kernel: Kernel): void | Promise<void>;
+  /** The events this module records, each declared with `defineEvent` (payload schema and version). */
+  events?: readonly EventDefinition[];
   /** Consumers of committed domain events (realtime, notifications, search, audit …); see docs/ARCHITECTURE.md. */
   eventHandlers?(kernel: Kernel): readonly EventHandler[];
   /** Realtime topic families this module owns (`room:`) and who may subscribe to each topic. */

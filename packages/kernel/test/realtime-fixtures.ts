@@ -1,7 +1,22 @@
 import { z } from "zod";
-import { defineModule, recordEvent, route, type EventHandler, type ModuleDefinition } from "@ensemble/kernel";
+import {
+  defineEvent,
+  defineModule,
+  recordEvent,
+  route,
+  type EventHandler,
+  type ModuleDefinition,
+  type PayloadsOf,
+} from "@ensemble/kernel";
 import { accountsModule } from "@ensemble/kernel/accounts/module";
 import { realtimeModule } from "@ensemble/kernel/realtime/realtime-module";
+
+const fixtureEvents = { postCreated: defineEvent("fixture.post.created", z.object({ text: z.string() }), 1) };
+
+declare module "@ensemble/kernel" {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface EventPayloads extends PayloadsOf<typeof fixtureEvents> {}
+}
 
 /**
  * A stand-in service module for the event suites: a `room:` topic family
@@ -14,6 +29,7 @@ export function fixtureModules(
   const members = opts.members ?? new Map<string, Set<string>>();
   const fixture = defineModule({
     name: "fixture",
+    events: Object.values(fixtureEvents),
     topics: () => [
       { prefix: "room:", authorizeTopic: async (actor, topic) => members.get(topic.slice(5))?.has(actor.id) ?? true },
     ],

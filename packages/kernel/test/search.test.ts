@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { defineModule, defineSearchProvider, recordEvent, route, type ModuleDefinition } from "@ensemble/kernel";
+import {
+  defineEvent,
+  defineModule,
+  defineSearchProvider,
+  recordEvent,
+  route,
+  type ModuleDefinition,
+  type PayloadsOf,
+} from "@ensemble/kernel";
 import { resourceKind } from "@ensemble/kernel/authz/policy";
 import { isUser } from "@ensemble/kernel/authz/actor";
 import { kernelModules } from "./kernel-modules.ts";
@@ -15,10 +23,28 @@ interface Note {
 }
 const NoteResource = resourceKind<Note>()("note", ["read"] as const);
 
+const noteSchema = z.object({
+  id: z.string(),
+  owner: z.string(),
+  private: z.boolean(),
+  title: z.string(),
+  body: z.string(),
+});
+const noteEvents = {
+  created: defineEvent("notes.note.created", noteSchema, 1),
+  deleted: defineEvent("notes.note.deleted", noteSchema, 1),
+};
+
+declare module "@ensemble/kernel" {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface EventPayloads extends PayloadsOf<typeof noteEvents> {}
+}
+
 /** A stand-in service: notes, private or public, indexed from their events like a real module's resources. */
 function notesModule(notes: Map<string, Note>): ModuleDefinition {
   return defineModule({
     name: "notes",
+    events: Object.values(noteEvents),
     policies: (k) => {
       k.policy.allow(NoteResource, "read", (a, n) => !n.private || (isUser(a) && a.id === n.owner));
     },

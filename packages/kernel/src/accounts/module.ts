@@ -1,5 +1,6 @@
 import { defineModule } from "../module.ts";
 import { accountsPolicies } from "./policies.ts";
+import { accountEvents } from "./account-events.ts";
 import { authRoutes } from "./auth-routes.ts";
 import { passwordResetRoutes } from "./password-reset-routes.ts";
 import { twoFactorRoutes } from "./two-factor-routes.ts";
@@ -19,6 +20,7 @@ import { adminExists, issueSetupToken } from "./setup.ts";
 export const accountsModule = defineModule({
   name: "accounts",
   policies: accountsPolicies,
+  events: Object.values(accountEvents),
   topics: (k) => [groupTopics(k)],
   // Who changed roles, status, groups and invitations: mirrored into the audit log.
   auditableEvents: [

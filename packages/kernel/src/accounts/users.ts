@@ -87,7 +87,8 @@ export function presentSelf(u: UserRow) {
   return {
     ...presentUser(u),
     email: u.email,
-    locale: u.locale,
+    // Written only as fr or en (profile, invitations); the column is plain text.
+    locale: u.locale === "en" ? ("en" as const) : ("fr" as const),
     timeZone: u.time_zone,
     twoFactorEnabled: u.totp_enabled === 1,
     hasPassword: u.password_hash !== null,

@@ -9,10 +9,11 @@ import { can, Capability } from "../authz/capabilities.ts";
 import { recordEvent, type TransactionLike } from "../events/record-event.ts";
 import type { OrgSettings } from "../settings.ts";
 import type { Kernel } from "../kernel.ts";
+import { brandingEvents } from "./branding-events.ts";
 
 /** Every signed-in person follows the organisation's branding, so that a change re-themes open pages at once. */
 export const BRANDING_TOPIC = "org:branding";
-export const BRANDING_EVENT = "accounts.branding.updated";
+export const BRANDING_EVENT = brandingEvents.brandingUpdated.name;
 
 const LOGO_TYPES = ["image/png", "image/jpeg", "image/webp"];
 const LOGO_MAX_BYTES = 2 * 1024 * 1024;
@@ -161,6 +162,7 @@ function brandingRoutes(app: FastifyInstance, k: Kernel): void {
 /** The `org:` topic family (readable by anyone signed in, guests included: they see the same brand) and the branding routes. */
 export const brandingModule = defineModule({
   name: "branding",
+  events: Object.values(brandingEvents),
   topics: () => [{ prefix: "org:", authorizeTopic: async (_actor, topic) => topic === BRANDING_TOPIC }],
   routes: (app, k) => brandingRoutes(app, k),
 });

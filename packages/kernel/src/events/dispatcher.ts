@@ -5,7 +5,7 @@ import type { Config } from "../config.ts";
 import type { DbKind } from "../db/database.ts";
 import type { EventTables } from "./event-tables.ts";
 import { eventHandlerFailures, eventsDispatched } from "../realtime/realtime-metrics.ts";
-import { eventFromRow, NOTIFY_PREFIX, onEventRecorded, type DomainEvent, type PayloadOf } from "./record-event.ts";
+import { eventFromRow, NOTIFY_PREFIX, onEventRecorded, type DomainEvent, type EventPayloads } from "./record-event.ts";
 
 /**
  * A consumer of domain events (realtime fan-out, notifications, webhooks,
@@ -17,8 +17,11 @@ export interface EventHandler<N extends string = string> {
   name: string;
   /** Event names it wants: exact (`chat.message.created`) or a prefix (`chat.*`). All when omitted. */
   events?: readonly N[];
-  handle(event: DomainEvent<PayloadOf<N>>): Promise<void>;
+  handle(event: DomainEvent<HandledPayload<N>>): Promise<void>;
 }
+
+/** An exact name gives its payload's type; a prefix (`chat.*`) or several names, unknown. */
+type HandledPayload<N extends string> = N extends keyof EventPayloads ? EventPayloads[N] : unknown;
 
 export const defineEventHandler = <N extends string>(h: EventHandler<N>): EventHandler<N> => h;
 

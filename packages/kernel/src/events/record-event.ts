@@ -2,15 +2,19 @@ import { PostgresAdapter, sql, type Kysely, type QueryExecutor } from "kysely";
 import { uuidv7 } from "@ensemble/protocol";
 import type { EventTables } from "./event-tables.ts";
 import { afterCommit } from "../db/commit-hooks.ts";
+import { checkEvent, EVENT_NAME_RE } from "./define-event.ts";
+import type { KernelEventPayloads } from "./kernel-events.ts";
 
 /**
- * Payload types by event name. Modules add theirs by declaration merging:
- *   declare module "@ensemble/kernel" { interface EventPayloads { "chat.message.created": {...} } }
+ * Payload types by event name, derived from the `defineEvent` definitions.
+ * Modules merge theirs in:
+ *   declare module "@ensemble/kernel" { interface EventPayloads extends PayloadsOf<typeof chatEvents> {} }
  */
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface EventPayloads {}
+export interface EventPayloads extends KernelEventPayloads {}
 
-export type PayloadOf<N extends string> = N extends keyof EventPayloads ? EventPayloads[N] : unknown;
+/** A name without a definition takes no payload at all: a misspelt name does not compile. */
+export type PayloadOf<N extends string> = N extends keyof EventPayloads ? EventPayloads[N] : never;
 
 export interface NewEvent<N extends string = string> {
   /** `module.resource.verb`, e.g. `chat.message.created`. */
@@ -43,7 +47,6 @@ export interface TransactionLike {
 }
 
 export const NOTIFY_PREFIX = "ensemble_events_";
-const NAME_RE = /^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$/;
 
 /** Called with the id of an event this process just committed, or with none when what was recorded is unknown. */
 type Wakeup = (eventId?: string) => void;
@@ -71,7 +74,8 @@ export async function recordEvent<N extends string>(
   tx: TransactionLike,
   e: NewEvent<N>,
 ): Promise<DomainEvent<PayloadOf<N>>> {
-  if (!NAME_RE.test(e.name)) throw new Error(`event name must be module.resource.verb, got ${e.name}`);
+  if (!EVENT_NAME_RE.test(e.name)) throw new Error(`event name must be module.resource.verb, got ${e.name}`);
+  checkEvent(e.name, e.payload);
   const db = tx as unknown as Kysely<EventTables>;
   const id = uuidv7();
   const createdAt = new Date().toISOString();

@@ -2,6 +2,7 @@ import { defineModule } from "../module.ts";
 import { defineEventHandler } from "../events/dispatcher.ts";
 import type { NotificationIntent } from "./notification-types.ts";
 import { INTENT_EVENT } from "./notify.ts";
+import { notificationEvents } from "./notification-events.ts";
 import { notificationPolicies, notificationRoutes } from "./notification-routes.ts";
 import { preferenceRoutes } from "./preference-routes.ts";
 import { runDigest } from "./digest.ts";
@@ -14,6 +15,7 @@ import { runDigest } from "./digest.ts";
 export const notificationsModule = defineModule({
   name: "notifications",
   policies: notificationPolicies,
+  events: Object.values(notificationEvents),
   eventHandlers: (k) => [
     defineEventHandler({
       name: "notifications",

@@ -1,8 +1,9 @@
 import { recordEvent, type TransactionLike } from "../events/record-event.ts";
 import type { NotificationIntent } from "./notification-types.ts";
 import { KIND_RE } from "./notification-types.ts";
+import { notificationEvents } from "./notification-events.ts";
 
-export const INTENT_EVENT = "notifications.intent.created";
+export const INTENT_EVENT = notificationEvents.intentCreated.name;
 
 /**
  * Records a notification intent in the caller's transaction (the outbox):

@@ -1,0 +1,33 @@
+import { z } from "zod";
+import { importanceSchema, localizedTextSchema, notificationSchema } from "@ensemble/protocol/wire/notifications";
+import { defineEvent } from "../events/define-event.ts";
+
+/** What a module asks for (`notify`); the kernel decides per recipient what is sent. See `NotificationIntent`. */
+const intentSchema = z.object({
+  recipients: z.array(z.string()).readonly(),
+  quiet: z.array(z.string()).readonly().optional(),
+  kind: z.string(),
+  actorId: z.string().nullable(),
+  title: localizedTextSchema,
+  body: localizedTextSchema.optional(),
+  link: z.string().nullable().optional(),
+  importance: importanceSchema.optional(),
+  data: z.record(z.string(), z.unknown()).optional(),
+  key: z.string().optional(),
+});
+
+export const notificationEvents = {
+  intentCreated: defineEvent("notifications.intent.created", intentSchema, 1),
+  /** To the recipient's `user:` topic: the new notification and their unread count. */
+  notificationCreated: defineEvent(
+    "notifications.notification.created",
+    z.object({ notification: notificationSchema, unreadCount: z.number().int() }),
+    1,
+  ),
+  /** Some (`ids`) or all (`all`) of a person's notifications were read. */
+  notificationRead: defineEvent(
+    "notifications.notification.read",
+    z.object({ ids: z.array(z.string()).optional(), all: z.literal(true).optional(), unreadCount: z.number().int() }),
+    1,
+  ),
+};
