@@ -277,7 +277,7 @@ describe("sign-in rate limit shared through Redis", () => {
   });
 });
 
-describe("brute-force lockout per account", () => {
+describe("brute-force lockout per account and address", () => {
   let s: TestServer;
   beforeAll(async () => {
     s = await startTestServer({
@@ -286,7 +286,7 @@ describe("brute-force lockout per account", () => {
   });
   afterAll(async () => s.close());
 
-  it("locks the account after LOCKOUT_THRESHOLD failures, even against the right password, and only that account", async () => {
+  it("locks the account for the failing address after LOCKOUT_THRESHOLD failures, even against the right password, and only that account", async () => {
     const victim = await s.createUser();
     const bystander = await s.createUser();
     const c = s.client();
@@ -317,13 +317,13 @@ describe("brute-force lockout per account", () => {
       (await other.post("/api/auth/sign-in", { login: bystander.username, password: bystander.password })).status,
     ).toBe(200);
 
-    // The lock is recorded with its expiry; once that passes (moved into the past here), the right password works again.
-    const key = `user:${victim.id}`;
+    // The lock is recorded (for this account from this address) with its expiry; once that passes (moved into the past here), the right password works again.
     const row = await s.kernel.db
       .selectFrom("auth_failures")
       .selectAll()
-      .where("key", "=", key)
+      .where("key", "like", `pair:user:${victim.id}@%`)
       .executeTakeFirstOrThrow();
+    const key = row.key;
     const until = Date.parse(row.locked_until!);
     expect(until - Date.now()).toBeGreaterThan(6 * 60_000);
     expect(until - Date.now()).toBeLessThanOrEqual(7 * 60_000);
@@ -338,6 +338,13 @@ describe("brute-force lockout per account", () => {
     // Success clears the account's counter.
     expect(
       await s.kernel.db.selectFrom("auth_failures").select("key").where("key", "=", key).executeTakeFirst(),
+    ).toBeUndefined();
+    expect(
+      await s.kernel.db
+        .selectFrom("auth_failures")
+        .select("key")
+        .where("key", "=", `user:${victim.id}`)
+        .executeTakeFirst(),
     ).toBeUndefined();
   });
 });

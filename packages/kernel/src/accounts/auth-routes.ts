@@ -6,7 +6,7 @@ import { AppError } from "../errors.ts";
 import { checkPasswordRules, hashPassword, verifyPassword } from "./passwords.ts";
 import { createSession, revokeSession } from "./sessions.ts";
 import { clearSessionCookies, setSessionCookies } from "./cookies.ts";
-import { clearFailures, lockedFor, recordFailure } from "./lockout.ts";
+import { clearFailures, lockState, recordFailure } from "./lockout.ts";
 import { adminExists, consumeOneTimeToken } from "./setup.ts";
 import {
   displayNameSchema,
@@ -94,41 +94,40 @@ export function authRoutes(app: FastifyInstance, k: Kernel): void {
       const user = await findUserByLogin(k.db, body.login);
       // Keyed on the account when it exists, so its username and e-mail share one counter.
       const accountKey = user ? `user:${user.id}` : `login:${body.login.toLowerCase()}`;
-      const keys = [accountKey, `ip:${req.ip}`];
-      const locked = await lockedFor(k.db, keys);
-      if (locked > 0) {
-        throw new AppError("account_locked", `too many failed attempts; try again in ${Math.ceil(locked / 60)} min`, {
-          headers: { "retry-after": String(locked) },
+      const state = await lockState(k.db, accountKey, req.ip);
+      const lockedError = (seconds: number) =>
+        new AppError("account_locked", `too many failed attempts; try again in ${Math.ceil(seconds / 60)} min`, {
+          headers: { "retry-after": String(seconds) },
         });
-      }
+      if (state.address > 0) throw lockedError(state.address);
+      // Under a distributed attack the account opens only to both factors at once, from an address that has not failed.
+      const bothFactors = !!user?.totp_enabled && !!(body.totp || body.recoveryCode);
+      if (state.account > 0 && (state.addressFailed || !bothFactors)) throw lockedError(state.account);
       const ok = await verifyPassword(user?.password_hash ?? null, body.password);
       const lockout = { threshold: k.config.LOCKOUT_THRESHOLD, minutes: k.config.LOCKOUT_MINUTES };
-      if (!user || !ok || user.deactivated) {
-        await recordFailure(k.db, keys, lockout);
+      const fail = async (reason: string, error: AppError): Promise<never> => {
+        await recordFailure(k.db, accountKey, req.ip, lockout);
         await audit(k.db, {
           actorId: user?.id ?? null,
           action: "auth.sign_in.failed",
           ip: req.ip,
-          details: { login: body.login, reason: "invalid_credentials" },
+          details: { login: body.login, reason },
         });
-        throw new AppError("invalid_credentials", "wrong username or password");
+        // While the account is locked, which factor was wrong is not told.
+        throw state.account > 0 ? lockedError(state.account) : error;
+      };
+      if (!user || !ok || user.deactivated) {
+        return fail("invalid_credentials", new AppError("invalid_credentials", "wrong username or password"));
       }
       if (user.totp_enabled) {
         if (!body.totp && !body.recoveryCode) {
           throw new AppError("two_factor_required", "enter the code from your authenticator app");
         }
         if (!(await verifySecondFactor(k.db, user, body))) {
-          await recordFailure(k.db, keys, lockout);
-          await audit(k.db, {
-            actorId: user.id,
-            action: "auth.sign_in.failed",
-            ip: req.ip,
-            details: { login: body.login, reason: "invalid_two_factor_code" },
-          });
-          throw new AppError("invalid_two_factor_code", "this code is not valid");
+          return fail("invalid_two_factor_code", new AppError("invalid_two_factor_code", "this code is not valid"));
         }
       }
-      await clearFailures(k.db, [accountKey]);
+      await clearFailures(k.db, accountKey, req.ip);
       const session = await createSession(k.db, user.id, meta(req), k.config.SESSION_TTL_DAYS);
       await audit(k.db, {
         actorId: user.id,

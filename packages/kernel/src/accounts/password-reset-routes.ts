@@ -7,7 +7,7 @@ import { route } from "../http/route.ts";
 import { AppError } from "../errors.ts";
 import { checkPasswordRules, hashPassword } from "./passwords.ts";
 import { revokeAllSessions } from "./sessions.ts";
-import { clearFailures } from "./lockout.ts";
+import { clearAccountFailures } from "./lockout.ts";
 import { consumeOneTimeToken } from "./setup.ts";
 import { findUserByLogin, passwordSchema } from "./users.ts";
 import { randomToken, sha256 } from "./secrets.ts";
@@ -77,7 +77,7 @@ export function passwordResetRoutes(app: FastifyInstance, k: Kernel): void {
         return revoked;
       });
       await k.realtime.disconnectSessions(ended);
-      await clearFailures(k.db, [`user:${user.username}`, ...(user.email ? [`user:${user.email}`] : [])]);
+      await clearAccountFailures(k.db, `user:${user.id}`);
       return undefined;
     },
   });
