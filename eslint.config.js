@@ -4,6 +4,7 @@ import { builtinModules } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { builtinRules } from "eslint/use-at-your-own-risk";
+import reactHooks from "eslint-plugin-react-hooks";
 import tseslint from "typescript-eslint";
 
 /**
@@ -161,6 +162,23 @@ export default tseslint.config(
         "error",
         { selector: "TSEnumDeclaration", message: "Use a const object: enums are not erasable syntax." },
       ],
+    },
+  },
+  {
+    // React: the classic rules of hooks, plus those of v7's compiler-derived rules that catch real bugs in code the
+    // React Compiler does not build (we do not run it). The others are off, see DECISIONS.md.
+    files: ["{modules,apps,packages}/**/*.tsx", ...browserCode],
+    plugins: { "react-hooks": reactHooks },
+    rules: {
+      "react-hooks/rules-of-hooks": "error",
+      "react-hooks/exhaustive-deps": "error",
+      "react-hooks/static-components": "error",
+      "react-hooks/component-hook-factories": "error",
+      "react-hooks/set-state-in-render": "error",
+      "react-hooks/globals": "error",
+      "react-hooks/use-memo": "error",
+      "react-hooks/void-use-memo": "error",
+      "react-hooks/error-boundaries": "error",
     },
   },
 

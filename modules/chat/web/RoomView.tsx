@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useEffectEvent, useMemo, useRef, useState } from "react";
 import { Button, Group, Loader, Modal, Text } from "@mantine/core";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
@@ -125,10 +125,14 @@ export function RoomView({ roomId, onMenu }: { roomId: string; onMenu: () => voi
     }, 1_000);
     return () => clearTimeout(tm);
   }, [lastSeq, room.data?.membership, markRead, qc, roomId]);
-  useEffect(() => {
+  // Once per room opening, with the membership known then.
+  const markReadOnOpen = useEffectEvent(() => {
     if (room.data?.membership && room.data.membership.unread > 0) markRead();
-    // Once per room opening.
-  }, [room.data?.id]);
+  });
+  const openedId = room.data?.id;
+  useEffect(() => {
+    if (openedId) markReadOnOpen();
+  }, [openedId]);
 
   const editLast = () => {
     const items = qc.getQueryData<HistoryPage>(keys.messages(roomId))?.items ?? [];
@@ -136,13 +140,22 @@ export function RoomView({ roomId, onMenu }: { roomId: string; onMenu: () => voi
     if (mine) setEditingId(mine.id);
   };
 
-  const setParam = (k: string, v: string | null) =>
-    setParams((p) => {
-      const next = new URLSearchParams(p);
-      if (v) next.set(k, v);
-      else next.delete(k);
-      return next;
-    });
+  // The message callbacks are made once (every row receives them); setSearchParams changes with the URL
+  // and applies its updater to the params it was made with, so they call the latest one.
+  const latestSetParams = useRef(setParams);
+  useEffect(() => {
+    latestSetParams.current = setParams;
+  }, [setParams]);
+  const setParam = useCallback(
+    (k: string, v: string | null) =>
+      latestSetParams.current((p) => {
+        const next = new URLSearchParams(p);
+        if (v) next.set(k, v);
+        else next.delete(k);
+        return next;
+      }),
+    [],
+  );
 
   const cb: MessageCallbacks = useMemo(
     () => ({
@@ -151,8 +164,7 @@ export function RoomView({ roomId, onMenu }: { roomId: string; onMenu: () => voi
       onQuote: setQuote,
       onForward: setForward,
     }),
-    // setParam is stable enough: it reads the latest params when called.
-    [],
+    [setParam],
   );
 
   if (room.isPending) return <Loader m="xl" aria-label={t("room.loading")} />;

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useEffectEvent, useMemo, useRef, useState } from "react";
 import { Button, Divider, Group, Loader, Text } from "@mantine/core";
 import { IconArrowDown, IconArrowUp } from "@tabler/icons-react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
@@ -108,10 +108,12 @@ export function Timeline({
     },
     [api, qc, roomId],
   );
+  // Only when the target changes (or the room's first page arrives), not when jumpTo or the page does.
+  const jumpToFocus = useEffectEvent((id: string) => void jumpTo(id).catch(() => {}));
+  const hasPage = !!page.data;
   useEffect(() => {
-    if (focusId && page.data) void jumpTo(focusId).catch(() => {});
-    // Only when the target changes (or the room's first page arrives).
-  }, [focusId, !!page.data]);
+    if (focusId && hasPage) jumpToFocus(focusId);
+  }, [focusId, hasPage]);
   useEffect(() => {
     if (!highlight) return;
     const tm = setTimeout(() => setHighlight(null), 4_000);

@@ -186,3 +186,23 @@ describe("lint: import boundaries", () => {
     expect(await importErrors(file, spec)).toEqual([]);
   });
 });
+
+describe("lint: React hooks", () => {
+  it.each(["modules/zzz-new/web/Panel.tsx", "apps/web/src/layout/Panel.tsx", "packages/ui/src/Panel.tsx"])(
+    "%s: a conditional hook and a missing effect dependency are errors",
+    async (file) => {
+      const code = [
+        `import { useEffect, useState } from "react";`,
+        `export function Panel({ on, id }: { on: boolean; id: string }) {`,
+        `  if (on) useState(0);`,
+        `  useEffect(() => console.info(id), []);`,
+        `  return null;`,
+        `}`,
+        ``,
+      ].join("\n");
+      const [result] = await eslint.lintText(code, { filePath: path.join(root, file) });
+      const errors = (result?.messages ?? []).filter((m) => m.severity === 2).map((m) => m.ruleId);
+      expect(errors).toEqual(expect.arrayContaining(["react-hooks/rules-of-hooks", "react-hooks/exhaustive-deps"]));
+    },
+  );
+});

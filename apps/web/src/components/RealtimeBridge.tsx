@@ -1,4 +1,4 @@
-import { useEffect } from "react";
+import { useEffect, useEffectEvent } from "react";
 import { Alert } from "@mantine/core";
 import { useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
@@ -23,8 +23,8 @@ export function RealtimeBridge({ userId }: { userId: string }) {
   const state = useConnectionState(true);
   const navigate = useNavigate();
   const { i18n } = useTranslation();
-  /** A desktop notification when the tab is in the background and the person allowed them. */
-  const desktop = (n: NotificationItem) => {
+  /** A desktop notification when the tab is in the background and the person allowed them. An effect event: the subscription below is not renewed when navigate changes. */
+  const desktop = useEffectEvent((n: NotificationItem) => {
     if (typeof Notification === "undefined" || Notification.permission !== "granted" || !document.hidden) return;
     const text = (l: LocalizedText) => (i18n.exists(l.key) ? i18n.t(l.key, l.params ?? {}) : l.text);
     const shown = new Notification(text(n.title), { body: n.body ? text(n.body) : "", tag: n.id });
@@ -33,7 +33,7 @@ export function RealtimeBridge({ userId }: { userId: string }) {
       if (n.link) navigate(n.link);
       shown.close();
     };
-  };
+  });
   useEffect(() => {
     // The organisation's branding, pushed when an administrator changes it: the theme follows at once.
     let stop: (() => void) | null = null;

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type ReactNode } from "react";
+import { useEffect, useEffectEvent, useRef, useState, type ReactNode } from "react";
 import { ActionIcon, Menu, Tooltip } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { IconDots, IconEyeOff, IconSettings } from "@tabler/icons-react";
@@ -39,11 +39,14 @@ export function RoomMenu({ room, children }: { room: Room; children?: ReactNode 
 
   // Only when the room is opened (this menu mounts with the room): hiding the open room keeps it hidden.
   const opened = useRef(false);
+  const unhideOnOpen = useEffectEvent(() => {
+    if (hidden) void setHidden(false, true);
+  });
   useEffect(() => {
     if (opened.current) return;
     opened.current = true;
-    if (hidden) void setHidden(false, true);
-  }, [hidden]);
+    unhideOnOpen();
+  }, []);
 
   return (
     <>
