@@ -17,8 +17,6 @@ import { indexMessage, unindexMessage } from "./search-index.ts";
 import { chatDb, type ChatDb } from "./tables.ts";
 import "./events.ts";
 import { messageSource, redactMessages, tombstone } from "./redact-message.ts";
-import { assertNotMuted } from "./moderation/mutes.ts";
-import { extrasDb } from "./extras/extras-tables.ts";
 import { sendContext } from "./send-context.ts";
 import { proxiedImagePath, proxyAttachmentImages } from "./previews/image-urls.ts";
 
@@ -97,7 +95,6 @@ export function messageRoutes(app: FastifyInstance, k: Kernel): void {
         if (already) return already;
       }
       const room = await k.policy.authorize(actor, ChatRoomResource, "post", ctx.room);
-      if (ctx.maybeMuted) await assertNotMuted(extrasDb(k), room.id, actor.id);
       const { kind } = ctx;
       await checkLength(k, body.text);
       if (!body.text.trim() && !body.attachments?.length)

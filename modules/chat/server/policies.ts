@@ -1,7 +1,7 @@
-import { isUser, type Actor, type Kernel } from "@ensemble/kernel";
+import { AppError, isUser, type Actor, type Kernel } from "@ensemble/kernel";
 import { canInOrg, canInRoom, OrgChatCapability, RoomCapability } from "../shared/capabilities.ts";
 import { ChatMessageResource, ChatRoomResource, type MessageRecord, type RoomRecord } from "./resources.ts";
-import { roomSettings } from "./rooms.ts";
+import { mutedNow, roomSettings } from "./rooms.ts";
 
 const org = (a: Actor, cap: OrgChatCapability) => isUser(a) && canInOrg(a.role, cap);
 const isMember = (r: RoomRecord) => r.viewerRole !== null;
@@ -35,6 +35,17 @@ export function chatPolicies(k: Kernel): void {
     (_a, r) => open(r) && has(r, r.announcement ? RoomCapability.postAnnouncement : RoomCapability.post),
   );
   p.allow(ChatRoomResource, "react", (_a, r) => open(r) && has(r, RoomCapability.react));
+  // A muted member reads but neither posts nor reacts, by whatever path (send, upload, forward, slash commands).
+  p.refuse(ChatRoomResource, ["post", "react"], (_a, r) =>
+    mutedNow(r)
+      ? new AppError(
+          "chat_muted",
+          r.viewerMute?.until
+            ? `a moderator muted you in this room until ${r.viewerMute.until}`
+            : "a moderator muted you in this room",
+        )
+      : null,
+  );
   p.allow(ChatRoomResource, "pin", (_a, r) => open(r) && has(r, RoomCapability.pin));
   p.allow(
     ChatRoomResource,

@@ -10,7 +10,8 @@ import { findByClientKey, isUniqueViolation, postMessage } from "./post-message.
 import { normalizeMessage, presentMessages, presentOne } from "./present-message.ts";
 import { chatDb } from "./tables.ts";
 import "./events.ts";
-import { beforeSend } from "./moderation/mutes.ts";
+import { isBot } from "./integrations/bots.ts";
+import { extrasDb } from "./extras/extras-tables.ts";
 import { knownEmoji, unknownEmoji } from "./emoji/emoji-module.ts";
 
 const idParams = z.object({ id: z.uuid() });
@@ -247,7 +248,7 @@ export function reactionPinRoutes(app: FastifyInstance, k: Kernel): void {
       const existing = await findByClientKey(db, actor.id, body.clientKey);
       if (existing) return presentOne(db, existing, actor.id);
       const target = await k.policy.authorize(actor, ChatRoomResource, "post", await loadRoom(db, body.roomId, actor));
-      const { kind } = await beforeSend(k, target.id, actor.id);
+      const kind = (await isBot(extrasDb(k), actor.id)) ? "bot" : "user";
       const author = src.author_id
         ? await db
             .selectFrom("users")

@@ -111,7 +111,7 @@ export function roomAvatarRoutes(app: FastifyInstance, k: Kernel): void {
           throw e;
         }
         if (r.avatar_key) await k.blobs.delete(r.avatar_key);
-        return roomView(db, { ...next, viewerRole: r.viewerRole }, actor);
+        return roomView(db, { ...next, viewerRole: r.viewerRole, viewerMute: r.viewerMute }, actor);
       },
     });
   });
@@ -136,7 +136,7 @@ export function roomAvatarRoutes(app: FastifyInstance, k: Kernel): void {
         await publish(tx, actor.id, next);
       });
       await k.blobs.delete(r.avatar_key);
-      return roomView(db, { ...next, viewerRole: r.viewerRole }, actor);
+      return roomView(db, { ...next, viewerRole: r.viewerRole, viewerMute: r.viewerMute }, actor);
     },
   });
 

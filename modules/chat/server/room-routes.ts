@@ -14,10 +14,10 @@ import {
   loadRoom,
   loadRoomBySlug,
   memberCount,
-  roleOf,
-  normalizeRoom,
   presentPublicRoom,
+  roomRecord,
   roomSettings,
+  roomsWithViewer,
 } from "./rooms.ts";
 import { addMembers } from "./members.ts";
 import { roomView } from "./read-state.ts";
@@ -103,7 +103,7 @@ export function roomRoutes(app: FastifyInstance, k: Kernel): void {
         throw e;
       }
       reply.code(201);
-      return roomView(db, { ...room, viewerRole: "owner" }, actor);
+      return roomView(db, { ...room, viewerRole: "owner", viewerMute: null }, actor);
     },
   });
 
@@ -181,7 +181,7 @@ export function roomRoutes(app: FastifyInstance, k: Kernel): void {
         if (isUniqueViolation(e)) throw new AppError("conflict", "a room with this name already exists");
         throw e;
       }
-      return roomView(db, { ...next, viewerRole: r.viewerRole }, actor);
+      return roomView(db, { ...next, viewerRole: r.viewerRole, viewerMute: r.viewerMute }, actor);
     },
   });
 
@@ -224,9 +224,7 @@ export function roomRoutes(app: FastifyInstance, k: Kernel): void {
       if (!canInOrg(actor.role, OrgChatCapability.browsePublic)) return { items: [], next: null };
       const cursor = decodeCursor(query.cursor);
       if (query.cursor && (!cursor || cursor.length !== 2)) throw new AppError("validation", "bad cursor");
-      let q = db
-        .selectFrom("chat_rooms")
-        .selectAll()
+      let q = roomsWithViewer(db, actor.id)
         .where("type", "=", "channel")
         .orderBy("name")
         .orderBy("id")
@@ -252,8 +250,7 @@ export function roomRoutes(app: FastifyInstance, k: Kernel): void {
       const page = rows.slice(0, query.limit);
       const items = [];
       // With the viewer's own membership, so the directory shows "joined".
-      for (const r of page)
-        items.push(await roomView(db, { ...normalizeRoom(r), viewerRole: await roleOf(db, r.id, actor.id) }, actor));
+      for (const r of page) items.push(await roomView(db, roomRecord(r), actor));
       const last = page.at(-1);
       return { items, next: rows.length > query.limit && last ? encodeCursor([last.name, last.id]) : null };
     },

@@ -1,9 +1,10 @@
 import type { Actor } from "@ensemble/kernel";
-import type { RoomCapabilitySetting } from "../shared/capabilities.ts";
+import type { RoomCapabilitySetting, RoomRole } from "../shared/capabilities.ts";
 import type { PublicRoom } from "../shared/events.ts";
 import type { Room } from "../shared/schemas.ts";
 import type { RoomRecord } from "./resources.ts";
 import type { ChatDb, ChatMembersTable, ChatRoomsTable } from "./tables.ts";
+import type { ChatMutesTable } from "./extras/extras-tables.ts";
 
 export type RoomSettings = Record<RoomCapabilitySetting, boolean>;
 
@@ -19,20 +20,39 @@ export async function loadRoom(db: ChatDb, id: string, actor: Actor): Promise<Ro
   const userId = viewerId(actor);
   if (!userId) {
     const row = await db.selectFrom("chat_rooms").selectAll().where("id", "=", id).executeTakeFirst();
-    return row ? { ...normalizeRoom(row), viewerRole: null } : undefined;
+    return row ? { ...normalizeRoom(row), viewerRole: null, viewerMute: null } : undefined;
   }
-  // The room and the viewer's membership in one statement (every send and read starts here).
-  const row = await db
+  // The room, the viewer's membership and mute in one statement (every send and read starts here).
+  const row = await roomsWithViewer(db, userId).where("chat_rooms.id", "=", id).executeTakeFirst();
+  return row ? roomRecord(row) : undefined;
+}
+
+/** Rooms with the viewer's role and mute in each (left joins: null when not a member, not muted). */
+export function roomsWithViewer(db: ChatDb, userId: string) {
+  return db
+    .withTables<{ chat_mutes: ChatMutesTable }>()
     .selectFrom("chat_rooms")
     .leftJoin("chat_members as vm", (j) => j.onRef("vm.room_id", "=", "chat_rooms.id").on("vm.user_id", "=", userId))
+    .leftJoin("chat_mutes as vmu", (j) => j.onRef("vmu.room_id", "=", "chat_rooms.id").on("vmu.user_id", "=", userId))
     .selectAll("chat_rooms")
-    .select("vm.role as viewer_role")
-    .where("chat_rooms.id", "=", id)
-    .executeTakeFirst();
-  if (!row) return undefined;
-  const { viewer_role, ...room } = row;
-  return { ...normalizeRoom(room), viewerRole: viewer_role ?? null };
+    .select(["vm.role as viewer_role", "vmu.user_id as muted_id", "vmu.until as muted_until"]);
 }
+
+/** A row of `roomsWithViewer` as the policy sees it. */
+export function roomRecord(
+  row: ChatRoomsTable & { viewer_role: RoomRole | null; muted_id: string | null; muted_until: string | null },
+): RoomRecord {
+  const { viewer_role, muted_id, muted_until, ...room } = row;
+  return { ...normalizeRoom(room), viewerRole: viewer_role ?? null, viewerMute: viewerMute(muted_id, muted_until) };
+}
+
+/** The viewer's mute from a left join on `chat_mutes` (no row: not muted). */
+export const viewerMute = (mutedId: string | null | undefined, until: string | null | undefined) =>
+  mutedId ? { until: until ?? null } : null;
+
+/** A mute in force now (one whose end has passed no longer counts, though its row stays). */
+export const mutedNow = (r: Pick<RoomRecord, "viewerMute">): boolean =>
+  r.viewerMute !== null && (r.viewerMute.until === null || r.viewerMute.until > new Date().toISOString());
 
 export async function loadRoomBySlug(db: ChatDb, slug: string, actor: Actor): Promise<RoomRecord | undefined> {
   const row = await db.selectFrom("chat_rooms").select("id").where("slug", "=", slug.toLowerCase()).executeTakeFirst();

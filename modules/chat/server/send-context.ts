@@ -1,7 +1,7 @@
 import type { Kernel, UserActor } from "@ensemble/kernel";
 import { extrasDb } from "./extras/extras-tables.ts";
 import type { RoomRecord } from "./resources.ts";
-import { normalizeRoom } from "./rooms.ts";
+import { normalizeRoom, viewerMute } from "./rooms.ts";
 
 export interface SendContext {
   /** The room with the sender's role in it (undefined when there is none). */
@@ -10,16 +10,13 @@ export interface SendContext {
   sentId: string | null;
   /** The kind of the sender's messages: a bot account's are `bot`. */
   kind: "user" | "bot";
-  /** A moderator muted the sender in this room (perhaps expired): check it with `assertNotMuted` once authorized. */
-  maybeMuted: boolean;
 }
 
 /**
  * What the send route checks before posting, in one statement (each is a
  * round trip on PostgreSQL, bench `chat`): the room and the sender's role,
- * an earlier message with the same client key, a mute, a bot account. A mute
- * row is rare: its expiry is then checked (and refused) by `assertNotMuted`,
- * after the route's authorization as before.
+ * an earlier message with the same client key, the sender's mute (which the
+ * policy's `post` rule decides on), a bot account.
  * A room that does not exist reads the client key alone, so a retry into a
  * room since deleted still answers its message (or a conflict).
  */
@@ -33,24 +30,18 @@ export async function sendContext(
   const row = await db
     .selectFrom("chat_rooms")
     .leftJoin("chat_members as vm", (j) => j.onRef("vm.room_id", "=", "chat_rooms.id").on("vm.user_id", "=", actor.id))
+    .leftJoin("chat_mutes as vmu", (j) => j.onRef("vmu.room_id", "=", "chat_rooms.id").on("vmu.user_id", "=", actor.id))
     .selectAll("chat_rooms")
     .select((eb) => [
       "vm.role as viewer_role",
+      "vmu.user_id as muted_id",
+      "vmu.until as muted_until",
       eb
         .selectFrom("chat_messages")
         .select("id")
         .where("author_id", "=", actor.id)
         .where("client_key", "=", clientKey)
         .as("sent_id"),
-      eb
-        .exists(
-          eb
-            .selectFrom("chat_mutes")
-            .select("user_id")
-            .whereRef("chat_mutes.room_id", "=", "chat_rooms.id")
-            .where("chat_mutes.user_id", "=", actor.id),
-        )
-        .as("muted"),
       eb.exists(eb.selectFrom("chat_bots").select("user_id").where("chat_bots.user_id", "=", actor.id)).as("bot"),
     ])
     .where("chat_rooms.id", "=", roomId)
@@ -62,14 +53,13 @@ export async function sendContext(
       .where("author_id", "=", actor.id)
       .where("client_key", "=", clientKey)
       .executeTakeFirst();
-    return { room: undefined, sentId: sent?.id ?? null, kind: "user", maybeMuted: false };
+    return { room: undefined, sentId: sent?.id ?? null, kind: "user" };
   }
   // Booleans: PostgreSQL answers true/false, SQLite 1/0.
-  const { viewer_role, sent_id, muted, bot, ...room } = row;
+  const { viewer_role, muted_id, muted_until, sent_id, bot, ...room } = row;
   return {
-    room: { ...normalizeRoom(room), viewerRole: viewer_role ?? null },
+    room: { ...normalizeRoom(room), viewerRole: viewer_role ?? null, viewerMute: viewerMute(muted_id, muted_until) },
     sentId: sent_id ?? null,
     kind: bot ? "bot" : "user",
-    maybeMuted: Boolean(muted),
   };
 }

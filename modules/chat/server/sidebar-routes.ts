@@ -5,7 +5,7 @@ import { roomTopic } from "../shared/resources.ts";
 import { chatSettingsPatch } from "../shared/settings.ts";
 import { markReadBody, markUnreadBody, type Room, type SidebarSection } from "../shared/schemas.ts";
 import { ChatMessageResource, ChatRoomResource, type RoomRecord } from "./resources.ts";
-import { loadRoom, normalizeRoom } from "./rooms.ts";
+import { loadRoom, roomRecord, roomsWithViewer } from "./rooms.ts";
 import { loadMessage } from "./messages.ts";
 import { roomView } from "./read-state.ts";
 import { userTopic } from "./members.ts";
@@ -59,16 +59,10 @@ export function sidebarRoutes(app: FastifyInstance, k: Kernel): void {
     query: sidebarQuery,
     handler: async ({ actor, query }) => {
       await ensureDefaultMembership(k, actor);
-      const rows = await db
-        .selectFrom("chat_members")
-        .innerJoin("chat_rooms", "chat_rooms.id", "chat_members.room_id")
-        .selectAll("chat_rooms")
-        .select("chat_members.role as viewerRole")
-        .where("chat_members.user_id", "=", actor.id)
-        .execute();
+      const rows = await roomsWithViewer(db, actor.id).where("vm.user_id", "is not", null).execute();
       const rooms: Room[] = [];
       for (const r of rows) {
-        const view = await roomView(db, { ...normalizeRoom(r), viewerRole: r.viewerRole }, actor);
+        const view = await roomView(db, roomRecord(r), actor);
         // A hidden room comes back when something new arrives in it.
         if (view.membership?.hidden && view.membership.unread === 0) continue;
         rooms.push(view);

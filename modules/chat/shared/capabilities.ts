@@ -1,6 +1,10 @@
+import { capabilityTable } from "@ensemble/protocol";
+
 /**
- * Chat permissions as data. Code asks `canInRoom(roomRole, capability, room)`
- * or `canInOrg(orgRole, capability)`; it never compares role names.
+ * Chat permissions as data, in the platform's one capability engine
+ * (`capabilityTable` from the protocol). Code asks
+ * `canInRoom(roomRole, capability, room)` or `canInOrg(orgRole, capability)`;
+ * it never compares role names.
  */
 export const roomRoles = ["owner", "moderator", "member"] as const;
 export type RoomRole = (typeof roomRoles)[number];
@@ -26,9 +30,7 @@ export type RoomCapability = (typeof RoomCapability)[keyof typeof RoomCapability
 /** A room setting that, when on, grants a capability the role does not hold outright. */
 export type RoomCapabilitySetting = "membersCanMentionAll" | "membersCanInvite";
 
-type Grant = true | RoomCapabilitySetting;
-
-export const roomCapabilities: Record<RoomRole, Partial<Record<RoomCapability, Grant>>> = {
+export const roomCapabilityTable = capabilityTable<RoomRole, RoomCapability, RoomCapabilitySetting>({
   owner: {
     post: true,
     post_announcement: true,
@@ -58,19 +60,15 @@ export const roomCapabilities: Record<RoomRole, Partial<Record<RoomCapability, G
     invite: "membersCanInvite",
     mention_all: "membersCanMentionAll",
   },
-};
+});
 
-export function canInRoom(
+export const roomCapabilities = roomCapabilityTable.grants;
+
+export const canInRoom = (
   role: RoomRole | null,
   capability: RoomCapability,
   settings: Partial<Record<RoomCapabilitySetting, boolean>> = {},
-): boolean {
-  if (role === null) return false;
-  const grant = roomCapabilities[role][capability];
-  if (grant === undefined) return false;
-  if (grant === true) return true;
-  return settings[grant] === true;
-}
+): boolean => roomCapabilityTable.can(role, capability, settings);
 
 /** What an organisation role (kernel `Role`) may do in chat outside any room membership. */
 export const OrgChatCapability = {
@@ -90,27 +88,27 @@ export type OrgChatCapability = (typeof OrgChatCapability)[keyof typeof OrgChatC
 
 export type OrgRole = "admin" | "member" | "guest";
 
-export const orgChatCapabilities: Record<OrgRole, readonly OrgChatCapability[]> = {
-  admin: [
-    "chat.channels.create",
-    "chat.private.create",
-    "chat.direct.open",
-    "chat.public.browse",
-    "chat.public.join",
-    "chat.rooms.invite",
-    "chat.channels.supervise",
-    "chat.settings.manage",
-  ],
-  member: [
-    "chat.channels.create",
-    "chat.private.create",
-    "chat.direct.open",
-    "chat.public.browse",
-    "chat.public.join",
-    "chat.rooms.invite",
-  ],
-  guest: ["chat.direct.open"],
-};
+export const orgChatCapabilityTable = capabilityTable<OrgRole, OrgChatCapability>({
+  admin: {
+    "chat.channels.create": true,
+    "chat.private.create": true,
+    "chat.direct.open": true,
+    "chat.public.browse": true,
+    "chat.public.join": true,
+    "chat.rooms.invite": true,
+    "chat.channels.supervise": true,
+    "chat.settings.manage": true,
+  },
+  member: {
+    "chat.channels.create": true,
+    "chat.private.create": true,
+    "chat.direct.open": true,
+    "chat.public.browse": true,
+    "chat.public.join": true,
+    "chat.rooms.invite": true,
+  },
+  guest: { "chat.direct.open": true },
+});
 
 export const canInOrg = (role: OrgRole, capability: OrgChatCapability): boolean =>
-  orgChatCapabilities[role].includes(capability);
+  orgChatCapabilityTable.can(role, capability);

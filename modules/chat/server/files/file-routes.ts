@@ -9,7 +9,6 @@ import { ChatRoomResource } from "../resources.ts";
 import { loadRoom } from "../rooms.ts";
 import { chatDb } from "../tables.ts";
 import { extrasDb, type ChatFilesTable } from "../extras/extras-tables.ts";
-import { assertNotMuted } from "../moderation/mutes.ts";
 import { mayReadFile } from "./file-sharing.ts";
 import { perCredential } from "../extras/rate-key.ts";
 
@@ -128,7 +127,6 @@ export function fileRoutes(app: FastifyInstance, k: Kernel): void {
           "post",
           await loadRoom(chatDb(k), params.id, actor),
         );
-        await assertNotMuted(db, room.id, actor.id);
         const limit = (await getChatSettings(k)).maxUploadMb * 1_048_576;
         const declared = Number(req.headers["content-length"] ?? NaN);
         if (declared > limit) throw tooLarge(limit);

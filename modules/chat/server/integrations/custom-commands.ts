@@ -2,11 +2,13 @@ import { randomBytes } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { uuidv7 } from "@ensemble/protocol";
-import { AppError, route, type Kernel, type UserActor } from "@ensemble/kernel";
+import { anonymous, AppError, route, type Actor, type Kernel, type UserActor } from "@ensemble/kernel";
 import { randomToken, sha256 } from "@ensemble/kernel/accounts/secrets";
 import { canInOrg, OrgChatCapability } from "../../shared/capabilities.ts";
 import { postMessage } from "../post-message.ts";
-import type { RoomRecord } from "../resources.ts";
+import { ChatRoomResource, type RoomRecord } from "../resources.ts";
+import { loadRoom } from "../rooms.ts";
+import { chatDb } from "../tables.ts";
 import { extrasDb, type ChatSlashCommandsTable } from "../extras/extras-tables.ts";
 import { outbound } from "../extras/outbound.ts";
 import { PreviewService } from "../previews/preview-service.ts";
@@ -153,6 +155,18 @@ export async function runCustomCommand(
   return { responseType: "ephemeral", text: raw.slice(0, 4000) };
 }
 
+/** The person who ran a command, as an actor of their own (a deactivated account is nobody). */
+async function invokerActor(k: Kernel, userId: string): Promise<Actor> {
+  const u = await chatDb(k)
+    .selectFrom("users")
+    .select(["id", "username", "role"])
+    .where("id", "=", userId)
+    .where("deactivated", "=", 0)
+    .executeTakeFirst();
+  if (!u) return anonymous;
+  return { kind: "user", ...u, scopes: null, sessionId: null, tokenId: null };
+}
+
 export function customCommandRoutes(app: FastifyInstance, k: Kernel): void {
   const db = extrasDb(k);
   const admin = (a: UserActor) => {
@@ -247,6 +261,10 @@ export function customCommandRoutes(app: FastifyInstance, k: Kernel): void {
         .returning(["room_id", "user_id", "command"])
         .executeTakeFirst();
       if (!used) throw new AppError("not_found", "this response URL is unknown or expired");
+      // The answer speaks for the person who typed the command: they must still be able to post there (not muted
+      // since, still a member, the room not archived).
+      const invoker = await invokerActor(k, used.user_id);
+      await k.policy.authorize(invoker, ChatRoomResource, "post", await loadRoom(chatDb(k), used.room_id, invoker));
       const payload = slackBody(body);
       if (!slackPayloadSchema.safeParse(payload).success)
         throw new AppError("validation", "the answer needs text or attachments");

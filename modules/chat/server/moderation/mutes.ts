@@ -6,8 +6,7 @@ import { ChatRoomResource } from "../resources.ts";
 import { loadRoom, roleOf } from "../rooms.ts";
 import { userTopic } from "../members.ts";
 import { chatDb } from "../tables.ts";
-import { extrasDb, type ExtrasDb } from "../extras/extras-tables.ts";
-import { isBot } from "../integrations/bots.ts";
+import { extrasDb } from "../extras/extras-tables.ts";
 
 const muteBody = z
   .object({
@@ -16,22 +15,6 @@ const muteBody = z
     minutes: z.number().int().min(1).max(525_600).nullable().optional(),
   })
   .strict();
-
-/** Refuses a post from someone a moderator muted in this room (until the mute expires). */
-export async function assertNotMuted(db: ExtrasDb, roomId: string, userId: string): Promise<void> {
-  const m = await db
-    .selectFrom("chat_mutes")
-    .select("until")
-    .where("room_id", "=", roomId)
-    .where("user_id", "=", userId)
-    .executeTakeFirst();
-  if (!m) return;
-  if (m.until !== null && m.until <= new Date().toISOString()) return;
-  throw new AppError(
-    "chat_muted",
-    m.until ? `a moderator muted you in this room until ${m.until}` : "a moderator muted you in this room",
-  );
-}
 
 /** Moderators silence a member of a room: they keep reading but cannot post until unmuted or the mute expires. */
 export function muteRoutes(app: FastifyInstance, k: Kernel): void {
@@ -182,14 +165,4 @@ export function muteRoutes(app: FastifyInstance, k: Kernel): void {
       };
     },
   });
-}
-
-/**
- * Called by the send route before posting as a person: refuses a muted
- * member, and answers the kind of message (a bot account's are `bot`).
- */
-export async function beforeSend(k: Kernel, roomId: string, userId: string): Promise<{ kind: "user" | "bot" }> {
-  const db = extrasDb(k);
-  await assertNotMuted(db, roomId, userId);
-  return { kind: (await isBot(db, userId)) ? "bot" : "user" };
 }

@@ -227,6 +227,40 @@ describe("custom slash commands", () => {
     ).toBe(404);
   });
 
+  it("refuse a muted member like the send route does: the command's server is never called, nothing reaches the room", async () => {
+    app.respond = () => ({
+      type: "application/json",
+      body: JSON.stringify({ response_type: "in_channel", text: "Message d'une personne réduite au silence" }),
+    });
+    // A delayed answer through a response_url obtained before the mute.
+    const before = await run(member, "/meteo", "avant");
+    expect(before.status).toBe(200);
+    const responseUrl = Object.fromEntries(new URLSearchParams(app.requests.at(-1)!.body)).response_url!.replace(
+      server.config.publicUrl,
+      server.url,
+    );
+    expect((await owner.post(`/api/chat/rooms/${roomId}/mutes`, { userId: memberUser.id })).status).toBe(200);
+    const calls = app.requests.length;
+    const refused = await run(member, "/meteo", "bonjour");
+    expect(refused.status).toBe(403);
+    expect((refused.body as { code?: string }).code).toBe("chat_muted");
+    expect(app.requests.length).toBe(calls);
+    const shrug = await run(member, "/shrug", "tant pis");
+    expect(shrug.status).toBe(403);
+    expect((shrug.body as { code?: string }).code).toBe("chat_muted");
+    const delayed = await fetch(responseUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ response_type: "in_channel", text: "Réponse différée muette" }),
+    });
+    expect(delayed.status).toBe(403);
+    const texts = (await history(owner, roomId)).map((m) => m.text);
+    expect(texts).not.toContain("Réponse différée muette");
+    expect(texts.filter((t) => t === "Message d'une personne réduite au silence")).toHaveLength(1);
+    expect((await owner.delete(`/api/chat/rooms/${roomId}/mutes/${memberUser.id}`)).status).toBe(204);
+    expect((await run(member, "/meteo", "après")).status).toBe(200);
+  });
+
   it("tell the person when the command's server fails or is refused", async () => {
     app.respond = () => ({ status: 500 });
     const r = await run(member, "/meteo", "x");

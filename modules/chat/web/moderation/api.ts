@@ -4,7 +4,7 @@ import {
   canInOrg,
   canInRoom,
   OrgChatCapability,
-  orgChatCapabilities,
+  orgChatCapabilityTable,
   RoomCapability,
   type OrgRole,
 } from "../../shared/capabilities.ts";
@@ -68,7 +68,7 @@ export const modKeys = {
   retention: (roomId: string) => ["chat", "moderation", "retention", roomId] as const,
 };
 
-const orgRole = (me: ChatUser): OrgRole => (me.role in orgChatCapabilities ? (me.role as OrgRole) : "guest");
+const orgRole = (me: ChatUser): OrgRole => (me.role in orgChatCapabilityTable.grants ? (me.role as OrgRole) : "guest");
 
 /** What the viewer may do in this room, as the server's policies decide it (modules/chat/server/policies.ts). */
 export function roomPowers(room: Room, me: ChatUser) {

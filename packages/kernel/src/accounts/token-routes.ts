@@ -45,7 +45,7 @@ export function tokenRoutes(app: FastifyInstance, k: Kernel): void {
     handler: async ({ actor, body, reply, req }) => {
       requireBrowserSession(actor);
       const scopes = [...new Set(body.scopes)];
-      if (scopes.includes("admin") && !can(actor.role, Capability.administer)) {
+      if (scopes.includes("admin") && !can(actor.role, Capability.adminTokens)) {
         throw new AppError("forbidden", "only administrators may create tokens with the admin scope");
       }
       const created = await k.db.transaction().execute(async (tx) => {

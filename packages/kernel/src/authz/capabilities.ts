@@ -1,9 +1,12 @@
+import { capabilityTable } from "@ensemble/protocol";
 import type { Role } from "./actor.ts";
 
 /**
- * What each role may do, as data. A value of `true` grants the capability; a
- * setting name grants it when that organisation setting is on. Code asks
- * `can(role, capability, settings)`; it never compares role names.
+ * What each organisation role may do, as data (the engine is the protocol's
+ * `capabilityTable`, shared with modules' tables such as chat's room roles).
+ * A value of `true` grants the capability; a setting name grants it when that
+ * organisation setting is on. Code asks `can(role, capability, settings)`; it
+ * never compares role names.
  */
 export const Capability = {
   browseDirectory: "directory.browse",
@@ -13,14 +16,14 @@ export const Capability = {
   administer: "admin.console",
   manageUsers: "users.manage",
   viewAudit: "audit.view",
+  /** Create app tokens with the `admin` scope. */
+  adminTokens: "tokens.admin",
 } as const;
 export type Capability = (typeof Capability)[keyof typeof Capability];
 
 export type CapabilitySetting = "membersCanInvite" | "membersCanCreateGroups";
 
-type Grant = true | CapabilitySetting;
-
-export const roleCapabilities: Record<Role, Partial<Record<Capability, Grant>>> = {
+export const orgCapabilities = capabilityTable<Role, Capability, CapabilitySetting>({
   admin: {
     "directory.browse": true,
     "groups.create": true,
@@ -29,6 +32,7 @@ export const roleCapabilities: Record<Role, Partial<Record<Capability, Grant>>> 
     "admin.console": true,
     "users.manage": true,
     "audit.view": true,
+    "tokens.admin": true,
   },
   member: {
     "directory.browse": true,
@@ -36,15 +40,14 @@ export const roleCapabilities: Record<Role, Partial<Record<Capability, Grant>>> 
     "invitations.create": "membersCanInvite",
   },
   guest: {},
-};
+});
+
+export const roleCapabilities = orgCapabilities.grants;
 
 export function can(
   role: Role,
   capability: Capability,
   settings: Partial<Record<CapabilitySetting, boolean>> = {},
 ): boolean {
-  const grant = roleCapabilities[role][capability];
-  if (grant === undefined) return false;
-  if (grant === true) return true;
-  return settings[grant] === true;
+  return orgCapabilities.can(role, capability, settings);
 }
