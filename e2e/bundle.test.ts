@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { chunks, kb, SHELL_BUDGET_BYTES, WEB_DIST } from "./src/bundle.ts";
+import { SERVICES } from "./src/shell.ts";
 
 describe("web shell build", () => {
   it(`ships less than ${kb(SHELL_BUDGET_BYTES)} of gzipped JavaScript before any service is opened`, () => {
@@ -16,7 +17,8 @@ describe("web shell build", () => {
 
   it("puts each service, the settings and the administration in chunks of their own, loaded on demand", () => {
     const list = chunks();
-    for (const name of ["chat", "files", "boards", "meetings", "SettingsPage", "AdminPage"]) {
+    // A service's entry is `web/<name>.tsx`, so its chunk is named after it.
+    for (const name of [...SERVICES, "SettingsPage", "AdminPage"]) {
       const c = list.find((x) => new RegExp(`^assets/${name}-[\\w-]+\\.js$`).test(x.file));
       expect(c, `${name} chunk`).toBeDefined();
       expect(c!.initial, `${name} must not load at start`).toBe(false);

@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Locator, Page } from "playwright-core";
 import { AxeBuilder } from "@axe-core/playwright";
 import { startTestServer, type TestClient, type TestServer } from "@ensemble/testkit";
-import shellFr from "../apps/web/src/i18n/fr.json" with { type: "json" };
 import { launchChromium } from "./src/browser.ts";
 import { composer, ct, messages, openRoom, person, send, type Person } from "./src/chat.ts";
 
@@ -161,7 +160,7 @@ describe("moderating a room and managing its integrations from the web", () => {
     await send(member.page, "Puis-je encore parler ?");
     const failed = member.page.locator('[data-testid="pending-message"][data-status="failed"]');
     await failed.waitFor();
-    expect(await failed.textContent()).toContain(shellFr.problems.chat_muted);
+    expect(await failed.textContent()).toContain(ct("problems.chat_muted"));
 
     await row.getByRole("button", { name: ct("moderation.unmuteWho", { name: "Marc Lefèvre" }) }).click();
     await mod.getByTestId("mutes-empty").waitFor();

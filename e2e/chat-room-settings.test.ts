@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Locator, Page } from "playwright-core";
 import { AxeBuilder } from "@axe-core/playwright";
 import { startTestServer, type TestClient, type TestServer } from "@ensemble/testkit";
-import shellFr from "../apps/web/src/i18n/fr.json" with { type: "json" };
 import { launchChromium } from "./src/browser.ts";
 import { composer, ct, defaultChannel, openRoom, person, send, type Person } from "./src/chat.ts";
 
@@ -168,7 +167,7 @@ describe("room settings in the browser", () => {
     await send(carol.page, "Je peux parler ?");
     const failed = carol.page.locator('[data-testid="pending-message"][data-status="failed"]');
     await failed.waitFor({ timeout: 15_000 });
-    expect(await failed.textContent()).toContain(shellFr.problems.chat_muted);
+    expect(await failed.textContent()).toContain(ct("problems.chat_muted"));
   });
 
   it("the owner removes a member: the room leaves their sidebar", async () => {

@@ -111,9 +111,9 @@ describe("installable desktop app (PWA)", () => {
     const user = await server.createUser({ displayName: "Emma Roux" });
     const { context, page } = await newContext(browser, server.url);
     await signIn(page, "fr", user.username);
-    await page.goto(`/open?target=${encodeURIComponent("web+ensemble:/boards")}`);
-    await page.getByRole("heading", { level: 1, name: tr("fr", "services.boards.title") }).waitFor();
-    expect(new URL(page.url()).pathname).toBe("/boards");
+    await page.goto(`/open?target=${encodeURIComponent("web+ensemble:/settings/profile")}`);
+    await page.getByRole("heading", { level: 1, name: tr("fr", "settings.title") }).waitFor();
+    expect(new URL(page.url()).pathname).toBe("/settings/profile");
     // Anything that is not a same-origin path goes home.
     await page.goto(`/open?target=${encodeURIComponent("web+ensemble://evil.example/x")}`);
     await expect.poll(() => new URL(page.url()).origin).toBe(server.url);

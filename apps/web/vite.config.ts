@@ -1,6 +1,7 @@
 import { defineConfig } from "vite";
 import react from "@vitejs/plugin-react";
 import { VitePWA } from "vite-plugin-pwa";
+import { ensembleModules } from "./scripts/modules-plugin.ts";
 
 /**
  * The shell's build. No inline script may reach index.html (the server's CSP
@@ -9,6 +10,7 @@ import { VitePWA } from "vite-plugin-pwa";
  */
 export default defineConfig({
   plugins: [
+    ensembleModules(),
     react(),
     VitePWA({
       injectRegister: "script",

@@ -2,13 +2,21 @@ import { expect } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import type { TestClient, TestServer } from "@ensemble/testkit";
 import chatFr from "../../modules/chat/web/i18n/fr.json" with { type: "json" };
+import chatLabelsFr from "../../modules/chat/web/i18n/manifest.fr.json" with { type: "json" };
 import { newContext } from "./browser.ts";
 import { signIn } from "./shell.ts";
 
-/** A chat text in French, with {{placeholders}} filled (the tests read labels from the app's own files). */
+/**
+ * A chat text in French, with {{placeholders}} filled (the tests read labels from the app's own files): the
+ * chat's bundle, then its manifest's labels (loaded with the shell).
+ */
 export function ct(key: string, vars: Record<string, string | number> = {}): string {
-  let node: unknown = chatFr;
-  for (const part of key.split(".")) node = (node as Record<string, unknown>)[part];
+  const lookup = (tree: unknown) => {
+    let node = tree;
+    for (const part of key.split(".")) node = (node as Record<string, unknown> | undefined)?.[part];
+    return node;
+  };
+  const node = lookup(chatFr) ?? lookup(chatLabelsFr);
   if (typeof node !== "string") throw new Error(`no chat text for ${key}`);
   return node.replace(/\{\{(\w+)\}\}/g, (_, v: string) => String(vars[v] ?? ""));
 }

@@ -32,10 +32,7 @@ try {
   });
   await greeting(page, "fr", "Alice Martin");
   await shot("home");
-  // The chat has its own screenshot (e2e/src/chat-screenshot.ts): files still shows the "coming soon" page.
-  await page.goto("/files");
-  await page.getByRole("heading", { level: 1, name: tr("fr", "services.files.title") }).waitFor();
-  await shot("service-coming-soon");
+  // The chat has its own screenshot (e2e/src/chat-screenshot.ts).
   await page.goto("/settings/profile");
   await page.getByRole("tabpanel").waitFor();
   await shot("settings-profile");

@@ -4,16 +4,18 @@ import fr from "../../apps/web/src/i18n/fr.json" with { type: "json" };
 import en from "../../apps/web/src/i18n/en.json" with { type: "json" };
 
 import { readFileSync } from "node:fs";
+import { DEFAULT_MODULE_LIST, readModuleList } from "../../apps/server/src/module-list.ts";
 
 export type Lang = "fr" | "en";
-export const SERVICES = ["chat", "files", "boards", "meetings"] as const;
-export type Service = (typeof SERVICES)[number];
+/** The services of the shipped module list (modules.json): `@ensemble/chat` → `chat`. */
+export const SERVICES = readModuleList(DEFAULT_MODULE_LIST).map((entry) => entry.replace(/^@ensemble\//, ""));
 
-/** Whether a service still shows the shell's "coming soon" page (its module's web entry has not landed). */
-export function comingSoon(service: Service): boolean {
-  return readFileSync(new URL(`../../apps/web/src/services/${service}.tsx`, import.meta.url), "utf8").includes(
-    "<ComingSoon",
-  );
+/** A shipped service's navigation label, from the labels its manifest loads with the shell (`web/i18n/manifest.<lang>.json`). */
+export function serviceNav(lang: Lang, service: string): string {
+  const file = new URL(`../../modules/${service}/web/i18n/manifest.${lang}.json`, import.meta.url);
+  const labels = JSON.parse(readFileSync(file, "utf8")) as { nav?: unknown };
+  if (typeof labels.nav !== "string") throw new Error(`no navigation label in ${file.pathname}`);
+  return labels.nav;
 }
 export const texts = { fr, en } as const;
 

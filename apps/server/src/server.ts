@@ -42,7 +42,7 @@ export async function runMigrations(kernel: Kernel, modules: readonly ModuleDefi
  */
 export async function startServer(
   config: Config,
-  opts: { modules?: readonly ModuleDefinition[]; log?: Logger; listen?: boolean } = {},
+  opts: { modules?: readonly ModuleDefinition[]; log?: Logger; listen?: boolean; webDist?: string } = {},
 ): Promise<RunningServer> {
   const modules = opts.modules ?? defaultModules;
   const kernel = await createKernel(config, opts.log);
@@ -64,7 +64,7 @@ export async function startServer(
     modules,
     async () => migrated && (await migrationsApplied(kernel.db as never, migrations)),
   );
-  await installWebApp(app, kernel, webDist);
+  await installWebApp(app, kernel, opts.webDist ?? webDist);
   for (const m of modules) await m.start?.(kernel);
   // Listening on the cluster bus before accepting sockets; the dispatcher drains what a crash left behind.
   await kernel.cluster.ready();

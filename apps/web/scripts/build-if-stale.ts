@@ -7,16 +7,21 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { moduleFolder, moduleListFile, readModuleList } from "../../server/src/module-list.ts";
 
 const web = fileURLToPath(new URL("..", import.meta.url));
 const built = path.join(web, "dist", "index.html");
-const modulesDir = path.join(web, "..", "..", "modules");
-// Each service's UI (modules/<name>/web, and the shared/ contract it imports) is part of the build too.
-const moduleSources = existsSync(modulesDir)
-  ? readdirSync(modulesDir).flatMap((m) => ["web", "shared"].map((d) => path.join(modulesDir, m, d)))
-  : [];
+const packagesDir = path.join(web, "..", "..", "packages");
+// The module list and each listed service's UI (its web/ and the shared/ contract it imports) are part of the build
+// too, and so is packages/ui.
+const list = moduleListFile();
+const moduleSources = [
+  list,
+  path.join(packagesDir, "ui", "src"),
+  ...readModuleList(list).flatMap((e) => ["web", "shared"].map((d) => path.join(moduleFolder(e, list), d))),
+];
 const sources = [
-  ...["src", "public", "index.html", "vite.config.ts", "package.json"].map((p) => path.join(web, p)),
+  ...["src", "public", "index.html", "vite.config.ts", "package.json", "scripts"].map((p) => path.join(web, p)),
   ...moduleSources,
 ];
 
@@ -35,11 +40,20 @@ export function webBuildIsStale(): boolean {
   return sources.some((s) => newest(s) > builtAt);
 }
 
-export function buildWeb(): void {
+/**
+ * Builds the shell into apps/web/dist, or into `outDir` with the services of
+ * another module list (a test that adds a fixture module).
+ */
+export function buildWeb(opts: { outDir?: string; moduleList?: string } = {}): void {
   const vite = fileURLToPath(new URL("../../../node_modules/vite/bin/vite.js", import.meta.url));
   // Vitest sets NODE_ENV=test, which would make Vite ship React's development build (jsx-dev-runtime, ~35 KB more).
-  const env = { ...process.env, NODE_ENV: "production" };
-  const r = spawnSync(process.execPath, [vite, "build", "--logLevel", "warn"], { cwd: web, stdio: "inherit", env });
+  const env = {
+    ...process.env,
+    NODE_ENV: "production",
+    ...(opts.moduleList ? { ENSEMBLE_MODULES: opts.moduleList } : {}),
+  };
+  const args = [vite, "build", "--logLevel", "warn", ...(opts.outDir ? ["--outDir", opts.outDir] : [])];
+  const r = spawnSync(process.execPath, args, { cwd: web, stdio: "inherit", env });
   if (r.status !== 0) throw new Error(`the web build failed (exit ${r.status})`);
 }
 

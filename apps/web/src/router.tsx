@@ -12,12 +12,9 @@ import { OpenLinkPage } from "./pages/OpenLinkPage.tsx";
 import { NotFoundPage } from "./pages/NotFoundPage.tsx";
 import { AppLayout } from "./layout/AppLayout.tsx";
 import { HomePage } from "./pages/HomePage.tsx";
+import { lazyPart, manifests } from "./modules/manifests.ts";
 
-// Each service and the heavier screens are separate chunks, fetched when first opened.
-const ChatService = lazy(() => import("./services/chat.tsx"));
-const FilesService = lazy(() => import("./services/files.tsx"));
-const BoardsService = lazy(() => import("./services/boards.tsx"));
-const MeetingsService = lazy(() => import("./services/meetings.tsx"));
+// Each service (its manifest's routes) and the heavier screens are separate chunks, fetched when first opened.
 const SettingsPage = lazy(() => import("./settings/SettingsPage.tsx"));
 const AdminPage = lazy(() => import("./admin/AdminPage.tsx"));
 const PeoplePage = lazy(() => import("./people/PeoplePage.tsx"));
@@ -53,10 +50,12 @@ export const router = createBrowserRouter([
     ),
     children: [
       { index: true, element: <HomePage /> },
-      { path: "chat/*", element: lazyPage(<ChatService />) },
-      { path: "files/*", element: lazyPage(<FilesService />) },
-      { path: "boards/*", element: lazyPage(<BoardsService />) },
-      { path: "meetings/*", element: lazyPage(<MeetingsService />) },
+      ...manifests.flatMap((m) =>
+        (m.routes ?? []).map(({ path, load }) => {
+          const Part = lazyPart(load);
+          return { path, element: lazyPage(<Part />) };
+        }),
+      ),
       { path: "settings/:tab?", element: lazyPage(<SettingsPage />) },
       {
         path: "admin/:tab?",

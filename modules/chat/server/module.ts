@@ -50,3 +50,6 @@ export const chatModule = defineModule({
   eventHandlers: (k) => chatExtrasEventHandlers(k),
   stop: (k) => chatExtrasStop(k),
 });
+
+/** The module list (modules.json) loads a service through its default export. */
+export default chatModule;

@@ -1,29 +1,10 @@
 import { createContext, useContext, type ReactNode } from "react";
-import type { TopicHandlers } from "@ensemble/client";
+import type { HostUser, Presence, WebHost } from "@ensemble/ui";
 
-export type Presence = "online" | "away" | "dnd" | "offline";
-
-export interface ChatUser {
-  id: string;
-  username: string;
-  displayName: string;
-  role: string;
-}
-
-/**
- * What the shell lends the chat UI: the signed-in person, its API caller and
- * its one realtime connection. Passed in (not imported) so that the module
- * never reaches into apps/ (DESIGN.md layout).
- */
-export interface ChatHost {
-  me: ChatUser;
-  api<T>(method: string, path: string, body?: unknown): Promise<T>;
-  follow<P>(topic: string, handlers: TopicHandlers<P>): Promise<() => void>;
-  /** Tells the room's other members that the person is typing (ephemeral). */
-  typing(topic: string): void;
-  onTyping(fn: (e: { topic: string; userId: string }) => void): () => void;
-  usePresence(userId: string | undefined): Presence | null;
-}
+/** What the shell lends the chat UI (the signed-in person, API caller, realtime connection): @ensemble/ui's host. */
+export type ChatHost = WebHost;
+export type ChatUser = HostUser;
+export type { Presence };
 
 const HostContext = createContext<ChatHost | null>(null);
 

@@ -8,8 +8,10 @@ import type { NotificationKind } from "./notifications/notification-types.ts";
 import type { EventDefinition } from "./events/define-event.ts";
 
 /**
- * The one interface through which a service plugs into Ensemble. Adding a
- * module to the suite is one line in apps/server's module list.
+ * The one interface through which a service's server side plugs into
+ * Ensemble (its `./server` export's default). Adding a service is one line
+ * in the module list (modules.json); its web side is a manifest
+ * (`@ensemble/ui`'s WebManifest, its `./web` export).
  */
 export interface ModuleDefinition {
   /** Code name: `chat`, `files`, `docs`, `boards`, `meetings`, or `accounts` for the kernel's own. */
@@ -32,8 +34,6 @@ export interface ModuleDefinition {
   auditableEvents?: readonly string[];
   /** Notification kinds this module emits (`chat.mention`), with their default channels. */
   notificationKinds?: readonly NotificationKind[];
-  /** The web entry the shell lazy-loads, and the label of its navigation item. */
-  web?: { entry: string; navKey: string; path: string };
   /** Runs once at start, after migrations (seed data, background jobs). */
   start?(kernel: Kernel): void | Promise<void>;
   /** Runs at shutdown, before the database closes. */

@@ -50,6 +50,8 @@ export async function startTestServer(
     schema?: string;
     /** Run on PostgreSQL whatever ENSEMBLE_TEST_DB says (for tests of PostgreSQL-only code paths, so they run in every pass). */
     database?: "postgres";
+    /** Serve this build of the web shell instead of apps/web/dist (e.g. one built with another module list). */
+    webDist?: string;
     /** A logger of the test's own, e.g. to capture and inspect what the server logs. */
     log?: NonNullable<Parameters<typeof startServer>[1]>["log"];
   } = {},
@@ -70,6 +72,7 @@ export async function startTestServer(
   const server = await startServer(config, {
     ...(opts.modules ? { modules: opts.modules } : {}),
     ...(opts.log ? { log: opts.log } : {}),
+    ...(opts.webDist ? { webDist: opts.webDist } : {}),
   });
   const createUser: TestServer["createUser"] = async (o = {}) => {
     counter += 1;

@@ -1,6 +1,7 @@
 import { Stack, Tabs, Title } from "@mantine/core";
 import { useNavigate, useParams } from "react-router";
 import { useTranslation } from "react-i18next";
+import { ModuleTabList, ModuleTabPanels, moduleTabs } from "../modules/ModuleTabs.tsx";
 import { UsersTab } from "./UsersTab.tsx";
 import { GroupsTab } from "./GroupsTab.tsx";
 import { InvitationsTab } from "./InvitationsTab.tsx";
@@ -10,12 +11,15 @@ import { StatusTab } from "./StatusTab.tsx";
 
 const TABS = ["users", "groups", "invitations", "settings", "audit", "status"] as const;
 
+const MODULE_TABS = moduleTabs((m) => m.adminTabs);
+const VALUES: readonly string[] = [...TABS, ...MODULE_TABS.map((m) => m.value)];
+
 /** The administration console (admins only; the server enforces it on every call). */
 export default function AdminPage() {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const { tab } = useParams();
-  const current = (TABS as readonly string[]).includes(tab ?? "") ? (tab as (typeof TABS)[number]) : "users";
+  const current = VALUES.includes(tab ?? "") ? tab : "users";
   return (
     <Stack>
       <Title order={1}>{t("admin.title")}</Title>
@@ -26,6 +30,7 @@ export default function AdminPage() {
               {t(`admin.tabs.${k}`)}
             </Tabs.Tab>
           ))}
+          <ModuleTabList tabs={MODULE_TABS} />
         </Tabs.List>
         <Tabs.Panel value="users" pt="lg">
           <UsersTab />
@@ -45,6 +50,7 @@ export default function AdminPage() {
         <Tabs.Panel value="status" pt="lg">
           <StatusTab />
         </Tabs.Panel>
+        <ModuleTabPanels tabs={MODULE_TABS} />
       </Tabs>
     </Stack>
   );

@@ -2,13 +2,17 @@ import i18n from "i18next";
 import { initReactI18next } from "react-i18next";
 import fr from "./fr.json";
 import en from "./en.json";
+import { manifests } from "../modules/manifests.ts";
 
 export const LANGUAGES = ["fr", "en"] as const;
 export type Language = (typeof LANGUAGES)[number];
 
-/** French first: it is the default and the fallback. */
+/** French first: it is the default and the fallback. Each module's labels are the namespace named after it. */
 void i18n.use(initReactI18next).init({
-  resources: { fr: { translation: fr }, en: { translation: en } },
+  resources: {
+    fr: { translation: fr, ...Object.fromEntries(manifests.map((m) => [m.name, m.messages.fr])) },
+    en: { translation: en, ...Object.fromEntries(manifests.map((m) => [m.name, m.messages.en])) },
+  },
   lng: "fr",
   fallbackLng: "fr",
   supportedLngs: [...LANGUAGES],

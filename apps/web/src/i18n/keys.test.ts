@@ -1,7 +1,10 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
+import { pathToFileURL } from "node:url";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { WebManifest } from "@ensemble/ui";
+import { DEFAULT_MODULE_LIST, moduleEntry, readModuleList } from "../../../server/src/module-list.ts";
 import fr from "./fr.json" with { type: "json" };
 import en from "./en.json" with { type: "json" };
 
@@ -58,12 +61,76 @@ describe("web shell translations", () => {
     const missing = [...used].filter((k) => !frKeys.has(k) || !enKeys.has(k));
     expect(missing, "keys used in code but missing from fr.json or en.json").toEqual([]);
   });
+});
 
-  it("translates every problem code of the API", async () => {
+/** The manifests of the shipped module list, and of the fixture modules' lists. */
+const LISTS = [
+  DEFAULT_MODULE_LIST,
+  fileURLToPath(new URL("../../../../packages/testkit/fixtures/notes-module/list.json", import.meta.url)),
+];
+const manifests: WebManifest[] = [];
+beforeAll(async () => {
+  for (const list of LISTS)
+    for (const entry of readModuleList(list)) {
+      const target = moduleEntry(entry, "web", list);
+      const m = (await import(path.isAbsolute(target) ? pathToFileURL(target).href : target)) as {
+        default: WebManifest;
+      };
+      if (!manifests.some((x) => x.name === m.default.name)) manifests.push(m.default);
+    }
+});
+
+/** Every label key a manifest names (navigation, cards, tabs, search types, notification kinds, actions). */
+function labelKeys(m: WebManifest): string[] {
+  return [
+    ...(m.nav ? [m.nav.label] : []),
+    ...(m.homeCards ?? []).flatMap((c) => [c.title, ...(c.link ? [c.link.label] : [])]),
+    ...[...(m.adminTabs ?? []), ...(m.settingsTabs ?? [])].map((tab) => tab.label),
+    ...Object.values(m.searchTypes ?? {}),
+    ...Object.values(m.notificationKinds ?? {}),
+    ...(m.actions ?? []).map((a) => a.label),
+  ];
+}
+
+describe("module manifests' texts (each module's namespace, loaded with the shell)", () => {
+  it("finds the installed modules", () => {
+    expect(manifests.length).toBeGreaterThan(0);
+  });
+
+  it("has the same keys, no empty text and the same placeholders in French and English", () => {
+    for (const m of manifests) {
+      const f = flatten(m.messages.fr as Tree);
+      const e = flatten(m.messages.en as Tree);
+      expect([...f.keys()].sort(), `${m.name}: keys in fr and en`).toEqual([...e.keys()].sort());
+      for (const [k, v] of f) {
+        expect(v.trim(), `${m.name} fr ${k}`).not.toBe("");
+        expect(e.get(k)?.trim(), `${m.name} en ${k}`).not.toBe("");
+        expect(placeholders(e.get(k) ?? ""), `${m.name}: placeholders of ${k}`).toEqual(placeholders(v));
+      }
+    }
+  });
+
+  it("defines every label a manifest names, in both languages", () => {
+    for (const m of manifests) {
+      const f = flatten(m.messages.fr as Tree);
+      const e = flatten(m.messages.en as Tree);
+      const missing = labelKeys(m).filter((k) => !f.has(k) || !e.has(k));
+      expect(missing, `${m.name}: labels missing from its messages`).toEqual([]);
+    }
+  });
+
+  it("names only its own kinds and search types (prefixed with the module's name)", () => {
+    for (const m of manifests)
+      for (const name of [...Object.keys(m.notificationKinds ?? {}), ...Object.keys(m.searchTypes ?? {})])
+        expect(name.startsWith(`${m.name}.`), `${m.name}: ${name}`).toBe(true);
+  });
+
+  it("translates every problem code of the API, in the shell's texts or a module's", async () => {
     const { ProblemCodes } = await import("@ensemble/protocol");
-    const missing = Object.keys(ProblemCodes).filter(
-      (code) => !frKeys.has(`problems.${code}`) || !enKeys.has(`problems.${code}`),
-    );
+    const has = (lang: "fr" | "en", code: string) =>
+      (lang === "fr" ? frKeys : enKeys).has(`problems.${code}`) ||
+      manifests.some((m) => flatten(m.messages[lang] as Tree).has(`problems.${code}`));
+    const missing = Object.keys(ProblemCodes).filter((code) => !has("fr", code) || !has("en", code));
     expect(missing, "problem codes without a translation").toEqual([]);
   });
 });

@@ -13,18 +13,7 @@ import {
   UnstyledButton,
 } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
-import {
-  IconCalendarEvent,
-  IconCheck,
-  IconFolders,
-  IconHome,
-  IconLayoutKanban,
-  IconLogout,
-  IconMessages,
-  IconSearch,
-  IconSettings,
-  IconShieldLock,
-} from "@tabler/icons-react";
+import { IconCheck, IconHome, IconLogout, IconSearch, IconSettings, IconShieldLock } from "@tabler/icons-react";
 import { useQueryClient } from "@tanstack/react-query";
 import { NavLink as RouterLink, Outlet, useLocation, useNavigate } from "react-router";
 import { useTranslation } from "react-i18next";
@@ -36,17 +25,19 @@ import { PageLoader } from "../components/PageLoader.tsx";
 import { RealtimeBridge } from "../components/RealtimeBridge.tsx";
 import { NotificationBell } from "../notifications/NotificationBell.tsx";
 import { closeRealtime, myStatus, setMyStatus, type MyStatus } from "../lib/realtime.ts";
+import { manifests } from "../modules/manifests.ts";
+import { ModuleHost } from "../modules/ModuleHost.tsx";
 
 // Fetched the first time someone opens the search.
 const SearchDialog = lazy(() => import("../search/SearchDialog.tsx"));
 
+/** Home, then each service's entry from its manifest, in module-list order. */
 const SERVICES = [
-  { to: "/", key: "home", icon: IconHome, end: true },
-  { to: "/chat", key: "chat", icon: IconMessages, end: false },
-  { to: "/files", key: "files", icon: IconFolders, end: false },
-  { to: "/boards", key: "boards", icon: IconLayoutKanban, end: false },
-  { to: "/meetings", key: "meetings", icon: IconCalendarEvent, end: false },
-] as const;
+  { to: "/", key: "home", ns: "translation", label: "nav.home", icon: IconHome, end: true },
+  ...manifests.flatMap((m) =>
+    m.nav ? [{ to: m.nav.path, key: m.name, ns: m.name, label: m.nav.label, icon: m.nav.icon, end: false }] : [],
+  ),
+];
 
 /** The signed-in frame: header with brand and user menu, navigation to the services, the page. */
 export function AppLayout() {
@@ -90,7 +81,9 @@ export function AppLayout() {
   const isActive = (to: string, end: boolean) => (end ? location.pathname === to : location.pathname.startsWith(to));
   const links = [
     ...SERVICES,
-    ...(me?.role === "admin" ? [{ to: "/admin", key: "admin", icon: IconShieldLock, end: false } as const] : []),
+    ...(me?.role === "admin"
+      ? [{ to: "/admin", key: "admin", ns: "translation", label: "nav.admin", icon: IconShieldLock, end: false }]
+      : []),
   ];
 
   return (
@@ -194,13 +187,13 @@ export function AppLayout() {
       </AppShell.Header>
       <AppShell.Navbar p="sm" component="nav" aria-label={t("nav.main")}>
         <ScrollArea>
-          {links.map(({ to, key, icon: Icon, end }) => (
+          {links.map(({ to, key, ns, label, icon: Icon, end }) => (
             <NavLink
               key={key}
               component={RouterLink}
               to={to}
               end={end}
-              label={t(`nav.${key}`)}
+              label={t(label, { ns })}
               leftSection={<Icon size={20} aria-hidden="true" />}
               active={isActive(to, end)}
               aria-current={isActive(to, end) ? "page" : undefined}
@@ -228,9 +221,11 @@ export function AppLayout() {
             <SearchDialog opened={searchOpen} onClose={() => setSearchOpen(false)} />
           </Suspense>
         )}
-        <Suspense fallback={<PageLoader />}>
-          <Outlet />
-        </Suspense>
+        <ModuleHost>
+          <Suspense fallback={<PageLoader />}>
+            <Outlet />
+          </Suspense>
+        </ModuleHost>
       </AppShell.Main>
     </AppShell>
   );

@@ -1,22 +1,14 @@
-import { Card, SimpleGrid, Stack, Text, ThemeIcon, Title, Group, Anchor } from "@mantine/core";
-import { IconAt, IconCalendarEvent, IconFolderShare, IconLayoutKanban } from "@tabler/icons-react";
+import { Suspense } from "react";
+import { Anchor, Card, Group, SimpleGrid, Stack, Text, ThemeIcon, Title } from "@mantine/core";
 import { Link } from "react-router";
 import { useTranslation } from "react-i18next";
 import { useMe } from "../api/session.ts";
 import { formatLongDate } from "../lib/format.ts";
-import { HomeMentions } from "./HomeMentions.tsx";
+import { lazyPart, manifests } from "../modules/manifests.ts";
 
-const SECTIONS = [
-  { key: "mentions", service: "chat", icon: IconAt },
-  { key: "sharedWithMe", service: "files", icon: IconFolderShare },
-  { key: "cardsDue", service: "boards", icon: IconLayoutKanban },
-  { key: "nextMeetings", service: "meetings", icon: IconCalendarEvent },
-] as const;
+const CARDS = manifests.flatMap((m) => (m.homeCards ?? []).map((card) => ({ ns: m.name, ...card })));
 
-/**
- * "Accueil": what needs me today. Each service fills its card as its module
- * lands; until then the card says so plainly.
- */
+/** "Accueil": what needs me today, one card per card that an installed service's manifest declares. */
 export function HomePage() {
   const { t, i18n } = useTranslation();
   const me = useMe().data;
@@ -29,29 +21,32 @@ export function HomePage() {
       <Title order={2} fz="h3">
         {t("home.needsMe")}
       </Title>
+      {CARDS.length === 0 && <Text c="dimmed">{t("home.nothingNeedsMe")}</Text>}
       <SimpleGrid cols={{ base: 1, sm: 2 }}>
-        {SECTIONS.map(({ key, service, icon: Icon }) => (
-          <Card key={key} withBorder padding="lg" component="section" aria-labelledby={`home-${key}`}>
-            <Group gap="sm" mb="xs">
-              <ThemeIcon variant="light" aria-hidden="true">
-                <Icon size={18} />
-              </ThemeIcon>
-              <Title order={3} fz="h4" id={`home-${key}`}>
-                {t(`home.${key}`)}
-              </Title>
-            </Group>
-            {service === "chat" ? (
-              <HomeMentions />
-            ) : (
-              <Text c="dimmed" size="sm">
-                {t("home.nothingYet")}
-              </Text>
-            )}
-            <Anchor component={Link} to={`/${service}`} size="sm" mt="xs">
-              {t(`nav.${service}`)}
-            </Anchor>
-          </Card>
-        ))}
+        {CARDS.map(({ ns, id, title, icon: Icon, link, load }) => {
+          const Body = lazyPart(load);
+          const headingId = `home-${ns}-${id}`;
+          return (
+            <Card key={headingId} withBorder padding="lg" component="section" aria-labelledby={headingId}>
+              <Group gap="sm" mb="xs">
+                <ThemeIcon variant="light" aria-hidden="true">
+                  <Icon size={18} />
+                </ThemeIcon>
+                <Title order={3} fz="h4" id={headingId}>
+                  {t(title, { ns })}
+                </Title>
+              </Group>
+              <Suspense fallback={null}>
+                <Body />
+              </Suspense>
+              {link && (
+                <Anchor component={Link} to={link.path} size="sm" mt="xs">
+                  {t(link.label, { ns })}
+                </Anchor>
+              )}
+            </Card>
+          );
+        })}
       </SimpleGrid>
     </Stack>
   );

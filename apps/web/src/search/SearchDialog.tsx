@@ -7,6 +7,7 @@ import { useNavigate } from "react-router";
 import { useTranslation } from "react-i18next";
 import { get } from "../api/client.ts";
 import { ProblemAlert } from "../components/ProblemAlert.tsx";
+import { manifests, searchTypeText } from "../modules/manifests.ts";
 
 interface Hit {
   type: string;
@@ -19,6 +20,9 @@ interface Hit {
 interface Answer {
   groups: { type: string; items: Hit[] }[];
 }
+
+const ACTIONS = manifests.flatMap((m) => (m.actions ?? []).map((a) => ({ ns: m.name, ...a })));
+const fold = (s: string) => s.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
 
 /**
  * Global search (Ctrl/Cmd+K): one box over every service's provider, results
@@ -37,7 +41,27 @@ export default function SearchDialog({ opened, onClose }: { opened: boolean; onC
     enabled: opened && query.length >= 2,
     staleTime: 10_000,
   });
-  const groups = useMemo(() => search.data?.groups.filter((g) => g.items.length > 0) ?? [], [search.data]);
+  // The modules' actions whose label contains what was typed come first.
+  const actions = useMemo<Hit[]>(
+    () =>
+      q.trim()
+        ? ACTIONS.map((a) => ({
+            type: "action",
+            id: `${a.ns}:${a.id}`,
+            title: t(a.label, { ns: a.ns }),
+            snippet: null,
+            url: a.path,
+          })).filter((a) => fold(a.title).includes(fold(q.trim())))
+        : [],
+    [q, t],
+  );
+  const groups = useMemo(
+    () => [
+      ...(actions.length ? [{ type: "action", items: actions }] : []),
+      ...(search.data?.groups.filter((g) => g.items.length > 0) ?? []),
+    ],
+    [actions, search.data],
+  );
   const flat = useMemo(() => groups.flatMap((g) => g.items), [groups]);
   useEffect(() => setActive(0), [search.data]);
   useEffect(() => {
@@ -56,8 +80,11 @@ export default function SearchDialog({ opened, onClose }: { opened: boolean; onC
     else return;
     e.preventDefault();
   };
-  const typeLabel = (type: string) =>
-    i18n.exists(`search.types.${type}`) ? t(`search.types.${type}`) : t("search.types.other");
+  const typeLabel = (type: string) => {
+    const own = searchTypeText(type);
+    if (own) return t(own.key, { ns: own.ns });
+    return i18n.exists(`search.types.${type}`) ? t(`search.types.${type}`) : t("search.types.other");
+  };
   const optionId = (i: number) => `${listId}-opt-${i}`;
   let index = -1;
 
@@ -87,7 +114,9 @@ export default function SearchDialog({ opened, onClose }: { opened: boolean; onC
         <ProblemAlert error={search.error} />
         <Text size="sm" c="dimmed" aria-live="polite">
           {query.length < 2
-            ? t("search.typeToSearch")
+            ? actions.length
+              ? t("search.results", { count: flat.length })
+              : t("search.typeToSearch")
             : search.data &&
               (flat.length ? t("search.results", { count: flat.length }) : t("search.empty", { q: query }))}
         </Text>

@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { get, patch } from "../api/client.ts";
 import { ProblemAlert } from "../components/ProblemAlert.tsx";
+import { notificationKindText } from "../modules/manifests.ts";
 
 interface Channels {
   inApp: boolean;
@@ -38,8 +39,11 @@ export function NotificationsTab() {
   }, [prefs.data]);
   const p = prefs.data;
   if (!p || !dnd) return <ProblemAlert error={prefs.error} />;
-  const kindLabel = (kind: string) =>
-    i18n.exists(`notificationKinds.${kind}`) ? t(`notificationKinds.${kind}`) : kind;
+  // The module that emits a kind names it; a kind no installed manifest declares shows as it is.
+  const kindLabel = (kind: string) => {
+    const own = notificationKindText(kind);
+    return own ? t(own.key, { ns: own.ns }) : kind;
+  };
   // Sunday first, as the API counts days (0 = Sunday); names from Intl in the user's language.
   const dayName = (d: number) =>
     new Intl.DateTimeFormat(i18n.language, { weekday: "short", timeZone: "UTC" }).format(

@@ -1,6 +1,7 @@
 import { Stack, Tabs, Title } from "@mantine/core";
 import { useNavigate, useParams } from "react-router";
 import { useTranslation } from "react-i18next";
+import { ModuleTabList, ModuleTabPanels, moduleTabs } from "../modules/ModuleTabs.tsx";
 import { ProfileTab } from "./ProfileTab.tsx";
 import { PreferencesTab } from "./PreferencesTab.tsx";
 import { PasswordTab } from "./PasswordTab.tsx";
@@ -20,12 +21,15 @@ const LABEL: Record<(typeof TABS)[number], string> = {
   "two-factor": "settings.tabs.twoFactor",
 };
 
+const MODULE_TABS = moduleTabs((m) => m.settingsTabs);
+const VALUES: readonly string[] = [...TABS, ...MODULE_TABS.map((m) => m.value)];
+
 /** Profile and security settings, one tab per concern, the tab in the URL. */
 export default function SettingsPage() {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const { tab } = useParams();
-  const current = (TABS as readonly string[]).includes(tab ?? "") ? (tab as (typeof TABS)[number]) : "profile";
+  const current = VALUES.includes(tab ?? "") ? tab : "profile";
   return (
     <Stack>
       <Title order={1}>{t("settings.title")}</Title>
@@ -36,6 +40,7 @@ export default function SettingsPage() {
               {t(LABEL[k])}
             </Tabs.Tab>
           ))}
+          <ModuleTabList tabs={MODULE_TABS} />
         </Tabs.List>
         <Tabs.Panel value="profile" pt="lg">
           <ProfileTab />
@@ -58,6 +63,7 @@ export default function SettingsPage() {
         <Tabs.Panel value="two-factor" pt="lg">
           <TwoFactorTab />
         </Tabs.Panel>
+        <ModuleTabPanels tabs={MODULE_TABS} />
       </Tabs>
     </Stack>
   );

@@ -4,6 +4,8 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import fr from "./fr.json" with { type: "json" };
 import en from "./en.json" with { type: "json" };
+import labelsFr from "./manifest.fr.json" with { type: "json" };
+import labelsEn from "./manifest.en.json" with { type: "json" };
 import { EMOJI_GROUPS } from "../emoji.ts";
 
 type Tree = { [k: string]: string | Tree };
@@ -20,15 +22,23 @@ function flatten(tree: Tree, prefix = ""): Map<string, string> {
 // Plural forms differ by language (French also has `_many`): compare the base keys.
 const PLURAL = /_(zero|one|two|few|many|other)$/;
 const base = (keys: Iterable<string>) => new Set([...keys].map((k) => k.replace(PLURAL, "")));
-const frKeys = flatten(fr as Tree);
-const enKeys = flatten(en as Tree);
+// One namespace: the manifest's labels (loaded with the shell) and the rest (loaded with the chat's chunk).
+const frKeys = new Map([...flatten(labelsFr as Tree), ...flatten(fr as Tree)]);
+const enKeys = new Map([...flatten(labelsEn as Tree), ...flatten(en as Tree)]);
 const placeholders = (s: string) => [...s.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
 const webDir = fileURLToPath(new URL("..", import.meta.url));
 const sources = (readdirSync(webDir, { recursive: true }) as string[])
   .filter((f) => /\.tsx?$/.test(f) && !/\.test\.tsx?$/.test(f))
   .map((f) => readFileSync(path.join(webDir, f), "utf8"));
 
-describe("chat web texts (the `chat` namespace, loaded with the chat chunk)", () => {
+describe("chat web texts (the `chat` namespace: manifest labels with the shell, the rest with the chat chunk)", () => {
+  it("never defines a key in both files (the later one would silently win)", () => {
+    const both = [...flatten(labelsFr as Tree).keys(), ...flatten(labelsEn as Tree).keys()].filter(
+      (k) => flatten(fr as Tree).has(k) || flatten(en as Tree).has(k),
+    );
+    expect(both).toEqual([]);
+  });
+
   it("has the same keys in French and English", () => {
     const f = base(frKeys.keys());
     const e = base(enKeys.keys());
@@ -65,6 +75,9 @@ describe("chat web texts (the `chat` namespace, loaded with the chat chunk)", ()
     expect(used.size).toBeGreaterThan(80);
     const has = (keys: Map<string, string>, k: string) => keys.has(k) || keys.has(`${k}_other`);
     const missing = [...used].filter((k) => !k.startsWith("problems.") && (!has(frKeys, k) || !has(enKeys, k)));
-    expect(missing, "keys used by modules/chat/web but missing from its fr.json or en.json").toEqual([]);
+    expect(
+      missing,
+      "keys used by modules/chat/web but missing from its texts (fr.json, en.json, manifest.*.json)",
+    ).toEqual([]);
   });
 });

@@ -1,14 +1,13 @@
-import { useMemo } from "react";
-import { ChatApp, type ChatHost } from "@ensemble/chat/web";
+import { useMemo, type ReactNode } from "react";
+import { WebHostProvider, type WebHost } from "@ensemble/ui";
 import { api } from "../api/client.ts";
 import { useMe } from "../api/session.ts";
-import { PageLoader } from "../components/PageLoader.tsx";
 import { follow, realtime, usePresence } from "../lib/realtime.ts";
 
-/** The chat service's entry (its own lazy chunk): lends modules/chat/web the shell's API caller and realtime connection. */
-export default function Service() {
+/** Lends every module's UI the shell's API caller and its one realtime connection (signed-in pages only). */
+export function ModuleHost({ children }: { children: ReactNode }) {
   const me = useMe().data;
-  const host = useMemo<ChatHost | null>(
+  const host = useMemo<WebHost | null>(
     () =>
       me
         ? {
@@ -32,6 +31,6 @@ export default function Service() {
         : null,
     [me],
   );
-  if (!host) return <PageLoader />;
-  return <ChatApp host={host} />;
+  if (!host) return null;
+  return <WebHostProvider host={host}>{children}</WebHostProvider>;
 }

@@ -1,0 +1,35 @@
+import { Suspense } from "react";
+import { Loader, Tabs } from "@mantine/core";
+import { useTranslation } from "react-i18next";
+import type { ManifestTab, WebManifest } from "@ensemble/ui";
+import { lazyPart, manifests } from "./manifests.ts";
+
+/** The tabs the modules add to a shell page, each with its value in the URL (`<module>-<id>`). */
+export function moduleTabs(pick: (m: WebManifest) => readonly ManifestTab[] | undefined) {
+  return manifests.flatMap((m) => (pick(m) ?? []).map((tab) => ({ ns: m.name, value: `${m.name}-${tab.id}`, ...tab })));
+}
+
+type ModuleTab = ReturnType<typeof moduleTabs>[number];
+
+export function ModuleTabList({ tabs }: { tabs: readonly ModuleTab[] }) {
+  const { t } = useTranslation();
+  return tabs.map(({ value, ns, label }) => (
+    <Tabs.Tab key={value} value={value}>
+      {t(label, { ns })}
+    </Tabs.Tab>
+  ));
+}
+
+export function ModuleTabPanels({ tabs }: { tabs: readonly ModuleTab[] }) {
+  const { t } = useTranslation();
+  return tabs.map(({ value, load }) => {
+    const Part = lazyPart(load);
+    return (
+      <Tabs.Panel key={value} value={value} pt="lg">
+        <Suspense fallback={<Loader aria-label={t("app.loading")} />}>
+          <Part />
+        </Suspense>
+      </Tabs.Panel>
+    );
+  });
+}

@@ -1,0 +1,4 @@
+export { defineWebManifest } from "./manifest.ts";
+export type { Icon, LazyPart, ManifestTab, Messages, WebManifest } from "./manifest.ts";
+export { WebHostProvider, useWebHost } from "./host.tsx";
+export type { HostUser, Presence, WebHost } from "./host.tsx";
