@@ -1,11 +1,14 @@
 import { defineConfig } from "vitest/config";
+import { ensembleModules } from "./apps/web/scripts/modules-plugin.ts";
 
 /**
  * Server suites run in parallel forks (each test server gets its own data
  * directory or PostgreSQL schema). ENSEMBLE_TEST_DB=postgres switches every
- * suite to the PostgreSQL at ENSEMBLE_TEST_DATABASE_URL.
+ * suite to the PostgreSQL at ENSEMBLE_TEST_DATABASE_URL. The module-list
+ * plugin lets the web shell's tests import its real manifests.
  */
 export default defineConfig({
+  plugins: [ensembleModules()],
   test: {
     include: ["{apps,packages,modules}/**/*.test.ts", "bench/**/*.test.ts"],
     exclude: ["**/node_modules/**", "e2e/**"],

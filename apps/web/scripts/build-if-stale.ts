@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { moduleFolder, moduleListFile, readModuleList } from "../../server/src/module-list.ts";
+import { moduleFolder, moduleListFile, readModuleList } from "@ensemble/server/module-list";
 
 const web = fileURLToPath(new URL("..", import.meta.url));
 const built = path.join(web, "dist", "index.html");

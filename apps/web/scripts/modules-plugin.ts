@@ -1,5 +1,5 @@
 import type { Plugin } from "vite";
-import { moduleEntry, moduleListFile, readModuleList } from "../../server/src/module-list.ts";
+import { moduleEntry, moduleListFile, readModuleList } from "@ensemble/server/module-list";
 
 const ID = "virtual:ensemble-modules";
 const RESOLVED = `\0${ID}`;

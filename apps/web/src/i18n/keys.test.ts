@@ -1,10 +1,11 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { pathToFileURL } from "node:url";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { WebManifest } from "@ensemble/ui";
-import { DEFAULT_MODULE_LIST, moduleEntry, readModuleList } from "../../../server/src/module-list.ts";
+// The shell's own list (virtual:ensemble-modules, from modules.json): the fixture module's texts are checked on
+// screen by e2e/module-manifest.test.ts.
+import { manifests } from "../modules/manifests.ts";
 import fr from "./fr.json" with { type: "json" };
 import en from "./en.json" with { type: "json" };
 
@@ -61,23 +62,6 @@ describe("web shell translations", () => {
     const missing = [...used].filter((k) => !frKeys.has(k) || !enKeys.has(k));
     expect(missing, "keys used in code but missing from fr.json or en.json").toEqual([]);
   });
-});
-
-/** The manifests of the shipped module list, and of the fixture modules' lists. */
-const LISTS = [
-  DEFAULT_MODULE_LIST,
-  fileURLToPath(new URL("../../../../packages/testkit/fixtures/notes-module/list.json", import.meta.url)),
-];
-const manifests: WebManifest[] = [];
-beforeAll(async () => {
-  for (const list of LISTS)
-    for (const entry of readModuleList(list)) {
-      const target = moduleEntry(entry, "web", list);
-      const m = (await import(path.isAbsolute(target) ? pathToFileURL(target).href : target)) as {
-        default: WebManifest;
-      };
-      if (!manifests.some((x) => x.name === m.default.name)) manifests.push(m.default);
-    }
 });
 
 /** Every label key a manifest names (navigation, cards, tabs, search types, notification kinds, actions). */
