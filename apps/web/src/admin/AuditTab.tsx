@@ -7,15 +7,9 @@ import { get } from "../api/client.ts";
 import { useMe } from "../api/session.ts";
 import { ProblemAlert } from "../components/ProblemAlert.tsx";
 import { formatDateTime } from "../lib/format.ts";
+import type { AuditEntry } from "@ensemble/protocol/wire/audit";
 
-interface Entry {
-  id: string;
-  at: string;
-  actor: { id: string; username: string | null } | null;
-  action: string;
-  target: { type: string; id: string } | null;
-  ip: string | null;
-}
+type Entry = AuditEntry;
 
 /** The audit log, newest first, filtered by action (a prefix ending in * works too), with a CSV export. */
 export function AuditTab() {

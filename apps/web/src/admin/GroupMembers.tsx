@@ -5,11 +5,9 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { del, get, patch, post } from "../api/client.ts";
 import { ProblemAlert } from "../components/ProblemAlert.tsx";
+import type { GroupMember } from "@ensemble/protocol/wire/accounts";
 
-interface Member {
-  user: { id: string; username: string; displayName: string };
-  role: "owner" | "member";
-}
+type Member = GroupMember;
 
 /** A group's members: add someone from the directory, make them owner, remove them. */
 export function GroupMembers({ groupId, name, onClose }: { groupId: string; name: string; onClose: () => void }) {

@@ -5,13 +5,7 @@ import { useTranslation } from "react-i18next";
 import { get, post } from "../api/client.ts";
 import { ProblemAlert } from "../components/ProblemAlert.tsx";
 import { GroupMembers } from "./GroupMembers.tsx";
-
-interface GroupRow {
-  id: string;
-  name: string;
-  description: string;
-  memberCount: number;
-}
+import type { Group as GroupRow } from "@ensemble/protocol/wire/accounts";
 
 export function GroupsTab() {
   const { t } = useTranslation();

@@ -6,15 +6,7 @@ import { del, get, post } from "../api/client.ts";
 import { useMe } from "../api/session.ts";
 import { ProblemAlert } from "../components/ProblemAlert.tsx";
 import { formatDateTime } from "../lib/format.ts";
-
-interface Invitation {
-  id: string;
-  role: "member" | "guest";
-  expiresAt: string;
-  maxUses: number;
-  uses: number;
-  status: string;
-}
+import type { Invitation } from "@ensemble/protocol/wire/accounts";
 
 export function InvitationsTab() {
   const { t, i18n } = useTranslation();

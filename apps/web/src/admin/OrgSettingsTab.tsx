@@ -7,15 +7,9 @@ import { get, patch } from "../api/client.ts";
 import { LANGUAGES } from "../i18n/i18n.ts";
 import { ProblemAlert } from "../components/ProblemAlert.tsx";
 import { LogoField } from "./LogoField.tsx";
+import type { AdminSettings } from "@ensemble/protocol/wire/accounts";
 
-interface OrgSettings {
-  membersCanInvite: boolean;
-  membersCanCreateGroups: boolean;
-  requireTwoFactor: "off" | "admins" | "everyone";
-  brandName: string;
-  brandColor: string;
-  defaultLocale: "fr" | "en";
-}
+type OrgSettings = AdminSettings;
 
 /** Organisation settings and branding; a saved colour re-themes the app at once. */
 export function OrgSettingsTab() {

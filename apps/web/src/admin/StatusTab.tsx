@@ -3,19 +3,9 @@ import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { get } from "../api/client.ts";
 import { ProblemAlert } from "../components/ProblemAlert.tsx";
+import type { SystemStatus } from "@ensemble/protocol/wire/system";
 
-interface Status {
-  version: string;
-  node: string;
-  uptimeSeconds: number;
-  database: { kind: string; ok: boolean; latencyMs: number | null };
-  redis: { configured: boolean; ok: boolean | null; latencyMs: number | null };
-  storage: { kind: string; freeBytes: number | null; totalBytes: number | null };
-  mail: { configured: boolean };
-  sso: { configured: boolean; ssoOnly: boolean };
-  memory: { rssBytes: number; heapUsedBytes: number };
-  realtime: { connections: number };
-}
+type Status = SystemStatus;
 
 /** The system at a glance; refreshed when the tab is opened again. */
 export function StatusTab() {

@@ -1,28 +1,8 @@
-/** The shapes the shell reads from the API (see /api/openapi.json). */
-export interface Me {
-  id: string;
-  username: string;
-  displayName: string;
-  email: string | null;
-  role: "admin" | "member" | "guest";
-  locale: "fr" | "en";
-  timeZone: string;
-  twoFactorEnabled: boolean;
-  hasPassword: boolean;
-  avatarUrl?: string | null;
-  statusMessage?: string | null;
-  createdAt: string;
-}
+import type { MeAnswer, Self, SignInAnswer as SignInWire } from "@ensemble/protocol/wire/accounts";
+import type { Branding as BrandingWire } from "@ensemble/protocol/wire/branding";
 
-export interface Branding {
-  name: string;
-  color: string;
-  defaultLocale: "fr" | "en";
-  logoUrl: string | null;
-}
-
-export interface SignInAnswer {
-  user: Me;
-  csrfToken: string;
-  mustEnrolTwoFactor?: boolean;
-}
+/** The shapes the shell reads from the API: inferred from the schemas the server serialises through. */
+export type Me = Self;
+export type Branding = BrandingWire;
+export type SignInAnswer = SignInWire;
+export type { MeAnswer };

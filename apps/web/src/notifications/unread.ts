@@ -1,5 +1,6 @@
 import { useQuery, type QueryClient } from "@tanstack/react-query";
 import { get } from "../api/client.ts";
+import type { Notification } from "@ensemble/protocol/wire/notifications";
 
 export const UNREAD_KEY = ["notifications", "unread"] as const;
 
@@ -24,18 +25,6 @@ export function setUnread(qc: QueryClient, count: number): void {
   else void nav.clearAppBadge?.().catch(() => {});
 }
 
-export interface LocalizedText {
-  key: string;
-  params?: Record<string, string | number>;
-  text: string;
-}
+export type LocalizedText = Notification["title"];
 
-export interface NotificationItem {
-  id: string;
-  kind: string;
-  title: LocalizedText;
-  body: LocalizedText | null;
-  link: string | null;
-  createdAt: string;
-  readAt: string | null;
-}
+export type NotificationItem = Notification;

@@ -10,14 +10,9 @@ import type { SignInAnswer } from "../api/types.ts";
 import { AuthLayout } from "../components/AuthLayout.tsx";
 import { ProblemAlert } from "../components/ProblemAlert.tsx";
 import { fragmentToken } from "../lib/format.ts";
+import type { InvitationPreview } from "@ensemble/protocol/wire/accounts";
 
-interface Preview {
-  role: "member" | "guest";
-  organisationName: string;
-  groupName: string | null;
-  inviterDisplayName: string | null;
-  email: string | null;
-}
+type Preview = InvitationPreview;
 
 /** `/invite#token=…`: shows what the invitation offers, then creates the account and signs in. */
 export function InvitePage() {

@@ -9,11 +9,9 @@ import { useBranding, useMe, useSetMe } from "../api/session.ts";
 import type { SignInAnswer } from "../api/types.ts";
 import { AuthLayout } from "../components/AuthLayout.tsx";
 import { ProblemAlert } from "../components/ProblemAlert.tsx";
+import type { AuthProviders } from "@ensemble/protocol/wire/accounts";
 
-interface Providers {
-  oidc: { name: string } | null;
-  ssoOnly: boolean;
-}
+type Providers = AuthProviders;
 
 /** Only same-site paths are followed after sign-in (no open redirect). */
 export function safeNext(next: string | null): string {

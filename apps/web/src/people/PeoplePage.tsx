@@ -6,16 +6,7 @@ import { get } from "../api/client.ts";
 import { ProblemAlert } from "../components/ProblemAlert.tsx";
 import { PresenceBadge } from "../components/PresenceBadge.tsx";
 import { usePresence } from "../lib/realtime.ts";
-
-interface ProfileCard {
-  id: string;
-  username: string;
-  displayName: string;
-  avatarUrl: string | null;
-  statusMessage: string | null;
-  email: string | null;
-  timeZone: string;
-}
+import type { ProfileCard } from "@ensemble/protocol/wire/accounts";
 
 /** A colleague's profile card, with their live presence and local time. */
 export default function PeoplePage() {

@@ -8,18 +8,10 @@ import { useTranslation } from "react-i18next";
 import { get } from "../api/client.ts";
 import { ProblemAlert } from "../components/ProblemAlert.tsx";
 import { manifests, searchTypeText } from "../modules/manifests.ts";
+import type { SearchAnswer, SearchHit } from "@ensemble/protocol/wire/search";
 
-interface Hit {
-  type: string;
-  id: string;
-  title: string;
-  snippet: string | null;
-  url: string;
-  data?: { hasAvatar?: boolean } & Record<string, unknown>;
-}
-interface Answer {
-  groups: { type: string; items: Hit[] }[];
-}
+type Hit = SearchHit;
+type Answer = SearchAnswer;
 
 const ACTIONS = manifests.flatMap((m) => (m.actions ?? []).map((a) => ({ ns: m.name, ...a })));
 const fold = (s: string) => s.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
@@ -71,7 +63,8 @@ export default function SearchDialog({ opened, onClose }: { opened: boolean; onC
   const open = (hit: Hit | undefined) => {
     if (!hit) return;
     onClose();
-    navigate(hit.url);
+    // A provider may return a hit with no page of its own.
+    if (hit.url) navigate(hit.url);
   };
   const onKey = (e: KeyboardEvent) => {
     if (e.key === "ArrowDown") setActive((i) => Math.min(flat.length - 1, i + 1));

@@ -5,18 +5,9 @@ import { useTranslation } from "react-i18next";
 import { get, patch } from "../api/client.ts";
 import { ProblemAlert } from "../components/ProblemAlert.tsx";
 import { notificationKindText } from "../modules/manifests.ts";
+import type { NotificationPreferences } from "@ensemble/protocol/wire/notifications";
 
-interface Channels {
-  inApp: boolean;
-  push: boolean;
-  email: boolean;
-}
-interface Prefs {
-  kinds: (Channels & { kind: string })[];
-  emailDelayMinutes: number;
-  dnd: { enabled: boolean; start: string; end: string; days: number[] };
-  timeZone: string;
-}
+type Prefs = NotificationPreferences;
 const CHANNELS = ["inApp", "push", "email"] as const;
 const KEY = ["notification-preferences"];
 

@@ -6,14 +6,7 @@ import { del, get, post } from "../api/client.ts";
 import { useMe } from "../api/session.ts";
 import { ProblemAlert } from "../components/ProblemAlert.tsx";
 import { formatDateTime } from "../lib/format.ts";
-
-interface Session {
-  id: string;
-  device: string;
-  ip: string;
-  lastUsedAt: string;
-  current: boolean;
-}
+import type { Session } from "@ensemble/protocol/wire/accounts";
 
 export function SessionsTab() {
   const { t, i18n } = useTranslation();

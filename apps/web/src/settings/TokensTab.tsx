@@ -6,16 +6,9 @@ import { del, get, post } from "../api/client.ts";
 import { useMe } from "../api/session.ts";
 import { ProblemAlert } from "../components/ProblemAlert.tsx";
 import { formatDateTime } from "../lib/format.ts";
+import type { Token } from "@ensemble/protocol/wire/accounts";
 
-type Scope = "read" | "write" | "admin";
-interface Token {
-  id: string;
-  name: string;
-  prefix: string;
-  scopes: Scope[];
-  createdAt: string;
-  lastUsedAt: string | null;
-}
+type Scope = Token["scopes"][number];
 
 /** App passwords: the value is shown once, right after creation. */
 export function TokensTab() {

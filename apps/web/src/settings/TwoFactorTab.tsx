@@ -6,12 +6,9 @@ import { PasswordField } from "../components/PasswordField.tsx";
 import { get, post } from "../api/client.ts";
 import { ProblemAlert } from "../components/ProblemAlert.tsx";
 import { reconnectRealtime } from "../lib/realtime.ts";
+import type { TwoFactorSetup } from "@ensemble/protocol/wire/accounts";
 
-interface Setup {
-  secret: string;
-  otpauthUri: string;
-  qrCode: string;
-}
+type Setup = TwoFactorSetup;
 
 /** TOTP enrolment with QR code, recovery codes, and turning it off. */
 export function TwoFactorTab() {

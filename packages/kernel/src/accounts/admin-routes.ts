@@ -5,7 +5,7 @@ import { decodeCursor, encodeCursor, pageQuery } from "@ensemble/protocol";
 import type { Kernel } from "../kernel.ts";
 import type { KernelTables } from "../db/tables.ts";
 import type { UserActor } from "../authz/actor.ts";
-import { route } from "../http/route.ts";
+import { noContent, route } from "../http/route.ts";
 import { recordEvent } from "../events/record-event.ts";
 import { recordBrandingChange } from "../branding/branding-module.ts";
 import { AppError } from "../errors.ts";
@@ -16,6 +16,13 @@ import { endUserSessions } from "../realtime/end-user-sessions.ts";
 import { findUserById, presentSelf } from "./users.ts";
 import { UserResource } from "./resources.ts";
 import { audit } from "../audit/audit.ts";
+import { pageOf } from "@ensemble/protocol/wire/page";
+import {
+  adminSettingsSchema,
+  publicSettingsSchema,
+  selfSchema,
+  type AdminSettings,
+} from "@ensemble/protocol/wire/accounts";
 
 const listQuery = pageQuery.extend({
   q: z.string().trim().max(100).optional(),
@@ -41,7 +48,7 @@ const settingsPatch = z
   .strict()
   .refine((b) => Object.keys(b).length > 0, { message: "nothing to change" });
 
-const presentSettings = (s: OrgSettings) => ({
+const presentSettings = (s: OrgSettings): AdminSettings => ({
   membersCanInvite: s.membersCanInvite,
   membersCanCreateGroups: s.membersCanCreateGroups,
   requireTwoFactor: s.requireTwoFactor,
@@ -78,6 +85,7 @@ export function adminRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "Every account, with filters on text, role and status",
     tags: ["admin"],
     auth: "user",
+    response: pageOf(selfSchema),
     query: listQuery,
     handler: async ({ actor, query }) => {
       requireCapability(actor, Capability.manageUsers);
@@ -116,6 +124,7 @@ export function adminRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "Change a person's role or (de)activate them; deactivation signs them out everywhere",
     tags: ["admin"],
     auth: "user",
+    response: selfSchema,
     params: idParams,
     body: patchUserBody,
     handler: async ({ actor, params, body }) => {
@@ -175,6 +184,7 @@ export function adminRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "Remove a person's second factor (lost phone); they enrol again at next sign-in if required",
     tags: ["admin"],
     auth: "user",
+    response: noContent,
     params: idParams,
     handler: async ({ actor, params }) => {
       const u = await k.policy.authorize(actor, UserResource, "reset_two_factor", await findUserById(k.db, params.id));
@@ -202,6 +212,7 @@ export function adminRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "Organisation settings",
     tags: ["admin"],
     auth: "user",
+    response: adminSettingsSchema,
     handler: async ({ actor }) => {
       requireCapability(actor, Capability.administer);
       return presentSettings(await k.settings.get());
@@ -214,6 +225,7 @@ export function adminRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "Change organisation settings (only the fields sent)",
     tags: ["admin"],
     auth: "user",
+    response: adminSettingsSchema,
     body: settingsPatch,
     handler: async ({ actor, body, req }) => {
       requireCapability(actor, Capability.administer);
@@ -238,6 +250,7 @@ export function adminRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "Branding and default language, for the sign-in page",
     tags: ["settings"],
     auth: "none",
+    response: publicSettingsSchema,
     rateLimit: { max: k.config.RATE_LIMIT_PUBLIC_PER_MIN, timeWindow: 60_000 },
     handler: async () => {
       const s = await k.settings.get();

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { Kernel } from "../kernel.ts";
-import { route } from "../http/route.ts";
+import { noContent, route } from "../http/route.ts";
 import { AppError } from "../errors.ts";
 import { checkPasswordRules, hashPassword, verifyPassword } from "./passwords.ts";
 import { createSession, revokeSession } from "./sessions.ts";
@@ -20,6 +20,7 @@ import {
 } from "./users.ts";
 import { verifySecondFactor } from "./two-factor.ts";
 import { audit } from "../audit/audit.ts";
+import { meAnswerSchema, setupNeededSchema, signInAnswerSchema } from "@ensemble/protocol/wire/accounts";
 
 const signInBody = z.object({
   login: z.string().trim().min(1).max(254),
@@ -46,6 +47,7 @@ export function authRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "Whether the first administrator still has to be created",
     tags: ["auth"],
     auth: "none",
+    response: setupNeededSchema,
     handler: async () => ({ needed: !(await adminExists(k.db)) }),
   });
 
@@ -55,6 +57,8 @@ export function authRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "Create the first administrator with the one-time setup token",
     tags: ["auth"],
     auth: "none",
+    response: signInAnswerSchema,
+    status: 201,
     rateLimit: signInLimit,
     body: setupBody,
     handler: async ({ body, req, reply }) => {
@@ -75,7 +79,6 @@ export function authRoutes(app: FastifyInstance, k: Kernel): void {
       });
       const session = await createSession(k.db, user.id, meta(req), k.config.SESSION_TTL_DAYS);
       setSessionCookies(reply, req, k.config, session);
-      reply.code(201);
       return { user: presentSelf(user), csrfToken: session.csrfToken };
     },
   });
@@ -86,6 +89,7 @@ export function authRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "Sign in with a username or e-mail and a password (and a second factor when enrolled)",
     tags: ["auth"],
     auth: "none",
+    response: signInAnswerSchema,
     csrfExempt: true,
     rateLimit: signInLimit,
     body: signInBody,
@@ -151,6 +155,7 @@ export function authRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "End this session",
     tags: ["auth"],
     auth: "user",
+    response: noContent,
     handler: async ({ actor, reply }) => {
       if (actor.sessionId) {
         await revokeSession(k.db, actor.id, actor.sessionId);
@@ -167,6 +172,7 @@ export function authRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "The signed-in user",
     tags: ["auth"],
     auth: "user",
+    response: meAnswerSchema,
     handler: async ({ actor, req }) => {
       const user = await findUserById(k.db, actor.id);
       if (!user) throw new AppError("unauthenticated", "sign in to continue");

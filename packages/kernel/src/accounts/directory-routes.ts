@@ -9,17 +9,24 @@ import { can, Capability } from "../authz/capabilities.ts";
 import { foldedContains } from "../db/fold.ts";
 import { findUserById, presentUser, type UserRow } from "./users.ts";
 import { UserResource } from "./resources.ts";
+import { pageOf } from "@ensemble/protocol/wire/page";
+import {
+  directoryEntrySchema,
+  profileCardSchema,
+  type DirectoryEntry,
+  type ProfileCard,
+} from "@ensemble/protocol/wire/accounts";
 
 const searchQuery = pageQuery.extend({ q: z.string().trim().max(100).optional() });
 const idParams = z.object({ id: z.uuid() });
 
 /** A directory entry: the public profile plus the work e-mail address. */
-export const presentDirectoryEntry = (u: UserRow) => ({ ...presentUser(u), email: u.email });
+export const presentDirectoryEntry = (u: UserRow): DirectoryEntry => ({ ...presentUser(u), email: u.email });
 
 /** Profile card: also the locale and time zone, so colleagues know when to call. */
-export const presentProfileCard = (u: UserRow) => ({
+export const presentProfileCard = (u: UserRow): ProfileCard => ({
   ...presentDirectoryEntry(u),
-  locale: u.locale,
+  locale: u.locale === "en" ? "en" : "fr",
   timeZone: u.time_zone,
 });
 
@@ -34,6 +41,7 @@ export function directoryRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "Search people by username, display name or e-mail (case- and accent-insensitive)",
     tags: ["directory"],
     auth: "user",
+    response: pageOf(directoryEntrySchema),
     query: searchQuery,
     handler: async ({ actor, query }) => {
       const cursor = decodeCursor(query.cursor);
@@ -87,6 +95,7 @@ export function directoryRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "A person's profile card",
     tags: ["directory"],
     auth: "user",
+    response: profileCardSchema,
     params: idParams,
     handler: async ({ actor, params }) => {
       const u = await k.policy.authorize(actor, UserResource, "read", await findUserById(k.db, params.id));

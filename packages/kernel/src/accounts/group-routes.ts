@@ -3,7 +3,7 @@ import { sql } from "kysely";
 import { z } from "zod";
 import { decodeCursor, encodeCursor, pageQuery, uuidv7 } from "@ensemble/protocol";
 import type { Kernel } from "../kernel.ts";
-import { route } from "../http/route.ts";
+import { noContent, route } from "../http/route.ts";
 import { recordEvent } from "../events/record-event.ts";
 import { foldedContains } from "../db/fold.ts";
 import { AppError } from "../errors.ts";
@@ -11,6 +11,13 @@ import { can, Capability } from "../authz/capabilities.ts";
 import { findUserById, presentUser } from "./users.ts";
 import { GroupResource, UserResource } from "./resources.ts";
 import { groupTopic, loadGroup, lockGroup, ownerCount, presentGroup } from "./groups.ts";
+import { pageOf } from "@ensemble/protocol/wire/page";
+import {
+  groupDetailSchema,
+  groupMemberRoleSchema,
+  groupMemberSchema,
+  groupSchema,
+} from "@ensemble/protocol/wire/accounts";
 
 const nameSchema = z.string().trim().min(1).max(80);
 const descriptionSchema = z.string().trim().max(500);
@@ -49,8 +56,10 @@ export function groupRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "Create a group; the creator becomes its owner",
     tags: ["groups"],
     auth: "user",
+    response: groupSchema,
+    status: 201,
     body: createBody,
-    handler: async ({ actor, body, reply }) => {
+    handler: async ({ actor, body }) => {
       if (!can(actor.role, Capability.createGroup, await k.settings.get())) {
         throw new AppError("forbidden", "you may not create groups");
       }
@@ -76,7 +85,6 @@ export function groupRoutes(app: FastifyInstance, k: Kernel): void {
           payload: { name: group.name },
         });
       });
-      reply.code(201);
       return presentGroup({ ...group, viewerRole: "owner" }, 1);
     },
   });
@@ -87,6 +95,7 @@ export function groupRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "Groups the actor may see (all for members and admins, their own for guests), by name",
     tags: ["groups"],
     auth: "user",
+    response: pageOf(groupSchema),
     query: listQuery,
     handler: async ({ actor, query }) => {
       const cursor = decodeCursor(query.cursor);
@@ -162,6 +171,7 @@ export function groupRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "A group with the first page of its members (the rest from /members with membersNext)",
     tags: ["groups"],
     auth: "user",
+    response: groupDetailSchema,
     params: idParams,
     handler: async ({ actor, params }) => {
       const g = await k.policy.authorize(actor, GroupResource, "read", await loadGroup(k.db, params.id, actor));
@@ -176,6 +186,7 @@ export function groupRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "A group's members, by display name, with cursor pagination",
     tags: ["groups"],
     auth: "user",
+    response: pageOf(groupMemberSchema),
     params: idParams,
     query: pageQuery,
     handler: async ({ actor, params, query }) => {
@@ -192,6 +203,7 @@ export function groupRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "Rename a group or change its description",
     tags: ["groups"],
     auth: "user",
+    response: groupSchema,
     params: idParams,
     body: updateBody,
     handler: async ({ actor, params, body }) => {
@@ -226,6 +238,7 @@ export function groupRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "Delete a group (its memberships go with it)",
     tags: ["groups"],
     auth: "user",
+    response: noContent,
     params: idParams,
     handler: async ({ actor, params }) => {
       const g = await k.policy.authorize(actor, GroupResource, "delete", await loadGroup(k.db, params.id, actor));
@@ -254,9 +267,11 @@ export function groupRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "Add a person to a group",
     tags: ["groups"],
     auth: "user",
+    response: groupMemberSchema,
+    status: 201,
     params: idParams,
     body: addMemberBody,
-    handler: async ({ actor, params, body, reply }) => {
+    handler: async ({ actor, params, body }) => {
       const g = await k.policy.authorize(actor, GroupResource, "add_member", await loadGroup(k.db, params.id, actor));
       // One may only add people one can see: a guest owner cannot probe the directory.
       const user = await k.policy.authorize(actor, UserResource, "read", await findUserById(k.db, body.userId));
@@ -283,7 +298,6 @@ export function groupRoutes(app: FastifyInstance, k: Kernel): void {
           topics: [groupTopic(g.id), `user:${user.id}`],
         });
       });
-      reply.code(201);
       return { user: presentUser(user), role: body.role, addedAt: now };
     },
   });
@@ -294,6 +308,7 @@ export function groupRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "Make a member an owner, or an owner a member (the last owner stays)",
     tags: ["groups"],
     auth: "user",
+    response: groupMemberRoleSchema,
     params: memberParams,
     body: setRoleBody,
     handler: async ({ actor, params, body }) => {
@@ -335,6 +350,7 @@ export function groupRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "Remove a person from a group (anyone may leave a group; the last owner stays)",
     tags: ["groups"],
     auth: "user",
+    response: noContent,
     params: memberParams,
     handler: async ({ actor, params }) => {
       const loaded = await loadGroup(k.db, params.id, actor);

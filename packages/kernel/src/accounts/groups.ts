@@ -5,6 +5,7 @@ import { isUser, type Actor } from "../authz/actor.ts";
 import type { Kernel } from "../kernel.ts";
 import type { TopicDefinition } from "../realtime/gateway.ts";
 import { GroupResource } from "./resources.ts";
+import type { Group } from "@ensemble/protocol/wire/accounts";
 
 export type GroupRow = GroupsTable & { viewerRole: "owner" | "member" | null };
 
@@ -55,7 +56,7 @@ export async function ownerCount(db: Kysely<KernelTables>, groupId: string): Pro
   return Number(r.n);
 }
 
-export function presentGroup(g: GroupRow, memberCount: number) {
+export function presentGroup(g: GroupRow, memberCount: number): Group {
   return {
     id: g.id,
     name: g.name,

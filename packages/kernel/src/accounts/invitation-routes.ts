@@ -4,7 +4,7 @@ import { z } from "zod";
 import { decodeCursor, encodeCursor, pageQuery, uuidv7 } from "@ensemble/protocol";
 import type { Kernel } from "../kernel.ts";
 import type { InvitationsTable } from "../db/tables.ts";
-import { route } from "../http/route.ts";
+import { noContent, route } from "../http/route.ts";
 import { recordEvent } from "../events/record-event.ts";
 import { AppError } from "../errors.ts";
 import { can, Capability } from "../authz/capabilities.ts";
@@ -16,6 +16,14 @@ import { meta } from "./auth-routes.ts";
 import { displayNameSchema, emailSchema, insertUser, passwordSchema, presentSelf, usernameSchema } from "./users.ts";
 import { GroupResource, InvitationResource } from "./resources.ts";
 import { loadGroup } from "./groups.ts";
+import { pageOf } from "@ensemble/protocol/wire/page";
+import {
+  createdInvitationSchema,
+  invitationPreviewSchema,
+  invitationSchema,
+  signInAnswerSchema,
+  type Invitation,
+} from "@ensemble/protocol/wire/accounts";
 
 const createBody = z
   .object({
@@ -40,10 +48,10 @@ const idParams = z.object({ id: z.uuid() });
 
 export const invitationLink = (publicUrl: string, token: string) => `${publicUrl}/invite#token=${token}`;
 
-const status = (i: InvitationsTable, now: string) =>
+const status = (i: InvitationsTable, now: string): Invitation["status"] =>
   i.revoked_at ? "revoked" : i.uses >= i.max_uses ? "used" : i.expires_at <= now ? "expired" : "active";
 
-export function presentInvitation(i: InvitationsTable) {
+export function presentInvitation(i: InvitationsTable): Invitation {
   return {
     id: i.id,
     role: i.role,
@@ -94,8 +102,10 @@ export function invitationRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "Create an invitation link (returned once); mailed when an e-mail address is given",
     tags: ["invitations"],
     auth: "user",
+    response: createdInvitationSchema,
+    status: 201,
     body: createBody,
-    handler: async ({ actor, body, reply }) => {
+    handler: async ({ actor, body }) => {
       const settings = await k.settings.get();
       if (!can(actor.role, Capability.createInvitation, settings))
         throw new AppError("forbidden", "you may not invite people");
@@ -153,7 +163,6 @@ export function invitationRoutes(app: FastifyInstance, k: Kernel): void {
             `Ce lien expire le ${row.expires_at.slice(0, 10)}.\n`,
         });
       }
-      reply.code(201);
       return { invitation: presentInvitation(row), link };
     },
   });
@@ -164,6 +173,7 @@ export function invitationRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "Invitations I created (administrators: everyone's), newest first",
     tags: ["invitations"],
     auth: "user",
+    response: pageOf(invitationSchema),
     query: pageQuery,
     handler: async ({ actor, query }) => {
       const cursor = decodeCursor(query.cursor);
@@ -195,6 +205,7 @@ export function invitationRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "Revoke an invitation: its link stops working",
     tags: ["invitations"],
     auth: "user",
+    response: noContent,
     params: idParams,
     handler: async ({ actor, params }) => {
       const row = await k.db.selectFrom("invitations").selectAll().where("id", "=", params.id).executeTakeFirst();
@@ -225,6 +236,7 @@ export function invitationRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "What an invitation link offers, before the account is created",
     tags: ["invitations"],
     auth: "none",
+    response: invitationPreviewSchema,
     rateLimit: publicLimit,
     body: tokenBody,
     handler: async ({ body }) => {
@@ -251,6 +263,8 @@ export function invitationRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "Create an account from an invitation link and sign in",
     tags: ["invitations"],
     auth: "none",
+    response: signInAnswerSchema,
+    status: 201,
     rateLimit: acceptLimit,
     body: acceptBody,
     handler: async ({ body, req, reply }) => {
@@ -308,7 +322,6 @@ export function invitationRoutes(app: FastifyInstance, k: Kernel): void {
         return { user, session };
       });
       setSessionCookies(reply, req, k.config, session);
-      reply.code(201);
       return { user: presentSelf(user), csrfToken: session.csrfToken };
     },
   });

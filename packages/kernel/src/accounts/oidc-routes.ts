@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { Kernel } from "../kernel.ts";
-import { route } from "../http/route.ts";
+import { rawResponse, route } from "../http/route.ts";
 import { AppError } from "../errors.ts";
 import { createSession } from "./sessions.ts";
 import { setSessionCookies } from "./cookies.ts";
@@ -9,6 +9,7 @@ import { createOidcClient } from "./oidc.ts";
 import { accountForIdentity } from "./oidc-accounts.ts";
 import { meta } from "./auth-routes.ts";
 import { audit } from "../audit/audit.ts";
+import { authProvidersSchema } from "@ensemble/protocol/wire/accounts";
 
 /** Binds a pending sign-in to the browser that started it (login CSRF defence). */
 export const OIDC_COOKIE = "ensemble_oidc";
@@ -29,6 +30,7 @@ export function oidcRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "Sign-in methods: single sign-on (when configured) and whether local passwords are disabled",
     tags: ["auth"],
     auth: "none",
+    response: authProvidersSchema,
     handler: async () => ({ oidc: oidc ? { name: oidc.name } : null, ssoOnly: k.config.SSO_ONLY }),
   });
 
@@ -38,6 +40,7 @@ export function oidcRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "Start a single sign-on: redirects to the identity provider",
     tags: ["auth"],
     auth: "none",
+    response: rawResponse(null, "A redirect to the identity provider", 302),
     rateLimit: limit,
     handler: async ({ reply, req }) => {
       if (!oidc) throw new AppError("not_found", "single sign-on is not configured");
@@ -61,6 +64,7 @@ export function oidcRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "Where the identity provider sends the browser back; signs in and redirects to /",
     tags: ["auth"],
     auth: "none",
+    response: rawResponse(null, "A redirect to the application once signed in", 302),
     rateLimit: limit,
     query: callbackQuery,
     handler: async ({ req, reply }) => {

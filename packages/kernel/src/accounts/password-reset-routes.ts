@@ -3,7 +3,7 @@ import type { Kysely } from "kysely";
 import { z } from "zod";
 import type { Kernel } from "../kernel.ts";
 import type { KernelTables } from "../db/tables.ts";
-import { route } from "../http/route.ts";
+import { noContent, route } from "../http/route.ts";
 import { AppError } from "../errors.ts";
 import { checkPasswordRules, hashPassword } from "./passwords.ts";
 import { revokeAllSessions } from "./sessions.ts";
@@ -11,6 +11,7 @@ import { clearAccountFailures } from "./lockout.ts";
 import { consumeOneTimeToken } from "./setup.ts";
 import { findUserByLogin, passwordSchema } from "./users.ts";
 import { randomToken, sha256 } from "./secrets.ts";
+import { acceptedSchema } from "@ensemble/protocol/wire/accounts";
 
 export const RESET_TTL_MS = 3_600_000;
 
@@ -31,11 +32,12 @@ export function passwordResetRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "Send a password reset link to the account's e-mail address (always 202)",
     tags: ["auth"],
     auth: "none",
+    response: acceptedSchema,
+    status: 202,
     csrfExempt: true,
     rateLimit: limit,
     body: requestBody,
-    handler: async ({ body, reply }) => {
-      reply.code(202);
+    handler: async ({ body }) => {
       if (k.config.SSO_ONLY) return { accepted: true };
       setImmediate(() => {
         sendResetLink(k, body.login).catch((err: unknown) => {
@@ -52,6 +54,7 @@ export function passwordResetRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "Set a new password with a reset link's token; signs the account out everywhere",
     tags: ["auth"],
     auth: "none",
+    response: noContent,
     csrfExempt: true,
     rateLimit: limit,
     body: confirmBody,

@@ -4,7 +4,7 @@ import { z } from "zod";
 import sharp from "sharp";
 import type { Kernel } from "../kernel.ts";
 import type { UserActor } from "../authz/actor.ts";
-import { route } from "../http/route.ts";
+import { noContent, rawResponse, route } from "../http/route.ts";
 import { AppError } from "../errors.ts";
 import { checkPasswordRules, hashPassword, verifyPassword } from "./passwords.ts";
 import { revokeAllSessions } from "./sessions.ts";
@@ -12,6 +12,7 @@ import { displayNameSchema, emailSchema, findUserById, passwordSchema, presentSe
 import { UserResource } from "./resources.ts";
 import { requireBrowserSession } from "./browser-session.ts";
 import { recordEvent } from "../events/record-event.ts";
+import { userAnswerSchema } from "@ensemble/protocol/wire/accounts";
 
 export const AVATAR_MAX_BYTES = 5 * 1024 * 1024;
 export const AVATAR_SIZE = 256;
@@ -65,6 +66,7 @@ export function profileRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "Change my display name, e-mail, language, time zone or status message",
     tags: ["profile"],
     auth: "user",
+    response: userAnswerSchema,
     body: profileBody,
     handler: async ({ actor, body }) => {
       const user = await loadSelf(actor);
@@ -126,6 +128,7 @@ export function profileRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "Change my password; signs out my other sessions",
     tags: ["profile"],
     auth: "user",
+    response: noContent,
     rateLimit: limit,
     body: passwordBody,
     handler: async ({ actor, body }) => {
@@ -162,6 +165,7 @@ export function profileRoutes(app: FastifyInstance, k: Kernel): void {
       summary: "Upload my avatar (PNG, JPEG or WebP body, at most 5 MB); stored as a 256×256 WebP",
       tags: ["profile"],
       auth: "user",
+      response: userAnswerSchema,
       handler: async ({ actor, req }) => {
         const body = req.body;
         if (!Buffer.isBuffer(body)) throw new AppError("unsupported_media_type", "send a PNG, JPEG or WebP image");
@@ -186,6 +190,7 @@ export function profileRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "Remove my avatar",
     tags: ["profile"],
     auth: "user",
+    response: noContent,
     handler: async ({ actor }) => {
       const user = await loadSelf(actor);
       if (!user.avatar_key) return undefined;
@@ -205,6 +210,7 @@ export function profileRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "A user's avatar (WebP), for those who may see the user",
     tags: ["profile"],
     auth: "optional",
+    response: rawResponse("image/webp", "The avatar, 256×256 WebP (304 when the ETag matches)"),
     params: userParams,
     handler: async ({ actor, params, req, reply }) => {
       const user = await k.policy.authorize(actor, UserResource, "read", await findUserById(k.db, params.id));

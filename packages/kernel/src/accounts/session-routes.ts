@@ -2,11 +2,12 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { Kernel } from "../kernel.ts";
 import type { SessionsTable } from "../db/tables.ts";
-import { route } from "../http/route.ts";
+import { noContent, route } from "../http/route.ts";
 import { revokeAllSessions, revokeSession } from "./sessions.ts";
 import { clearSessionCookies } from "./cookies.ts";
 import { SessionResource } from "./resources.ts";
 import { describeUserAgent } from "./user-agent.ts";
+import { revokedCountSchema, sessionListSchema, type Session } from "@ensemble/protocol/wire/accounts";
 
 const idParams = z.object({ id: z.uuid() });
 const revokeAllBody = z.object({ includeCurrent: z.boolean().default(false) }).default({ includeCurrent: false });
@@ -16,7 +17,7 @@ type SessionRow = Pick<
   "id" | "user_id" | "user_agent" | "ip" | "created_at" | "last_used_at" | "expires_at"
 >;
 
-function presentSession(s: SessionRow, currentId: string | null) {
+function presentSession(s: SessionRow, currentId: string | null): Session {
   const device = describeUserAgent(s.user_agent);
   return {
     id: s.id,
@@ -39,6 +40,7 @@ export function sessionRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "My active sessions, with device, address and last use",
     tags: ["sessions"],
     auth: "user",
+    response: sessionListSchema,
     handler: async ({ actor }) => {
       const rows = await k.db
         .selectFrom("sessions")
@@ -59,6 +61,7 @@ export function sessionRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "End one of my sessions (this one included)",
     tags: ["sessions"],
     auth: "user",
+    response: noContent,
     params: idParams,
     handler: async ({ actor, params, reply }) => {
       const row = await k.db
@@ -81,6 +84,7 @@ export function sessionRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "End all my other sessions (and this one with includeCurrent)",
     tags: ["sessions"],
     auth: "user",
+    response: revokedCountSchema,
     body: revokeAllBody,
     handler: async ({ actor, body, reply }) => {
       const keep = body.includeCurrent ? undefined : (actor.sessionId ?? undefined);

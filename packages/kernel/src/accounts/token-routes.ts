@@ -2,7 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { Kernel } from "../kernel.ts";
 import type { AppTokensTable } from "../db/tables.ts";
-import { route } from "../http/route.ts";
+import { noContent, route } from "../http/route.ts";
 import { AppError } from "../errors.ts";
 import { can, Capability } from "../authz/capabilities.ts";
 import type { Scope } from "../authz/actor.ts";
@@ -10,6 +10,7 @@ import { createAppToken } from "./app-tokens.ts";
 import { requireBrowserSession } from "./browser-session.ts";
 import { AppTokenResource } from "./resources.ts";
 import { audit } from "../audit/audit.ts";
+import { createdTokenSchema, tokenListSchema, type Token } from "@ensemble/protocol/wire/accounts";
 
 const scopeSchema = z.enum(["read", "write", "admin"]);
 
@@ -24,7 +25,7 @@ const MAX_TOKENS_PER_USER = 100;
 
 const presentToken = (
   t: Pick<AppTokensTable, "id" | "name" | "prefix" | "scopes" | "created_at" | "last_used_at">,
-) => ({
+): Token => ({
   id: t.id,
   name: t.name,
   prefix: t.prefix,
@@ -41,8 +42,10 @@ export function tokenRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "Create an app token; its value is returned only in this response",
     tags: ["tokens"],
     auth: "user",
+    response: createdTokenSchema,
+    status: 201,
     body: createBody,
-    handler: async ({ actor, body, reply, req }) => {
+    handler: async ({ actor, body, req }) => {
       requireBrowserSession(actor);
       const scopes = [...new Set(body.scopes)];
       if (scopes.includes("admin") && !can(actor.role, Capability.adminTokens)) {
@@ -73,7 +76,6 @@ export function tokenRoutes(app: FastifyInstance, k: Kernel): void {
         .selectAll()
         .where("id", "=", created.id)
         .executeTakeFirstOrThrow();
-      reply.code(201);
       return { ...presentToken(row), token: created.token };
     },
   });
@@ -84,6 +86,7 @@ export function tokenRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "List the active app tokens (never their values)",
     tags: ["tokens"],
     auth: "user",
+    response: tokenListSchema,
     handler: async ({ actor }) => {
       const rows = await k.db
         .selectFrom("app_tokens")
@@ -105,6 +108,7 @@ export function tokenRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "Revoke an app token",
     tags: ["tokens"],
     auth: "user",
+    response: noContent,
     params: idParams,
     handler: async ({ actor, params, req }) => {
       const row = await k.db

@@ -8,7 +8,7 @@ import { uuidv7 } from "@ensemble/protocol";
 import type { Kernel } from "../kernel.ts";
 import type { KernelTables } from "../db/tables.ts";
 import type { UserActor } from "../authz/actor.ts";
-import { route } from "../http/route.ts";
+import { noContent, route } from "../http/route.ts";
 import { AppError } from "../errors.ts";
 import { verifyPassword } from "./passwords.ts";
 import { findUserById, passwordSchema, type UserRow } from "./users.ts";
@@ -16,6 +16,12 @@ import { normaliseRecoveryCode, verifySecondFactor } from "./two-factor.ts";
 import { sha256 } from "./secrets.ts";
 import { UserResource } from "./resources.ts";
 import { requireBrowserSession } from "./browser-session.ts";
+import {
+  recoveryCodesSchema,
+  twoFactorEnabledSchema,
+  twoFactorSetupSchema,
+  twoFactorStatusSchema,
+} from "@ensemble/protocol/wire/accounts";
 
 export const RECOVERY_CODE_COUNT = 10;
 const ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789";
@@ -53,6 +59,7 @@ export function twoFactorRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "Whether two-factor authentication is on and how many recovery codes are left",
     tags: ["two-factor"],
     auth: "user",
+    response: twoFactorStatusSchema,
     handler: async ({ actor }) => {
       const user = await loadSelf(actor, false);
       const left = await k.db
@@ -71,6 +78,7 @@ export function twoFactorRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "Start enrolment: a new secret, its otpauth URI and a QR code to scan",
     tags: ["two-factor"],
     auth: "user",
+    response: twoFactorSetupSchema,
     handler: async ({ actor }) => {
       const user = await loadSelf(actor);
       if (user.totp_enabled)
@@ -101,6 +109,7 @@ export function twoFactorRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "Finish enrolment with a code from the app; returns recovery codes, shown this once",
     tags: ["two-factor"],
     auth: "user",
+    response: twoFactorEnabledSchema,
     rateLimit: limit,
     body: enableBody,
     handler: async ({ actor, body }) => {
@@ -131,6 +140,7 @@ export function twoFactorRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "Turn two-factor off, confirmed by the password or a current code (TOTP or recovery)",
     tags: ["two-factor"],
     auth: "user",
+    response: noContent,
     rateLimit: limit,
     body: disableBody,
     handler: async ({ actor, body }) => {
@@ -164,6 +174,7 @@ export function twoFactorRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "Replace all recovery codes (confirmed by a current TOTP code); the old ones stop working",
     tags: ["two-factor"],
     auth: "user",
+    response: recoveryCodesSchema,
     rateLimit: limit,
     body: regenerateBody,
     handler: async ({ actor, body }) => {

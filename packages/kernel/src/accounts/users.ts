@@ -3,6 +3,7 @@ import { z } from "zod";
 import { uuidv7 } from "@ensemble/protocol";
 import type { KernelTables, UsersTable } from "../db/tables.ts";
 import { AppError } from "../errors.ts";
+import type { Self, User } from "@ensemble/protocol/wire/accounts";
 
 export const usernameSchema = z
   .string()
@@ -70,7 +71,7 @@ export const findUserByLogin = (db: Kysely<KernelTables>, login: string) =>
     .executeTakeFirst();
 
 /** The fields anyone who may see a user gets. */
-export function presentUser(u: UserRow) {
+export function presentUser(u: UserRow): User {
   return {
     id: u.id,
     username: u.username,
@@ -83,12 +84,12 @@ export function presentUser(u: UserRow) {
 }
 
 /** The fields the user themself (and admins) get. */
-export function presentSelf(u: UserRow) {
+export function presentSelf(u: UserRow): Self {
   return {
     ...presentUser(u),
     email: u.email,
     // Written only as fr or en (profile, invitations); the column is plain text.
-    locale: u.locale === "en" ? ("en" as const) : ("fr" as const),
+    locale: u.locale === "en" ? "en" : "fr",
     timeZone: u.time_zone,
     twoFactorEnabled: u.totp_enabled === 1,
     hasPassword: u.password_hash !== null,

@@ -5,13 +5,15 @@ import { decodeCursor, encodeCursor, pageQuery } from "@ensemble/protocol";
 import type { Kernel } from "../kernel.ts";
 import type { KernelTables } from "../db/tables.ts";
 import type { UserActor } from "../authz/actor.ts";
-import { route } from "../http/route.ts";
+import { rawResponse, route } from "../http/route.ts";
 import { AppError } from "../errors.ts";
 import { can, Capability } from "../authz/capabilities.ts";
 import type { AuditTables } from "./audit-tables.ts";
 import { csvRow } from "./csv.ts";
 import { audit } from "./audit.ts";
 import { auditSettings, saveAuditSettings } from "./audit-settings.ts";
+import { pageOf } from "@ensemble/protocol/wire/page";
+import { auditEntrySchema, auditSettingsSchema, type AuditEntry } from "@ensemble/protocol/wire/audit";
 
 const filters = z.object({
   actor: z.uuid().optional(),
@@ -62,7 +64,7 @@ function filtered(
   >;
 }
 
-const present = (r: Row) => ({
+const present = (r: Row): AuditEntry => ({
   id: r.id,
   at: r.at,
   actor: r.actor_id ? { id: r.actor_id, username: r.actor_username } : null,
@@ -82,6 +84,7 @@ export function auditRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "Audit log entries, newest first (filters: actor, action or action prefix*, from/to)",
     tags: ["audit"],
     auth: "user",
+    response: pageOf(auditEntrySchema),
     query: listQuery,
     handler: async ({ actor, query }) => {
       requireAuditView(actor);
@@ -110,6 +113,7 @@ export function auditRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "Export the filtered audit log as CSV (at most 100,000 rows, newest first)",
     tags: ["audit"],
     auth: "user",
+    response: rawResponse("text/csv", "The filtered audit log as CSV"),
     query: filters,
     handler: async ({ actor, query, reply }) => {
       requireAuditView(actor);
@@ -156,6 +160,7 @@ export function auditRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "Audit log retention",
     tags: ["audit"],
     auth: "user",
+    response: auditSettingsSchema,
     handler: async ({ actor }) => {
       requireAuditView(actor);
       return auditSettings(k.db);
@@ -168,6 +173,7 @@ export function auditRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "Change how many days audit entries are kept",
     tags: ["audit"],
     auth: "user",
+    response: auditSettingsSchema,
     body: settingsBody,
     handler: async ({ actor, body, req }) => {
       requireAuditView(actor);

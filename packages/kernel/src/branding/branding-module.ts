@@ -3,13 +3,14 @@ import sharp from "sharp";
 import { z } from "zod";
 import { uuidv7 } from "@ensemble/protocol";
 import { defineModule } from "../module.ts";
-import { route } from "../http/route.ts";
+import { noContent, rawResponse, route } from "../http/route.ts";
 import { AppError } from "../errors.ts";
 import { can, Capability } from "../authz/capabilities.ts";
 import { recordEvent, type TransactionLike } from "../events/record-event.ts";
 import type { OrgSettings } from "../settings.ts";
 import type { Kernel } from "../kernel.ts";
 import { brandingEvents } from "./branding-events.ts";
+import { brandingSchema, type Branding } from "@ensemble/protocol/wire/branding";
 
 /** Every signed-in person follows the organisation's branding, so that a change re-themes open pages at once. */
 export const BRANDING_TOPIC = "org:branding";
@@ -19,20 +20,12 @@ const LOGO_TYPES = ["image/png", "image/jpeg", "image/webp"];
 const LOGO_MAX_BYTES = 2 * 1024 * 1024;
 const LOGO_SIZE = 512;
 
-export interface PublicBranding {
-  name: string;
-  color: string;
-  defaultLocale: "fr" | "en";
-  /** Versioned by the stored key: a new logo is a new URL. */
-  logoUrl: string | null;
-}
-
 export const logoUrl = (s: OrgSettings, size?: number): string | null =>
   s.brandLogoKey
     ? `/api/branding/logo?v=${encodeURIComponent(s.brandLogoKey.slice(-12))}${size ? `&size=${size}` : ""}`
     : null;
 
-export const presentBranding = (s: OrgSettings): PublicBranding => ({
+export const presentBranding = (s: OrgSettings): Branding => ({
   name: s.brandName,
   color: s.brandColor,
   defaultLocale: s.defaultLocale,
@@ -84,6 +77,7 @@ function brandingRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "The organisation's branding for every page, signed in or not: name, colour, default language, logo",
     tags: ["settings"],
     auth: "none",
+    response: brandingSchema,
     rateLimit: publicLimit,
     handler: async () => presentBranding(await k.settings.get()),
   });
@@ -94,6 +88,7 @@ function brandingRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "The organisation's logo (PNG), optionally resized (size = 16…512)",
     tags: ["settings"],
     auth: "none",
+    response: rawResponse("image/png", "The logo, PNG"),
     query: z.object({
       v: z.string().max(40).optional(),
       size: z.coerce.number().int().min(16).max(LOGO_SIZE).optional(),
@@ -126,6 +121,7 @@ function brandingRoutes(app: FastifyInstance, k: Kernel): void {
       summary: "Upload the organisation's logo (PNG, JPEG or WebP body, at most 2 MB); stored as a 512×512 PNG",
       tags: ["admin"],
       auth: "user",
+      response: brandingSchema,
       handler: async ({ actor, req }) => {
         requireAdmin(actor.role);
         if (!Buffer.isBuffer(req.body)) throw new AppError("unsupported_media_type", "send a PNG, JPEG or WebP image");
@@ -147,6 +143,7 @@ function brandingRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "Remove the organisation's logo",
     tags: ["admin"],
     auth: "user",
+    response: noContent,
     handler: async ({ actor }) => {
       requireAdmin(actor.role);
       const before = await k.settings.get();

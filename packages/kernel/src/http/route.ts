@@ -20,16 +20,19 @@ export interface RouteContext<B, Q, P, A extends Actor> {
 export const noContent = { kind: "no-content" } as const;
 export type NoContent = typeof noContent;
 
-/** A route that sends its own body (an image, a file, CSV): the handler answers through `reply`. */
+/** A route that sends its own body (an image, a file, CSV) or redirects: the handler answers through `reply`. */
 export interface RawResponse {
   kind: "raw";
-  contentType: string;
+  /** Null for a redirect, which has no body. */
+  contentType: string | null;
   description: string;
+  status: number;
 }
-export const rawResponse = (contentType: string, description: string): RawResponse => ({
+export const rawResponse = (contentType: string | null, description: string, status = 200): RawResponse => ({
   kind: "raw",
   contentType,
   description,
+  status,
 });
 
 /** What a route answers: a JSON body through its schema, nothing (204), or a body it sends itself. */
@@ -152,9 +155,8 @@ function present(schema: ZodType, result: unknown, method: string, url: string):
 function openApiResponse(r: ResponseSpec, status: number): Record<number, unknown> {
   if (isZod(r)) return { [status]: r };
   if (r.kind === "no-content") return { 204: { description: "No content", type: "null" } };
-  return {
-    200: { description: r.description, content: { [r.contentType]: { schema: { type: "string", format: "binary" } } } },
-  };
+  const content = r.contentType ? { [r.contentType]: { schema: { type: "string", format: "binary" } } } : undefined;
+  return { [r.status]: { description: r.description, ...(content ? { content } : {}) } };
 }
 
 const JSON_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i;

@@ -2,8 +2,9 @@ import type { Kysely } from "kysely";
 import type { TransactionLike } from "../events/record-event.ts";
 import type { LocalizedText } from "./notification-types.ts";
 import type { NotificationTables, NotificationsTable } from "./notification-tables.ts";
+import type { Notification } from "@ensemble/protocol/wire/notifications";
 
-export const presentNotification = (n: NotificationsTable) => ({
+export const presentNotification = (n: NotificationsTable): Notification => ({
   id: n.id,
   kind: n.kind,
   actorId: n.actor_id,

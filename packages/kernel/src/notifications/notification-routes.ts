@@ -8,6 +8,7 @@ import { resourceKind } from "../authz/policy.ts";
 import { isUser } from "../authz/actor.ts";
 import { recordEvent } from "../events/record-event.ts";
 import { presentNotification, unreadCount } from "./notification-presenter.ts";
+import { markedAllReadSchema, notificationPageSchema, unreadCountSchema } from "@ensemble/protocol/wire/notifications";
 
 export const NotificationResource = resourceKind<{ user_id: string }>()("notification", ["read", "update"] as const);
 
@@ -28,6 +29,7 @@ export function notificationRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "My notifications, newest first, with the unread count",
     tags: ["notifications"],
     auth: "user",
+    response: notificationPageSchema,
     query: listQuery,
     handler: async ({ actor, query }) => {
       const cursor = decodeCursor(query.cursor);
@@ -58,6 +60,7 @@ export function notificationRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "How many notifications I have not read",
     tags: ["notifications"],
     auth: "user",
+    response: unreadCountSchema,
     handler: async ({ actor }) => ({ unreadCount: await unreadCount(db, actor.id) }),
   });
 
@@ -67,6 +70,7 @@ export function notificationRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "Mark one notification read",
     tags: ["notifications"],
     auth: "user",
+    response: unreadCountSchema,
     params: idParams,
     handler: async ({ actor, params }) => {
       const row = await db
@@ -105,6 +109,7 @@ export function notificationRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "Mark all my notifications read",
     tags: ["notifications"],
     auth: "user",
+    response: markedAllReadSchema,
     handler: async ({ actor }) =>
       db.transaction().execute(async (tx) => {
         const r = await tx

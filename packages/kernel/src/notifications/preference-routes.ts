@@ -2,10 +2,16 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { uuidv7 } from "@ensemble/protocol";
 import type { Kernel } from "../kernel.ts";
-import { route } from "../http/route.ts";
+import { noContent, route } from "../http/route.ts";
 import { AppError } from "../errors.ts";
 import { channelsFor, loadPrefs, savePrefs } from "./preferences.ts";
 import { prefsPatchSchema, type StoredPrefs } from "./notification-types.ts";
+import {
+  notificationPreferencesSchema,
+  pushSubscriptionSchema,
+  vapidKeySchema,
+  type NotificationPreferences,
+} from "@ensemble/protocol/wire/notifications";
 
 const b64url = z.string().regex(/^[A-Za-z0-9_-]+={0,2}$/, "base64url");
 const subscriptionBody = z.object({
@@ -21,7 +27,7 @@ const MAX_SUBSCRIPTIONS = 20;
 export function preferenceRoutes(app: FastifyInstance, k: Kernel): void {
   const db = k.notifications.db;
 
-  const present = async (userId: string, prefs: StoredPrefs) => {
+  const present = async (userId: string, prefs: StoredPrefs): Promise<NotificationPreferences> => {
     const user = await db.selectFrom("users").select("time_zone").where("id", "=", userId).executeTakeFirst();
     const kinds = [...new Set([...k.notifications.kinds.keys(), ...Object.keys(prefs.kinds)])].sort();
     return {
@@ -39,6 +45,7 @@ export function preferenceRoutes(app: FastifyInstance, k: Kernel): void {
       "My notification preferences (per kind: in-app, push, e-mail; digest delay; do-not-disturb in my time zone)",
     tags: ["notifications"],
     auth: "user",
+    response: notificationPreferencesSchema,
     handler: async ({ actor }) => present(actor.id, await loadPrefs(db, actor.id)),
   });
 
@@ -48,6 +55,7 @@ export function preferenceRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "Change my notification preferences (only the fields sent)",
     tags: ["notifications"],
     auth: "user",
+    response: notificationPreferencesSchema,
     body: prefsPatchSchema,
     handler: async ({ actor, body }) => {
       const unknown = Object.keys(body.kinds ?? {}).filter((kind) => !k.notifications.kinds.has(kind));
@@ -71,6 +79,7 @@ export function preferenceRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "The server's VAPID public key, for PushManager.subscribe({ applicationServerKey })",
     tags: ["notifications"],
     auth: "none",
+    response: vapidKeySchema,
     handler: async () => ({ publicKey: (await k.notifications.vapidKeys()).publicKey }),
   });
 
@@ -80,8 +89,10 @@ export function preferenceRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "Register this browser's Web Push subscription (PushSubscription.toJSON())",
     tags: ["notifications"],
     auth: "user",
+    response: pushSubscriptionSchema,
+    status: 201,
     body: subscriptionBody,
-    handler: async ({ actor, body, req, reply }) => {
+    handler: async ({ actor, body, req }) => {
       const url = new URL(body.endpoint);
       // Push services are HTTPS; plain HTTP only to loopback when the operator allows it (tests, labs).
       if (
@@ -130,7 +141,6 @@ export function preferenceRoutes(app: FastifyInstance, k: Kernel): void {
           .execute();
         return newId;
       });
-      reply.code(201);
       return { id };
     },
   });
@@ -141,6 +151,7 @@ export function preferenceRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "Forget a Web Push subscription of mine (?endpoint=)",
     tags: ["notifications"],
     auth: "user",
+    response: noContent,
     query: endpointQuery,
     handler: async ({ actor, query }) => {
       const r = await db

@@ -4,6 +4,7 @@ import { route } from "../http/route.ts";
 import { AppError } from "../errors.ts";
 import { parseQuery, type SearchHit } from "./search-provider.ts";
 import { peopleProvider } from "./people-provider.ts";
+import { searchAnswerSchema, type SearchHit as WireSearchHit } from "@ensemble/protocol/wire/search";
 
 const searchQuery = z.object({
   q: z.string().trim().min(1).max(200),
@@ -16,7 +17,7 @@ const searchQuery = z.object({
   limit: z.coerce.number().int().min(1).max(50).default(20),
 });
 
-const present = (h: SearchHit) => ({
+const present = (h: SearchHit): WireSearchHit => ({
   type: h.type,
   id: h.id,
   title: h.title,
@@ -38,6 +39,7 @@ export const searchModule = defineModule({
         "Search everything the caller may read (accent-insensitive, prefixes); results merged, ranked and grouped by type",
       tags: ["search"],
       auth: "user",
+      response: searchAnswerSchema,
       query: searchQuery,
       handler: async ({ actor, query }) => {
         const types = query.types ? query.types.split(",").filter(Boolean) : undefined;

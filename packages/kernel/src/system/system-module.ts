@@ -6,6 +6,7 @@ import { AppError } from "../errors.ts";
 import { can, Capability } from "../authz/capabilities.ts";
 import { wsConnections } from "../metrics.ts";
 import type { Kernel } from "../kernel.ts";
+import { systemStatusSchema, type SystemStatus } from "@ensemble/protocol/wire/system";
 
 const VERSION = (
   JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }
@@ -22,7 +23,7 @@ async function timed(check: () => Promise<unknown>): Promise<{ ok: boolean; late
 }
 
 /** System status at a glance for administrators: versions, database, Redis, storage, memory, connections. */
-export async function systemStatus(k: Kernel) {
+export async function systemStatus(k: Kernel): Promise<SystemStatus> {
   const fs = await statfs(k.config.dataDir).catch(() => null);
   const mem = process.memoryUsage();
   const ws = await wsConnections.get();
@@ -55,6 +56,7 @@ export const systemModule = defineModule({
       summary: "System status at a glance: versions, database, Redis, storage, memory, realtime connections",
       tags: ["admin"],
       auth: "user",
+      response: systemStatusSchema,
       handler: async ({ actor }) => {
         if (!can(actor.role, Capability.administer)) throw new AppError("forbidden", "this needs an administrator");
         return systemStatus(k);

@@ -23,3 +23,25 @@ export const notificationSchema = z.object({
   readAt: z.string().nullable(),
 });
 export type Notification = z.output<typeof notificationSchema>;
+
+export const notificationPageSchema = z.object({
+  items: z.array(notificationSchema),
+  next: z.string().nullable(),
+  unreadCount: z.number(),
+});
+export const unreadCountSchema = z.object({ unreadCount: z.number() });
+export const markedAllReadSchema = z.object({ marked: z.number(), unreadCount: z.number() });
+
+export const channelsSchema = z.object({ inApp: z.boolean(), push: z.boolean(), email: z.boolean() });
+export type Channels = z.output<typeof channelsSchema>;
+/** Per kind (every kind a module declares, and any the person set), the digest delay and do-not-disturb. */
+export const notificationPreferencesSchema = z.object({
+  kinds: z.array(channelsSchema.extend({ kind: z.string() })),
+  emailDelayMinutes: z.number(),
+  dnd: z.object({ enabled: z.boolean(), start: z.string(), end: z.string(), days: z.array(z.number()) }),
+  /** The person's time zone, in which the do-not-disturb window applies. */
+  timeZone: z.string(),
+});
+export type NotificationPreferences = z.output<typeof notificationPreferencesSchema>;
+export const vapidKeySchema = z.object({ publicKey: z.string() });
+export const pushSubscriptionSchema = z.object({ id: z.string() });
