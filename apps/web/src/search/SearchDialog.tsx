@@ -10,7 +10,8 @@ import { ProblemAlert } from "../components/ProblemAlert.tsx";
 import { manifests, searchTypeText } from "../modules/manifests.ts";
 import type { SearchAnswer, SearchHit } from "@ensemble/protocol/wire/search";
 
-type Hit = SearchHit;
+/** A row of the list: a hit from the server, or one of the modules' actions (no snippet, no data). */
+type Hit = Pick<SearchHit, "type" | "id" | "title" | "url"> & { snippet: string | null; data?: SearchHit["data"] };
 type Answer = SearchAnswer;
 
 const ACTIONS = manifests.flatMap((m) => (m.actions ?? []).map((a) => ({ ns: m.name, ...a })));
