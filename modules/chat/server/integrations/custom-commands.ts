@@ -14,7 +14,14 @@ import { outbound } from "../extras/outbound.ts";
 import { PreviewService } from "../previews/preview-service.ts";
 import { postEphemeral } from "./ephemeral.ts";
 import { signRequest, TEAM_ID } from "./outgoing-webhooks.ts";
-import { blocksToMarkdown, mrkdwnToMarkdown, slackBody, slackPayloadSchema, toAttachments } from "./slack-payload.ts";
+import {
+  blocksToMarkdown,
+  MAX_TEXT,
+  mrkdwnToMarkdown,
+  slackBody,
+  slackPayloadSchema,
+  toAttachments,
+} from "./slack-payload.ts";
 
 export const commandName = z
   .string()
@@ -57,7 +64,7 @@ async function deliverReply(
   const p = parsed.data;
   const previews = new PreviewService(extrasDb(k), outbound(k));
   const attachments = await toAttachments(p, (u) => previews.imagePath(u));
-  const text = blocksToMarkdown(p.blocks) || mrkdwnToMarkdown(p.text ?? "");
+  const text = (blocksToMarkdown(p.blocks) || mrkdwnToMarkdown(p.text ?? "")).slice(0, MAX_TEXT);
   const username = p.username ?? cmd.command;
   if ((body as { response_type?: unknown }).response_type === "in_channel") {
     const posted = await extrasDb(k)

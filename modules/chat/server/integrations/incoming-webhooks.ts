@@ -11,7 +11,14 @@ import { roomHookRoutes } from "./room-hooks.ts";
 import { extrasDb, type ChatIncomingWebhooksTable } from "../extras/extras-tables.ts";
 import { outbound } from "../extras/outbound.ts";
 import { PreviewService } from "../previews/preview-service.ts";
-import { blocksToMarkdown, mrkdwnToMarkdown, slackBody, slackPayloadSchema, toAttachments } from "./slack-payload.ts";
+import {
+  blocksToMarkdown,
+  MAX_TEXT,
+  mrkdwnToMarkdown,
+  slackBody,
+  slackPayloadSchema,
+  toAttachments,
+} from "./slack-payload.ts";
 
 const createBody = z
   .object({
@@ -122,7 +129,10 @@ export function incomingWebhookRoutes(app: FastifyInstance, k: Kernel): void {
       const attachments = await toAttachments(p, proxy);
       const icon = p.icon_url ?? hook.icon_url ?? undefined;
       const meta: Record<string, unknown> = { username: p.username ?? hook.username ?? hook.name, webhookId: hook.id };
-      if (icon && /^https?:\/\//i.test(icon)) meta.iconUrl = await proxy(icon);
+      if (icon && /^https?:\/\//i.test(icon)) {
+        const path = await proxy(icon);
+        if (path.length <= 4000) meta.iconUrl = path;
+      }
       if (p.icon_emoji) meta.iconEmoji = p.icon_emoji;
       await db.transaction().execute(async (tx) => {
         await postMessage(k, tx, {
@@ -130,9 +140,10 @@ export function incomingWebhookRoutes(app: FastifyInstance, k: Kernel): void {
           authorId: null,
           kind: "webhook",
           // With blocks, Slack shows the blocks and keeps `text` for notifications only.
-          text:
+          text: (
             blocksToMarkdown(p.blocks) ||
-            (p.text !== undefined && p.mrkdwn !== false ? mrkdwnToMarkdown(p.text) : (p.text ?? "")),
+            (p.text !== undefined && p.mrkdwn !== false ? mrkdwnToMarkdown(p.text) : (p.text ?? ""))
+          ).slice(0, MAX_TEXT),
           attachments,
           meta,
         });

@@ -126,6 +126,17 @@ const httpUrl = (s: string | undefined): string | undefined => {
 
 const clip = (s: string | undefined, n: number): string | undefined => (s === undefined ? undefined : s.slice(0, n));
 
+/** What an attachment's URL field may hold (`attachmentSchema`): a longer address is dropped, not cut. */
+const MAX_URL = 2000;
+/** A link readers may follow: http(s) only (no `javascript:`, `data:`), and short enough to store. */
+const link = (s: string | undefined): string | undefined => {
+  const u = httpUrl(s);
+  return u && u.length <= MAX_URL ? u : undefined;
+};
+
+/** A message's text at most (the message API's own limit). */
+export const MAX_TEXT = 40_000;
+
 /**
  * Slack attachments as stored on a message. Image addresses (`image_url`,
  * `thumb_url`, `author_icon`, `footer_icon`) are third-party: `proxy` turns each into a
@@ -133,38 +144,51 @@ const clip = (s: string | undefined, n: number): string | undefined => (s === un
  */
 export async function toAttachments(p: SlackPayload, proxy: (url: string) => Promise<string>): Promise<Attachment[]> {
   const out: Attachment[] = [];
+  // The proxied path is longer than the address it encodes: an image whose path would not fit is left out.
+  const image = async (s: string | undefined) => {
+    const u = httpUrl(s);
+    const path = u ? await proxy(u) : undefined;
+    return path && path.length <= MAX_URL ? path : undefined;
+  };
   for (const a of p.attachments ?? []) {
-    const image = httpUrl(a.image_url);
-    const thumb = httpUrl(a.thumb_url);
-    const icon = httpUrl(a.author_icon);
-    const footerIcon = httpUrl(a.footer_icon);
     const color = a.color
-      ? (SLACK_COLORS[a.color] ??
-        (/^#?[0-9a-f]{3,8}$/i.test(a.color) ? (a.color.startsWith("#") ? a.color : `#${a.color}`) : undefined))
+      ? Object.hasOwn(SLACK_COLORS, a.color)
+        ? SLACK_COLORS[a.color]
+        : /^#?[0-9a-f]{3,8}$/i.test(a.color)
+          ? a.color.startsWith("#")
+            ? a.color
+            : `#${a.color}`
+          : undefined
       : undefined;
     const candidate = {
       fallback: clip(a.fallback, 4000),
       color,
       pretext: clip(a.pretext !== undefined ? mrkdwnToMarkdown(a.pretext) : undefined, 4000),
       author_name: clip(a.author_name, 200),
-      author_link: httpUrl(a.author_link),
-      author_icon: icon ? await proxy(icon) : undefined,
+      author_link: link(a.author_link),
+      author_icon: await image(a.author_icon),
       title: clip(a.title, 1000),
-      title_link: httpUrl(a.title_link),
+      title_link: link(a.title_link),
       text: clip(a.text !== undefined ? mrkdwnToMarkdown(a.text) : undefined, 8000),
       fields: a.fields?.slice(0, 50).map((f) => ({
         title: (f.title ?? "").slice(0, 500),
         value: mrkdwnToMarkdown(String(f.value ?? "")).slice(0, 4000),
         ...(f.short !== undefined ? { short: f.short } : {}),
       })),
-      image_url: image ? await proxy(image) : undefined,
-      thumb_url: thumb ? await proxy(thumb) : undefined,
+      image_url: await image(a.image_url),
+      thumb_url: await image(a.thumb_url),
       footer: clip(a.footer, 500),
-      footer_icon: footerIcon ? await proxy(footerIcon) : undefined,
-      ts: a.ts,
+      footer_icon: await image(a.footer_icon),
+      ts: typeof a.ts === "string" ? a.ts.slice(0, 64) : a.ts,
     };
     const defined = Object.fromEntries(Object.entries(candidate).filter(([, v]) => v !== undefined));
-    out.push(attachmentSchema.parse(defined));
+    // Everything above is cut to fit; should a field still not, the sender hears of it (4xx), never a 500.
+    const checked = attachmentSchema.safeParse(defined);
+    if (!checked.success)
+      throw new AppError("validation", "an attachment cannot be shown", {
+        errors: checked.error.issues.map((i) => ({ path: `attachments.${i.path.join(".")}`, message: i.message })),
+      });
+    out.push(checked.data);
   }
   return out;
 }

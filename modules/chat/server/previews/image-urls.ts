@@ -6,6 +6,9 @@ import { IMAGE_PURPOSE, PREVIEW_IMAGE_PATH } from "./preview-service.ts";
 /** The attachment fields a client may show as an image (Slack's names). */
 export const IMAGE_FIELDS = ["image_url", "thumb_url", "author_icon", "footer_icon"] as const;
 
+/** The attachment fields a reader may follow as a link: http(s) only, whoever sent them (no `javascript:`). */
+export const LINK_FIELDS = ["title_link", "author_link"] as const;
+
 const isProxied = (u: string): boolean => u.startsWith(`${PREVIEW_IMAGE_PATH}?`);
 
 const httpUrl = (u: string): string | undefined => {
@@ -17,6 +20,8 @@ const httpUrl = (u: string): string | undefined => {
   }
 };
 
+const isWebLink = (v: unknown): boolean => typeof v === "string" && /^https?:\/\//i.test(v) && httpUrl(v) !== undefined;
+
 /** The proxy's signed path for a third-party image (the key is cached per kernel database). */
 export async function proxiedImagePath(k: Kernel, url: string): Promise<string> {
   const key = await signingKey(k.db);
@@ -24,7 +29,8 @@ export async function proxiedImagePath(k: Kernel, url: string): Promise<string> 
 }
 
 /**
- * On the way in (message API, bots): a third-party image address becomes a
+ * On the way in (message API, bots): links that are not http(s) are dropped,
+ * and a third-party image address becomes a
  * signed path of this server's image proxy, so no reader's browser ever
  * contacts that origin (it would learn the reader's address). An address
  * already proxied is kept; anything else (relative paths, `data:`,
@@ -37,6 +43,7 @@ export async function proxyAttachmentImages(
   const out: Attachment[] = [];
   for (const a of list) {
     const copy: Record<string, unknown> = { ...a };
+    for (const f of LINK_FIELDS) if (copy[f] !== undefined && !isWebLink(copy[f])) delete copy[f];
     for (const f of IMAGE_FIELDS) {
       const v = copy[f];
       if (v === undefined || (typeof v === "string" && isProxied(v))) continue;
@@ -51,13 +58,15 @@ export async function proxyAttachmentImages(
 
 /**
  * On the way out (the presenter): whatever was stored before the rule above,
- * an image field that is not a proxied path is not handed to clients.
+ * an image field that is not a proxied path, or a link that is not http(s),
+ * is not handed to clients.
  */
 export function withoutForeignImages(list: Attachment[] | null): Attachment[] | null {
   if (!list) return list;
   return list.map((a) => {
-    if (!IMAGE_FIELDS.some((f) => f in a)) return a;
+    if (!IMAGE_FIELDS.some((f) => f in a) && !LINK_FIELDS.some((f) => f in a)) return a;
     const copy: Record<string, unknown> = { ...a };
+    for (const f of LINK_FIELDS) if (copy[f] !== undefined && !isWebLink(copy[f])) delete copy[f];
     for (const f of IMAGE_FIELDS) {
       const v = copy[f];
       if (v !== undefined && !(typeof v === "string" && isProxied(v))) delete copy[f];
