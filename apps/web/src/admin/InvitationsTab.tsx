@@ -1,9 +1,10 @@
 import { useState, type FormEvent } from "react";
-import { Alert, Button, Code, CopyButton, Group, NativeSelect, NumberInput, Stack, Table, Text } from "@mantine/core";
+import { Button, Group, NativeSelect, NumberInput, Stack } from "@mantine/core";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { del, get, post } from "../api/client.ts";
 import { useMe } from "../api/session.ts";
+import { DataTable, ShownOnceSecret } from "@ensemble/ui";
 import { ProblemAlert } from "../components/ProblemAlert.tsx";
 import { formatDateTime } from "../lib/format.ts";
 import type { Invitation } from "@ensemble/protocol/wire/accounts";
@@ -63,52 +64,38 @@ export function InvitationsTab() {
         </Group>
       </form>
       {link && (
-        <Alert color="green" role="status" title={t("admin.invitationLink")}>
-          <Group>
-            <Code data-testid="invitation-link">{link}</Code>
-            <CopyButton value={link}>
-              {({ copied, copy }) => (
-                <Button size="xs" variant="light" onClick={copy}>
-                  {copied ? t("app.copied") : t("app.copy")}
+        <ShownOnceSecret
+          title={t("admin.invitationLink")}
+          value={link}
+          copyLabel={t("app.copy")}
+          copiedLabel={t("app.copied")}
+          valueTestId="invitation-link"
+        />
+      )}
+      <DataTable
+        rows={list.data?.items}
+        loading={list.isPending}
+        loadingLabel={t("app.loading")}
+        empty={t("admin.noResults")}
+        rowKey={(i) => i.id}
+        columns={[
+          { key: "role", header: t("admin.role"), cell: (i) => t(`admin.roles.${i.role}`) },
+          { key: "expires", header: t("admin.expires"), cell: (i) => formatDateTime(i.expiresAt, i18n.language, tz) },
+          { key: "uses", header: t("admin.uses"), cell: (i) => `${i.uses} / ${i.maxUses}` },
+          {
+            key: "status",
+            header: t("admin.status"),
+            cell: (i) =>
+              i.status === "active" ? (
+                <Button size="xs" variant="subtle" color="red" onClick={() => revoke.mutate(i.id)}>
+                  {t("app.delete")}
                 </Button>
-              )}
-            </CopyButton>
-          </Group>
-        </Alert>
-      )}
-      {list.data?.items.length === 0 && <Text>{t("admin.noResults")}</Text>}
-      {list.data && list.data.items.length > 0 && (
-        <Table striped>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>{t("admin.role")}</Table.Th>
-              <Table.Th>{t("admin.expires")}</Table.Th>
-              <Table.Th>{t("admin.uses")}</Table.Th>
-              <Table.Th>{t("admin.status")}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {list.data.items.map((i) => (
-              <Table.Tr key={i.id}>
-                <Table.Td>{t(`admin.roles.${i.role}`)}</Table.Td>
-                <Table.Td>{formatDateTime(i.expiresAt, i18n.language, tz)}</Table.Td>
-                <Table.Td>
-                  {i.uses} / {i.maxUses}
-                </Table.Td>
-                <Table.Td>
-                  {i.status === "active" ? (
-                    <Button size="xs" variant="subtle" color="red" onClick={() => revoke.mutate(i.id)}>
-                      {t("app.delete")}
-                    </Button>
-                  ) : (
-                    i.status
-                  )}
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      )}
+              ) : (
+                i.status
+              ),
+          },
+        ]}
+      />
     </Stack>
   );
 }

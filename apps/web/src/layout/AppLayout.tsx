@@ -27,6 +27,7 @@ import { NotificationBell } from "../notifications/NotificationBell.tsx";
 import { closeRealtime, myStatus, setMyStatus, type MyStatus } from "../lib/realtime.ts";
 import { manifests } from "../modules/manifests.ts";
 import { ModuleHost } from "../modules/ModuleHost.tsx";
+import { initials } from "@ensemble/ui";
 
 // Fetched the first time someone opens the search.
 const SearchDialog = lazy(() => import("../search/SearchDialog.tsx"));
@@ -229,13 +230,4 @@ export function AppLayout() {
       </AppShell.Main>
     </AppShell>
   );
-}
-
-function initials(name: string): string {
-  return name
-    .split(/\s+/)
-    .filter(Boolean)
-    .slice(0, 2)
-    .map((w) => w[0]!.toUpperCase())
-    .join("");
 }

@@ -1,9 +1,10 @@
-import { Badge, Button, Group, Stack, Table, Text } from "@mantine/core";
+import { Badge, Button, Group, Stack, Text } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { del, get, post } from "../api/client.ts";
 import { useMe } from "../api/session.ts";
+import { DataTable } from "@ensemble/ui";
 import { ProblemAlert } from "../components/ProblemAlert.tsx";
 import { formatDateTime } from "../lib/format.ts";
 import type { Session } from "@ensemble/protocol/wire/accounts";
@@ -26,41 +27,39 @@ export function SessionsTab() {
     <Stack>
       <Text>{t("settings.sessionsIntro")}</Text>
       <ProblemAlert error={list.error ?? revoke.error ?? revokeOthers.error} />
-      <Table.ScrollContainer minWidth={560}>
-        <Table striped>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>{t("settings.device")}</Table.Th>
-              <Table.Th>{t("settings.address")}</Table.Th>
-              <Table.Th>{t("settings.lastUsed")}</Table.Th>
-              <Table.Th>
-                <span className="visually-hidden">{t("settings.revoke")}</span>
-              </Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {list.data?.sessions.map((s) => (
-              <Table.Tr key={s.id}>
-                <Table.Td>
-                  <Group gap="xs">
-                    {s.device}
-                    {s.current && <Badge variant="light">{t("settings.thisDevice")}</Badge>}
-                  </Group>
-                </Table.Td>
-                <Table.Td>{s.ip}</Table.Td>
-                <Table.Td>{formatDateTime(s.lastUsedAt, i18n.language, tz)}</Table.Td>
-                <Table.Td>
-                  {!s.current && (
-                    <Button size="xs" variant="subtle" color="red" onClick={() => revoke.mutate(s.id)}>
-                      {t("settings.revoke")}
-                    </Button>
-                  )}
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
+      <DataTable
+        rows={list.data?.sessions}
+        loading={list.isPending}
+        loadingLabel={t("app.loading")}
+        empty={null}
+        rowKey={(s) => s.id}
+        columns={[
+          {
+            key: "device",
+            header: t("settings.device"),
+            cell: (s) => (
+              <Group gap="xs">
+                {s.device}
+                {s.current && <Badge variant="light">{t("settings.thisDevice")}</Badge>}
+              </Group>
+            ),
+          },
+          { key: "address", header: t("settings.address"), cell: (s) => s.ip },
+          {
+            key: "lastUsed",
+            header: t("settings.lastUsed"),
+            cell: (s) => formatDateTime(s.lastUsedAt, i18n.language, tz),
+          },
+        ]}
+        actionsLabel={t("settings.revoke")}
+        actions={(s) =>
+          !s.current && (
+            <Button size="xs" variant="subtle" color="red" onClick={() => revoke.mutate(s.id)}>
+              {t("settings.revoke")}
+            </Button>
+          )
+        }
+      />
       <Group>
         <Button variant="light" color="red" onClick={() => revokeOthers.mutate()} loading={revokeOthers.isPending}>
           {t("settings.revokeOthers")}

@@ -1,9 +1,10 @@
 import { useState, type FormEvent } from "react";
-import { Alert, Button, Checkbox, Code, CopyButton, Group, Stack, Table, Text, TextInput } from "@mantine/core";
+import { Button, Checkbox, Code, Group, Stack, Text, TextInput } from "@mantine/core";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { del, get, post } from "../api/client.ts";
 import { useMe } from "../api/session.ts";
+import { DataTable, ShownOnceSecret } from "@ensemble/ui";
 import { ProblemAlert } from "../components/ProblemAlert.tsx";
 import { formatDateTime } from "../lib/format.ts";
 import type { Token } from "@ensemble/protocol/wire/accounts";
@@ -39,21 +40,13 @@ export function TokensTab() {
       <Text>{t("settings.tokensIntro")}</Text>
       <ProblemAlert error={list.error ?? create.error ?? revoke.error} />
       {created && (
-        <Alert color="green" role="status">
-          <Stack gap="xs">
-            <Text>{t("settings.tokenCreated")}</Text>
-            <Group>
-              <Code data-testid="new-token">{created}</Code>
-              <CopyButton value={created}>
-                {({ copied, copy }) => (
-                  <Button size="xs" variant="light" onClick={copy}>
-                    {copied ? t("app.copied") : t("app.copy")}
-                  </Button>
-                )}
-              </CopyButton>
-            </Group>
-          </Stack>
-        </Alert>
+        <ShownOnceSecret
+          intro={t("settings.tokenCreated")}
+          value={created}
+          copyLabel={t("app.copy")}
+          copiedLabel={t("app.copied")}
+          valueTestId="new-token"
+        />
       )}
       <form onSubmit={submit} noValidate>
         <Stack maw={520}>
@@ -77,49 +70,52 @@ export function TokensTab() {
           </Group>
         </Stack>
       </form>
-      {list.data && list.data.items.length === 0 && <Text c="dimmed">{t("settings.noTokens")}</Text>}
-      {list.data && list.data.items.length > 0 && (
-        <Table.ScrollContainer minWidth={560}>
-          <Table striped>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t("settings.tokenName")}</Table.Th>
-                <Table.Th>{t("settings.tokenScopes")}</Table.Th>
-                <Table.Th>{t("settings.created")}</Table.Th>
-                <Table.Th>{t("settings.lastUsed")}</Table.Th>
-                <Table.Th>
-                  <span className="visually-hidden">{t("app.delete")}</span>
-                </Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {list.data.items.map((tok) => (
-                <Table.Tr key={tok.id}>
-                  <Table.Td>
-                    {tok.name} <Code>{tok.prefix}…</Code>
-                  </Table.Td>
-                  <Table.Td>{tok.scopes.map((s) => t(`settings.scopes.${s}`)).join(", ")}</Table.Td>
-                  <Table.Td>{formatDateTime(tok.createdAt, i18n.language, me?.timeZone)}</Table.Td>
-                  <Table.Td>
-                    {tok.lastUsedAt ? formatDateTime(tok.lastUsedAt, i18n.language, me?.timeZone) : t("app.never")}
-                  </Table.Td>
-                  <Table.Td>
-                    <Button
-                      size="xs"
-                      variant="subtle"
-                      color="red"
-                      onClick={() => revoke.mutate(tok.id)}
-                      aria-label={`${t("app.delete")} ${tok.name}`}
-                    >
-                      {t("app.delete")}
-                    </Button>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-      )}
+      <DataTable
+        rows={list.data?.items}
+        loading={list.isPending}
+        loadingLabel={t("app.loading")}
+        empty={t("settings.noTokens")}
+        rowKey={(tok) => tok.id}
+        columns={[
+          {
+            key: "name",
+            header: t("settings.tokenName"),
+            cell: (tok) => (
+              <>
+                {tok.name} <Code>{tok.prefix}…</Code>
+              </>
+            ),
+          },
+          {
+            key: "scopes",
+            header: t("settings.tokenScopes"),
+            cell: (tok) => tok.scopes.map((s) => t(`settings.scopes.${s}`)).join(", "),
+          },
+          {
+            key: "created",
+            header: t("settings.created"),
+            cell: (tok) => formatDateTime(tok.createdAt, i18n.language, me?.timeZone),
+          },
+          {
+            key: "lastUsed",
+            header: t("settings.lastUsed"),
+            cell: (tok) =>
+              tok.lastUsedAt ? formatDateTime(tok.lastUsedAt, i18n.language, me?.timeZone) : t("app.never"),
+          },
+        ]}
+        actionsLabel={t("app.delete")}
+        actions={(tok) => (
+          <Button
+            size="xs"
+            variant="subtle"
+            color="red"
+            onClick={() => revoke.mutate(tok.id)}
+            aria-label={`${t("app.delete")} ${tok.name}`}
+          >
+            {t("app.delete")}
+          </Button>
+        )}
+      />
     </Stack>
   );
 }

@@ -1,22 +1,7 @@
 import { useState } from "react";
-import {
-  Alert,
-  Badge,
-  Button,
-  Code,
-  CopyButton,
-  Group,
-  Loader,
-  Modal,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-  Textarea,
-  Title,
-} from "@mantine/core";
+import { Alert, Badge, Button, Group, Stack, Text, TextInput, Textarea, Title } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
-import { IconAlertTriangle, IconCheck, IconCopy } from "@tabler/icons-react";
+import { ConfirmDelete, DataTable, ShownOnceSecret } from "@ensemble/ui";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { useHost } from "../host.tsx";
@@ -58,41 +43,19 @@ export function BotsTab() {
   return (
     <Stack gap="lg">
       {created && (
-        <Alert
+        <ShownOnceSecret
           color="yellow"
-          icon={<IconAlertTriangle size={18} aria-hidden="true" />}
           title={t("admin.bots.tokenTitle", { name: created.username })}
-          withCloseButton
-          closeButtonLabel={t("admin.bots.tokenDone")}
+          intro={t("admin.bots.tokenOnce")}
+          value={created.token}
+          hint={t("admin.bots.tokenUse")}
+          copyLabel={t("admin.bots.copy")}
+          copiedLabel={t("admin.bots.copied")}
           onClose={() => setCreated(null)}
-          data-testid="bot-token"
-        >
-          <Stack gap="xs">
-            <Text size="sm">{t("admin.bots.tokenOnce")}</Text>
-            <Group gap="xs" wrap="nowrap">
-              <Code block style={{ flex: 1, wordBreak: "break-all" }} data-testid="bot-token-value">
-                {created.token}
-              </Code>
-              <CopyButton value={created.token}>
-                {({ copied, copy }) => (
-                  <Button
-                    size="xs"
-                    variant="light"
-                    onClick={copy}
-                    leftSection={
-                      copied ? <IconCheck size={14} aria-hidden="true" /> : <IconCopy size={14} aria-hidden="true" />
-                    }
-                  >
-                    {copied ? t("admin.bots.copied") : t("admin.bots.copy")}
-                  </Button>
-                )}
-              </CopyButton>
-            </Group>
-            <Text size="xs" c="dimmed">
-              {t("admin.bots.tokenUse")}
-            </Text>
-          </Stack>
-        </Alert>
+          closeLabel={t("admin.bots.tokenDone")}
+          testId="bot-token"
+          valueTestId="bot-token-value"
+        />
       )}
 
       <form
@@ -152,74 +115,62 @@ export function BotsTab() {
         <Title order={3} size="h5">
           {t("admin.bots.listTitle")}
         </Title>
-        {list.isPending && <Loader size="sm" aria-label={t("admin.loading")} />}
-        {list.isError && <Alert color="red">{problem(list.error)}</Alert>}
-        {list.data && list.data.items.length === 0 && (
-          <Text size="sm" c="dimmed" data-testid="bots-empty">
-            {t("admin.bots.empty")}
-          </Text>
-        )}
-        {list.data && list.data.items.length > 0 && (
-          <Table.ScrollContainer minWidth={480}>
-            <Table verticalSpacing="xs" data-testid="bots-list">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{t("admin.bots.displayName")}</Table.Th>
-                  <Table.Th>{t("admin.bots.username")}</Table.Th>
-                  <Table.Th>{t("admin.bots.description")}</Table.Th>
-                  <Table.Th>{t("admin.bots.created")}</Table.Th>
-                  <Table.Th>{t("admin.bots.status")}</Table.Th>
-                  <Table.Th>
-                    <span className="visually-hidden">{t("admin.actions")}</span>
-                  </Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {list.data.items.map((b) => (
-                  <Table.Tr key={b.id} data-testid="bot-row" data-username={b.username}>
-                    <Table.Td>{b.displayName}</Table.Td>
-                    <Table.Td>@{b.username}</Table.Td>
-                    <Table.Td>{b.description}</Table.Td>
-                    <Table.Td>{date(b.createdAt)}</Table.Td>
-                    <Table.Td>
-                      <Badge color={b.active ? "green" : "gray"} variant="light">
-                        {b.active ? t("admin.bots.active") : t("admin.bots.inactive")}
-                      </Badge>
-                    </Table.Td>
-                    <Table.Td>
-                      {b.active && (
-                        <Button
-                          size="xs"
-                          variant="subtle"
-                          color="red"
-                          onClick={() => setRevoking(b)}
-                          aria-label={t("admin.bots.revokeNamed", { name: b.username })}
-                        >
-                          {t("admin.bots.revoke")}
-                        </Button>
-                      )}
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        )}
+        <DataTable
+          rows={list.data?.items}
+          loading={list.isPending}
+          loadingLabel={t("admin.loading")}
+          error={list.isError && <Alert color="red">{problem(list.error)}</Alert>}
+          empty={
+            <Text size="sm" c="dimmed" data-testid="bots-empty">
+              {t("admin.bots.empty")}
+            </Text>
+          }
+          minWidth={480}
+          data-testid="bots-list"
+          rowKey={(b) => b.id}
+          rowProps={(b) => ({ "data-testid": "bot-row", "data-username": b.username })}
+          columns={[
+            { key: "displayName", header: t("admin.bots.displayName"), cell: (b) => b.displayName },
+            { key: "username", header: t("admin.bots.username"), cell: (b) => `@${b.username}` },
+            { key: "description", header: t("admin.bots.description"), cell: (b) => b.description },
+            { key: "created", header: t("admin.bots.created"), cell: (b) => date(b.createdAt) },
+            {
+              key: "status",
+              header: t("admin.bots.status"),
+              cell: (b) => (
+                <Badge color={b.active ? "green" : "gray"} variant="light">
+                  {b.active ? t("admin.bots.active") : t("admin.bots.inactive")}
+                </Badge>
+              ),
+            },
+          ]}
+          actionsLabel={t("admin.actions")}
+          actions={(b) =>
+            b.active && (
+              <Button
+                size="xs"
+                variant="subtle"
+                color="red"
+                onClick={() => setRevoking(b)}
+                aria-label={t("admin.bots.revokeNamed", { name: b.username })}
+              >
+                {t("admin.bots.revoke")}
+              </Button>
+            )
+          }
+        />
       </Stack>
 
-      <Modal opened={revoking !== null} onClose={() => setRevoking(null)} title={t("admin.bots.revokeTitle")} centered>
-        <Stack>
-          <Text size="sm">{t("admin.bots.revokeConfirm", { name: revoking?.username ?? "" })}</Text>
-          <Group justify="flex-end">
-            <Button variant="default" onClick={() => setRevoking(null)}>
-              {t("admin.cancel")}
-            </Button>
-            <Button color="red" loading={revoke.isPending} onClick={() => revoking && revoke.mutate(revoking)}>
-              {t("admin.bots.revoke")}
-            </Button>
-          </Group>
-        </Stack>
-      </Modal>
+      <ConfirmDelete
+        opened={revoking !== null}
+        title={t("admin.bots.revokeTitle")}
+        message={t("admin.bots.revokeConfirm", { name: revoking?.username ?? "" })}
+        confirmLabel={t("admin.bots.revoke")}
+        cancelLabel={t("admin.cancel")}
+        loading={revoke.isPending}
+        onConfirm={() => revoking && revoke.mutate(revoking)}
+        onCancel={() => setRevoking(null)}
+      />
     </Stack>
   );
 }

@@ -1,23 +1,10 @@
 import { useEffect, useState } from "react";
-import {
-  ActionIcon,
-  Alert,
-  Button,
-  FileInput,
-  Group,
-  Loader,
-  Modal,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-  Title,
-  Tooltip,
-} from "@mantine/core";
+import { ActionIcon, Alert, Button, FileInput, Group, Stack, Text, TextInput, Title, Tooltip } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { IconTrash, IconUpload } from "@tabler/icons-react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
+import { ConfirmDelete, DataTable } from "@ensemble/ui";
 import { CUSTOM_EMOJI_NAME, type CustomEmoji } from "../../shared/emoji-data.ts";
 import { EMOJI } from "../emoji.ts";
 import { CustomEmojiImage, customEmojiKey } from "../emoji/custom-emoji.tsx";
@@ -161,71 +148,56 @@ export function EmojiTab() {
         <Title order={3} size="h5">
           {t("admin.emoji.listTitle")}
         </Title>
-        {list.isPending && <Loader size="sm" aria-label={t("admin.loading")} />}
-        {list.isError && <Alert color="red">{problem(list.error)}</Alert>}
-        {list.data && list.data.items.length === 0 && (
-          <Text size="sm" c="dimmed" data-testid="emoji-empty">
-            {t("admin.emoji.empty")}
-          </Text>
-        )}
-        {list.data && list.data.items.length > 0 && (
-          <Table.ScrollContainer minWidth={420}>
-            <Table verticalSpacing="xs" data-testid="emoji-list">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{t("admin.emoji.image")}</Table.Th>
-                  <Table.Th>{t("admin.emoji.name")}</Table.Th>
-                  <Table.Th>{t("admin.emoji.author")}</Table.Th>
-                  <Table.Th>{t("admin.emoji.date")}</Table.Th>
-                  <Table.Th>
-                    <span className="visually-hidden">{t("admin.actions")}</span>
-                  </Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {list.data.items.map((e) => (
-                  <Table.Tr key={e.name} data-testid="emoji-row" data-name={e.name}>
-                    <Table.Td>
-                      <CustomEmojiImage emoji={e} size="large" />
-                    </Table.Td>
-                    <Table.Td>
-                      <code>:{e.name}:</code>
-                    </Table.Td>
-                    <Table.Td>{e.createdBy?.displayName ?? t("admin.unknownPerson")}</Table.Td>
-                    <Table.Td>{date(e.createdAt)}</Table.Td>
-                    <Table.Td>
-                      <Tooltip label={t("admin.emoji.delete", { name: `:${e.name}:` })} withinPortal>
-                        <ActionIcon
-                          variant="subtle"
-                          color="red"
-                          onClick={() => setRemoving(e)}
-                          aria-label={t("admin.emoji.delete", { name: `:${e.name}:` })}
-                        >
-                          <IconTrash size={16} aria-hidden="true" />
-                        </ActionIcon>
-                      </Tooltip>
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        )}
+        <DataTable
+          rows={list.data?.items}
+          loading={list.isPending}
+          loadingLabel={t("admin.loading")}
+          error={list.isError && <Alert color="red">{problem(list.error)}</Alert>}
+          empty={
+            <Text size="sm" c="dimmed" data-testid="emoji-empty">
+              {t("admin.emoji.empty")}
+            </Text>
+          }
+          minWidth={420}
+          data-testid="emoji-list"
+          rowKey={(e) => e.name}
+          rowProps={(e) => ({ "data-testid": "emoji-row", "data-name": e.name })}
+          columns={[
+            { key: "image", header: t("admin.emoji.image"), cell: (e) => <CustomEmojiImage emoji={e} size="large" /> },
+            { key: "name", header: t("admin.emoji.name"), cell: (e) => <code>:{e.name}:</code> },
+            {
+              key: "author",
+              header: t("admin.emoji.author"),
+              cell: (e) => e.createdBy?.displayName ?? t("admin.unknownPerson"),
+            },
+            { key: "date", header: t("admin.emoji.date"), cell: (e) => date(e.createdAt) },
+          ]}
+          actionsLabel={t("admin.actions")}
+          actions={(e) => (
+            <Tooltip label={t("admin.emoji.delete", { name: `:${e.name}:` })} withinPortal>
+              <ActionIcon
+                variant="subtle"
+                color="red"
+                onClick={() => setRemoving(e)}
+                aria-label={t("admin.emoji.delete", { name: `:${e.name}:` })}
+              >
+                <IconTrash size={16} aria-hidden="true" />
+              </ActionIcon>
+            </Tooltip>
+          )}
+        />
       </Stack>
 
-      <Modal opened={removing !== null} onClose={() => setRemoving(null)} title={t("admin.emoji.deleteTitle")} centered>
-        <Stack>
-          <Text size="sm">{t("admin.emoji.deleteConfirm", { name: `:${removing?.name ?? ""}:` })}</Text>
-          <Group justify="flex-end">
-            <Button variant="default" onClick={() => setRemoving(null)}>
-              {t("admin.cancel")}
-            </Button>
-            <Button color="red" loading={remove.isPending} onClick={() => removing && remove.mutate(removing)}>
-              {t("admin.delete")}
-            </Button>
-          </Group>
-        </Stack>
-      </Modal>
+      <ConfirmDelete
+        opened={removing !== null}
+        title={t("admin.emoji.deleteTitle")}
+        message={t("admin.emoji.deleteConfirm", { name: `:${removing?.name ?? ""}:` })}
+        confirmLabel={t("admin.delete")}
+        cancelLabel={t("admin.cancel")}
+        loading={remove.isPending}
+        onConfirm={() => removing && remove.mutate(removing)}
+        onCancel={() => setRemoving(null)}
+      />
     </Stack>
   );
 }
