@@ -66,7 +66,7 @@ function writeSection(tti: string | undefined): void {
     "",
     chunkTable(chunks()),
     "",
-    "Every service (`chat`, `files`, `boards`, `meetings`), the settings, the administration, the search dialog, the profile card and the realtime client (`@ensemble/client` with the protocol's zod schemas) are separate chunks fetched on first use. The CSS (Mantine's stylesheet) is one file of about 36 KB gzipped, loaded at start.",
+    "Every service of the module list (its pages, home cards and tabs: the chat's entry is `chat`), the settings, the administration, the search dialog, the profile card and the realtime client (`@ensemble/client` with the protocol's zod schemas) are separate chunks fetched on first use. The CSS (Mantine's stylesheet) is one file of about 36 KB gzipped, loaded at start.",
     "",
     ...(tti
       ? [
