@@ -19,4 +19,15 @@ export const chatSettingsSchema = z.object({
   maxUploadMb: z.number().int().min(1).max(10_240).default(100),
 });
 export type ChatSettings = z.infer<typeof chatSettingsSchema>;
-export const chatSettingsPatch = chatSettingsSchema.partial().strict();
+// The stored schema's defaults are unwrapped: `.partial()` would fill every field left out with its default.
+const shape = chatSettingsSchema.shape;
+export const chatSettingsPatch = z
+  .object({
+    editWindowMinutes: shape.editWindowMinutes.unwrap().optional(),
+    mentionAllConfirmThreshold: shape.mentionAllConfirmThreshold.unwrap().optional(),
+    readReceipts: shape.readReceipts.unwrap().optional(),
+    maxMessageLength: shape.maxMessageLength.unwrap().optional(),
+    defaultChannelSlug: shape.defaultChannelSlug.unwrap().optional(),
+    maxUploadMb: shape.maxUploadMb.unwrap().optional(),
+  })
+  .strict();
