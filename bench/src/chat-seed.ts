@@ -3,11 +3,9 @@ import type { DatabaseSync, SQLInputValue } from "node:sqlite";
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
 import { uuidv7 } from "@ensemble/protocol";
-import { insertUser } from "@ensemble/kernel/accounts/users";
-import { createSession } from "@ensemble/kernel/accounts/sessions";
-import { foldText } from "@ensemble/kernel/db/fold";
-import { openSqlite } from "@ensemble/kernel/db/sqlite-dialect";
-import type { KernelTables } from "@ensemble/kernel/db/tables";
+import { insertUser, createSession, openSqlite } from "@ensemble/kernel/testing";
+import { foldText } from "@ensemble/kernel";
+import type { KernelTables } from "@ensemble/kernel";
 import { messageText } from "./chat-corpus.ts";
 
 export interface SeededUser {

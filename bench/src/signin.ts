@@ -1,5 +1,5 @@
 import autocannon from "autocannon";
-import { hashPassword, verifyPassword } from "@ensemble/kernel/accounts/passwords";
+import { hashPassword, verifyPassword } from "@ensemble/kernel/testing";
 import type { BenchReport } from "./report.ts";
 import { createAdmin, startServerProcess } from "./server-process.ts";
 

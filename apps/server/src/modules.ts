@@ -1,13 +1,15 @@
 import { pathToFileURL } from "node:url";
 import path from "node:path";
 import type { ModuleDefinition } from "@ensemble/kernel";
-import { accountsModule } from "@ensemble/kernel/accounts/module";
-import { realtimeModule } from "@ensemble/kernel/realtime/realtime-module";
-import { auditModule } from "@ensemble/kernel/audit/audit-module";
-import { searchModule } from "@ensemble/kernel/search/search-module";
-import { notificationsModule } from "@ensemble/kernel/notifications/notifications-module";
-import { brandingModule } from "@ensemble/kernel/branding/branding-module";
-import { systemModule } from "@ensemble/kernel/system/system-module";
+import {
+  accountsModule,
+  realtimeModule,
+  auditModule,
+  searchModule,
+  notificationsModule,
+  brandingModule,
+  systemModule,
+} from "@ensemble/kernel/composition";
 import { moduleEntry, moduleListFile, readModuleList } from "./module-list.ts";
 
 /** The kernel's own modules: part of every installation, not in the module list. */

@@ -13,7 +13,7 @@ import {
 import type { Logger } from "pino";
 import { modules as defaultModules } from "./modules.ts";
 import { fileURLToPath } from "node:url";
-import { installWebApp } from "@ensemble/kernel/http/web-app";
+import { installWebApp } from "@ensemble/kernel/composition";
 
 /** The web shell's production build, served at / when it has been built. */
 const webDist = fileURLToPath(new URL("../../web/dist", import.meta.url));

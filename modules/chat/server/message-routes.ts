@@ -1,8 +1,6 @@
-import { createHash } from "node:crypto";
-import type { FastifyInstance, FastifyRequest } from "fastify";
-import { SESSION_COOKIE } from "@ensemble/kernel/accounts/sessions";
+import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { AppError, recordEvent, route, type Kernel, type UserActor } from "@ensemble/kernel";
+import { AppError, perCredential, recordEvent, route, type Kernel, type UserActor } from "@ensemble/kernel";
 import { uuidv7 } from "@ensemble/protocol";
 import { parseMentions } from "../shared/mentions.ts";
 import { roomTopic } from "../shared/resources.ts";
@@ -21,16 +19,6 @@ import { sendContext } from "./send-context.ts";
 import { proxiedImagePath, proxyAttachmentImages } from "./previews/image-urls.ts";
 
 const idParams = z.object({ id: z.uuid() });
-
-/**
- * Per credential, not per address: a whole office may share one NAT address.
- * The limiter runs before authentication, so the key is a hash of the
- * session cookie or Authorization header (never the secret itself).
- */
-function senderKey(req: FastifyRequest): string {
-  const credential = req.cookies[SESSION_COOKIE] ?? req.headers.authorization;
-  return credential ? `chat.send:${createHash("sha256").update(credential).digest("base64url").slice(0, 22)}` : req.ip;
-}
 
 /**
  * `@channel`/`@all`/`@here` need the room's permission, and above the
@@ -80,7 +68,7 @@ export function messageRoutes(app: FastifyInstance, k: Kernel): void {
     auth: "user",
     params: idParams,
     body: sendMessageBody,
-    rateLimit: { max: 600, timeWindow: "1 minute", keyGenerator: senderKey },
+    rateLimit: { max: 600, timeWindow: "1 minute", keyGenerator: perCredential("chat.send") },
     handler: async ({ actor, params, body, reply }) => {
       const sameKey = async () => {
         const found = await findByClientKey(db, actor.id, body.clientKey);

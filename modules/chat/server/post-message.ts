@@ -1,7 +1,7 @@
 import { uuidv7, type PresenceStatus } from "@ensemble/protocol";
 import { recordEvent, type DbKind } from "@ensemble/kernel";
 import { messageSource } from "./redact-message.ts";
-import type { TransactionLike } from "@ensemble/kernel/events/record-event";
+import type { TransactionLike } from "@ensemble/kernel";
 import { hasLink, parseMentions } from "../shared/mentions.ts";
 import { roomTopic } from "../shared/resources.ts";
 import type { MessageNotifyHints } from "../shared/events.ts";

@@ -10,7 +10,7 @@ import { ChatRoomResource } from "./resources.ts";
 import { loadRoom, memberCount, presentPublicRoom } from "./rooms.ts";
 import { roomView } from "./read-state.ts";
 import { chatDb, type ChatDb, type ChatRoomsTable } from "./tables.ts";
-import { perCredential } from "./extras/rate-key.ts";
+import { perCredential } from "@ensemble/kernel";
 import "./events.ts";
 
 /** A room picture is small: the upload is refused beyond this, before anything is decoded. */

@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import type { DbKind } from "@ensemble/kernel";
-import { foldText } from "@ensemble/kernel/db/fold";
+import { foldText } from "@ensemble/kernel";
 import type { ChatDb, ChatMessageSearchTable, ChatMessagesTable } from "./tables.ts";
 
 type Tx = ChatDb;

@@ -57,3 +57,28 @@ export {
   type SearchIndexWriter,
   type ParsedQuery,
 } from "./search/search-provider.ts";
+
+// The curated surface modules build on: nothing else of the kernel is importable (no deep imports).
+export { deactivateUser, type DeactivationResult, type DeactivationVia } from "./accounts/deactivate-user.ts";
+export type { UserService, TokenService } from "./accounts/account-services.ts";
+export {
+  usernameSchema,
+  displayNameSchema,
+  emailSchema,
+  presentUser,
+  findUserById,
+  type UserRow,
+} from "./accounts/users.ts";
+export { UserResource, GroupResource } from "./accounts/resources.ts";
+export { loadGroup, type GroupRow } from "./accounts/groups.ts";
+export { randomToken, sha256, safeEqual } from "./accounts/secrets.ts";
+export { ServerKeys, signValue, verifySignature } from "./server-keys.ts";
+export {
+  SafeFetcher,
+  SafeFetchError,
+  type SafeFetchErrorCode,
+  type SafeFetchOptions,
+  type SafeResponse,
+} from "./net/safe-fetch.ts";
+export { foldText, foldedContains } from "./db/fold.ts";
+export { perCredential, credentialKey } from "./http/rate-key.ts";

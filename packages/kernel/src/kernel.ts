@@ -22,6 +22,9 @@ import { AuditTrail } from "./audit/audit.ts";
 import { SearchService } from "./search/search-service.ts";
 import { NotificationService } from "./notifications/notification-service.ts";
 import { credentialState } from "./realtime/credential-check.ts";
+import { safeFetcherFromConfig, type SafeFetcher } from "./net/safe-fetch.ts";
+import { ServerKeys } from "./server-keys.ts";
+import { tokenService, userService, type TokenService, type UserService } from "./accounts/account-services.ts";
 
 /** What every module receives: the shared platform services, nothing module-specific. */
 export interface Kernel {
@@ -50,6 +53,14 @@ export interface Kernel {
   search: SearchService;
   /** Notification intents → in-app, Web Push, e-mail digest, by user preferences; `notify(tx, …)` records one. */
   notifications: NotificationService;
+  /** Accounts as modules may use them: find, create service accounts, deactivate (events and audit included). */
+  users: UserService;
+  /** App tokens: create and revoke, audited. */
+  tokens: TokenService;
+  /** Server keys shared by every node (`k.secrets.key("chat.signing_key")`); sign with `signValue`. */
+  secrets: ServerKeys;
+  /** Guarded outbound HTTP (OUTBOUND_ALLOW, OUTBOUND_DNS_SERVERS): private and reserved addresses refused. */
+  net: SafeFetcher;
   close(): Promise<void>;
 }
 
@@ -76,7 +87,11 @@ export async function createKernel(config: Config, log?: Logger): Promise<Kernel
   const search = new SearchService({ db: kernelDb, kind: database.kind, sqlite: database.sqlite, events, log: logger });
   const mailer = createMailer(config.SMTP_URL, config.MAIL_FROM, logger);
   const notifications = new NotificationService({ db: kernelDb, config, log: logger, mailer });
-  return {
+  const kernel: Kernel = {
+    users: userService(() => kernel),
+    tokens: tokenService,
+    secrets: new ServerKeys(database.db),
+    net: safeFetcherFromConfig(config),
     auditTrail: new AuditTrail(),
     search,
     notifications,
@@ -100,4 +115,5 @@ export async function createKernel(config: Config, log?: Logger): Promise<Kernel
       if (redis) redis.disconnect();
     },
   };
+  return kernel;
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { audit } from "@ensemble/kernel";
-import { csvCell } from "@ensemble/kernel/audit/csv";
+import { csvCell } from "../src/audit/csv.ts";
 import { startTestServer, waitFor, type TestServer, type TestClient } from "@ensemble/testkit";
 import { runMatrix } from "@ensemble/testkit/matrix";
 

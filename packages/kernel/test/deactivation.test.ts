@@ -65,4 +65,48 @@ describe("deactivation signs the user out everywhere", () => {
     expect(r.status).toBe(409);
     expect((await admin.client.get("/api/me")).status).toBe(200);
   });
+  it("is one command: the admin API and k.users.deactivate (bots, CLI) cut the same credentials and are audited with how", async () => {
+    const admin = await matrixUser(s, "admin");
+    const byApi = await matrixUser(s);
+    const byService = await matrixUser(s);
+    const token = await byService.client.post<{ token: string }>("/api/me/tokens", { name: "t", scopes: ["read"] });
+    expect(token.status).toBe(201);
+    const bearer = s.client();
+    bearer.headers.authorization = `Bearer ${token.body.token}`;
+    expect((await bearer.get("/api/me")).status).toBe(200);
+
+    expect((await admin.client.patch(`/api/admin/users/${byApi.id}`, { deactivated: true })).status).toBe(200);
+    const r = await s.kernel.users.deactivate(byService.id, { actorId: admin.id, via: "bot" });
+    expect(r).toMatchObject({ already: false, sessions: 1, tokens: 1 });
+    expect(await s.kernel.users.deactivate(byService.id, { actorId: admin.id, via: "bot" })).toMatchObject({
+      already: true,
+    });
+    for (const c of [byApi.client, byService.client, bearer]) expect((await c.get("/api/me")).status).toBe(401);
+
+    type Entry = { action: string; target: { id: string } | null; details: { payload?: { via?: string } } };
+    const entries = async () =>
+      (await admin.client.get<{ items: Entry[] }>("/api/admin/audit?action=accounts.user.deactivated")).body.items;
+    await waitFor(
+      async () => (await entries()).filter((e) => [byApi.id, byService.id].includes(e.target?.id ?? "")).length === 2,
+      "both deactivations in the audit log",
+    );
+    const all = await entries();
+    expect(all.find((e) => e.target?.id === byApi.id)?.details.payload?.via).toBe("admin");
+    // Once only: the second call changed nothing and recorded nothing.
+    expect(all.filter((e) => e.target?.id === byService.id).map((e) => e.details.payload?.via)).toEqual(["bot"]);
+  });
+
+  it("refuses to deactivate the last active administrator through the service too", async () => {
+    const admins = await s.kernel.db
+      .selectFrom("users")
+      .select("id")
+      .where("role", "=", "admin")
+      .where("deactivated", "=", 0)
+      .execute();
+    for (const a of admins.slice(1)) await s.kernel.users.deactivate(a.id, { actorId: null, via: "cli" });
+    await expect(s.kernel.users.deactivate(admins[0]!.id, { actorId: null, via: "cli" })).rejects.toMatchObject({
+      code: "conflict",
+    });
+    expect((await s.kernel.users.findById(admins[0]!.id))?.deactivated).toBe(0);
+  });
 });

@@ -14,8 +14,8 @@ import {
   type TestServer,
 } from "@ensemble/testkit";
 import { Redis } from "ioredis";
-import { DbLeases, JobScheduler, RedisLeases } from "@ensemble/kernel/events/jobs";
-import type { EventTables } from "@ensemble/kernel/events/event-tables";
+import { DbLeases, JobScheduler, RedisLeases } from "../src/events/jobs.ts";
+import type { EventTables } from "../src/events/event-tables.ts";
 import { fixtureModules } from "./realtime-fixtures.ts";
 
 const texts = (e: DomainEvent[]) => e.map((x) => (x.payload as { text: string }).text);

@@ -1,9 +1,9 @@
 import type { ModuleDefinition } from "@ensemble/kernel";
-import { accountsModule } from "@ensemble/kernel/accounts/module";
-import { realtimeModule } from "@ensemble/kernel/realtime/realtime-module";
-import { auditModule } from "@ensemble/kernel/audit/audit-module";
-import { searchModule } from "@ensemble/kernel/search/search-module";
-import { notificationsModule } from "@ensemble/kernel/notifications/notifications-module";
+import { accountsModule } from "../src/accounts/module.ts";
+import { realtimeModule } from "../src/realtime/realtime-module.ts";
+import { auditModule } from "../src/audit/audit-module.ts";
+import { searchModule } from "../src/search/search-module.ts";
+import { notificationsModule } from "../src/notifications/notifications-module.ts";
 
 /** The kernel's own modules, as the server composes them (packages do not import apps/server). */
 export const kernelModules: readonly ModuleDefinition[] = [

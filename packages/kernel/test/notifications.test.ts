@@ -13,8 +13,8 @@ import {
 } from "@ensemble/testkit";
 import { sessionClient } from "@ensemble/testkit/matrix";
 import type { RealtimeClient } from "@ensemble/client";
-import { inDoNotDisturb } from "@ensemble/kernel/notifications/preferences";
-import type { StoredPrefs } from "@ensemble/kernel/notifications/notification-types";
+import { inDoNotDisturb } from "../src/notifications/preferences.ts";
+import type { StoredPrefs } from "../src/notifications/notification-types.ts";
 import { memoModule } from "./notifications-fixture.ts";
 
 interface Notification {

@@ -1,6 +1,6 @@
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sha256 } from "@ensemble/kernel/accounts/secrets";
+import { sha256 } from "../src/accounts/secrets.ts";
 import {
   startOidcProvider,
   startTestServer,

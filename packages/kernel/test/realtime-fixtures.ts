@@ -8,8 +8,8 @@ import {
   type ModuleDefinition,
   type PayloadsOf,
 } from "@ensemble/kernel";
-import { accountsModule } from "@ensemble/kernel/accounts/module";
-import { realtimeModule } from "@ensemble/kernel/realtime/realtime-module";
+import { accountsModule } from "../src/accounts/module.ts";
+import { realtimeModule } from "../src/realtime/realtime-module.ts";
 
 const fixtureEvents = { postCreated: defineEvent("fixture.post.created", z.object({ text: z.string() }), 1) };
 

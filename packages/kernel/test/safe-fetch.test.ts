@@ -2,13 +2,8 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "@ensemble/kernel";
-import {
-  SafeFetcher,
-  SafeFetchError,
-  safeFetcherFromConfig,
-  type SafeFetchErrorCode,
-} from "@ensemble/kernel/net/safe-fetch";
-import { isForbiddenAddress } from "@ensemble/kernel/net/ip-ranges";
+import { SafeFetcher, SafeFetchError, safeFetcherFromConfig, type SafeFetchErrorCode } from "../src/net/safe-fetch.ts";
+import { isForbiddenAddress } from "../src/net/ip-ranges.ts";
 import { startTestDns, type TestDnsServer } from "@ensemble/testkit/dns-server";
 
 const SECRET = "internal-secret-page";

@@ -9,8 +9,8 @@ import {
   type ModuleDefinition,
   type PayloadsOf,
 } from "@ensemble/kernel";
-import { resourceKind } from "@ensemble/kernel/authz/policy";
-import { isUser } from "@ensemble/kernel/authz/actor";
+import { resourceKind } from "../src/authz/policy.ts";
+import { isUser } from "../src/authz/actor.ts";
 import { kernelModules } from "./kernel-modules.ts";
 import { startTestServer, waitFor, type TestClient, type TestServer } from "@ensemble/testkit";
 

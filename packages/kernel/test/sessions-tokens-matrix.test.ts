@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { startTestServer, type TestServer } from "@ensemble/testkit";
 import { runMatrix, type MatrixContext } from "@ensemble/testkit/matrix";
-import { createSession } from "@ensemble/kernel/accounts/sessions";
-import { createAppToken } from "@ensemble/kernel/accounts/app-tokens";
+import { createSession } from "../src/accounts/sessions.ts";
+import { createAppToken } from "../src/accounts/app-tokens.ts";
 
 /**
  * Sessions and app tokens belong to their user alone: nobody else, not even an

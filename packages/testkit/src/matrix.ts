@@ -1,5 +1,4 @@
-import { createSession } from "@ensemble/kernel/accounts/sessions";
-import { CSRF_COOKIE, SESSION_COOKIE } from "@ensemble/kernel/accounts/sessions";
+import { createSession, CSRF_COOKIE, SESSION_COOKIE } from "@ensemble/kernel/testing";
 import { TestClient } from "./client.ts";
 import type { TestServer } from "./test-server.ts";
 

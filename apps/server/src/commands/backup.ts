@@ -1,7 +1,6 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { archiveSize, createBackup } from "@ensemble/kernel/backup/backup";
-import { BackupError } from "@ensemble/kernel/backup/manifest";
+import { archiveSize, createBackup, BackupError } from "@ensemble/kernel/composition";
 import { UsageError, type Command } from "./command.ts";
 
 const USAGE = "Usage: ensemble backup <file.tar.gz>";

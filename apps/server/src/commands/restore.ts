@@ -1,6 +1,5 @@
 import { parseArgs } from "node:util";
-import { restoreBackup } from "@ensemble/kernel/backup/restore";
-import { BackupError } from "@ensemble/kernel/backup/manifest";
+import { restoreBackup, BackupError } from "@ensemble/kernel/composition";
 import { UsageError, type Command } from "./command.ts";
 
 const USAGE = "Usage: ensemble restore <file.tar.gz> [--force]";

@@ -1,8 +1,16 @@
 import { randomInt } from "node:crypto";
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { AppError, createKernel, endUserSessions, type Config, type Kernel } from "@ensemble/kernel";
-import { checkPasswordRules, hashPassword } from "@ensemble/kernel/accounts/passwords";
-import { displayNameSchema, emailSchema, insertUser, usernameSchema } from "@ensemble/kernel/accounts/users";
+import {
+  AppError,
+  createKernel,
+  deactivateUser,
+  displayNameSchema,
+  emailSchema,
+  usernameSchema,
+  type Config,
+  type Kernel,
+} from "@ensemble/kernel";
+import { checkPasswordRules, hashPassword, insertUser } from "@ensemble/kernel/composition";
 import { runMigrations } from "../server.ts";
 import { UsageError, type Command } from "./command.ts";
 
@@ -190,45 +198,23 @@ function deactivate(args: string[]): Action {
   const username = parseUsername(parse(args, {}, 1).positionals[0]);
   return async (k) => {
     const user = await findByUsername(k, username);
-    if (user.role === "admin" && !user.deactivated) {
-      const others = await k.db
-        .selectFrom("users")
-        .select("id")
-        .where("role", "=", "admin")
-        .where("deactivated", "=", 0)
-        .where("id", "!=", user.id)
-        .executeTakeFirst();
-      if (!others) {
+    let r;
+    try {
+      r = await deactivateUser(k, user.id, { actorId: null, via: "cli" });
+    } catch (e) {
+      if (e instanceof AppError && e.code === "conflict")
         throw new CommandFailure(
           `"${username}" is the last active administrator. Create another first (ensemble user add <name> --admin), then deactivate this one.`,
         );
-      }
+      throw e;
     }
-    const now = new Date().toISOString();
-    const ended = await k.db.transaction().execute(async (tx) => {
-      await tx.updateTable("users").set({ deactivated: 1, updated_at: now }).where("id", "=", user.id).execute();
-      // As the admin API does: reactivating the account later must not bring old credentials back.
-      const tokens = await tx
-        .updateTable("app_tokens")
-        .set({ revoked_at: now })
-        .where("user_id", "=", user.id)
-        .where("revoked_at", "is", null)
-        .executeTakeFirst();
-      // Pending reset links and sign-in challenges must not outlive the account either.
-      await tx.deleteFrom("one_time_tokens").where("user_id", "=", user.id).execute();
-      const sessions = await tx.deleteFrom("sessions").where("user_id", "=", user.id).executeTakeFirst();
-      return { sessions: Number(sessions.numDeletedRows), tokens: Number(tokens.numUpdatedRows) };
-    });
-    // Closes their WebSockets on every node that shares REDIS_URL with this command.
-    let live = "";
-    try {
-      await endUserSessions(k, user.id);
-    } catch (e) {
-      live = `\nWarning: could not reach Redis to close their open WebSockets (${(e as Error).message}); they stay open until they reconnect or the server restarts.`;
-    }
-    const already = user.deactivated ? " (it already was)" : "";
+    // Closing their WebSockets reaches every node that shares REDIS_URL with this command.
+    const live = r.liveError
+      ? `\nWarning: could not reach Redis to close their open WebSockets (${r.liveError.message}); they stay open until they reconnect or the server restarts.`
+      : "";
+    const already = r.already ? " (it already was)" : "";
     process.stdout.write(
-      `Deactivated "${username}"${already}: ${ended.sessions} session(s) ended, ${ended.tokens} app password(s) revoked.${live}\n`,
+      `Deactivated "${username}"${already}: ${r.sessions} session(s) ended, ${r.tokens} app password(s) revoked.${live}\n`,
     );
   };
 }

@@ -12,7 +12,7 @@ import {
   type CustomEmoji,
 } from "../../shared/emoji-data.ts";
 import { isUniqueViolation } from "../post-message.ts";
-import { perCredential } from "../extras/rate-key.ts";
+import { perCredential } from "@ensemble/kernel";
 import { emojiDb, type ChatEmojiTable, type EmojiDb } from "./emoji-tables.ts";
 import { sniffImage } from "./image-type.ts";
 import "./emoji-events.ts";

@@ -10,7 +10,7 @@ import { loadRoom } from "../rooms.ts";
 import { chatDb } from "../tables.ts";
 import { extrasDb, type ChatFilesTable } from "../extras/extras-tables.ts";
 import { mayReadFile } from "./file-sharing.ts";
-import { perCredential } from "../extras/rate-key.ts";
+import { perCredential } from "@ensemble/kernel";
 
 const THUMB_SIZE = 480;
 /** Larger images are not decoded for a thumbnail (memory): they show as file cards. */

@@ -1,8 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { AppError, endUserSessions, route, type Kernel, type UserActor } from "@ensemble/kernel";
-import { createAppToken } from "@ensemble/kernel/accounts/app-tokens";
-import { displayNameSchema, insertUser, usernameSchema } from "@ensemble/kernel/accounts/users";
+import { AppError, displayNameSchema, route, usernameSchema, type Kernel, type UserActor } from "@ensemble/kernel";
 import { canInOrg, OrgChatCapability } from "../../shared/capabilities.ts";
 import { extrasDb, type ChatExtrasTables, type ExtrasDb } from "../extras/extras-tables.ts";
 
@@ -52,12 +50,10 @@ export function botRoutes(app: FastifyInstance, k: Kernel): void {
       admin(actor);
       const result = await k.db.transaction().execute(async (tx) => {
         // No password and no e-mail: a bot signs in only with its token.
-        const user = await insertUser(tx, {
+        const user = await k.users.createServiceAccount(tx, {
           username: body.username,
           displayName: body.displayName,
-          email: null,
-          role: "member",
-          passwordHash: null,
+          createdBy: actor.id,
         });
         await tx
           .withTables<Pick<ChatExtrasTables, "chat_bots">>()
@@ -69,7 +65,12 @@ export function botRoutes(app: FastifyInstance, k: Kernel): void {
             created_at: new Date().toISOString(),
           })
           .execute();
-        const token = await createAppToken(tx, user.id, `bot ${body.username}`, ["read", "write"]);
+        const token = await k.tokens.create(tx, {
+          userId: user.id,
+          name: `bot ${body.username}`,
+          scopes: ["read", "write"],
+          actorId: actor.id,
+        });
         return { user, token };
       });
       cache.get(db)?.delete(result.user.id);
@@ -135,17 +136,7 @@ export function botRoutes(app: FastifyInstance, k: Kernel): void {
         .where("user_id", "=", params.id)
         .executeTakeFirst();
       if (!bot) throw new AppError("not_found", "bot not found");
-      const now = new Date().toISOString();
-      await db.transaction().execute(async (tx) => {
-        await tx.updateTable("users").set({ deactivated: 1, updated_at: now }).where("id", "=", bot.user_id).execute();
-        await tx
-          .updateTable("app_tokens")
-          .set({ revoked_at: now })
-          .where("user_id", "=", bot.user_id)
-          .where("revoked_at", "is", null)
-          .execute();
-      });
-      await endUserSessions(k, bot.user_id);
+      await k.users.deactivate(bot.user_id, { actorId: actor.id, via: "bot" });
     },
   });
 }

@@ -2,15 +2,22 @@ import { randomBytes } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { uuidv7 } from "@ensemble/protocol";
-import { anonymous, AppError, route, type Actor, type Kernel, type UserActor } from "@ensemble/kernel";
-import { randomToken, sha256 } from "@ensemble/kernel/accounts/secrets";
+import {
+  anonymous,
+  AppError,
+  randomToken,
+  route,
+  sha256,
+  type Actor,
+  type Kernel,
+  type UserActor,
+} from "@ensemble/kernel";
 import { canInOrg, OrgChatCapability } from "../../shared/capabilities.ts";
 import { postMessage } from "../post-message.ts";
 import { ChatRoomResource, type RoomRecord } from "../resources.ts";
 import { loadRoom } from "../rooms.ts";
 import { chatDb } from "../tables.ts";
 import { extrasDb, type ChatSlashCommandsTable } from "../extras/extras-tables.ts";
-import { outbound } from "../extras/outbound.ts";
 import { PreviewService } from "../previews/preview-service.ts";
 import { postEphemeral } from "./ephemeral.ts";
 import { signRequest, TEAM_ID } from "./outgoing-webhooks.ts";
@@ -62,7 +69,7 @@ async function deliverReply(
   const parsed = slackPayloadSchema.safeParse(body);
   if (!parsed.success) return { responseType: "none" };
   const p = parsed.data;
-  const previews = new PreviewService(extrasDb(k), outbound(k));
+  const previews = new PreviewService(extrasDb(k), k);
   const attachments = await toAttachments(p, (u) => previews.imagePath(u));
   const text = (blocksToMarkdown(p.blocks) || mrkdwnToMarkdown(p.text ?? "")).slice(0, MAX_TEXT);
   const username = p.username ?? cmd.command;
@@ -124,7 +131,7 @@ export async function runCustomCommand(
   const where = { userId: c.actor.id, roomId: c.room.id, parentId: c.parentId };
   let res;
   try {
-    res = await outbound(k).fetch(cmd.url, {
+    res = await k.net.fetch(cmd.url, {
       method: "POST",
       body,
       maxBytes: 262_144,

@@ -2,14 +2,13 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { uuidv7 } from "@ensemble/protocol";
 import { AppError, route, type Kernel } from "@ensemble/kernel";
-import { randomToken, safeEqual, sha256 } from "@ensemble/kernel/accounts/secrets";
+import { randomToken, safeEqual, sha256 } from "@ensemble/kernel";
 import { ChatRoomResource } from "../resources.ts";
 import { loadRoom } from "../rooms.ts";
 import { postMessage } from "../post-message.ts";
 import { chatDb } from "../tables.ts";
 import { roomHookRoutes } from "./room-hooks.ts";
 import { extrasDb, type ChatIncomingWebhooksTable } from "../extras/extras-tables.ts";
-import { outbound } from "../extras/outbound.ts";
 import { PreviewService } from "../previews/preview-service.ts";
 import {
   blocksToMarkdown,
@@ -49,7 +48,7 @@ const present = (h: ChatIncomingWebhooksTable) => ({
  */
 export function incomingWebhookRoutes(app: FastifyInstance, k: Kernel): void {
   const db = extrasDb(k);
-  const previews = new PreviewService(db, outbound(k));
+  const previews = new PreviewService(db, k);
 
   route(app, {
     method: "POST",

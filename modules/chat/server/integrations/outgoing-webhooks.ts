@@ -3,15 +3,14 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { uuidv7 } from "@ensemble/protocol";
 import { defineEventHandler, route, type EventHandler, type Kernel } from "@ensemble/kernel";
-import { randomToken } from "@ensemble/kernel/accounts/secrets";
-import { SafeFetchError } from "@ensemble/kernel/net/safe-fetch";
+import { randomToken } from "@ensemble/kernel";
+import { SafeFetchError } from "@ensemble/kernel";
 import { ChatRoomResource } from "../resources.ts";
 import { loadRoom } from "../rooms.ts";
 import { postMessage } from "../post-message.ts";
 import { chatDb } from "../tables.ts";
 import { roomHookRoutes } from "./room-hooks.ts";
 import { extrasDb, type ChatOutgoingWebhooksTable } from "../extras/extras-tables.ts";
-import { outbound } from "../extras/outbound.ts";
 import { mrkdwnToMarkdown } from "./slack-payload.ts";
 
 export const TEAM_ID = "ensemble";
@@ -197,7 +196,7 @@ type Outcome =
 async function deliver(k: Kernel, hook: ChatOutgoingWebhooksTable, body: string): Promise<Outcome> {
   const timestamp = String(Math.floor(Date.now() / 1000));
   try {
-    const res = await outbound(k).fetch(hook.url, {
+    const res = await k.net.fetch(hook.url, {
       method: "POST",
       body,
       maxBytes: 65_536,

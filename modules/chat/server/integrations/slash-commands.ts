@@ -15,7 +15,7 @@ import {
   type CommandContext,
   type CommandResult,
 } from "./custom-commands.ts";
-import { perCredential } from "../extras/rate-key.ts";
+import { perCredential } from "@ensemble/kernel";
 import { slashAnswer, type SlashAnswer } from "./slash-answers.ts";
 
 const runBody = z

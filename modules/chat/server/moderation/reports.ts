@@ -8,7 +8,7 @@ import { loadMessage } from "../messages.ts";
 import { chatDb } from "../tables.ts";
 import { extrasDb } from "../extras/extras-tables.ts";
 import { asActor } from "../integrations/ephemeral.ts";
-import { perCredential } from "../extras/rate-key.ts";
+import { perCredential } from "@ensemble/kernel";
 
 const resolveBody = z
   .object({

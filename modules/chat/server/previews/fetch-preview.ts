@@ -1,4 +1,4 @@
-import type { SafeFetcher } from "@ensemble/kernel/net/safe-fetch";
+import type { SafeFetcher } from "@ensemble/kernel";
 import { decodeHtml, parseHtmlHead, type HtmlHead } from "./html-head.ts";
 
 /** What a page says about itself; `imageUrl` is the third-party address, never shown to browsers as is. */

@@ -1,7 +1,6 @@
-import type { Kernel } from "@ensemble/kernel";
+import { signValue, type Kernel } from "@ensemble/kernel";
 import type { Attachment } from "../../shared/schemas.ts";
-import { sign, signingKey } from "../extras/signing-key.ts";
-import { IMAGE_PURPOSE, PREVIEW_IMAGE_PATH } from "./preview-service.ts";
+import { IMAGE_PURPOSE, PREVIEW_IMAGE_PATH, SIGNING_KEY } from "./preview-service.ts";
 
 /** The attachment fields a client may show as an image (Slack's names). */
 export const IMAGE_FIELDS = ["image_url", "thumb_url", "author_icon", "footer_icon"] as const;
@@ -24,8 +23,8 @@ const isWebLink = (v: unknown): boolean => typeof v === "string" && /^https?:\/\
 
 /** The proxy's signed path for a third-party image (the key is cached per kernel database). */
 export async function proxiedImagePath(k: Kernel, url: string): Promise<string> {
-  const key = await signingKey(k.db);
-  return `${PREVIEW_IMAGE_PATH}?url=${encodeURIComponent(url)}&sig=${sign(key, IMAGE_PURPOSE, url)}`;
+  const key = await k.secrets.key(SIGNING_KEY);
+  return `${PREVIEW_IMAGE_PATH}?url=${encodeURIComponent(url)}&sig=${signValue(key, IMAGE_PURPOSE, url)}`;
 }
 
 /**

@@ -2,7 +2,6 @@ import { defineEventHandler, type EventHandler, type Kernel } from "@ensemble/ke
 import { BackgroundTasks } from "../extras/background.ts";
 import { extrasDb, type ChatExtrasTables } from "../extras/extras-tables.ts";
 import { recordMessageUpdated } from "../extras/load-message.ts";
-import { outbound } from "../extras/outbound.ts";
 import { chatDb } from "../tables.ts";
 import { extractUrls } from "./fetch-preview.ts";
 import { PreviewService } from "./preview-service.ts";
@@ -33,7 +32,7 @@ export async function attachPreview(
   text: string,
   opts: { replacing?: string | null } = {},
 ): Promise<void> {
-  const preview = await new PreviewService(extrasDb(k), outbound(k)).previewFor(text);
+  const preview = await new PreviewService(extrasDb(k), k).previewFor(text);
   // Nothing to attach, and nothing stale to take away.
   if (!preview && (opts.replacing ?? null) === null) return;
   await chatDb(k)

@@ -1,23 +1,17 @@
 import type { FastifyInstance } from "fastify";
 import sharp from "sharp";
 import { z } from "zod";
-import { AppError, route, type Kernel } from "@ensemble/kernel";
-import { SafeFetchError } from "@ensemble/kernel/net/safe-fetch";
+import { AppError, perCredential, route, SafeFetchError, verifySignature, type Kernel } from "@ensemble/kernel";
 import { ChatMessageResource, ChatRoomResource } from "../resources.ts";
-import { extrasDb, type ChatExtrasTables } from "../extras/extras-tables.ts";
+import type { ChatExtrasTables } from "../extras/extras-tables.ts";
 import { chatDb } from "../tables.ts";
 import { loadMessageRecord, recordMessageUpdated } from "../extras/load-message.ts";
-import { outbound } from "../extras/outbound.ts";
-import { signingKey, verify } from "../extras/signing-key.ts";
-import { IMAGE_PURPOSE, PREVIEW_IMAGE_PATH } from "./preview-service.ts";
-import { perCredential } from "../extras/rate-key.ts";
+import { IMAGE_PURPOSE, PREVIEW_IMAGE_PATH, SIGNING_KEY } from "./preview-service.ts";
 
 const IMAGE_LIMIT = 5 * 1_048_576;
 const RASTER = /^image\/(png|jpeg|gif|webp|avif)\b/i;
 
 export function previewRoutes(app: FastifyInstance, k: Kernel): void {
-  const db = extrasDb(k);
-
   route(app, {
     method: "DELETE",
     url: "/api/chat/messages/:id/preview",
@@ -61,11 +55,11 @@ export function previewRoutes(app: FastifyInstance, k: Kernel): void {
     rateLimit: { max: 240, timeWindow: "1 minute", keyGenerator: perCredential("chat.preview_image") },
     query: z.object({ url: z.string().min(1).max(2000), sig: z.string().min(10).max(100) }),
     handler: async ({ query, reply }) => {
-      if (!verify(await signingKey(db), IMAGE_PURPOSE, query.url, query.sig))
+      if (!verifySignature(await k.secrets.key(SIGNING_KEY), IMAGE_PURPOSE, query.url, query.sig))
         throw new AppError("not_found", "image not found");
       let res;
       try {
-        res = await outbound(k).fetch(query.url, {
+        res = await k.net.fetch(query.url, {
           maxBytes: IMAGE_LIMIT,
           timeoutMs: 10_000,
           headers: { accept: "image/avif,image/webp,image/png,image/jpeg,image/gif" },

@@ -1,14 +1,15 @@
 import { createHash } from "node:crypto";
-import type { SafeFetcher } from "@ensemble/kernel/net/safe-fetch";
+import { signValue, type Kernel, type SafeFetcher, type ServerKeys } from "@ensemble/kernel";
 import type { LinkPreview } from "../../shared/schemas.ts";
 import type { ExtrasDb } from "../extras/extras-tables.ts";
-import { sign, signingKey } from "../extras/signing-key.ts";
 import { extractUrls, fetchPageMetadata, type PageMetadata } from "./fetch-preview.ts";
 
 const HIT_TTL_MS = 24 * 3_600_000;
 const MISS_TTL_MS = 3_600_000;
 export const IMAGE_PURPOSE = "preview-image";
 export const PREVIEW_IMAGE_PATH = "/api/chat/preview-image";
+/** The server key the image proxy's paths are signed with (the name predates `k.secrets`: kept for existing databases). */
+export const SIGNING_KEY = "chat.signing_key";
 
 const urlHash = (url: string) => createHash("sha256").update(url).digest("hex");
 
@@ -20,10 +21,12 @@ const urlHash = (url: string) => createHash("sha256").update(url).digest("hex");
 export class PreviewService {
   private readonly db: ExtrasDb;
   private readonly fetcher: SafeFetcher;
+  private readonly keys: ServerKeys;
 
-  constructor(db: ExtrasDb, fetcher: SafeFetcher) {
+  constructor(db: ExtrasDb, k: Pick<Kernel, "net" | "secrets">) {
     this.db = db;
-    this.fetcher = fetcher;
+    this.fetcher = k.net;
+    this.keys = k.secrets;
   }
 
   async metadata(url: string): Promise<PageMetadata | null> {
@@ -61,8 +64,8 @@ export class PreviewService {
   }
 
   async imagePath(imageUrl: string): Promise<string> {
-    const key = await signingKey(this.db);
-    return `${PREVIEW_IMAGE_PATH}?url=${encodeURIComponent(imageUrl)}&sig=${sign(key, IMAGE_PURPOSE, imageUrl)}`;
+    const key = await this.keys.key(SIGNING_KEY);
+    return `${PREVIEW_IMAGE_PATH}?url=${encodeURIComponent(imageUrl)}&sig=${signValue(key, IMAGE_PURPOSE, imageUrl)}`;
   }
 
   private async present(m: PageMetadata): Promise<LinkPreview> {

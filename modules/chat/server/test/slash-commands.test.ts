@@ -305,5 +305,22 @@ describe("bot accounts", () => {
     expect(listed.body.items.find((b) => b.id === r.body.bot.id)?.active).toBe(true);
     expect((await admin.delete(`/api/chat/bots/${r.body.bot.id}`)).status).toBe(204);
     expect((await send(bot, roomId, "encore là ?")).status).toBe(401);
+    // Through the kernel's accounts API: the account, its token and its deactivation are in the audit log.
+    type Entry = {
+      action: string;
+      target: { id: string } | null;
+      details: { payload?: { via?: string }; userId?: string };
+    };
+    const audited = async () =>
+      (await admin.get<{ items: Entry[] }>("/api/admin/audit?action=accounts.*")).body.items.filter(
+        (e) => e.target?.id === r.body.bot.id || e.details.userId === r.body.bot.id,
+      );
+    await waitFor(
+      async () => (await audited()).some((e) => e.action === "accounts.user.deactivated"),
+      "the bot's deactivation in the audit log",
+    );
+    const actions = (await audited()).map((e) => e.action);
+    expect(actions).toEqual(expect.arrayContaining(["accounts.user.created", "accounts.token.created"]));
+    expect((await audited()).find((e) => e.action === "accounts.user.deactivated")?.details.payload?.via).toBe("bot");
   });
 });

@@ -9,7 +9,14 @@ const groupRole = z.enum(["owner", "member"]);
 export const accountEvents = {
   userUpdated: defineEvent("accounts.user.updated", z.object({ user: selfSchema }), 1),
   userRoleChanged: defineEvent("accounts.user.role_changed", z.object({ from: roleSchema, to: roleSchema }), 1),
-  userDeactivated: defineEvent("accounts.user.deactivated", empty, 1),
+  /** A service account (bot, integration) created by a module through `k.users`. */
+  userCreated: defineEvent("accounts.user.created", z.object({ username: z.string(), kind: z.literal("service") }), 1),
+  /** `via`: which door — the admin API, the CLI or a module's bot administration (`deactivateUser`). */
+  userDeactivated: defineEvent(
+    "accounts.user.deactivated",
+    z.object({ via: z.enum(["admin", "cli", "bot"]).optional() }),
+    1,
+  ),
   userReactivated: defineEvent("accounts.user.reactivated", empty, 1),
   userTwoFactorReset: defineEvent("accounts.user.two_factor_reset", empty, 1),
   invitationCreated: defineEvent(

@@ -1,9 +1,8 @@
 import type { FastifyInstance } from "fastify";
-import { sql, type Transaction } from "kysely";
+import { sql } from "kysely";
 import { z } from "zod";
 import { decodeCursor, encodeCursor, pageQuery } from "@ensemble/protocol";
 import type { Kernel } from "../kernel.ts";
-import type { KernelTables } from "../db/tables.ts";
 import type { UserActor } from "../authz/actor.ts";
 import { noContent, route } from "../http/route.ts";
 import { recordEvent } from "../events/record-event.ts";
@@ -23,6 +22,7 @@ import {
   selfSchema,
   type AdminSettings,
 } from "@ensemble/protocol/wire/accounts";
+import { deactivateInTransaction, lockAdmins } from "./deactivate-user.ts";
 
 const listQuery = pageQuery.extend({
   q: z.string().trim().max(100).optional(),
@@ -59,22 +59,6 @@ const presentSettings = (s: OrgSettings): AdminSettings => ({
 
 function requireCapability(actor: UserActor, capability: Capability): void {
   if (!can(actor.role, capability)) throw new AppError("forbidden", "this needs an administrator");
-}
-
-/**
- * Serialises role and deactivation changes, so that two admins demoting each
- * other at once cannot leave the organisation without an active admin.
- */
-async function lockAdmins(tx: Transaction<KernelTables>, kind: "sqlite" | "postgres"): Promise<number> {
-  if (kind === "postgres")
-    await sql`select id from users where role = 'admin' and deactivated = 0 for update`.execute(tx);
-  const r = await tx
-    .selectFrom("users")
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .where("role", "=", "admin")
-    .where("deactivated", "=", 0)
-    .executeTakeFirstOrThrow();
-  return Number(r.n);
 }
 
 /** The administration console's API: people, their roles and status, organisation settings. */
@@ -144,18 +128,15 @@ export function adminRoutes(app: FastifyInstance, k: Kernel): void {
           throw new AppError("conflict", "the organisation must keep at least one active administrator");
         }
         const now = new Date().toISOString();
-        await tx.updateTable("users").set({ role, deactivated, updated_at: now }).where("id", "=", u.id).execute();
-        // In the same transaction: once the change is visible, no old session or token authenticates,
-        // and reactivating the account later does not bring them back.
-        if (deactivated === 1 && current.deactivated === 0) {
-          await tx.deleteFrom("sessions").where("user_id", "=", u.id).execute();
-          await tx
-            .updateTable("app_tokens")
-            .set({ revoked_at: now })
-            .where("user_id", "=", u.id)
-            .where("revoked_at", "is", null)
-            .execute();
-        }
+        await tx
+          .updateTable("users")
+          .set({ role, ...(deactivated === 0 ? { deactivated } : {}), updated_at: now })
+          .where("id", "=", u.id)
+          .execute();
+        // The shared deactivation step, in the same transaction: once the change is visible, no old
+        // session or token authenticates, and reactivating the account later does not bring them back.
+        if (deactivated === 1 && current.deactivated === 0)
+          await deactivateInTransaction(tx, u.id, { actorId: actor.id, via: "admin" });
         const resources = { user: u.id };
         if (role !== current.role) {
           await recordEvent(tx, {
@@ -165,10 +146,8 @@ export function adminRoutes(app: FastifyInstance, k: Kernel): void {
             payload: { from: current.role, to: role },
           });
         }
-        if (deactivated !== current.deactivated) {
-          const name = deactivated === 1 ? "accounts.user.deactivated" : "accounts.user.reactivated";
-          await recordEvent(tx, { name, actorId: actor.id, resources, payload: {} });
-        }
+        if (deactivated === 0 && current.deactivated === 1)
+          await recordEvent(tx, { name: "accounts.user.reactivated", actorId: actor.id, resources, payload: {} });
         return { ...current, role, deactivated, updated_at: now };
       });
       // Sessions went with the commit; this closes the live WebSockets on every node.

@@ -24,6 +24,7 @@ export const accountsModule = defineModule({
   topics: (k) => [groupTopics(k)],
   // Who changed roles, status, groups and invitations: mirrored into the audit log.
   auditableEvents: [
+    "accounts.user.created",
     "accounts.user.role_changed",
     "accounts.user.deactivated",
     "accounts.user.reactivated",
