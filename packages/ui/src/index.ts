@@ -6,3 +6,6 @@ export { DataTable, type DataColumn } from "./DataTable.tsx";
 export { ShownOnceSecret } from "./ShownOnceSecret.tsx";
 export { ConfirmDelete } from "./ConfirmDelete.tsx";
 export { UserAvatar, UserChip, initials } from "./UserChip.tsx";
+export { Markdown, inline, safeHref } from "./markdown/Markdown.tsx";
+export type { MarkdownClasses, MarkdownExtensions } from "./markdown/Markdown.tsx";
+export { highlight } from "./markdown/highlight.tsx";
