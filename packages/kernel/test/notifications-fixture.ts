@@ -14,6 +14,7 @@ export const memoModule: ModuleDefinition = defineModule({
       url: "/api/memo/mentions",
       summary: "Mention people (test fixture)",
       auth: "user",
+      response: z.object({ ok: z.boolean() }),
       body: z.object({
         userIds: z.array(z.string()).min(1),
         text: z.string(),

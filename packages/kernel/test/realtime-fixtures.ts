@@ -40,6 +40,7 @@ export function fixtureModules(
         url: "/api/fixture/rooms/:room/posts",
         summary: "Records one event per text on room:<room> (test fixture)",
         auth: "user",
+        response: z.object({ ok: z.boolean() }),
         params: z.object({ room: z.string().regex(/^[a-z0-9-]+$/) }),
         body: z.object({ texts: z.array(z.string()).min(1).max(500) }),
         handler: async ({ actor, params, body }) => {

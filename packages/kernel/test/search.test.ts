@@ -4,6 +4,7 @@ import {
   defineEvent,
   defineModule,
   defineSearchProvider,
+  noContent,
   recordEvent,
   route,
   type ModuleDefinition,
@@ -81,6 +82,7 @@ function notesModule(notes: Map<string, Note>): ModuleDefinition {
         url: "/api/notes",
         summary: "Create a note (test fixture)",
         auth: "user",
+        response: noteSchema,
         body: z.object({ title: z.string(), body: z.string(), private: z.boolean().default(false) }),
         handler: async ({ actor, body }) => {
           const note: Note = {
@@ -107,6 +109,7 @@ function notesModule(notes: Map<string, Note>): ModuleDefinition {
         url: "/api/notes/:id",
         summary: "Delete a note (test fixture)",
         auth: "user",
+        response: noContent,
         params: z.object({ id: z.uuid() }),
         handler: async ({ actor, params }) => {
           const note = notes.get(params.id)!;

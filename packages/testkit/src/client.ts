@@ -23,13 +23,14 @@ export class TestClient {
     method: string,
     path: string,
     body?: unknown,
-    opts: { headers?: Record<string, string>; raw?: BodyInit; csrf?: boolean } = {},
+    /** `raw` may be a Node Buffer (file uploads): fetch sends it as bytes. */
+    opts: { headers?: Record<string, string>; raw?: BodyInit | Buffer; csrf?: boolean } = {},
   ): Promise<TestResponse<T>> {
     const headers: Record<string, string> = { ...this.headers, ...opts.headers };
     if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
     const csrf = this.cookies.get("ensemble_csrf");
     if (csrf && opts.csrf !== false) headers["x-csrf-token"] = csrf;
-    let payload: BodyInit | undefined = opts.raw;
+    let payload = opts.raw as BodyInit | undefined;
     if (body !== undefined && payload === undefined) {
       headers["content-type"] ??= "application/json";
       payload = JSON.stringify(body);

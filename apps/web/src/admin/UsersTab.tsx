@@ -8,7 +8,7 @@ import type { Me } from "../api/types.ts";
 import { useMe } from "../api/session.ts";
 import { ProblemAlert } from "../components/ProblemAlert.tsx";
 
-type User = Me & { deactivated?: boolean };
+type User = Me;
 const ROLES = ["admin", "member", "guest"] as const;
 
 export function UsersTab() {

@@ -6,11 +6,10 @@ import { useNavigate } from "react-router";
 import type { Branding } from "../api/types.ts";
 import { follow, useConnectionState } from "../lib/realtime.ts";
 import { setUnread, type LocalizedText, type NotificationItem } from "../notifications/unread.ts";
+import type { NotificationCreatedPayload, NotificationReadPayload } from "@ensemble/protocol/wire/notifications";
 
-interface NotificationEvent {
-  unreadCount?: number;
-  notification?: NotificationItem;
-}
+/** What the `user:` topic carries for notifications (created or read), inferred from the events' schemas. */
+type NotificationEvent = Partial<NotificationCreatedPayload & NotificationReadPayload>;
 
 /**
  * Opens the realtime connection once signed in, keeps the profile in step

@@ -159,7 +159,7 @@ describe("chat notifications", () => {
       // The push decision is stored just after the notification: wait until both are decided.
       const pushState = async (id: string) =>
         (
-          await s.kernel.db
+          await s.kernel.notifications.db
             .selectFrom("notifications")
             .select("push_state")
             .where("user_id", "=", id)

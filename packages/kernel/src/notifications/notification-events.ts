@@ -1,5 +1,10 @@
 import { z } from "zod";
-import { importanceSchema, localizedTextSchema, notificationSchema } from "@ensemble/protocol/wire/notifications";
+import {
+  importanceSchema,
+  localizedTextSchema,
+  notificationCreatedPayloadSchema,
+  notificationReadPayloadSchema,
+} from "@ensemble/protocol/wire/notifications";
 import { defineEvent } from "../events/define-event.ts";
 
 /** What a module asks for (`notify`); the kernel decides per recipient what is sent. See `NotificationIntent`. */
@@ -18,16 +23,6 @@ const intentSchema = z.object({
 
 export const notificationEvents = {
   intentCreated: defineEvent("notifications.intent.created", intentSchema, 1),
-  /** To the recipient's `user:` topic: the new notification and their unread count. */
-  notificationCreated: defineEvent(
-    "notifications.notification.created",
-    z.object({ notification: notificationSchema, unreadCount: z.number().int() }),
-    1,
-  ),
-  /** Some (`ids`) or all (`all`) of a person's notifications were read. */
-  notificationRead: defineEvent(
-    "notifications.notification.read",
-    z.object({ ids: z.array(z.string()).optional(), all: z.literal(true).optional(), unreadCount: z.number().int() }),
-    1,
-  ),
+  notificationCreated: defineEvent("notifications.notification.created", notificationCreatedPayloadSchema, 1),
+  notificationRead: defineEvent("notifications.notification.read", notificationReadPayloadSchema, 1),
 };

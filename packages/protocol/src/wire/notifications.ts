@@ -24,6 +24,20 @@ export const notificationSchema = z.object({
 });
 export type Notification = z.output<typeof notificationSchema>;
 
+/** Realtime, on the recipient's `user:` topic: a new notification and the unread count. */
+export const notificationCreatedPayloadSchema = z.object({
+  notification: notificationSchema,
+  unreadCount: z.number().int(),
+});
+/** Realtime, on the reader's `user:` topic: some (`ids`) or all (`all`) notifications were read. */
+export const notificationReadPayloadSchema = z.object({
+  ids: z.array(z.string()).optional(),
+  all: z.literal(true).optional(),
+  unreadCount: z.number().int(),
+});
+export type NotificationCreatedPayload = z.output<typeof notificationCreatedPayloadSchema>;
+export type NotificationReadPayload = z.output<typeof notificationReadPayloadSchema>;
+
 export const notificationPageSchema = z.object({
   items: z.array(notificationSchema),
   next: z.string().nullable(),
