@@ -165,6 +165,28 @@ export default tseslint.config(
     },
   },
   {
+    // Type-aware: a promise nobody awaits loses its rejection (an unhandled rejection ends the process), and a
+    // promise-returning function where a void callback is expected runs unordered and unobserved.
+    files: ["**/*.{ts,tsx,mts,cts}"],
+    // The two programs `npm run check` type-checks: the server side and the browser side (apps/web and modules/*/web,
+    // which need Vite's types). Named rather than found by the project service, which takes the nearest tsconfig.json
+    // and so would put a module's web/ in the server program.
+    languageOptions: {
+      parserOptions: { project: ["./tsconfig.json", "./apps/web/tsconfig.json"], tsconfigRootDir: root },
+    },
+    rules: {
+      "@typescript-eslint/no-floating-promises": [
+        "error",
+        {
+          // react-router's navigate() returns a promise that settles when the navigation is done and never rejects
+          // (a failing loader or component shows the route's error boundary): following a link needs no await.
+          allowForKnownSafeCalls: [{ from: "package", package: "react-router", name: "NavigateFunction" }],
+        },
+      ],
+      "@typescript-eslint/no-misused-promises": "error",
+    },
+  },
+  {
     // React: the classic rules of hooks, plus those of v7's compiler-derived rules that catch real bugs in code the
     // React Compiler does not build (we do not run it). The others are off, see DECISIONS.md.
     files: ["{modules,apps,packages}/**/*.tsx", ...browserCode],

@@ -28,7 +28,12 @@ export function RoomThreads({ roomId }: { roomId: string }) {
         {threads.isFetching && !threads.data && <Menu.Label>{t("room.loading")}</Menu.Label>}
         {threads.data?.items.length === 0 && <Menu.Label>{t("lists.noRoomThreads")}</Menu.Label>}
         {threads.data?.items.map((m) => (
-          <Menu.Item key={m.id} onClick={() => navigate(`/chat/${roomId}?thread=${m.id}&message=${m.id}`)}>
+          <Menu.Item
+            key={m.id}
+            onClick={() => {
+              navigate(`/chat/${roomId}?thread=${m.id}&message=${m.id}`);
+            }}
+          >
             <Text size="xs" fw={700}>
               {m.author?.displayName ?? t("message.unknownAuthor")}{" "}
               <Text span size="xs" c="dimmed" fw={400}>

@@ -23,7 +23,13 @@ export default function AdminPage() {
   return (
     <Stack>
       <Title order={1}>{t("admin.title")}</Title>
-      <Tabs value={current} onChange={(v) => v && navigate(`/admin/${v}`)} keepMounted={false}>
+      <Tabs
+        value={current}
+        onChange={(v) => {
+          if (v) navigate(`/admin/${v}`);
+        }}
+        keepMounted={false}
+      >
         <Tabs.List>
           {TABS.map((k) => (
             <Tabs.Tab key={k} value={k}>

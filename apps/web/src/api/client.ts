@@ -30,14 +30,12 @@ function setUnreachable(next: boolean): void {
 // While the server cannot be reached, check back with a growing delay (never while it answers).
 function scheduleProbe(delay: number): void {
   if (probe) return;
-  probe = setTimeout(async () => {
+  probe = setTimeout(() => {
     probe = null;
-    try {
-      await fetch("/healthz", { cache: "no-store" });
-      setUnreachable(false);
-    } catch {
-      scheduleProbe(Math.min(delay * 2, 30_000));
-    }
+    fetch("/healthz", { cache: "no-store" }).then(
+      () => setUnreachable(false),
+      () => scheduleProbe(Math.min(delay * 2, 30_000)),
+    );
   }, delay);
 }
 

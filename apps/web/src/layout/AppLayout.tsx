@@ -174,7 +174,9 @@ export function AppLayout() {
                 <Menu.Divider />
                 <Menu.Item
                   leftSection={<IconSettings size={16} aria-hidden="true" />}
-                  onClick={() => navigate("/settings")}
+                  onClick={() => {
+                    navigate("/settings");
+                  }}
                 >
                   {t("nav.settings")}
                 </Menu.Item>

@@ -12,6 +12,7 @@ export function ForgotPasswordPage() {
   const [sent, setSent] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  // Catches and shows its own failures: the form does not wait for it.
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setBusy(true);
@@ -30,7 +31,7 @@ export function ForgotPasswordPage() {
       {sent ? (
         <Alert role="status">{t("auth.resetRequestSent")}</Alert>
       ) : (
-        <form onSubmit={submit} noValidate>
+        <form onSubmit={(e) => void submit(e)} noValidate>
           <Stack>
             <ProblemAlert error={error} />
             <TextInput

@@ -34,6 +34,7 @@ export function InvitePage() {
     value: form[k] || (k === "email" ? (preview.data?.email ?? "") : ""),
     onChange: (e: React.ChangeEvent<HTMLInputElement>) => setForm({ ...form, [k]: e.currentTarget.value }),
   });
+  // Catches and shows its own failures: the form does not wait for it.
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setBusy(true);
@@ -68,7 +69,7 @@ export function InvitePage() {
   return (
     <AuthLayout title={title} intro={t("auth.inviteIntro")}>
       {preview.data?.groupName && <Text fw={600}>{preview.data.groupName}</Text>}
-      <form onSubmit={submit} noValidate>
+      <form onSubmit={(e) => void submit(e)} noValidate>
         <Stack>
           <ProblemAlert error={error} />
           <TextInput label={t("auth.displayName")} autoComplete="name" required autoFocus {...field("displayName")} />

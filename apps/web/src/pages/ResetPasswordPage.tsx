@@ -18,6 +18,7 @@ export function ResetPasswordPage() {
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const differ = confirm.length > 0 && confirm !== password;
+  // Catches and shows its own failures: the form does not wait for it.
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (differ) return;
@@ -40,7 +41,7 @@ export function ResetPasswordPage() {
       ) : !token ? (
         <Alert color="yellow">{t("auth.resetNoToken")}</Alert>
       ) : (
-        <form onSubmit={submit} noValidate>
+        <form onSubmit={(e) => void submit(e)} noValidate>
           <Stack>
             <ProblemAlert error={error} />
             <PasswordField

@@ -27,6 +27,7 @@ export function SetupPage() {
     onChange: (e: React.ChangeEvent<HTMLInputElement>) => setForm({ ...form, [k]: e.currentTarget.value }),
   });
 
+  // Catches and shows its own failures: the form does not wait for it.
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setBusy(true);
@@ -56,7 +57,7 @@ export function SetupPage() {
   return (
     <AuthLayout title={t("auth.setupTitle")} intro={t("auth.setupIntro", { brand })}>
       {!token && <Alert color="yellow">{t("auth.setupNoToken")}</Alert>}
-      <form onSubmit={submit} noValidate>
+      <form onSubmit={(e) => void submit(e)} noValidate>
         <Stack>
           <ProblemAlert error={error} />
           <TextInput

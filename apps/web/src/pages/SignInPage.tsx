@@ -47,6 +47,7 @@ export function SignInPage() {
 
   if (me.data) return <Navigate to={next} replace />;
 
+  // Catches and shows its own failures: the form does not wait for it.
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setBusy(true);
@@ -72,7 +73,7 @@ export function SignInPage() {
   if (step === "second-factor") {
     return (
       <AuthLayout title={t("auth.twoFactorTitle")} intro={t("auth.twoFactorIntro")}>
-        <form onSubmit={submit} noValidate>
+        <form onSubmit={(e) => void submit(e)} noValidate>
           <Stack>
             <ProblemAlert error={error} />
             <TextInput
@@ -110,7 +111,7 @@ export function SignInPage() {
         )}
         {oidc && !ssoOnly && <Divider label={t("auth.or")} labelPosition="center" />}
         {!ssoOnly && (
-          <form onSubmit={submit} noValidate>
+          <form onSubmit={(e) => void submit(e)} noValidate>
             <Stack>
               <ProblemAlert error={error} />
               <TextInput

@@ -33,7 +33,13 @@ export default function SettingsPage() {
   return (
     <Stack>
       <Title order={1}>{t("settings.title")}</Title>
-      <Tabs value={current} onChange={(v) => v && navigate(`/settings/${v}`)} keepMounted={false}>
+      <Tabs
+        value={current}
+        onChange={(v) => {
+          if (v) navigate(`/settings/${v}`);
+        }}
+        keepMounted={false}
+      >
         <Tabs.List>
           {TABS.map((k) => (
             <Tabs.Tab key={k} value={k}>

@@ -46,7 +46,13 @@ export function ChatAdmin({ onMenu }: { onMenu: () => void }) {
       {header}
       <ScrollArea type="auto" style={{ flex: 1 }}>
         <Stack px="md" pb="xl">
-          <Tabs value={current} onChange={(v) => v && navigate(`/chat/admin/${v}`)} keepMounted={false}>
+          <Tabs
+            value={current}
+            onChange={(v) => {
+              if (v) navigate(`/chat/admin/${v}`);
+            }}
+            keepMounted={false}
+          >
             <Tabs.List>
               {TABS.map((k) => (
                 <Tabs.Tab key={k} value={k}>

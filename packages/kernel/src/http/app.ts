@@ -36,7 +36,8 @@ export async function buildHttpApp(
         error.code === "FST_ERR_MAX_PARAM_LENGTH"
           ? new AppError("not_found", "no resource has a name this long")
           : new AppError("validation", "the URL is not valid");
-      return (reply as FastifyReply)
+      // Sent here; the reply's own promise (it is thenable) only tells when the response is written.
+      void (reply as FastifyReply)
         .code(e.status)
         .headers(FALLBACK_SECURITY_HEADERS)
         .type(PROBLEM_CONTENT_TYPE)
