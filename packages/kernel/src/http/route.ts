@@ -175,10 +175,41 @@ async function requireJson(req: FastifyRequest): Promise<void> {
   }
 }
 
+// C0 controls but tab, line feed and carriage return; DEL.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+
+/**
+ * The one rule for text, applied to every string of every body, query and
+ * path before its schema: NUL and other control characters (tab and line
+ * breaks aside) and lone UTF-16 surrogates are refused — stored, they break
+ * PostgreSQL (NUL), exports, logs and what other clients render. Answers
+ * the paths of the offending strings.
+ */
+export function badText(data: unknown, path: string[] = [], out: string[] = []): string[] {
+  if (out.length >= 20) return out;
+  if (typeof data === "string") {
+    if (CONTROL.test(data) || !data.isWellFormed()) out.push(path.join(".") || "(root)");
+  } else if (Array.isArray(data)) data.forEach((v, i) => badText(v, [...path, String(i)], out));
+  else if (data && typeof data === "object")
+    for (const [k, v] of Object.entries(data)) {
+      if (CONTROL.test(k) || !k.isWellFormed()) out.push([...path, "(key)"].join("."));
+      badText(v, [...path, k], out);
+    }
+  return out;
+}
+
 /** Zod schemas as Fastify validators; errors carry field paths for problem+json. */
 export function zodValidatorCompiler({ schema }: { schema: unknown }) {
   const zs = schema as ZodType;
   return (data: unknown) => {
+    const bad = badText(data);
+    if (bad.length)
+      return {
+        error: new AppError("validation", "text may not contain control characters or lone surrogates", {
+          errors: bad.map((path) => ({ path, message: "control character or lone surrogate" })),
+        }),
+      };
     const r = zs.safeParse(data);
     if (r.success) return { value: r.data };
     const err = new AppError("validation", "the request is not valid", {
