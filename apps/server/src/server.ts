@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import {
   buildHttpApp,
+  checkModuleNamespaces,
   createKernel,
   kernelMigrations,
   migrateToLatest,
@@ -46,6 +47,13 @@ export async function startServer(
 ): Promise<RunningServer> {
   const modules = opts.modules ?? defaultModules;
   const kernel = await createKernel(config, opts.log);
+  try {
+    // Before anything is written: modules written apart must not claim the same topics, names, URLs or tables.
+    checkModuleNamespaces(modules, kernel);
+  } catch (e) {
+    await kernel.close();
+    throw e;
+  }
   const migrations = allMigrations(modules);
   await migrateToLatest(kernel.db as never, kernel.database.kind, migrations);
   let migrated = true;

@@ -26,6 +26,7 @@ import { chatEmojiMigrations, emojiRoutes, emojiTopics } from "./emoji/emoji-mod
 /** Discutons: rooms, messages, threads, reactions, read state (server core). */
 export const chatModule = defineModule({
   name: "chat",
+  namespace: { topics: ["room:", "chat:"], names: ["chat."], urls: ["/api/chat", "/hooks"], tables: ["chat_"] },
   migrations: [...chatMigrations, ...chatExtrasMigrations, ...roomAvatarMigrations, ...chatEmojiMigrations],
   policies: chatPolicies,
   topics: (k) => [...chatTopics(k), ...emojiTopics],

@@ -82,3 +82,4 @@ export {
 } from "./net/safe-fetch.ts";
 export { foldText, foldedContains } from "./db/fold.ts";
 export { perCredential, credentialKey } from "./http/rate-key.ts";
+export { checkModuleNamespaces, NamespaceError, type ModuleNamespace } from "./module-namespaces.ts";

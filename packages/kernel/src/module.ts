@@ -6,6 +6,7 @@ import type { TopicDefinition } from "./realtime/gateway.ts";
 import type { SearchProvider } from "./search/search-provider.ts";
 import type { NotificationKind } from "./notifications/notification-types.ts";
 import type { EventDefinition } from "./events/define-event.ts";
+import type { ModuleNamespace } from "./module-namespaces.ts";
 
 /**
  * The one interface through which a service's server side plugs into
@@ -22,6 +23,12 @@ export interface ModuleDefinition {
   policies?(kernel: Kernel): void;
   /** Registers HTTP routes (and WebSocket handlers) under the shared pipeline. */
   routes?(app: FastifyInstance, kernel: Kernel): void | Promise<void>;
+  /**
+   * The prefixes this module owns (topics `room:`, names `chat.` of its events and notification kinds,
+   * URLs `/api/chat`, tables `chat_`): checked at start against its topics, events and kinds and
+   * against every other module's (a clash fails naming both).
+   */
+  namespace?: ModuleNamespace;
   /** The events this module records, each declared with `defineEvent` (payload schema and version). */
   events?: readonly EventDefinition[];
   /** Consumers of committed domain events (realtime, notifications, search, audit …); see docs/ARCHITECTURE.md. */

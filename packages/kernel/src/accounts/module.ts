@@ -19,6 +19,7 @@ import { adminExists, issueSetupToken } from "./setup.ts";
 /** The kernel's own module: identity, sign-in, groups, invitations. */
 export const accountsModule = defineModule({
   name: "accounts",
+  namespace: { topics: ["group:"], names: ["accounts."] },
   policies: accountsPolicies,
   events: Object.values(accountEvents),
   topics: (k) => [groupTopics(k)],

@@ -11,6 +11,7 @@ import { toWire } from "./topic-log.ts";
  */
 export const realtimeModule = defineModule({
   name: "realtime",
+  namespace: { topics: ["user:", "presence:"] },
   topics: (k) => [
     // A user's private feed: only that user.
     { prefix: "user:", authorizeTopic: async (actor, topic) => topic === `user:${actor.id}` },
