@@ -5,7 +5,7 @@ import type { TransactionLike } from "@ensemble/kernel";
 import { hasLink, parseMentions } from "../shared/mentions.ts";
 import { roomTopic } from "../shared/resources.ts";
 import type { MessageNotifyHints } from "../shared/events.ts";
-import type { Attachment, ChatMessage, LinkPreview, MessageKind } from "../shared/schemas.ts";
+import type { Attachment, ChatMessage, LinkPreview, MessageKind, MessageMeta } from "../shared/schemas.ts";
 import { insertSequenced } from "./post-message-steps.ts";
 import { notifyMessage } from "./notify-message.ts";
 import { normalizeMessage, presentMessage } from "./present-message.ts";
@@ -35,7 +35,7 @@ export interface PostMessageInput {
   attachments?: Attachment[] | null;
   preview?: LinkPreview | null;
   /** Display overrides for bots and webhooks: `{ username, iconUrl, iconEmoji }`, or a forwarded snapshot. */
-  meta?: Record<string, unknown> | null;
+  meta?: MessageMeta | null;
 }
 
 export interface PostedMessage {

@@ -1,4 +1,4 @@
-import type { ChatMessage } from "../shared/schemas.ts";
+import type { AuthorInfo, ChatMessage, MessageMeta } from "../shared/schemas.ts";
 import type { ChatDb, ChatMessagesTable } from "./tables.ts";
 import { withoutForeignIcon, withoutForeignImages } from "./previews/image-urls.ts";
 
@@ -17,11 +17,7 @@ interface MentionsJson {
   roomIds?: string[];
 }
 
-export interface AuthorInfo {
-  id: string;
-  username: string;
-  displayName: string;
-}
+export type { AuthorInfo };
 
 /**
  * The one presenter of a message: the fields listed here are all a client
@@ -41,7 +37,7 @@ export function presentMessage(
     authorId: m.author_id,
     author: extra.author,
     // Images only through this server's proxy, whatever an older row holds (see previews/image-urls.ts).
-    meta: deleted ? null : withoutForeignIcon(parse<Record<string, unknown>>(m.meta)),
+    meta: deleted ? null : withoutForeignIcon(parse<MessageMeta>(m.meta)),
     text: deleted ? "" : m.text,
     clientKey: m.client_key,
     parentId: m.parent_id,

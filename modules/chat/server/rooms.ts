@@ -1,6 +1,6 @@
 import type { Actor } from "@ensemble/kernel";
 import type { RoomCapabilitySetting, RoomRole } from "../shared/capabilities.ts";
-import type { PublicRoom } from "../shared/events.ts";
+import type { PublicRoom } from "../shared/schemas.ts";
 import type { Room } from "../shared/schemas.ts";
 import type { RoomRecord } from "./resources.ts";
 import type { ChatDb, ChatMembersTable, ChatRoomsTable } from "./tables.ts";

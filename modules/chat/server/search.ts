@@ -2,7 +2,7 @@ import { sql, type SqlBool } from "kysely";
 import { decodeCursor, encodeCursor } from "@ensemble/protocol";
 import { AppError, type Kernel, type UserActor } from "@ensemble/kernel";
 import { canInOrg, OrgChatCapability } from "../shared/capabilities.ts";
-import type { ChatMessage } from "../shared/schemas.ts";
+import type { SearchHit } from "../shared/message-wire.ts";
 import { normalizeMessage, presentMessages } from "./present-message.ts";
 import { queryTerms } from "./search-index.ts";
 import { searchPostgresIds } from "./search-postgres.ts";
@@ -45,11 +45,6 @@ export function parseSearch(q: string): ParsedSearch {
   }
   out.terms = queryTerms(words.join(" "));
   return out;
-}
-
-export interface SearchHit {
-  message: ChatMessage;
-  room: { id: string; type: string; slug: string | null; name: string };
 }
 
 /**

@@ -1,3 +1,5 @@
+import { z } from "zod";
+
 /**
  * The bundled emoji set (no external fetch): Slack-style shortcodes for the
  * most used emoji, grouped for the picker. Shared so that the server keeps
@@ -182,18 +184,15 @@ export const BUNDLED_EMOJI_NAMES: ReadonlySet<string> = new Set(
 export const CUSTOM_EMOJI_NAME = /^[a-z0-9_+-]{2,32}$/;
 
 /** An emoji uploaded by an administrator, used as `:name:` in messages and reactions. */
-export interface CustomEmoji {
-  name: string;
+export const customEmojiSchema = z.object({
+  name: z.string(),
   /** Versioned address of the image (changes when the name is reused for another image). */
-  url: string;
-  createdBy: { id: string; username: string; displayName: string } | null;
-  createdAt: string;
-}
+  url: z.string(),
+  createdBy: z.object({ id: z.string(), username: z.string(), displayName: z.string() }).nullable(),
+  createdAt: z.string(),
+});
+export type CustomEmoji = z.infer<typeof customEmojiSchema>;
+export const customEmojiListSchema = z.object({ items: z.array(customEmojiSchema) });
 
 /** Realtime topic every signed-in person may follow to hear about custom emoji changes. */
 export const CUSTOM_EMOJI_TOPIC = "chat:emoji";
-
-export interface CustomEmojiEventPayloads {
-  "chat.emoji.created": { emoji: CustomEmoji };
-  "chat.emoji.deleted": { name: string };
-}

@@ -1,10 +1,11 @@
-import type { ChatMessage, Room, RoomMember } from "./schemas.ts";
-import type { RoomRole } from "./capabilities.ts";
+import { z } from "zod";
+import { attachmentSchema, memberSchema, messageSchema, publicRoomSchema, roomRoleSchema } from "./schemas.ts";
+import { customEmojiSchema } from "./emoji-data.ts";
 
 /**
- * Chat event names (`chat.<resource>.<verb>`) and their payloads. Room events
- * go to `room:<id>`; membership, read state, drafts and preferences also (or
- * only) go to `user:<id>` so the member's other devices and sidebar follow.
+ * Chat event names (`chat.<resource>.<verb>`). Room events go to
+ * `room:<id>`; membership, read state, drafts and preferences also (or only)
+ * go to `user:<id>` so the member's other devices and sidebar follow.
  */
 export const ChatEvents = {
   roomCreated: "chat.room.created",
@@ -26,42 +27,98 @@ export const ChatEvents = {
   draftUpdated: "chat.draft.updated",
   threadFollowed: "chat.thread.followed",
   threadUnfollowed: "chat.thread.unfollowed",
+  ephemeralPosted: "chat.ephemeral.posted",
+  reportCreated: "chat.report.created",
+  reportResolved: "chat.report.resolved",
+  muteChanged: "chat.mute.changed",
+  retentionApplied: "chat.retention.applied",
+  emojiCreated: "chat.emoji.created",
+  emojiDeleted: "chat.emoji.deleted",
 } as const;
-export type ChatEventName = (typeof ChatEvents)[keyof typeof ChatEvents];
-
-/** Room as seen by nobody in particular (no viewer membership). */
-export type PublicRoom = Omit<Room, "membership">;
-
-export interface ChatEventPayloads {
-  "chat.room.created": { room: PublicRoom };
-  "chat.room.updated": { room: PublicRoom };
-  "chat.room.archived": { roomId: string };
-  "chat.room.unarchived": { roomId: string };
-  "chat.member.added": { roomId: string; member: RoomMember; viaGroupId: string | null };
-  "chat.member.removed": { roomId: string; userId: string; left: boolean };
-  "chat.member.role_changed": { roomId: string; userId: string; role: RoomRole };
-  /** `message.reactions` is empty: reactions travel as their own events. */
-  "chat.message.created": { message: ChatMessage; notify: MessageNotifyHints };
-  "chat.message.updated": { message: ChatMessage };
-  "chat.message.deleted": { roomId: string; messageId: string; parentId: string | null };
-  "chat.message.pinned": { roomId: string; messageId: string; pinnedAt: string };
-  "chat.message.unpinned": { roomId: string; messageId: string };
-  "chat.reaction.added": { roomId: string; messageId: string; userId: string; emoji: string };
-  "chat.reaction.removed": { roomId: string; messageId: string; userId: string; emoji: string };
-  "chat.read.updated": { roomId: string; userId: string; lastReadSeq: number; messageId: string | null };
-  "chat.preferences.updated": { roomId: string; favourite: boolean; muted: boolean; hidden: boolean };
-  "chat.draft.updated": { roomId: string; parentId: string | null; text: string; updatedAt: string };
-  "chat.thread.followed": { roomId: string; threadId: string };
-  "chat.thread.unfollowed": { roomId: string; threadId: string };
-}
 
 /** Who a new message concerns, computed once at send time for notification and integration handlers. */
-export interface MessageNotifyHints {
-  mentionedUserIds: string[];
-  all: boolean;
-  here: boolean;
+export const messageNotifyHintsSchema = z.object({
+  mentionedUserIds: z.array(z.string()),
+  all: z.boolean(),
+  here: z.boolean(),
   /** Followers of the thread (reply) other than the author. */
-  threadFollowerIds: string[];
+  threadFollowerIds: z.array(z.string()),
   /** For DMs: every participant other than the author. */
-  directRecipientIds: string[];
-}
+  directRecipientIds: z.array(z.string()),
+});
+export type MessageNotifyHints = z.infer<typeof messageNotifyHintsSchema>;
+
+/** A message shown to one person only (slash command answers); never stored as a room message. */
+export const ephemeralMessageSchema = z.object({
+  id: z.string(),
+  roomId: z.string(),
+  parentId: z.string().nullable(),
+  text: z.string(),
+  attachments: z.array(attachmentSchema).nullable(),
+  /** Who answers: `Ensemble` for built-ins, the command for custom ones. */
+  username: z.string(),
+  createdAt: z.string(),
+});
+export type EphemeralMessage = z.infer<typeof ephemeralMessageSchema>;
+
+export const reportResolutions = ["dismissed", "message_deleted", "member_muted", "handled"] as const;
+export const reportResolutionSchema = z.enum(reportResolutions);
+export type ReportResolution = z.infer<typeof reportResolutionSchema>;
+
+const reaction = z.object({ roomId: z.string(), messageId: z.string(), userId: z.string(), emoji: z.string() });
+const thread = z.object({ roomId: z.string(), threadId: z.string() });
+
+/** The payload of every chat event: checked when recorded (tests, development), the web's types derive from it. */
+export const chatEventSchemas = {
+  "chat.room.created": z.object({ room: publicRoomSchema }),
+  "chat.room.updated": z.object({ room: publicRoomSchema }),
+  "chat.room.archived": z.object({ roomId: z.string() }),
+  "chat.room.unarchived": z.object({ roomId: z.string() }),
+  "chat.member.added": z.object({ roomId: z.string(), member: memberSchema, viaGroupId: z.string().nullable() }),
+  "chat.member.removed": z.object({ roomId: z.string(), userId: z.string(), left: z.boolean() }),
+  "chat.member.role_changed": z.object({ roomId: z.string(), userId: z.string(), role: roomRoleSchema }),
+  /** `message.reactions` is empty: reactions travel as their own events. */
+  "chat.message.created": z.object({ message: messageSchema, notify: messageNotifyHintsSchema }),
+  "chat.message.updated": z.object({ message: messageSchema }),
+  "chat.message.deleted": z.object({ roomId: z.string(), messageId: z.string(), parentId: z.string().nullable() }),
+  "chat.message.pinned": z.object({ roomId: z.string(), messageId: z.string(), pinnedAt: z.string() }),
+  "chat.message.unpinned": z.object({ roomId: z.string(), messageId: z.string() }),
+  "chat.reaction.added": reaction,
+  "chat.reaction.removed": reaction,
+  "chat.read.updated": z.object({
+    roomId: z.string(),
+    userId: z.string(),
+    lastReadSeq: z.number().int(),
+    messageId: z.string().nullable(),
+  }),
+  "chat.preferences.updated": z.object({
+    roomId: z.string(),
+    favourite: z.boolean(),
+    muted: z.boolean(),
+    hidden: z.boolean(),
+  }),
+  "chat.draft.updated": z.object({
+    roomId: z.string(),
+    parentId: z.string().nullable(),
+    text: z.string(),
+    updatedAt: z.string(),
+  }),
+  "chat.thread.followed": thread,
+  "chat.thread.unfollowed": thread,
+  "chat.ephemeral.posted": z.object({ message: ephemeralMessageSchema }),
+  /** No realtime audience: reporters stay anonymous to the room; moderators list reports. */
+  "chat.report.created": z.object({ roomId: z.string(), reportId: z.string(), messageId: z.string() }),
+  "chat.report.resolved": z.object({ roomId: z.string(), reportId: z.string(), resolution: reportResolutionSchema }),
+  "chat.mute.changed": z.object({
+    roomId: z.string(),
+    userId: z.string(),
+    until: z.string().nullable(),
+    muted: z.boolean(),
+  }),
+  "chat.retention.applied": z.object({ scope: z.string(), days: z.number().int(), deleted: z.number().int() }),
+  "chat.emoji.created": z.object({ emoji: customEmojiSchema }),
+  "chat.emoji.deleted": z.object({ name: z.string() }),
+} as const;
+
+export type ChatEventName = keyof typeof chatEventSchemas;
+export type ChatEventPayloads = { [K in ChatEventName]: z.infer<(typeof chatEventSchemas)[K]> };

@@ -4,3 +4,7 @@ export * from "./settings.ts";
 export * from "./schemas.ts";
 export * from "./events.ts";
 export * from "./mentions.ts";
+export * from "./room-wire.ts";
+export * from "./message-wire.ts";
+export * from "./moderation-wire.ts";
+export * from "./integration-wire.ts";

@@ -61,31 +61,32 @@ export const memberSchema = z.object({
 });
 export type RoomMember = z.infer<typeof memberSchema>;
 
-/** Slack-like attachment: integrations fill it; file refs point at stored files. */
-export const attachmentSchema = z
-  .object({
-    fallback: z.string().max(4000).optional(),
-    color: z.string().max(32).optional(),
-    pretext: z.string().max(4000).optional(),
-    author_name: z.string().max(200).optional(),
-    author_link: z.string().max(2000).optional(),
-    author_icon: z.string().max(2000).optional(),
-    title: z.string().max(1000).optional(),
-    title_link: z.string().max(2000).optional(),
-    text: z.string().max(8000).optional(),
-    fields: z
-      .array(z.object({ title: z.string().max(500), value: z.string().max(4000), short: z.boolean().optional() }))
-      .max(50)
-      .optional(),
-    image_url: z.string().max(2000).optional(),
-    thumb_url: z.string().max(2000).optional(),
-    footer: z.string().max(500).optional(),
-    footer_icon: z.string().max(2000).optional(),
-    ts: z.union([z.number(), z.string()]).optional(),
-    /** A file stored by the files service: id, name, size, MIME type. */
-    file: z.object({ id: z.string(), name: z.string(), size: z.number(), mimeType: z.string() }).optional(),
-  })
-  .passthrough();
+/**
+ * Slack-like attachment: integrations fill it; file refs point at stored files.
+ * Fields it does not name are dropped, on the way in and on the way out.
+ */
+export const attachmentSchema = z.object({
+  fallback: z.string().max(4000).optional(),
+  color: z.string().max(32).optional(),
+  pretext: z.string().max(4000).optional(),
+  author_name: z.string().max(200).optional(),
+  author_link: z.string().max(2000).optional(),
+  author_icon: z.string().max(2000).optional(),
+  title: z.string().max(1000).optional(),
+  title_link: z.string().max(2000).optional(),
+  text: z.string().max(8000).optional(),
+  fields: z
+    .array(z.object({ title: z.string().max(500), value: z.string().max(4000), short: z.boolean().optional() }))
+    .max(50)
+    .optional(),
+  image_url: z.string().max(2000).optional(),
+  thumb_url: z.string().max(2000).optional(),
+  footer: z.string().max(500).optional(),
+  footer_icon: z.string().max(2000).optional(),
+  ts: z.union([z.number(), z.string()]).optional(),
+  /** A file stored by the files service: id, name, size, MIME type. */
+  file: z.object({ id: z.string(), name: z.string(), size: z.number(), mimeType: z.string() }).optional(),
+});
 export type Attachment = z.infer<typeof attachmentSchema>;
 
 export const previewSchema = z.object({
@@ -104,6 +105,34 @@ export const reactionSummarySchema = z.object({
   userIds: z.array(z.string()),
 });
 
+export const authorSchema = z.object({ id: z.string(), username: z.string(), displayName: z.string() });
+export type AuthorInfo = z.infer<typeof authorSchema>;
+
+/** A forwarded message as it was when forwarded: readers of the target room may not see the source room. */
+export const forwardedSnapshotSchema = z.object({
+  messageId: z.string(),
+  roomId: z.string(),
+  text: z.string(),
+  createdAt: z.string(),
+  author: authorSchema.nullable(),
+});
+
+/** What an integration or a forward adds to a message; each writer fills its own fields. */
+export const messageMetaSchema = z.object({
+  /** The name an integration posts under (bot, webhook, command). */
+  username: z.string().optional(),
+  /** A webhook's icon: always a path of this server's image proxy. */
+  iconUrl: z.string().optional(),
+  iconEmoji: z.string().optional(),
+  webhookId: z.string().optional(),
+  outgoingWebhookId: z.string().optional(),
+  /** A custom slash command's answer: the command and who typed it. */
+  command: z.string().optional(),
+  invokedBy: z.string().optional(),
+  forwarded: forwardedSnapshotSchema.optional(),
+});
+export type MessageMeta = z.infer<typeof messageMetaSchema>;
+
 export const messageSchema = z.object({
   id: z.uuid(),
   roomId: z.uuid(),
@@ -112,8 +141,8 @@ export const messageSchema = z.object({
   kind: z.enum(messageKinds),
   authorId: z.string().nullable(),
   /** Display overrides for bots and webhooks (username, icon). */
-  author: z.object({ id: z.string(), username: z.string(), displayName: z.string() }).nullable(),
-  meta: z.record(z.string(), z.unknown()).nullable(),
+  author: authorSchema.nullable(),
+  meta: messageMetaSchema.nullable(),
   /** Markdown as typed; empty for a deleted message. */
   text: z.string(),
   clientKey: z.string().nullable(),
@@ -139,13 +168,17 @@ export const messageSchema = z.object({
 });
 export type ChatMessage = z.infer<typeof messageSchema>;
 
-export interface SidebarSection {
-  key: "favourites" | "channels" | "direct";
-  rooms: Room[];
-}
-export interface Sidebar {
-  sections: SidebarSection[];
-}
+/** Room as seen by nobody in particular (no viewer membership): what room events carry. */
+export const publicRoomSchema = roomSchema.omit({ membership: true });
+export type PublicRoom = z.infer<typeof publicRoomSchema>;
+
+export const sidebarSectionSchema = z.object({
+  key: z.enum(["favourites", "channels", "direct"]),
+  rooms: z.array(roomSchema),
+});
+export type SidebarSection = z.infer<typeof sidebarSectionSchema>;
+export const sidebarSchema = z.object({ sections: z.array(sidebarSectionSchema) });
+export type Sidebar = z.infer<typeof sidebarSchema>;
 
 // ---------- request bodies and queries ----------
 

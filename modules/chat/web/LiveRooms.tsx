@@ -6,7 +6,7 @@ import { chatApi, type HistoryPage } from "./api.ts";
 import { keys, mergeMessages, patchMessage, patchSidebarRoom, toggleReaction, upsertMessage } from "./cache.ts";
 import { useHost, type ChatHost } from "./host.tsx";
 import { pending } from "./pending.ts";
-import { showEphemeral, type EphemeralMessage } from "./integrations/slash.tsx";
+import { showEphemeral } from "./integrations/slash.tsx";
 import { hiddenRooms } from "./room-settings/hidden-rooms.ts";
 
 type AnyChatEvent = {
@@ -167,7 +167,8 @@ export function LiveRooms({ roomIds }: { roomIds: string[] }) {
       onEvent: (e) => {
         if (/^chat\.(read|preferences|member|room)\./.test(e.name) || e.name.startsWith("notifications."))
           void qc.invalidateQueries({ queryKey: keys.sidebar });
-        if (e.name === "chat.ephemeral.posted") showEphemeral((e.payload as { message: EphemeralMessage }).message);
+        if (e.name === "chat.ephemeral.posted")
+          showEphemeral((e.payload as ChatEventPayloads["chat.ephemeral.posted"]).message);
         if (e.name === "chat.read.updated") {
           const p = e.payload as ChatEventPayloads["chat.read.updated"];
           void qc.invalidateQueries({ queryKey: keys.room(p.roomId) });

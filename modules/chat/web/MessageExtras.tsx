@@ -73,28 +73,22 @@ function EditList({ m }: { m: ChatMessage }) {
   );
 }
 
-interface ForwardedSnapshot {
-  text?: unknown;
-  createdAt?: unknown;
-  author?: { displayName?: unknown } | null;
-}
-
 /** What was forwarded, as it was then (readers of this room may not see the source room). */
 export function Forwarded({ m }: { m: ChatMessage }) {
   const { t, i18n } = useTranslation("chat");
   const { me } = useHost();
-  const f = (m.meta?.forwarded ?? null) as ForwardedSnapshot | null;
-  const author = typeof f?.author?.displayName === "string" ? f.author.displayName : t("message.unknownAuthor");
+  const f = m.meta?.forwarded ?? null;
+  const author = f?.author?.displayName ?? t("message.unknownAuthor");
   return (
     <div data-testid="forwarded">
       <Text size="xs" c="dimmed">
         {t("message.forwarded")}
       </Text>
-      {f && typeof f.text === "string" && (
+      {f && (
         <blockquote className="chat-quote" aria-label={t("actions.forwardedFrom", { author })}>
           <Text size="xs" fw={700}>
             {author}
-            {typeof f.createdAt === "string" && (
+            {f.createdAt && (
               <Text span size="xs" c="dimmed" fw={400}>
                 {" "}
                 · {when(f.createdAt, i18n.language)}

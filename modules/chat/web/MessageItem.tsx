@@ -57,7 +57,7 @@ export const MessageItem = memo(function MessageItem({
     );
   }
   // Integrations post without an account, under the name they chose (meta.username).
-  const integrationName = m.kind !== "user" && typeof m.meta?.username === "string" ? m.meta.username : null;
+  const integrationName = m.kind !== "user" ? (m.meta?.username ?? null) : null;
   const author = m.author?.displayName ?? integrationName ?? t("message.unknownAuthor");
   return (
     <article

@@ -1,31 +1,19 @@
-import type { Attachment, ChatMessage, Room, RoomMember, Sidebar } from "../shared/schemas.ts";
+import type { Attachment, ChatMessage, Room, Sidebar } from "../shared/schemas.ts";
+import type { Draft, MemberPage, Person, RoomPage } from "../shared/room-wire.ts";
+import type {
+  HistoryPage,
+  MessageEnvelope,
+  MessageList,
+  ReactionToggled,
+  SavedItem,
+  SavedState,
+  ThreadPage,
+  UploadedFile,
+} from "../shared/message-wire.ts";
 import type { ChatHost } from "./host.tsx";
 
-export interface HistoryPage {
-  items: ChatMessage[];
-  hasMoreBefore: boolean;
-  hasMoreAfter: boolean;
-}
-export interface ThreadPage {
-  root: ChatMessage;
-  replies: ChatMessage[];
-  hasMore: boolean;
-  following: boolean;
-}
-export interface Person {
-  id: string;
-  username: string;
-  displayName: string;
-}
-export interface UploadedFile {
-  file: { id: string; name: string; size: number; mimeType: string; url: string; thumbnailUrl: string | null };
-  attachment: Attachment;
-}
-export interface Draft {
-  text: string;
-  parentId: string | null;
-  updatedAt?: string;
-}
+// The shapes are the server's response schemas (modules/chat/shared/*-wire.ts), never copied here.
+export type { Draft, HistoryPage, Person, ThreadPage, UploadedFile };
 
 const enc = encodeURIComponent;
 
@@ -36,7 +24,7 @@ export function chatApi(h: ChatHost) {
     sidebar: (unreadFirst = false) => get<Sidebar>(`/api/chat/sidebar${unreadFirst ? "?unreadFirst=true" : ""}`),
     room: (id: string) => get<Room>(`/api/chat/rooms/${id}`),
     roomBySlug: (slug: string) => get<Room>(`/api/chat/rooms/by-slug/${enc(slug)}`),
-    members: (id: string) => get<{ items: RoomMember[] }>(`/api/chat/rooms/${id}/members?limit=200`),
+    members: (id: string) => get<MemberPage>(`/api/chat/rooms/${id}/members?limit=200`),
     history: (id: string, q: { before?: string; after?: string; around?: string; limit?: number } = {}) => {
       const params = new URLSearchParams();
       for (const [k, v] of Object.entries(q)) if (v !== undefined) params.set(k, String(v));
@@ -59,25 +47,26 @@ export function chatApi(h: ChatHost) {
     edit: (id: string, text: string, confirmAll = false) =>
       h.api<ChatMessage>("PATCH", `/api/chat/messages/${id}`, { text, confirmAll }),
     remove: (id: string) => h.api<unknown>("DELETE", `/api/chat/messages/${id}`),
-    react: (id: string, emoji: string) => h.api<unknown>("POST", `/api/chat/messages/${id}/reactions`, { emoji }),
-    pin: (id: string, on: boolean) => h.api<unknown>(on ? "PUT" : "DELETE", `/api/chat/messages/${id}/pin`),
-    save: (id: string, on: boolean) => h.api<unknown>(on ? "PUT" : "DELETE", `/api/chat/messages/${id}/save`),
-    saved: () => get<{ items: { message: ChatMessage; savedAt: string }[] }>("/api/chat/saved"),
-    threads: () => get<{ items: ChatMessage[] }>("/api/chat/threads?limit=100"),
-    roomThreads: (roomId: string) => get<{ items: ChatMessage[] }>(`/api/chat/rooms/${roomId}/threads?limit=50`),
-    pins: (roomId: string) => get<{ items: ChatMessage[] }>(`/api/chat/rooms/${roomId}/pins`),
+    react: (id: string, emoji: string) =>
+      h.api<ReactionToggled>("POST", `/api/chat/messages/${id}/reactions`, { emoji }),
+    pin: (id: string, on: boolean) => h.api<ChatMessage>(on ? "PUT" : "DELETE", `/api/chat/messages/${id}/pin`),
+    save: (id: string, on: boolean) => h.api<SavedState>(on ? "PUT" : "DELETE", `/api/chat/messages/${id}/save`),
+    saved: () => get<{ items: SavedItem[] }>("/api/chat/saved"),
+    threads: () => get<MessageList>("/api/chat/threads?limit=100"),
+    roomThreads: (roomId: string) => get<MessageList>(`/api/chat/rooms/${roomId}/threads?limit=50`),
+    pins: (roomId: string) => get<MessageList>(`/api/chat/rooms/${roomId}/pins`),
     forward: (id: string, roomId: string, clientKey: string) =>
       h.api<ChatMessage>("POST", `/api/chat/messages/${id}/forward`, { roomId, clientKey }),
-    removePreview: (id: string) => h.api<unknown>("DELETE", `/api/chat/messages/${id}/preview`),
+    removePreview: (id: string) => h.api<MessageEnvelope>("DELETE", `/api/chat/messages/${id}/preview`),
     markRead: (roomId: string) => h.api<Room>("POST", `/api/chat/rooms/${roomId}/read`, {}),
     markUnread: (roomId: string, messageId: string) =>
       h.api<Room>("POST", `/api/chat/rooms/${roomId}/unread`, { messageId }),
     preferences: (roomId: string, p: { favourite?: boolean; muted?: boolean }) =>
-      h.api<unknown>("PATCH", `/api/chat/rooms/${roomId}/preferences`, p),
+      h.api<Room>("PATCH", `/api/chat/rooms/${roomId}/preferences`, p),
     draft: (roomId: string) => get<Draft>(`/api/chat/rooms/${roomId}/draft`),
     saveDraft: (roomId: string, text: string) =>
-      h.api<unknown>("PUT", `/api/chat/rooms/${roomId}/draft`, { text, parentId: null }),
-    directory: (q: string) => get<{ items: Room[] }>(`/api/chat/directory?limit=100${q ? `&q=${enc(q)}` : ""}`),
+      h.api<Draft>("PUT", `/api/chat/rooms/${roomId}/draft`, { text, parentId: null }),
+    directory: (q: string) => get<RoomPage>(`/api/chat/directory?limit=100${q ? `&q=${enc(q)}` : ""}`),
     join: (roomId: string) => h.api<Room>("POST", `/api/chat/rooms/${roomId}/join`, {}),
     createRoom: (body: { type: "channel" | "private"; slug: string; name?: string; topic?: string }) =>
       h.api<Room>("POST", "/api/chat/rooms", body),

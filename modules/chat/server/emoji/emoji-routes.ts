@@ -15,7 +15,7 @@ import { isUniqueViolation } from "../post-message.ts";
 import { perCredential } from "@ensemble/kernel";
 import { emojiDb, type ChatEmojiTable, type EmojiDb } from "./emoji-tables.ts";
 import { sniffImage } from "./image-type.ts";
-import "./emoji-events.ts";
+import "../events.ts";
 
 /** Emoji are small pictures: a larger file is almost certainly a mistake (and costs every reader). */
 export const EMOJI_MAX_BYTES = 256 * 1024;

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { EventHandler, Kernel } from "@ensemble/kernel";
-import "./extras-events.ts";
+import "../events.ts";
 import { chatExtrasMigrations } from "./extras-migrations.ts";
 import { previewRoutes } from "../previews/preview-routes.ts";
 import { previewEditHandler, previewHandler, previewTasks } from "../previews/preview-handler.ts";

@@ -11,6 +11,7 @@ import { chatDb } from "../tables.ts";
 import { extrasDb, type ChatFilesTable } from "../extras/extras-tables.ts";
 import { mayReadFile } from "./file-sharing.ts";
 import { perCredential } from "@ensemble/kernel";
+import type { ChatFile } from "../../shared/message-wire.ts";
 
 const THUMB_SIZE = 480;
 /** Larger images are not decoded for a thumbnail (memory): they show as file cards. */
@@ -28,7 +29,7 @@ const uploadQuery = z.object({
     .regex(/^[^/\\\0]+$/, "a file name, without slashes"),
 });
 
-export function presentFile(f: ChatFilesTable) {
+export function presentFile(f: ChatFilesTable): ChatFile {
   return {
     id: f.id,
     roomId: f.room_id,

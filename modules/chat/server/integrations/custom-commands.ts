@@ -13,6 +13,7 @@ import {
   type UserActor,
 } from "@ensemble/kernel";
 import { canInOrg, OrgChatCapability } from "../../shared/capabilities.ts";
+import type { SlashCommand } from "../../shared/integration-wire.ts";
 import { postMessage } from "../post-message.ts";
 import { ChatRoomResource, type RoomRecord } from "../resources.ts";
 import { loadRoom } from "../rooms.ts";
@@ -39,7 +40,7 @@ export const commandName = z
 const RESPONSE_URL_TTL_MS = 30 * 60_000;
 const RESPONSE_URL_USES = 5;
 
-const present = (c: ChatSlashCommandsTable, withUrl: boolean) => ({
+const present = (c: ChatSlashCommandsTable, withUrl: boolean): SlashCommand => ({
   id: c.id,
   command: c.command,
   description: c.description,

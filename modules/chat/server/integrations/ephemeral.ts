@@ -4,7 +4,7 @@ import { AppError, recordEvent, type Kernel } from "@ensemble/kernel";
 import type { Attachment } from "../../shared/schemas.ts";
 import { userTopic } from "../members.ts";
 import { chatDb } from "../tables.ts";
-import type { EphemeralMessage } from "../extras/extras-events.ts";
+import type { EphemeralMessage } from "../../shared/events.ts";
 
 /**
  * Sends a message to one person in a room (slash command answers): recorded

@@ -10,6 +10,8 @@ import { chatDb } from "../tables.ts";
 import { roomHookRoutes } from "./room-hooks.ts";
 import { extrasDb, type ChatIncomingWebhooksTable } from "../extras/extras-tables.ts";
 import { PreviewService } from "../previews/preview-service.ts";
+import type { IncomingHook } from "../../shared/integration-wire.ts";
+import type { MessageMeta } from "../../shared/schemas.ts";
 import {
   blocksToMarkdown,
   MAX_TEXT,
@@ -30,7 +32,7 @@ const createBody = z
   })
   .strict();
 
-const present = (h: ChatIncomingWebhooksTable) => ({
+const present = (h: ChatIncomingWebhooksTable): IncomingHook => ({
   id: h.id,
   roomId: h.room_id,
   name: h.name,
@@ -127,7 +129,7 @@ export function incomingWebhookRoutes(app: FastifyInstance, k: Kernel): void {
       const proxy = (u: string) => previews.imagePath(u);
       const attachments = await toAttachments(p, proxy);
       const icon = p.icon_url ?? hook.icon_url ?? undefined;
-      const meta: Record<string, unknown> = { username: p.username ?? hook.username ?? hook.name, webhookId: hook.id };
+      const meta: MessageMeta = { username: p.username ?? hook.username ?? hook.name, webhookId: hook.id };
       if (icon && /^https?:\/\//i.test(icon)) {
         const path = await proxy(icon);
         if (path.length <= 4000) meta.iconUrl = path;

@@ -12,6 +12,7 @@ import { chatDb } from "../tables.ts";
 import { roomHookRoutes } from "./room-hooks.ts";
 import { extrasDb, type ChatOutgoingWebhooksTable } from "../extras/extras-tables.ts";
 import { mrkdwnToMarkdown } from "./slack-payload.ts";
+import type { OutgoingHook } from "../../shared/integration-wire.ts";
 
 export const TEAM_ID = "ensemble";
 const TIMEOUT_MS = 5_000;
@@ -26,7 +27,7 @@ const createBody = z
   })
   .strict();
 
-const present = (h: ChatOutgoingWebhooksTable) => ({
+const present = (h: ChatOutgoingWebhooksTable): OutgoingHook => ({
   id: h.id,
   roomId: h.room_id,
   name: h.name,

@@ -1,5 +1,5 @@
 import { signValue, type Kernel } from "@ensemble/kernel";
-import type { Attachment } from "../../shared/schemas.ts";
+import type { Attachment, MessageMeta } from "../../shared/schemas.ts";
 import { IMAGE_PURPOSE, PREVIEW_IMAGE_PATH, SIGNING_KEY } from "./preview-service.ts";
 
 /** The attachment fields a client may show as an image (Slack's names). */
@@ -75,7 +75,7 @@ export function withoutForeignImages(list: Attachment[] | null): Attachment[] | 
 }
 
 /** A bot's or webhook's icon in a message's `meta`: only a proxied path reaches clients. */
-export function withoutForeignIcon(meta: Record<string, unknown> | null): Record<string, unknown> | null {
+export function withoutForeignIcon(meta: MessageMeta | null): MessageMeta | null {
   if (!meta || !("iconUrl" in meta)) return meta;
   const icon = meta.iconUrl;
   if (typeof icon === "string" && isProxied(icon)) return meta;

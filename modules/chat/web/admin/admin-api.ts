@@ -1,20 +1,12 @@
 import type { CustomEmoji } from "../../shared/emoji-data.ts";
 import type { ChatSettings } from "../../shared/settings.ts";
+import type { Bot, BotCreated } from "../../shared/integration-wire.ts";
+import type { GlobalRetentionSet, Retention, RetentionRun } from "../../shared/moderation-wire.ts";
 import { csrfToken } from "../api.ts";
 import type { ChatHost } from "../host.tsx";
 
-export interface Bot {
-  id: string;
-  username: string;
-  displayName: string;
-  description: string;
-  active: boolean;
-  createdAt: string;
-}
-export interface Retention {
-  days: number;
-  rooms: { roomId: string; days: number; updatedAt: string }[];
-}
+// The shapes are the server's response schemas (modules/chat/shared/*-wire.ts).
+export type { Bot, Retention };
 
 /** The chat administration calls (routes in server/integrations/bots.ts, moderation/retention.ts, emoji/, sidebar-routes.ts). */
 export function adminApi(h: ChatHost) {
@@ -25,11 +17,11 @@ export function adminApi(h: ChatHost) {
     deleteEmoji: (name: string) => h.api<unknown>("DELETE", `/api/chat/emoji/${encodeURIComponent(name)}`),
     bots: () => h.api<{ items: Bot[] }>("GET", "/api/chat/bots"),
     createBot: (body: { username: string; displayName: string; description: string }) =>
-      h.api<{ bot: Omit<Bot, "active" | "createdAt">; token: string }>("POST", "/api/chat/bots", body),
+      h.api<BotCreated>("POST", "/api/chat/bots", body),
     revokeBot: (id: string) => h.api<unknown>("DELETE", `/api/chat/bots/${id}`),
     retention: () => h.api<Retention>("GET", "/api/chat/retention"),
-    saveRetention: (days: number) => h.api<{ days: number }>("PUT", "/api/chat/retention", { days }),
-    runRetention: () => h.api<{ rooms: { roomId: string; deleted: number }[] }>("POST", "/api/chat/retention/run", {}),
+    saveRetention: (days: number) => h.api<GlobalRetentionSet>("PUT", "/api/chat/retention", { days }),
+    runRetention: () => h.api<RetentionRun>("POST", "/api/chat/retention/run", {}),
   };
 }
 

@@ -1,37 +1,17 @@
 import { useMemo } from "react";
+import type {
+  CommandRun,
+  IncomingHook,
+  IncomingHookCreated,
+  OutgoingHook,
+  OutgoingHookCreated,
+  SlashCommand,
+  SlashCommandCreated,
+} from "../../shared/integration-wire.ts";
 import { useHost, type ChatHost } from "../host.tsx";
 
-export interface IncomingHook {
-  id: string;
-  roomId: string;
-  name: string;
-  username: string | null;
-  iconUrl: string | null;
-  createdBy: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-}
-
-export interface OutgoingHook {
-  id: string;
-  roomId: string;
-  name: string;
-  url: string;
-  triggerWords: string[];
-  triggerWhen: "first_word" | "starts_with";
-  createdBy: string;
-  createdAt: string;
-}
-
-export interface SlashCommand {
-  id?: string;
-  command: string;
-  description: string;
-  builtIn: boolean;
-  /** Only administrators see where a custom command posts. */
-  url?: string;
-  createdAt?: string;
-}
+// The shapes are the server's response schemas (modules/chat/shared/integration-wire.ts).
+export type { IncomingHook, OutgoingHook, SlashCommand };
 
 /** Room integrations (server: modules/chat/server/integrations). */
 export function integrationsApi(h: ChatHost) {
@@ -39,26 +19,21 @@ export function integrationsApi(h: ChatHost) {
     incoming: (roomId: string) =>
       h.api<{ items: IncomingHook[] }>("GET", `/api/chat/rooms/${roomId}/incoming-webhooks`),
     createIncoming: (roomId: string, body: { name: string; username?: string; iconUrl?: string }) =>
-      h.api<IncomingHook & { url: string }>("POST", `/api/chat/rooms/${roomId}/incoming-webhooks`, body),
+      h.api<IncomingHookCreated>("POST", `/api/chat/rooms/${roomId}/incoming-webhooks`, body),
     deleteIncoming: (id: string) => h.api<unknown>("DELETE", `/api/chat/incoming-webhooks/${id}`),
     outgoing: (roomId: string) =>
       h.api<{ items: OutgoingHook[] }>("GET", `/api/chat/rooms/${roomId}/outgoing-webhooks`),
     createOutgoing: (
       roomId: string,
       body: { name: string; url: string; triggerWords: string[]; triggerWhen: OutgoingHook["triggerWhen"] },
-    ) =>
-      h.api<OutgoingHook & { token: string; signingSecret: string }>(
-        "POST",
-        `/api/chat/rooms/${roomId}/outgoing-webhooks`,
-        body,
-      ),
+    ) => h.api<OutgoingHookCreated>("POST", `/api/chat/rooms/${roomId}/outgoing-webhooks`, body),
     deleteOutgoing: (id: string) => h.api<unknown>("DELETE", `/api/chat/outgoing-webhooks/${id}`),
     commands: () => h.api<{ items: SlashCommand[] }>("GET", "/api/chat/commands"),
     createCommand: (body: { command: string; url: string; description: string }) =>
-      h.api<SlashCommand & { token: string }>("POST", "/api/chat/commands", body),
+      h.api<SlashCommandCreated>("POST", "/api/chat/commands", body),
     deleteCommand: (id: string) => h.api<unknown>("DELETE", `/api/chat/commands/${id}`),
     run: (roomId: string, body: { command: string; text: string; parentId?: string }) =>
-      h.api<{ responseType: string }>("POST", `/api/chat/rooms/${roomId}/commands`, body),
+      h.api<CommandRun>("POST", `/api/chat/rooms/${roomId}/commands`, body),
   };
 }
 

@@ -2,7 +2,7 @@ import { useCallback, useSyncExternalStore } from "react";
 import { CloseButton, Group, Paper, Stack, Text } from "@mantine/core";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import type { ChatMessage } from "../../shared/schemas.ts";
+import type { EphemeralMessage } from "../../shared/events.ts";
 import type { Suggestion } from "../Autocomplete.tsx";
 import { upsertSentMessage } from "../cache.ts";
 import { useProblemText } from "../i18n.ts";
@@ -42,15 +42,6 @@ interface Reply {
   error: boolean;
 }
 
-/** The server's `chat.ephemeral.posted` payload (modules/chat/server/extras/extras-events.ts). */
-export interface EphemeralMessage {
-  id: string;
-  roomId: string;
-  parentId: string | null;
-  text: string;
-  username: string;
-}
-
 // Answers shown to the person who typed the command only; never part of the room, gone on reload.
 let replies: Reply[] = [];
 const listeners = new Set<() => void>();
@@ -75,11 +66,6 @@ export function showEphemeral(m: EphemeralMessage): void {
   ]);
 }
 
-type RunAnswer =
-  | { responseType: "in_channel"; message?: ChatMessage }
-  | { responseType: "ephemeral"; text: string }
-  | { responseType: "none" };
-
 /**
  * Runs `/command text` through the server when the first word names a known
  * command; answers false for anything else, which is then sent as a message.
@@ -101,8 +87,7 @@ export function useRunSlash(roomId: string): (input: { text: string; parentId?: 
           { id: crypto.randomUUID(), roomId, parentId, from: command, text: problem(e), error: true },
         ]);
       // An ephemeral answer comes back on the person's live feed too (showEphemeral): shown from there only, once.
-      api.run(roomId, { command, text: m?.[2] ?? "", ...(parentId ? { parentId } : {}) }).then((r) => {
-        const a = r as RunAnswer;
+      api.run(roomId, { command, text: m?.[2] ?? "", ...(parentId ? { parentId } : {}) }).then((a) => {
         if (a.responseType === "in_channel" && a.message) upsertSentMessage(qc, a.message);
       }, refused);
       return true;

@@ -9,51 +9,38 @@ import {
   type OrgRole,
 } from "../../shared/capabilities.ts";
 import type { Room } from "../../shared/schemas.ts";
+import type { ReportResolution } from "../../shared/events.ts";
+import type {
+  Mute,
+  MuteList,
+  MuteSet,
+  Report,
+  ReportCreated,
+  ReportList,
+  ReportResolved,
+  RoomRetention,
+  RoomRetentionSet,
+} from "../../shared/moderation-wire.ts";
 import { useHost, type ChatHost, type ChatUser } from "../host.tsx";
 
-export type ReportResolution = "dismissed" | "message_deleted" | "member_muted" | "handled";
-
-export interface Report {
-  id: string;
-  reason: string;
-  createdAt: string;
-  resolvedAt: string | null;
-  resolvedBy: string | null;
-  resolution: ReportResolution | null;
-  reporter: { id: string; username: string } | null;
-  message: { id: string; text: string; deletedAt: string | null; author: { id: string; username: string } | null };
-}
-
-export interface Mute {
-  user: { id: string; username: string; displayName: string };
-  until: string | null;
-  mutedBy: string;
-  mutedAt: string;
-}
-
-export interface RoomRetention {
-  /** The room's own setting in days, null when it follows the global one. */
-  days: number | null;
-  globalDays: number;
-  /** What applies: 0 keeps messages forever. */
-  effectiveDays: number;
-}
+// The shapes are the server's response schemas (modules/chat/shared/moderation-wire.ts).
+export type { Mute, Report, ReportResolution, RoomRetention };
 
 /** Moderation calls (server: modules/chat/server/moderation). */
 export function moderationApi(h: ChatHost) {
   return {
     report: (messageId: string, reason: string) =>
-      h.api<{ id: string }>("POST", `/api/chat/messages/${messageId}/reports`, { reason }),
-    reports: (roomId: string) => h.api<{ items: Report[] }>("GET", `/api/chat/rooms/${roomId}/reports?status=open`),
+      h.api<ReportCreated>("POST", `/api/chat/messages/${messageId}/reports`, { reason }),
+    reports: (roomId: string) => h.api<ReportList>("GET", `/api/chat/rooms/${roomId}/reports?status=open`),
     resolve: (reportId: string, body: { resolution: ReportResolution; deleteMessage?: boolean }) =>
-      h.api<unknown>("POST", `/api/chat/reports/${reportId}/resolve`, body),
-    mutes: (roomId: string) => h.api<{ items: Mute[] }>("GET", `/api/chat/rooms/${roomId}/mutes`),
+      h.api<ReportResolved>("POST", `/api/chat/reports/${reportId}/resolve`, body),
+    mutes: (roomId: string) => h.api<MuteList>("GET", `/api/chat/rooms/${roomId}/mutes`),
     mute: (roomId: string, userId: string, minutes: number | null) =>
-      h.api<unknown>("POST", `/api/chat/rooms/${roomId}/mutes`, { userId, minutes }),
+      h.api<MuteSet>("POST", `/api/chat/rooms/${roomId}/mutes`, { userId, minutes }),
     unmute: (roomId: string, userId: string) => h.api<unknown>("DELETE", `/api/chat/rooms/${roomId}/mutes/${userId}`),
     retention: (roomId: string) => h.api<RoomRetention>("GET", `/api/chat/rooms/${roomId}/retention`),
     setRetention: (roomId: string, days: number | null) =>
-      h.api<unknown>("PUT", `/api/chat/rooms/${roomId}/retention`, { days }),
+      h.api<RoomRetentionSet>("PUT", `/api/chat/rooms/${roomId}/retention`, { days }),
   };
 }
 

@@ -1,26 +1,13 @@
 import { useMemo } from "react";
 import type { RoomRole } from "../../shared/capabilities.ts";
-import type { Room, RoomMember } from "../../shared/schemas.ts";
-import type { Person } from "../api.ts";
+import type { z } from "zod";
+import type { Room, updateRoomBody } from "../../shared/schemas.ts";
+import type { Invited, MemberPage, MemberRoleChanged, Person, PersonList } from "../../shared/room-wire.ts";
+import type { MuteList, MuteSet } from "../../shared/moderation-wire.ts";
+import type { ChatSettings } from "../../shared/settings.ts";
 import { useHost, type ChatHost } from "../host.tsx";
 
-export interface RoomPatch {
-  slug?: string;
-  name?: string;
-  topic?: string;
-  description?: string;
-  announcement?: boolean;
-  membersCanMentionAll?: boolean;
-  membersCanInvite?: boolean;
-}
-export interface MemberPage {
-  items: RoomMember[];
-  next: string | null;
-}
-export interface Mute {
-  user: Person;
-  until: string | null;
-}
+export type RoomPatch = z.input<typeof updateRoomBody>;
 export interface Group {
   id: string;
   name: string;
@@ -40,13 +27,13 @@ export function roomSettingsApi(h: ChatHost) {
     members: (id: string, cursor: string | null, limit = 50) =>
       get<MemberPage>(`/api/chat/rooms/${id}/members?limit=${limit}${cursor ? `&cursor=${enc(cursor)}` : ""}`),
     invite: (id: string, body: { userIds: string[]; groupIds: string[] }) =>
-      h.api<{ added: string[] }>("POST", `/api/chat/rooms/${id}/members`, body),
+      h.api<Invited>("POST", `/api/chat/rooms/${id}/members`, body),
     removeMember: (id: string, userId: string) => h.api<unknown>("DELETE", `/api/chat/rooms/${id}/members/${userId}`),
     setRole: (id: string, userId: string, role: RoomRole) =>
-      h.api<unknown>("PATCH", `/api/chat/rooms/${id}/members/${userId}`, { role }),
-    mutes: (id: string) => get<{ items: Mute[] }>(`/api/chat/rooms/${id}/mutes`),
+      h.api<MemberRoleChanged>("PATCH", `/api/chat/rooms/${id}/members/${userId}`, { role }),
+    mutes: (id: string) => get<MuteList>(`/api/chat/rooms/${id}/mutes`),
     mute: (id: string, userId: string, minutes: number | null) =>
-      h.api<unknown>("POST", `/api/chat/rooms/${id}/mutes`, { userId, minutes }),
+      h.api<MuteSet>("POST", `/api/chat/rooms/${id}/mutes`, { userId, minutes }),
     unmute: (id: string, userId: string) => h.api<unknown>("DELETE", `/api/chat/rooms/${id}/mutes/${userId}`),
     archive: (id: string, on: boolean) => h.api<Room>(on ? "POST" : "DELETE", `/api/chat/rooms/${id}/archive`),
     leave: (id: string, newOwnerId?: string) =>
@@ -54,8 +41,8 @@ export function roomSettingsApi(h: ChatHost) {
     hide: (id: string, hidden: boolean) => h.api<Room>("PATCH", `/api/chat/rooms/${id}/preferences`, { hidden }),
     people: (q: string) => get<{ items: Person[] }>(`/api/users?limit=10${q ? `&q=${enc(q)}` : ""}`),
     groups: (q: string) => get<{ items: Group[] }>(`/api/groups?limit=10${q ? `&q=${enc(q)}` : ""}`),
-    seen: (messageId: string) => get<{ items: Person[] }>(`/api/chat/messages/${messageId}/seen`),
-    settings: () => get<{ readReceipts: boolean }>("/api/chat/settings"),
+    seen: (messageId: string) => get<PersonList>(`/api/chat/messages/${messageId}/seen`),
+    settings: () => get<ChatSettings>("/api/chat/settings"),
   };
 }
 
