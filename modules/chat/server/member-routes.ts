@@ -1,11 +1,11 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { decodeCursor, encodeCursor } from "@ensemble/protocol";
-import { AppError, recordEvent, route, type Kernel, type UserActor } from "@ensemble/kernel";
+import { AppError, noContent, recordEvent, route, type Kernel, type UserActor } from "@ensemble/kernel";
 import { GroupResource } from "@ensemble/kernel";
 import { loadGroup } from "@ensemble/kernel";
 import { roomTopic } from "../shared/resources.ts";
-import { inviteBody, leaveBody, preferencesBody, setMemberRoleBody } from "../shared/schemas.ts";
+import { inviteBody, leaveBody, preferencesBody, setMemberRoleBody, roomSchema } from "../shared/schemas.ts";
 import { ChatRoomResource, type RoomRecord } from "./resources.ts";
 import { loadRoom } from "./rooms.ts";
 import { addMembers, lockRoom, ownerCount, removeMember, userTopic } from "./members.ts";
@@ -13,6 +13,7 @@ import { roomView } from "./read-state.ts";
 import { visibleUsers } from "./room-routes.ts";
 import { chatDb } from "./tables.ts";
 import "./events.ts";
+import { invitedSchema, memberPageSchema, memberRoleChangedSchema } from "../shared/room-wire.ts";
 
 const idParams = z.object({ id: z.uuid() });
 const memberParams = z.object({ id: z.uuid(), userId: z.uuid() });
@@ -54,6 +55,7 @@ export function memberRoutes(app: FastifyInstance, k: Kernel): void {
     tags: ["chat"],
     auth: "user",
     params: idParams,
+    response: roomSchema,
     handler: async ({ actor, params }) => {
       const r = await k.policy.authorize(actor, ChatRoomResource, "join", await loadRoom(db, params.id, actor));
       await db.transaction().execute((tx) => addMembers(tx, r.id, [actor.id], { actorId: actor.id }));
@@ -69,6 +71,7 @@ export function memberRoutes(app: FastifyInstance, k: Kernel): void {
     auth: "user",
     params: idParams,
     body: leaveBody,
+    response: noContent,
     handler: async ({ actor, params, body }) => {
       const r = await k.policy.authorize(actor, ChatRoomResource, "read", await loadRoom(db, params.id, actor));
       if (r.viewerRole === null) throw new AppError("conflict", "you are not a member of this room");
@@ -137,6 +140,7 @@ export function memberRoutes(app: FastifyInstance, k: Kernel): void {
     auth: "user",
     params: idParams,
     query: membersQuery,
+    response: memberPageSchema,
     handler: async ({ actor, params, query }) => {
       const r = await k.policy.authorize(actor, ChatRoomResource, "read", await loadRoom(db, params.id, actor));
       const cursor = decodeCursor(query.cursor);
@@ -187,6 +191,7 @@ export function memberRoutes(app: FastifyInstance, k: Kernel): void {
     auth: "user",
     params: idParams,
     body: inviteBody,
+    response: invitedSchema,
     handler: async ({ actor, params, body }) => {
       const r = await k.policy.authorize(actor, ChatRoomResource, "invite", await loadRoom(db, params.id, actor));
       const users = await visibleUsers(k, actor, body.userIds);
@@ -214,6 +219,7 @@ export function memberRoutes(app: FastifyInstance, k: Kernel): void {
     tags: ["chat"],
     auth: "user",
     params: memberParams,
+    response: noContent,
     handler: async ({ actor, params }) => {
       if (params.userId === actor.id) throw new AppError("validation", "use /leave to leave a room");
       const r = await k.policy.authorize(
@@ -248,6 +254,7 @@ export function memberRoutes(app: FastifyInstance, k: Kernel): void {
     auth: "user",
     params: memberParams,
     body: setMemberRoleBody,
+    response: memberRoleChangedSchema,
     handler: async ({ actor, params, body }) => {
       const r = await k.policy.authorize(actor, ChatRoomResource, "manage", await loadRoom(db, params.id, actor));
       await db.transaction().execute(async (tx) => {
@@ -287,6 +294,7 @@ export function memberRoutes(app: FastifyInstance, k: Kernel): void {
     auth: "user",
     params: idParams,
     body: preferencesBody,
+    response: roomSchema,
     handler: async ({ actor, params, body }) => {
       const r = await k.policy.authorize(actor, ChatRoomResource, "read", await loadRoom(db, params.id, actor));
       if (r.viewerRole === null) throw new AppError("conflict", "join the room first");

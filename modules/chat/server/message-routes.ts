@@ -1,10 +1,10 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { AppError, perCredential, recordEvent, route, type Kernel, type UserActor } from "@ensemble/kernel";
+import { AppError, noContent, perCredential, recordEvent, route, type Kernel, type UserActor } from "@ensemble/kernel";
 import { uuidv7 } from "@ensemble/protocol";
 import { parseMentions } from "../shared/mentions.ts";
 import { roomTopic } from "../shared/resources.ts";
-import { editMessageBody, historyQuery, sendMessageBody } from "../shared/schemas.ts";
+import { editMessageBody, historyQuery, sendMessageBody, messageSchema } from "../shared/schemas.ts";
 import { ChatMessageResource, ChatRoomResource, type RoomRecord } from "./resources.ts";
 import { getChatSettings } from "./chat-settings.ts";
 import { loadRoom, memberCount } from "./rooms.ts";
@@ -17,6 +17,7 @@ import "./events.ts";
 import { messageSource, redactMessages, tombstone } from "./redact-message.ts";
 import { sendContext } from "./send-context.ts";
 import { proxiedImagePath, proxyAttachmentImages } from "./previews/image-urls.ts";
+import { historyPageSchema, messageEditListSchema } from "../shared/message-wire.ts";
 
 const idParams = z.object({ id: z.uuid() });
 
@@ -69,6 +70,7 @@ export function messageRoutes(app: FastifyInstance, k: Kernel): void {
     params: idParams,
     body: sendMessageBody,
     rateLimit: { max: 600, timeWindow: "1 minute", keyGenerator: perCredential("chat.send") },
+    response: messageSchema,
     handler: async ({ actor, params, body, reply }) => {
       const sameKey = async () => {
         const found = await findByClientKey(db, actor.id, body.clientKey);
@@ -140,6 +142,7 @@ export function messageRoutes(app: FastifyInstance, k: Kernel): void {
     auth: "user",
     params: idParams,
     query: historyQuery,
+    response: historyPageSchema,
     handler: async ({ actor, params, query }) => {
       const room = await k.policy.authorize(actor, ChatRoomResource, "read", await loadRoom(db, params.id, actor));
       const anchorId = query.before ?? query.after ?? query.around;
@@ -203,6 +206,7 @@ export function messageRoutes(app: FastifyInstance, k: Kernel): void {
     tags: ["chat"],
     auth: "user",
     params: idParams,
+    response: messageSchema,
     handler: async ({ actor, params }) => {
       const m = await k.policy.authorize(
         actor,
@@ -222,6 +226,7 @@ export function messageRoutes(app: FastifyInstance, k: Kernel): void {
     auth: "user",
     params: idParams,
     body: editMessageBody,
+    response: messageSchema,
     handler: async ({ actor, params, body }) => {
       const m = await k.policy.authorize(
         actor,
@@ -300,6 +305,7 @@ export function messageRoutes(app: FastifyInstance, k: Kernel): void {
     tags: ["chat"],
     auth: "user",
     params: idParams,
+    response: messageEditListSchema,
     handler: async ({ actor, params }) => {
       const m = await k.policy.authorize(
         actor,
@@ -326,6 +332,7 @@ export function messageRoutes(app: FastifyInstance, k: Kernel): void {
     tags: ["chat"],
     auth: "user",
     params: idParams,
+    response: noContent,
     handler: async ({ actor, params }) => {
       const m = await k.policy.authorize(
         actor,

@@ -1,5 +1,5 @@
 import { defineModule } from "@ensemble/kernel";
-import "./events.ts";
+import { chatEvents } from "./events.ts";
 import { chatMigrations } from "./migrations.ts";
 import { chatPolicies } from "./policies.ts";
 import { chatTopics } from "./topics.ts";
@@ -27,6 +27,7 @@ import { chatEmojiMigrations, emojiRoutes, emojiTopics } from "./emoji/emoji-mod
 export const chatModule = defineModule({
   name: "chat",
   namespace: { topics: ["room:", "chat:"], names: ["chat."], urls: ["/api/chat", "/hooks"], tables: ["chat_"] },
+  events: Object.values(chatEvents),
   migrations: [...chatMigrations, ...chatExtrasMigrations, ...roomAvatarMigrations, ...chatEmojiMigrations],
   policies: chatPolicies,
   topics: (k) => [...chatTopics(k), ...emojiTopics],

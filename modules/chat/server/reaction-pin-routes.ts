@@ -2,7 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { AppError, recordEvent, route, type Kernel } from "@ensemble/kernel";
 import { roomTopic } from "../shared/resources.ts";
-import { forwardBody, reactionBody } from "../shared/schemas.ts";
+import { forwardBody, reactionBody, messageSchema } from "../shared/schemas.ts";
 import { ChatMessageResource, ChatRoomResource } from "./resources.ts";
 import { loadRoom } from "./rooms.ts";
 import { loadMessage, rowOf } from "./messages.ts";
@@ -13,6 +13,13 @@ import "./events.ts";
 import { isBot } from "./integrations/bots.ts";
 import { extrasDb } from "./extras/extras-tables.ts";
 import { knownEmoji, unknownEmoji } from "./emoji/emoji-module.ts";
+import {
+  messageListSchema,
+  reactionListSchema,
+  reactionToggledSchema,
+  savedListSchema,
+  savedStateSchema,
+} from "../shared/message-wire.ts";
 
 const idParams = z.object({ id: z.uuid() });
 
@@ -28,6 +35,7 @@ export function reactionPinRoutes(app: FastifyInstance, k: Kernel): void {
     auth: "user",
     params: idParams,
     body: reactionBody,
+    response: reactionToggledSchema,
     handler: async ({ actor, params, body }) => {
       const m = await k.policy.authorize(
         actor,
@@ -78,6 +86,7 @@ export function reactionPinRoutes(app: FastifyInstance, k: Kernel): void {
     tags: ["chat"],
     auth: "user",
     params: idParams,
+    response: reactionListSchema,
     handler: async ({ actor, params }) => {
       const m = await k.policy.authorize(
         actor,
@@ -110,6 +119,7 @@ export function reactionPinRoutes(app: FastifyInstance, k: Kernel): void {
       tags: ["chat"],
       auth: "user",
       params: idParams,
+      response: messageSchema,
       handler: async ({ actor, params }) => {
         const m = await k.policy.authorize(
           actor,
@@ -156,6 +166,7 @@ export function reactionPinRoutes(app: FastifyInstance, k: Kernel): void {
     tags: ["chat"],
     auth: "user",
     params: idParams,
+    response: messageListSchema,
     handler: async ({ actor, params }) => {
       const room = await k.policy.authorize(actor, ChatRoomResource, "read", await loadRoom(db, params.id, actor));
       const rows = await db
@@ -178,6 +189,7 @@ export function reactionPinRoutes(app: FastifyInstance, k: Kernel): void {
       tags: ["chat"],
       auth: "user",
       params: idParams,
+      response: savedStateSchema,
       handler: async ({ actor, params }) => {
         const m = await k.policy.authorize(
           actor,
@@ -205,6 +217,7 @@ export function reactionPinRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "The actor's saved messages that they may still read, latest saved first",
     tags: ["chat"],
     auth: "user",
+    response: savedListSchema,
     handler: async ({ actor }) => {
       const rows = await db
         .selectFrom("chat_saved")
@@ -237,6 +250,7 @@ export function reactionPinRoutes(app: FastifyInstance, k: Kernel): void {
     auth: "user",
     params: idParams,
     body: forwardBody,
+    response: messageSchema,
     handler: async ({ actor, params, body, reply }) => {
       const src = await k.policy.authorize(
         actor,

@@ -4,7 +4,7 @@ import type { Kysely } from "kysely";
 import sharp from "sharp";
 import { z } from "zod";
 import { uuidv7 } from "@ensemble/protocol";
-import { AppError, recordEvent, route, type Kernel, type NamedMigration } from "@ensemble/kernel";
+import { AppError, rawResponse, recordEvent, route, type Kernel, type NamedMigration } from "@ensemble/kernel";
 import { roomTopic } from "../shared/resources.ts";
 import { ChatRoomResource } from "./resources.ts";
 import { loadRoom, memberCount, presentPublicRoom } from "./rooms.ts";
@@ -12,6 +12,7 @@ import { roomView } from "./read-state.ts";
 import { chatDb, type ChatDb, type ChatRoomsTable } from "./tables.ts";
 import { perCredential } from "@ensemble/kernel";
 import "./events.ts";
+import { roomSchema } from "../shared/schemas.ts";
 
 /** A room picture is small: the upload is refused beyond this, before anything is decoded. */
 export const ROOM_AVATAR_MAX_BYTES = 1_048_576;
@@ -88,6 +89,7 @@ export function roomAvatarRoutes(app: FastifyInstance, k: Kernel): void {
       auth: "user",
       rateLimit: { max: 30, timeWindow: "1 minute", keyGenerator: perCredential("chat.room-avatar") },
       params: idParams,
+      response: roomSchema,
       handler: async ({ actor, params, req }) => {
         const r = await k.policy.authorize(actor, ChatRoomResource, "manage", await loadRoom(db, params.id, actor));
         const body = req.body;
@@ -123,6 +125,7 @@ export function roomAvatarRoutes(app: FastifyInstance, k: Kernel): void {
     tags: ["chat"],
     auth: "user",
     params: idParams,
+    response: roomSchema,
     handler: async ({ actor, params }) => {
       const r = await k.policy.authorize(actor, ChatRoomResource, "manage", await loadRoom(db, params.id, actor));
       if (!r.avatar_key) return roomView(db, r, actor);
@@ -148,6 +151,7 @@ export function roomAvatarRoutes(app: FastifyInstance, k: Kernel): void {
     auth: "user",
     params: idParams,
     query: z.object({ v: z.string().max(100).optional() }),
+    response: rawResponse("image/webp", "The room's picture"),
     handler: async ({ actor, params, req, reply }) => {
       const r = await k.policy.authorize(actor, ChatRoomResource, "read", await loadRoom(db, params.id, actor));
       if (!r.avatar_key) throw new AppError("not_found", "this room has no picture");

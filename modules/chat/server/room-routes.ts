@@ -8,7 +8,14 @@ import { UserResource } from "@ensemble/kernel";
 import { findUserById } from "@ensemble/kernel";
 import { canInOrg, OrgChatCapability } from "../shared/capabilities.ts";
 import { roomTopic } from "../shared/resources.ts";
-import { createRoomBody, directoryQuery, MAX_DM_MEMBERS, openDirectBody, updateRoomBody } from "../shared/schemas.ts";
+import {
+  createRoomBody,
+  directoryQuery,
+  MAX_DM_MEMBERS,
+  openDirectBody,
+  updateRoomBody,
+  roomSchema,
+} from "../shared/schemas.ts";
 import { ChatRoomResource } from "./resources.ts";
 import {
   loadRoom,
@@ -24,6 +31,7 @@ import { roomView } from "./read-state.ts";
 import { isUniqueViolation } from "./post-message.ts";
 import { chatDb, type ChatDb, type ChatRoomsTable } from "./tables.ts";
 import "./events.ts";
+import { roomPageSchema } from "../shared/room-wire.ts";
 
 const idParams = z.object({ id: z.uuid() });
 
@@ -64,7 +72,9 @@ export function roomRoutes(app: FastifyInstance, k: Kernel): void {
     tags: ["chat"],
     auth: "user",
     body: createRoomBody,
-    handler: async ({ actor, body, reply }) => {
+    response: roomSchema,
+    status: 201,
+    handler: async ({ actor, body }) => {
       const cap = body.type === "channel" ? OrgChatCapability.createChannel : OrgChatCapability.createPrivate;
       if (!canInOrg(actor.role, cap)) throw new AppError("forbidden", "you may not create rooms");
       const members = await visibleUsers(
@@ -102,7 +112,6 @@ export function roomRoutes(app: FastifyInstance, k: Kernel): void {
         if (isUniqueViolation(e)) throw new AppError("conflict", "a room with this name already exists");
         throw e;
       }
-      reply.code(201);
       return roomView(db, { ...room, viewerRole: "owner", viewerMute: null }, actor);
     },
   });
@@ -114,6 +123,7 @@ export function roomRoutes(app: FastifyInstance, k: Kernel): void {
     tags: ["chat"],
     auth: "user",
     params: idParams,
+    response: roomSchema,
     handler: async ({ actor, params }) =>
       roomView(
         db,
@@ -129,6 +139,7 @@ export function roomRoutes(app: FastifyInstance, k: Kernel): void {
     tags: ["chat"],
     auth: "user",
     params: z.object({ slug: z.string().min(1).max(80) }),
+    response: roomSchema,
     handler: async ({ actor, params }) =>
       roomView(
         db,
@@ -145,6 +156,7 @@ export function roomRoutes(app: FastifyInstance, k: Kernel): void {
     auth: "user",
     params: idParams,
     body: updateRoomBody,
+    response: roomSchema,
     handler: async ({ actor, params, body }) => {
       const r = await k.policy.authorize(actor, ChatRoomResource, "manage", await loadRoom(db, params.id, actor));
       const settings = { ...roomSettings(r) };
@@ -193,6 +205,7 @@ export function roomRoutes(app: FastifyInstance, k: Kernel): void {
       tags: ["chat"],
       auth: "user",
       params: idParams,
+      response: roomSchema,
       handler: async ({ actor, params }) => {
         const r = await k.policy.authorize(actor, ChatRoomResource, "archive", await loadRoom(db, params.id, actor));
         if ((r.archived_at !== null) === archive)
@@ -220,6 +233,7 @@ export function roomRoutes(app: FastifyInstance, k: Kernel): void {
     tags: ["chat"],
     auth: "user",
     query: directoryQuery,
+    response: roomPageSchema,
     handler: async ({ actor, query }) => {
       if (!canInOrg(actor.role, OrgChatCapability.browsePublic)) return { items: [], next: null };
       const cursor = decodeCursor(query.cursor);
@@ -263,6 +277,7 @@ export function roomRoutes(app: FastifyInstance, k: Kernel): void {
     tags: ["chat"],
     auth: "user",
     body: openDirectBody,
+    response: roomSchema,
     handler: async ({ actor, body, reply }) => {
       if (!canInOrg(actor.role, OrgChatCapability.openDirect))
         throw new AppError("forbidden", "you may not open direct messages");

@@ -2,8 +2,15 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { AppError, can, Capability, recordEvent, route, type Kernel } from "@ensemble/kernel";
 import { roomTopic } from "../shared/resources.ts";
-import { chatSettingsPatch } from "../shared/settings.ts";
-import { markReadBody, markUnreadBody, type Room, type SidebarSection } from "../shared/schemas.ts";
+import { chatSettingsPatch, chatSettingsSchema } from "../shared/settings.ts";
+import {
+  markReadBody,
+  markUnreadBody,
+  type Room,
+  type SidebarSection,
+  roomSchema,
+  sidebarSchema,
+} from "../shared/schemas.ts";
 import { ChatMessageResource, ChatRoomResource, type RoomRecord } from "./resources.ts";
 import { loadRoom, roomRecord, roomsWithViewer } from "./rooms.ts";
 import { loadMessage } from "./messages.ts";
@@ -13,6 +20,7 @@ import { ensureDefaultMembership } from "./default-channel.ts";
 import { getChatSettings, updateChatSettings } from "./chat-settings.ts";
 import { chatDb, type ChatDb } from "./tables.ts";
 import "./events.ts";
+import { personListSchema } from "../shared/room-wire.ts";
 
 const idParams = z.object({ id: z.uuid() });
 const sidebarQuery = z.object({ unreadFirst: z.enum(["true", "false"]).default("false") });
@@ -57,6 +65,7 @@ export function sidebarRoutes(app: FastifyInstance, k: Kernel): void {
     tags: ["chat"],
     auth: "user",
     query: sidebarQuery,
+    response: sidebarSchema,
     handler: async ({ actor, query }) => {
       await ensureDefaultMembership(k, actor);
       const rows = await roomsWithViewer(db, actor.id).where("vm.user_id", "is not", null).execute();
@@ -112,6 +121,7 @@ export function sidebarRoutes(app: FastifyInstance, k: Kernel): void {
     auth: "user",
     params: idParams,
     body: markReadBody,
+    response: roomSchema,
     handler: async ({ actor, params, body }) => {
       const room = await k.policy.authorize(actor, ChatRoomResource, "read", await loadRoom(db, params.id, actor));
       if (room.viewerRole === null) throw new AppError("conflict", "join the room first");
@@ -140,6 +150,7 @@ export function sidebarRoutes(app: FastifyInstance, k: Kernel): void {
     auth: "user",
     params: idParams,
     body: markUnreadBody,
+    response: roomSchema,
     handler: async ({ actor, params, body }) => {
       const room = await k.policy.authorize(actor, ChatRoomResource, "read", await loadRoom(db, params.id, actor));
       if (room.viewerRole === null) throw new AppError("conflict", "join the room first");
@@ -161,6 +172,7 @@ export function sidebarRoutes(app: FastifyInstance, k: Kernel): void {
     tags: ["chat"],
     auth: "user",
     params: idParams,
+    response: personListSchema,
     handler: async ({ actor, params }) => {
       const m = await k.policy.authorize(
         actor,
@@ -189,6 +201,7 @@ export function sidebarRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "Chat settings (edit window, mention confirmation threshold, read receipts, limits)",
     tags: ["chat"],
     auth: "user",
+    response: chatSettingsSchema,
     handler: async () => getChatSettings(k),
   });
 
@@ -199,6 +212,7 @@ export function sidebarRoutes(app: FastifyInstance, k: Kernel): void {
     tags: ["chat"],
     auth: "user",
     body: chatSettingsPatch,
+    response: chatSettingsSchema,
     handler: async ({ actor, body }) => {
       if (!can(actor.role, Capability.administer)) throw new AppError("forbidden", "administrators only");
       return updateChatSettings(k, body);

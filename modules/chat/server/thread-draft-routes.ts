@@ -9,6 +9,8 @@ import { normalizeMessage, presentMessages, presentOne } from "./present-message
 import { userTopic } from "./members.ts";
 import { chatDb } from "./tables.ts";
 import "./events.ts";
+import { draftListSchema, draftSchema, threadFollowSchema } from "../shared/room-wire.ts";
+import { messageListSchema, threadPageSchema } from "../shared/message-wire.ts";
 
 const idParams = z.object({ id: z.uuid() });
 const threadQuery = z.object({
@@ -30,6 +32,7 @@ export function threadDraftRoutes(app: FastifyInstance, k: Kernel): void {
     auth: "user",
     params: idParams,
     query: threadQuery,
+    response: threadPageSchema,
     handler: async ({ actor, params, query }) => {
       const m = await k.policy.authorize(
         actor,
@@ -75,6 +78,7 @@ export function threadDraftRoutes(app: FastifyInstance, k: Kernel): void {
     auth: "user",
     params: idParams,
     query: listQuery,
+    response: messageListSchema,
     handler: async ({ actor, params, query }) => {
       const room = await k.policy.authorize(actor, ChatRoomResource, "read", await loadRoom(db, params.id, actor));
       const rows = await db
@@ -97,6 +101,7 @@ export function threadDraftRoutes(app: FastifyInstance, k: Kernel): void {
     tags: ["chat"],
     auth: "user",
     query: listQuery,
+    response: messageListSchema,
     handler: async ({ actor, query }) => {
       const rows = await db
         .selectFrom("chat_thread_followers")
@@ -121,6 +126,7 @@ export function threadDraftRoutes(app: FastifyInstance, k: Kernel): void {
       tags: ["chat"],
       auth: "user",
       params: idParams,
+      response: threadFollowSchema,
       handler: async ({ actor, params }) => {
         const m = await k.policy.authorize(
           actor,
@@ -170,6 +176,7 @@ export function threadDraftRoutes(app: FastifyInstance, k: Kernel): void {
     auth: "user",
     params: idParams,
     body: draftBody,
+    response: draftSchema,
     handler: async ({ actor, params, body }) => {
       const room = await k.policy.authorize(actor, ChatRoomResource, "read", await loadRoom(db, params.id, actor));
       if (body.parentId) {
@@ -222,6 +229,7 @@ export function threadDraftRoutes(app: FastifyInstance, k: Kernel): void {
     auth: "user",
     params: idParams,
     query: draftQuery,
+    response: draftSchema,
     handler: async ({ actor, params, query }) => {
       const room = await k.policy.authorize(actor, ChatRoomResource, "read", await loadRoom(db, params.id, actor));
       const d = await db
@@ -246,6 +254,7 @@ export function threadDraftRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "All of the actor's drafts",
     tags: ["chat"],
     auth: "user",
+    response: draftListSchema,
     handler: async ({ actor }) => {
       const rows = await db
         .selectFrom("chat_drafts")

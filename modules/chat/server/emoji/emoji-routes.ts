@@ -3,13 +3,24 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import sharp from "sharp";
 import { z } from "zod";
 import { uuidv7 } from "@ensemble/protocol";
-import { AppError, audit, recordEvent, route, type Kernel, type UserActor } from "@ensemble/kernel";
+import {
+  AppError,
+  audit,
+  noContent,
+  rawResponse,
+  recordEvent,
+  route,
+  type Kernel,
+  type UserActor,
+} from "@ensemble/kernel";
 import { canInOrg, OrgChatCapability } from "../../shared/capabilities.ts";
 import {
   BUNDLED_EMOJI_NAMES,
   CUSTOM_EMOJI_NAME,
   CUSTOM_EMOJI_TOPIC,
   type CustomEmoji,
+  customEmojiListSchema,
+  customEmojiSchema,
 } from "../../shared/emoji-data.ts";
 import { isUniqueViolation } from "../post-message.ts";
 import { perCredential } from "@ensemble/kernel";
@@ -84,6 +95,7 @@ export function emojiRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "Custom emoji of the organisation",
     tags: ["chat", "emoji"],
     auth: "user",
+    response: customEmojiListSchema,
     handler: async () => ({ items: (await rows(db).orderBy("chat_emoji.name").execute()).map(present) }),
   });
 
@@ -95,6 +107,7 @@ export function emojiRoutes(app: FastifyInstance, k: Kernel): void {
     auth: "user",
     params: nameParams,
     query: z.object({ v: z.string().max(64).optional() }),
+    response: rawResponse("image/*", "The emoji's image (PNG, GIF, JPEG or WebP)"),
     handler: async ({ params, query, req, reply }) => {
       const row = await db.selectFrom("chat_emoji").selectAll().where("name", "=", params.name).executeTakeFirst();
       if (!row) throw new AppError("not_found", "emoji not found");
@@ -130,7 +143,9 @@ export function emojiRoutes(app: FastifyInstance, k: Kernel): void {
       auth: "user",
       rateLimit: { max: 60, timeWindow: "1 minute", keyGenerator: perCredential("chat.emoji") },
       query: z.object({ name: z.string().max(64) }),
-      handler: async ({ actor, query, req, reply }) => {
+      response: customEmojiSchema,
+      status: 201,
+      handler: async ({ actor, query, req }) => {
         let bytes: Buffer;
         try {
           admin(actor);
@@ -189,7 +204,6 @@ export function emojiRoutes(app: FastifyInstance, k: Kernel): void {
           if (isUniqueViolation(e)) throw new AppError("emoji_name_taken", `:${query.name}: exists already`);
           throw e;
         }
-        reply.code(201);
         return emoji;
       },
     });
@@ -202,6 +216,7 @@ export function emojiRoutes(app: FastifyInstance, k: Kernel): void {
     tags: ["chat", "emoji"],
     auth: "user",
     params: nameParams,
+    response: noContent,
     handler: async ({ actor, params, req }) => {
       admin(actor);
       const row = await db.selectFrom("chat_emoji").selectAll().where("name", "=", params.name).executeTakeFirst();

@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Kernel, KernelTables } from "@ensemble/kernel";
+import type { ReportResolution } from "../../shared/events.ts";
 import type { ChatTables } from "../tables.ts";
 
 /** Tables of link previews, integrations, files and moderation (see extras-migrations.ts). */
@@ -105,7 +106,7 @@ export interface ChatReportsTable {
   created_at: string;
   resolved_at: string | null;
   resolved_by: string | null;
-  resolution: string | null;
+  resolution: ReportResolution | null;
 }
 
 export interface ChatMutesTable {

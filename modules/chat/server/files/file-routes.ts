@@ -3,7 +3,7 @@ import type { FastifyInstance } from "fastify";
 import sharp from "sharp";
 import { z } from "zod";
 import { uuidv7 } from "@ensemble/protocol";
-import { AppError, route, type Actor, type Kernel } from "@ensemble/kernel";
+import { AppError, rawResponse, route, type Actor, type Kernel } from "@ensemble/kernel";
 import { getChatSettings } from "../chat-settings.ts";
 import { ChatRoomResource } from "../resources.ts";
 import { loadRoom } from "../rooms.ts";
@@ -11,7 +11,7 @@ import { chatDb } from "../tables.ts";
 import { extrasDb, type ChatFilesTable } from "../extras/extras-tables.ts";
 import { mayReadFile } from "./file-sharing.ts";
 import { perCredential } from "@ensemble/kernel";
-import type { ChatFile } from "../../shared/message-wire.ts";
+import { uploadedFileSchema, type ChatFile } from "../../shared/message-wire.ts";
 
 const THUMB_SIZE = 480;
 /** Larger images are not decoded for a thumbnail (memory): they show as file cards. */
@@ -121,7 +121,9 @@ export function fileRoutes(app: FastifyInstance, k: Kernel): void {
       rateLimit: { max: 60, timeWindow: "1 minute", keyGenerator: perCredential("chat.upload") },
       params: z.object({ id: z.uuid() }),
       query: uploadQuery,
-      handler: async ({ actor, params, query, req, reply }) => {
+      response: uploadedFileSchema,
+      status: 201,
+      handler: async ({ actor, params, query, req }) => {
         const room = await k.policy.authorize(
           actor,
           ChatRoomResource,
@@ -167,7 +169,6 @@ export function fileRoutes(app: FastifyInstance, k: Kernel): void {
         };
         if (THUMBNAILED.test(mime) && counted.bytes <= THUMB_SOURCE_MAX) Object.assign(row, await thumbnail(k, key));
         await db.insertInto("chat_files").values(row).execute();
-        reply.code(201);
         const file = presentFile(row);
         return {
           file,
@@ -191,6 +192,10 @@ export function fileRoutes(app: FastifyInstance, k: Kernel): void {
     auth: "user",
     params: z.object({ id: z.uuid() }),
     query: z.object({ download: z.enum(["1", "0"]).optional() }),
+    response: rawResponse(
+      "application/octet-stream",
+      "The file: its own type when a browser may show it inline, a byte range on request",
+    ),
     handler: async ({ actor, params, query, req, reply }) => {
       const f = await loadReadable(params.id, actor);
       const size = Number(f.size);
@@ -230,6 +235,7 @@ export function fileRoutes(app: FastifyInstance, k: Kernel): void {
     tags: ["chat", "files"],
     auth: "user",
     params: z.object({ id: z.uuid() }),
+    response: rawResponse("image/webp", "The thumbnail"),
     handler: async ({ actor, params, reply }) => {
       const f = await loadReadable(params.id, actor);
       const stream = f.thumb_key ? await k.blobs.get(f.thumb_key) : null;

@@ -1,8 +1,17 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { AppError, displayNameSchema, route, usernameSchema, type Kernel, type UserActor } from "@ensemble/kernel";
+import {
+  AppError,
+  displayNameSchema,
+  noContent,
+  route,
+  usernameSchema,
+  type Kernel,
+  type UserActor,
+} from "@ensemble/kernel";
 import { canInOrg, OrgChatCapability } from "../../shared/capabilities.ts";
 import { extrasDb, type ChatExtrasTables, type ExtrasDb } from "../extras/extras-tables.ts";
+import { botCreatedSchema, botListSchema } from "../../shared/integration-wire.ts";
 
 const cache = new WeakMap<object, Map<string, boolean>>();
 
@@ -46,7 +55,9 @@ export function botRoutes(app: FastifyInstance, k: Kernel): void {
         description: z.string().trim().max(500).default(""),
       })
       .strict(),
-    handler: async ({ actor, body, reply }) => {
+    response: botCreatedSchema,
+    status: 201,
+    handler: async ({ actor, body }) => {
       admin(actor);
       const result = await k.db.transaction().execute(async (tx) => {
         // No password and no e-mail: a bot signs in only with its token.
@@ -74,7 +85,6 @@ export function botRoutes(app: FastifyInstance, k: Kernel): void {
         return { user, token };
       });
       cache.get(db)?.delete(result.user.id);
-      reply.code(201);
       return {
         bot: {
           id: result.user.id,
@@ -93,6 +103,7 @@ export function botRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "Bot accounts (administrators)",
     tags: ["chat", "integrations"],
     auth: "user",
+    response: botListSchema,
     handler: async ({ actor }) => {
       admin(actor);
       const rows = await db
@@ -128,6 +139,7 @@ export function botRoutes(app: FastifyInstance, k: Kernel): void {
     tags: ["chat", "integrations"],
     auth: "user",
     params: z.object({ id: z.uuid() }),
+    response: noContent,
     handler: async ({ actor, params }) => {
       admin(actor);
       const bot = await db

@@ -5,6 +5,7 @@ import { uuidv7 } from "@ensemble/protocol";
 import {
   anonymous,
   AppError,
+  noContent,
   randomToken,
   route,
   sha256,
@@ -13,7 +14,12 @@ import {
   type UserActor,
 } from "@ensemble/kernel";
 import { canInOrg, OrgChatCapability } from "../../shared/capabilities.ts";
-import type { SlashCommand } from "../../shared/integration-wire.ts";
+import {
+  responseUrlAnswerSchema,
+  slashCommandCreatedSchema,
+  slashCommandListSchema,
+  type SlashCommand,
+} from "../../shared/integration-wire.ts";
 import { postMessage } from "../post-message.ts";
 import { ChatRoomResource, type RoomRecord } from "../resources.ts";
 import { loadRoom } from "../rooms.ts";
@@ -202,7 +208,9 @@ export function customCommandRoutes(app: FastifyInstance, k: Kernel): void {
         description: z.string().trim().max(200).default(""),
       })
       .strict(),
-    handler: async ({ actor, body, reply }) => {
+    response: slashCommandCreatedSchema,
+    status: 201,
+    handler: async ({ actor, body }) => {
       admin(actor);
       if (BUILT_IN_NAMES.has(body.command)) throw new AppError("conflict", `${body.command} is a built-in command`);
       const row: ChatSlashCommandsTable = {
@@ -221,7 +229,6 @@ export function customCommandRoutes(app: FastifyInstance, k: Kernel): void {
         .executeTakeFirst();
       if (exists) throw new AppError("conflict", `${body.command} already exists`);
       await db.insertInto("chat_slash_commands").values(row).execute();
-      reply.code(201);
       return { ...present(row, true), token: row.token };
     },
   });
@@ -233,6 +240,7 @@ export function customCommandRoutes(app: FastifyInstance, k: Kernel): void {
     tags: ["chat", "integrations"],
     auth: "user",
     params: z.object({ id: z.uuid() }),
+    response: noContent,
     handler: async ({ actor, params }) => {
       admin(actor);
       const r = await db.deleteFrom("chat_slash_commands").where("id", "=", params.id).executeTakeFirst();
@@ -246,6 +254,7 @@ export function customCommandRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "Slash commands available in the composer (built-in and custom); administrators also see their URLs",
     tags: ["chat", "integrations"],
     auth: "user",
+    response: slashCommandListSchema,
     handler: async ({ actor }) => {
       const rows = await db.selectFrom("chat_slash_commands").selectAll().orderBy("command").execute();
       const isAdmin = canInOrg(actor.role, OrgChatCapability.administer);
@@ -264,6 +273,7 @@ export function customCommandRoutes(app: FastifyInstance, k: Kernel): void {
     rateLimit: { max: 60, timeWindow: "1 minute" },
     params: z.object({ token: z.string().max(128) }),
     body: z.unknown(),
+    response: responseUrlAnswerSchema,
     handler: async ({ params, body }) => {
       const hash = sha256(params.token);
       const now = new Date().toISOString();
@@ -289,7 +299,7 @@ export function customCommandRoutes(app: FastifyInstance, k: Kernel): void {
         { userId: used.user_id, roomId: used.room_id, parentId: null },
         payload,
       );
-      return { ok: true, responseType: result.responseType };
+      return { ok: true as const, responseType: result.responseType };
     },
   });
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { uuidv7 } from "@ensemble/protocol";
-import { AppError, route, type Kernel } from "@ensemble/kernel";
+import { AppError, rawResponse, route, type Kernel } from "@ensemble/kernel";
 import { randomToken, safeEqual, sha256 } from "@ensemble/kernel";
 import { ChatRoomResource } from "../resources.ts";
 import { loadRoom } from "../rooms.ts";
@@ -10,7 +10,7 @@ import { chatDb } from "../tables.ts";
 import { roomHookRoutes } from "./room-hooks.ts";
 import { extrasDb, type ChatIncomingWebhooksTable } from "../extras/extras-tables.ts";
 import { PreviewService } from "../previews/preview-service.ts";
-import type { IncomingHook } from "../../shared/integration-wire.ts";
+import { incomingHookCreatedSchema, incomingHookListSchema, type IncomingHook } from "../../shared/integration-wire.ts";
 import type { MessageMeta } from "../../shared/schemas.ts";
 import {
   blocksToMarkdown,
@@ -60,7 +60,9 @@ export function incomingWebhookRoutes(app: FastifyInstance, k: Kernel): void {
     auth: "user",
     params: z.object({ roomId: z.uuid() }),
     body: createBody,
-    handler: async ({ actor, params, body, reply }) => {
+    response: incomingHookCreatedSchema,
+    status: 201,
+    handler: async ({ actor, params, body }) => {
       const room = await k.policy.authorize(
         actor,
         ChatRoomResource,
@@ -80,7 +82,6 @@ export function incomingWebhookRoutes(app: FastifyInstance, k: Kernel): void {
         last_used_at: null,
       };
       await db.insertInto("chat_incoming_webhooks").values(row).execute();
-      reply.code(201);
       return { ...present(row), url: `${k.config.publicUrl}/hooks/${row.id}/${secret}` };
     },
   });
@@ -89,6 +90,7 @@ export function incomingWebhookRoutes(app: FastifyInstance, k: Kernel): void {
     table: "chat_incoming_webhooks",
     path: "incoming-webhooks",
     deleteSummary: "Delete an incoming webhook: its URL stops working at once",
+    list: incomingHookListSchema,
     present,
   });
 
@@ -107,6 +109,7 @@ export function incomingWebhookRoutes(app: FastifyInstance, k: Kernel): void {
     },
     params: z.object({ id: z.string().max(64), secret: z.string().max(128) }),
     body: z.unknown(),
+    response: rawResponse("text/plain", "ok, as Slack answers"),
     handler: async ({ params, body, reply }) => {
       const hook = /^[0-9a-f-]{36}$/.test(params.id)
         ? await db.selectFrom("chat_incoming_webhooks").selectAll().where("id", "=", params.id).executeTakeFirst()

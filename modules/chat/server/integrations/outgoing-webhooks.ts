@@ -12,7 +12,7 @@ import { chatDb } from "../tables.ts";
 import { roomHookRoutes } from "./room-hooks.ts";
 import { extrasDb, type ChatOutgoingWebhooksTable } from "../extras/extras-tables.ts";
 import { mrkdwnToMarkdown } from "./slack-payload.ts";
-import type { OutgoingHook } from "../../shared/integration-wire.ts";
+import { outgoingHookCreatedSchema, outgoingHookListSchema, type OutgoingHook } from "../../shared/integration-wire.ts";
 
 export const TEAM_ID = "ensemble";
 const TIMEOUT_MS = 5_000;
@@ -66,7 +66,9 @@ export function outgoingWebhookRoutes(app: FastifyInstance, k: Kernel): void {
     auth: "user",
     params: z.object({ roomId: z.uuid() }),
     body: createBody,
-    handler: async ({ actor, params, body, reply }) => {
+    response: outgoingHookCreatedSchema,
+    status: 201,
+    handler: async ({ actor, params, body }) => {
       const room = await k.policy.authorize(
         actor,
         ChatRoomResource,
@@ -86,7 +88,6 @@ export function outgoingWebhookRoutes(app: FastifyInstance, k: Kernel): void {
         created_at: new Date().toISOString(),
       };
       await db.insertInto("chat_outgoing_webhooks").values(row).execute();
-      reply.code(201);
       // The token and signing secret are shown here only.
       return { ...present(row), token: row.token, signingSecret: row.signing_secret };
     },
@@ -96,6 +97,7 @@ export function outgoingWebhookRoutes(app: FastifyInstance, k: Kernel): void {
     table: "chat_outgoing_webhooks",
     path: "outgoing-webhooks",
     deleteSummary: "Delete an outgoing webhook",
+    list: outgoingHookListSchema,
     present,
   });
 }

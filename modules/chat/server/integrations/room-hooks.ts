@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
-import { z } from "zod";
-import { AppError, route, type Kernel } from "@ensemble/kernel";
+import { z, type ZodType } from "zod";
+import { AppError, noContent, route, type Kernel } from "@ensemble/kernel";
 import { ChatRoomResource } from "../resources.ts";
 import { loadRoom } from "../rooms.ts";
 import { chatDb } from "../tables.ts";
@@ -20,6 +20,8 @@ export function roomHookRoutes<T extends HookTable>(
     table: T;
     path: "incoming-webhooks" | "outgoing-webhooks";
     deleteSummary: string;
+    /** The list's response schema; `present` gives each item. */
+    list: ZodType;
     present: (row: ChatExtrasTables[T]) => unknown;
   },
 ): void {
@@ -35,6 +37,7 @@ export function roomHookRoutes<T extends HookTable>(
     tags: ["chat", "integrations"],
     auth: "user",
     params: z.object({ roomId: z.uuid() }),
+    response: o.list,
     handler: async ({ actor, params }) => {
       const room = await k.policy.authorize(
         actor,
@@ -59,6 +62,7 @@ export function roomHookRoutes<T extends HookTable>(
     tags: ["chat", "integrations"],
     auth: "user",
     params: z.object({ id: z.uuid() }),
+    response: noContent,
     handler: async ({ actor, params }) => {
       const hook = await db.selectFrom(table).select(["id", "room_id"]).where("id", "=", params.id).executeTakeFirst();
       if (!hook) throw new AppError("not_found", "webhook not found");

@@ -17,6 +17,7 @@ import {
 } from "./custom-commands.ts";
 import { perCredential } from "@ensemble/kernel";
 import { slashAnswer, type SlashAnswer } from "./slash-answers.ts";
+import { commandRunSchema } from "../../shared/integration-wire.ts";
 
 const runBody = z
   .object({
@@ -129,6 +130,7 @@ export function slashCommandRoutes(app: FastifyInstance, k: Kernel): void {
     rateLimit: { max: 120, timeWindow: "1 minute", keyGenerator: perCredential("chat.command") },
     params: z.object({ id: z.uuid() }),
     body: runBody,
+    response: commandRunSchema,
     handler: async ({ actor, params, body, req }) => {
       const room = await k.policy.authorize(
         actor,

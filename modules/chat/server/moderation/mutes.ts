@@ -1,12 +1,13 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { AppError, audit, recordEvent, route, type Kernel, type UserActor } from "@ensemble/kernel";
+import { AppError, audit, noContent, recordEvent, route, type Kernel, type UserActor } from "@ensemble/kernel";
 import { roomTopic } from "../../shared/resources.ts";
 import { ChatRoomResource } from "../resources.ts";
 import { loadRoom, roleOf } from "../rooms.ts";
 import { userTopic } from "../members.ts";
 import { chatDb } from "../tables.ts";
 import { extrasDb } from "../extras/extras-tables.ts";
+import { muteListSchema, muteSetSchema } from "../../shared/moderation-wire.ts";
 
 const muteBody = z
   .object({
@@ -63,6 +64,7 @@ export function muteRoutes(app: FastifyInstance, k: Kernel): void {
     auth: "user",
     params: z.object({ id: z.uuid() }),
     body: muteBody,
+    response: muteSetSchema,
     handler: async ({ actor, params, body, req }) => {
       const room = await k.policy.authorize(
         actor,
@@ -107,6 +109,7 @@ export function muteRoutes(app: FastifyInstance, k: Kernel): void {
     tags: ["chat", "moderation"],
     auth: "user",
     params: z.object({ id: z.uuid(), userId: z.uuid() }),
+    response: noContent,
     handler: async ({ actor, params, req }) => {
       const room = await k.policy.authorize(
         actor,
@@ -132,6 +135,7 @@ export function muteRoutes(app: FastifyInstance, k: Kernel): void {
     tags: ["chat", "moderation"],
     auth: "user",
     params: z.object({ id: z.uuid() }),
+    response: muteListSchema,
     handler: async ({ actor, params }) => {
       const room = await k.policy.authorize(
         actor,

@@ -9,6 +9,7 @@ import { chatDb } from "../tables.ts";
 import { extrasDb } from "../extras/extras-tables.ts";
 import { asActor } from "../integrations/ephemeral.ts";
 import { perCredential } from "@ensemble/kernel";
+import { reportCreatedSchema, reportListSchema, reportResolvedSchema } from "../../shared/moderation-wire.ts";
 
 const resolveBody = z
   .object({
@@ -32,7 +33,9 @@ export function reportRoutes(app: FastifyInstance, k: Kernel): void {
     rateLimit: { max: 30, timeWindow: "1 minute", keyGenerator: perCredential("chat.report") },
     params: z.object({ id: z.uuid() }),
     body: z.object({ reason: z.string().trim().min(1).max(1000) }).strict(),
-    handler: async ({ actor, params, body, reply }) => {
+    response: reportCreatedSchema,
+    status: 201,
+    handler: async ({ actor, params, body }) => {
       const m = await k.policy.authorize(
         actor,
         ChatMessageResource,
@@ -72,7 +75,6 @@ export function reportRoutes(app: FastifyInstance, k: Kernel): void {
           payload: { roomId: m.room_id, reportId: id, messageId: m.id },
         });
       });
-      reply.code(201);
       return { id, messageId: m.id, roomId: m.room_id, reason: body.reason };
     },
   });
@@ -85,6 +87,7 @@ export function reportRoutes(app: FastifyInstance, k: Kernel): void {
     auth: "user",
     params: z.object({ id: z.uuid() }),
     query: z.object({ status: z.enum(["open", "resolved", "all"]).default("open") }),
+    response: reportListSchema,
     handler: async ({ actor, params, query }) => {
       const room = await k.policy.authorize(
         actor,
@@ -126,12 +129,14 @@ export function reportRoutes(app: FastifyInstance, k: Kernel): void {
           resolvedAt: r.resolved_at,
           resolvedBy: r.resolved_by,
           resolution: r.resolution,
-          reporter: r.reporter_id ? { id: r.reporter_id, username: r.reporter_username } : null,
+          // Left joins: a person's row and name come together, or neither does.
+          reporter:
+            r.reporter_id && r.reporter_username !== null ? { id: r.reporter_id, username: r.reporter_username } : null,
           message: {
             id: r.message_id,
             text: r.deleted_at ? "" : r.text,
             deletedAt: r.deleted_at,
-            author: r.author_id ? { id: r.author_id, username: r.author_username } : null,
+            author: r.author_id && r.author_username !== null ? { id: r.author_id, username: r.author_username } : null,
           },
         })),
       };
@@ -146,6 +151,7 @@ export function reportRoutes(app: FastifyInstance, k: Kernel): void {
     auth: "user",
     params: z.object({ id: z.uuid() }),
     body: resolveBody,
+    response: reportResolvedSchema,
     handler: async ({ actor, params, body, req }) => {
       const report = await db.selectFrom("chat_reports").selectAll().where("id", "=", params.id).executeTakeFirst();
       if (!report) throw new AppError("not_found", "report not found");

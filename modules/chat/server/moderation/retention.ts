@@ -8,6 +8,13 @@ import { ChatRoomResource } from "../resources.ts";
 import { loadRoom } from "../rooms.ts";
 import { chatDb } from "../tables.ts";
 import { redactMessages, tombstone } from "../redact-message.ts";
+import {
+  globalRetentionSetSchema,
+  retentionRunSchema,
+  retentionSchema,
+  roomRetentionSchema,
+  roomRetentionSetSchema,
+} from "../../shared/moderation-wire.ts";
 
 const GLOBAL = "global";
 const BATCH = 500;
@@ -148,6 +155,7 @@ export function retentionRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "Message retention: the global setting and the rooms that have their own (administrators)",
     tags: ["chat", "moderation"],
     auth: "user",
+    response: retentionSchema,
     handler: async ({ actor }) => {
       admin(actor);
       const rows = await db.selectFrom("chat_retention").selectAll().orderBy("scope").execute();
@@ -167,6 +175,7 @@ export function retentionRoutes(app: FastifyInstance, k: Kernel): void {
     tags: ["chat", "moderation"],
     auth: "user",
     body: daysBody,
+    response: globalRetentionSetSchema,
     handler: async ({ actor, body, req }) => {
       admin(actor);
       await save(actor, GLOBAL, body.days, req.ip);
@@ -182,6 +191,7 @@ export function retentionRoutes(app: FastifyInstance, k: Kernel): void {
     tags: ["chat", "moderation"],
     auth: "user",
     params: z.object({ id: z.uuid() }),
+    response: roomRetentionSchema,
     handler: async ({ actor, params }) => {
       let roomId: string;
       if (canInOrg(actor.role, OrgChatCapability.administer)) {
@@ -213,6 +223,7 @@ export function retentionRoutes(app: FastifyInstance, k: Kernel): void {
     auth: "user",
     params: z.object({ id: z.uuid() }),
     body: daysBody,
+    response: roomRetentionSetSchema,
     handler: async ({ actor, params, body, req }) => {
       admin(actor);
       // Administrators set it for any room, private groups included, without reading them.
@@ -229,6 +240,7 @@ export function retentionRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "Apply message retention now instead of waiting for the hourly job (administrators)",
     tags: ["chat", "moderation"],
     auth: "user",
+    response: retentionRunSchema,
     handler: async ({ actor }) => {
       admin(actor);
       const result = await applyRetention(k);

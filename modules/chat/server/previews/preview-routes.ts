@@ -1,12 +1,21 @@
 import type { FastifyInstance } from "fastify";
 import sharp from "sharp";
 import { z } from "zod";
-import { AppError, perCredential, route, SafeFetchError, verifySignature, type Kernel } from "@ensemble/kernel";
+import {
+  AppError,
+  perCredential,
+  rawResponse,
+  route,
+  SafeFetchError,
+  verifySignature,
+  type Kernel,
+} from "@ensemble/kernel";
 import { ChatMessageResource, ChatRoomResource } from "../resources.ts";
 import type { ChatExtrasTables } from "../extras/extras-tables.ts";
 import { chatDb } from "../tables.ts";
 import { loadMessageRecord, recordMessageUpdated } from "../extras/load-message.ts";
 import { IMAGE_PURPOSE, PREVIEW_IMAGE_PATH, SIGNING_KEY } from "./preview-service.ts";
+import { messageEnvelopeSchema } from "../../shared/message-wire.ts";
 
 const IMAGE_LIMIT = 5 * 1_048_576;
 const RASTER = /^image\/(png|jpeg|gif|webp|avif)\b/i;
@@ -19,6 +28,7 @@ export function previewRoutes(app: FastifyInstance, k: Kernel): void {
     tags: ["chat"],
     auth: "user",
     params: z.object({ id: z.uuid() }),
+    response: messageEnvelopeSchema,
     handler: async ({ actor, params }) => {
       const m = await k.policy.authorize(
         actor,
@@ -54,6 +64,7 @@ export function previewRoutes(app: FastifyInstance, k: Kernel): void {
     auth: "user",
     rateLimit: { max: 240, timeWindow: "1 minute", keyGenerator: perCredential("chat.preview_image") },
     query: z.object({ url: z.string().min(1).max(2000), sig: z.string().min(10).max(100) }),
+    response: rawResponse("image/webp", "The image, re-encoded here"),
     handler: async ({ query, reply }) => {
       if (!verifySignature(await k.secrets.key(SIGNING_KEY), IMAGE_PURPOSE, query.url, query.sig))
         throw new AppError("not_found", "image not found");

@@ -37,12 +37,6 @@ export function defineEvent<N extends string, S extends ZodType>(
 
 export const eventDefinition = (name: string): EventDefinition | undefined => definitions.get(name);
 
-/**
- * Names recorded without a definition while their module moves to
- * `defineEvent` (helper D2 is converting chat); empty once every module has.
- */
-const UNDEFINED_PREFIXES_ALLOWED: readonly string[] = ["chat."];
-
 /** Outside production every recorded payload is checked: a wrong one is a bug to catch in tests, not to store. */
 const checking = process.env.NODE_ENV !== "production";
 
@@ -50,7 +44,6 @@ export function checkEvent(name: string, payload: unknown): void {
   if (!checking) return;
   const def = definitions.get(name);
   if (!def) {
-    if (UNDEFINED_PREFIXES_ALLOWED.some((p) => name.startsWith(p))) return;
     throw new Error(`event ${name} has no definition: declare it with defineEvent and list it in its module's events`);
   }
   const r = def.schema.safeParse(payload);
