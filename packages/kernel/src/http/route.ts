@@ -62,7 +62,7 @@ interface RouteBase<B, Q, P, R> {
    * The answer's schema. A JSON result is serialised through it: fields it
    * does not name are dropped, so a presenter cannot leak by accident.
    */
-  response?: R;
+  response: R;
   /** Status of a successful JSON answer (201 for a creation); 200 by default. */
   status?: 200 | 201 | 202;
   /** Skip the CSRF check: only for routes that authenticate otherwise (webhooks). */
@@ -71,7 +71,7 @@ interface RouteBase<B, Q, P, R> {
   formBody?: boolean;
 }
 
-export type RouteDef<B, Q, P, R extends ResponseSpec | undefined = undefined> =
+export type RouteDef<B, Q, P, R extends ResponseSpec = ResponseSpec> =
   | (RouteBase<B, Q, P, R> & {
       auth: "user";
       handler: (c: RouteContext<B, Q, P, UserActor>) => Promise<HandlerResult<R>>;
@@ -87,13 +87,13 @@ export type RouteDef<B, Q, P, R extends ResponseSpec | undefined = undefined> =
  * present (the result parsed by the response schema, then sent as JSON).
  * Returning `undefined` answers 204.
  */
-export function route<B = undefined, Q = undefined, P = undefined, R extends ResponseSpec | undefined = undefined>(
+export function route<B = undefined, Q = undefined, P = undefined, R extends ResponseSpec = ResponseSpec>(
   app: FastifyInstance,
   def: RouteDef<B, Q, P, R>,
 ): void {
   const scope: Scope = def.scope ?? (def.method === "GET" ? "read" : "write");
-  const response = def.response as ResponseSpec | undefined;
-  const body = response && isZod(response) ? response : undefined;
+  const response: ResponseSpec = def.response;
+  const body = isZod(response) ? response : undefined;
   const status = def.status ?? 200;
   app.route({
     method: def.method,
@@ -104,7 +104,7 @@ export function route<B = undefined, Q = undefined, P = undefined, R extends Res
       ...(def.body ? { body: def.body } : {}),
       ...(def.query ? { querystring: def.query } : {}),
       ...(def.params ? { params: def.params } : {}),
-      ...(response ? { response: openApiResponse(response, status) } : {}),
+      response: openApiResponse(response, status),
       // Published so clients (and the robustness test) know which credentials an operation takes.
       security: def.auth === "user" ? CREDENTIALS : def.auth === "optional" ? [{}, ...CREDENTIALS] : [],
       ...(def.csrfExempt ? { "x-csrf-exempt": true } : {}),
