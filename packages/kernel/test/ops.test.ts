@@ -131,12 +131,21 @@ describe("security headers", () => {
       expect(directive(csp, "object-src")).toBe("object-src 'none'");
       expect(a.headers.get("x-content-type-options")).toBe("nosniff");
       expect(a.headers.get("referrer-policy")).toBe("strict-origin-when-cross-origin");
-      expect(a.headers.get("x-frame-options")).toBeTruthy();
+      // Framing is decided by CSP frame-ancestors alone (no contradicting X-Frame-Options).
+      expect(a.headers.get("x-frame-options")).toBeNull();
+      expect(a.headers.get("permissions-policy")).toMatch(/camera=\(\), microphone=\(\), geolocation=\(\)/);
       expect(a.headers.get("x-powered-by")).toBeNull();
     }
     const hsts = answers[0]!.headers.get("strict-transport-security");
     expect(hsts).toMatch(/max-age=\d+/);
     expect(answers[0]!.headers.get("cross-origin-opener-policy")).toBe("same-origin");
+  });
+
+  it("/api/me, which carries the CSRF token, is never cached", async () => {
+    const { client } = await s.signedIn();
+    const me = await client.get("/api/me");
+    expect(me.status).toBe(200);
+    expect(me.headers.get("cache-control")).toBe("no-store");
   });
 });
 

@@ -173,7 +173,9 @@ export function authRoutes(app: FastifyInstance, k: Kernel): void {
     tags: ["auth"],
     auth: "user",
     response: meAnswerSchema,
-    handler: async ({ actor, req }) => {
+    handler: async ({ actor, req, reply }) => {
+      // It carries the CSRF token and the profile: no cache (shared or back/forward) may keep it.
+      reply.header("cache-control", "no-store");
       const user = await findUserById(k.db, actor.id);
       if (!user) throw new AppError("unauthenticated", "sign in to continue");
       return { user: presentSelf(user), csrfToken: req.csrfToken };

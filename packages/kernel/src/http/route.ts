@@ -176,7 +176,6 @@ async function requireJson(req: FastifyRequest): Promise<void> {
 }
 
 // C0 controls but tab, line feed and carriage return; DEL.
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
 /**
