@@ -3,7 +3,7 @@ import type { Kernel, UserActor } from "@ensemble/kernel";
 import { canInOrg, OrgChatCapability } from "../shared/capabilities.ts";
 import { getChatSettings } from "./chat-settings.ts";
 import { addMembers } from "./members.ts";
-import { isUniqueViolation } from "./post-message.ts";
+import { isUniqueViolation } from "@ensemble/kernel";
 import { chatDb } from "./tables.ts";
 
 /** Created at start when missing: the channel everyone (but guests) is in. */

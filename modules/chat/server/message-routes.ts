@@ -9,7 +9,8 @@ import { ChatMessageResource, ChatRoomResource, type RoomRecord } from "./resour
 import { getChatSettings } from "./chat-settings.ts";
 import { loadRoom, memberCount } from "./rooms.ts";
 import { loadMessage, rowOf } from "./messages.ts";
-import { findByClientKey, isUniqueViolation, postMessage } from "./post-message.ts";
+import { findByClientKey, postMessage } from "./post-message.ts";
+import { isUniqueViolation } from "@ensemble/kernel";
 import { normalizeMessage, presentMessages, presentOne } from "./present-message.ts";
 import { indexMessage, unindexMessage } from "./search-index.ts";
 import { chatDb, type ChatDb } from "./tables.ts";

@@ -232,9 +232,3 @@ export async function findByClientKey(
     .executeTakeFirst();
   return row ? normalizeMessage(row) : undefined;
 }
-
-/** Both engines' unique-constraint errors (concurrent retries of one client key). */
-export function isUniqueViolation(e: unknown): boolean {
-  const err = e as { code?: unknown; message?: unknown };
-  return err.code === "23505" || (typeof err.message === "string" && /UNIQUE constraint failed/i.test(err.message));
-}

@@ -28,7 +28,7 @@ import {
 } from "./rooms.ts";
 import { addMembers } from "./members.ts";
 import { roomView } from "./read-state.ts";
-import { isUniqueViolation } from "./post-message.ts";
+import { isUniqueViolation } from "@ensemble/kernel";
 import { chatDb, type ChatDb, type ChatRoomsTable } from "./tables.ts";
 import "./events.ts";
 import { roomPageSchema } from "../shared/room-wire.ts";

@@ -83,3 +83,4 @@ export {
 export { foldText, foldedContains } from "./db/fold.ts";
 export { perCredential, credentialKey } from "./http/rate-key.ts";
 export { checkModuleNamespaces, NamespaceError, type ModuleNamespace } from "./module-namespaces.ts";
+export { isUniqueViolation } from "./db/unique-violation.ts";

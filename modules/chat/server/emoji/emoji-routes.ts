@@ -22,7 +22,7 @@ import {
   customEmojiListSchema,
   customEmojiSchema,
 } from "../../shared/emoji-data.ts";
-import { isUniqueViolation } from "../post-message.ts";
+import { isUniqueViolation } from "@ensemble/kernel";
 import { perCredential } from "@ensemble/kernel";
 import { emojiDb, type ChatEmojiTable, type EmojiDb } from "./emoji-tables.ts";
 import { sniffImage } from "./image-type.ts";
