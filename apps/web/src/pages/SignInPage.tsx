@@ -8,15 +8,11 @@ import { ApiError, get, post } from "../api/client.ts";
 import { useBranding, useMe, useSetMe } from "../api/session.ts";
 import type { SignInAnswer } from "../api/types.ts";
 import { AuthLayout } from "../components/AuthLayout.tsx";
+import { safeNext } from "../lib/safe-next.ts";
 import { ProblemAlert } from "../components/ProblemAlert.tsx";
 import type { AuthProviders } from "@ensemble/protocol/wire/accounts";
 
 type Providers = AuthProviders;
-
-/** Only same-site paths are followed after sign-in (no open redirect). */
-export function safeNext(next: string | null): string {
-  return next && next.startsWith("/") && !next.startsWith("//") ? next : "/";
-}
 
 export function SignInPage() {
   const { t } = useTranslation();
