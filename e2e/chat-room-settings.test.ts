@@ -274,6 +274,9 @@ describe("room settings in the browser", () => {
     await d.getByTestId("leave-button").click();
     const confirm = dialog(alice.page, ct("roomSettings.leave.confirmTitle"));
     const leave = confirm.getByTestId("confirm-action");
+    // The web does not work out who the owners are: the server refuses the last owner's leave (409),
+    // and the dialog then asks for a successor.
+    await leave.click();
     await expect.poll(() => leave.isDisabled()).toBe(true);
     await field(confirm, ct("roomSettings.leave.newOwner")).click();
     await alice.page.getByRole("option", { name: "Bruno Petit" }).click();

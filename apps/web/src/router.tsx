@@ -31,7 +31,7 @@ function RequireAuth({ children, admin = false }: { children: ReactNode; admin?:
     const next = encodeURIComponent(location.pathname + location.search);
     return <Navigate to={`/sign-in?next=${next}`} replace />;
   }
-  if (admin && me.data.role !== "admin") return <NotFoundPage />;
+  if (admin && !me.data.capabilities?.includes("org.administer")) return <NotFoundPage />;
   return <>{children}</>;
 }
 

@@ -1,6 +1,7 @@
+import { mayInOrg } from "@ensemble/kernel";
+import { ChatOrgResource } from "./resources.ts";
 import { uuidv7 } from "@ensemble/protocol";
 import type { Kernel, UserActor } from "@ensemble/kernel";
-import { canInOrg, OrgChatCapability } from "../shared/capabilities.ts";
 import { getChatSettings } from "./chat-settings.ts";
 import { addMembers } from "./members.ts";
 import { isUniqueViolation } from "@ensemble/kernel";
@@ -61,7 +62,7 @@ export async function ensureDefaultMembership(k: Kernel, actor: UserActor): Prom
   const seen = joined.get(k) ?? new Set<string>();
   joined.set(k, seen);
   if (seen.has(actor.id)) return;
-  if (canInOrg(actor.role, OrgChatCapability.joinPublic)) {
+  if (await mayInOrg(k, actor, ChatOrgResource, "join_public")) {
     const db = chatDb(k);
     const roomId = await ensureDefaultChannel(k);
     const mine = await db

@@ -5,9 +5,16 @@ import { AppError, noContent, recordEvent, route, type Kernel, type UserActor } 
 import { GroupResource } from "@ensemble/kernel";
 import { loadGroup } from "@ensemble/kernel";
 import { roomTopic } from "../shared/resources.ts";
-import { inviteBody, leaveBody, preferencesBody, setMemberRoleBody, roomSchema } from "../shared/schemas.ts";
+import {
+  inviteBody,
+  leaveBody,
+  preferencesBody,
+  setMemberRoleBody,
+  roomSchema,
+  type MemberAction,
+} from "../shared/schemas.ts";
 import { ChatRoomResource, type RoomRecord } from "./resources.ts";
-import { loadRoom } from "./rooms.ts";
+import { loadRoom, moderatesRoom } from "./rooms.ts";
 import { addMembers, lockRoom, ownerCount, removeMember, userTopic } from "./members.ts";
 import { roomView } from "./read-state.ts";
 import { visibleUsers } from "./room-routes.ts";
@@ -59,7 +66,7 @@ export function memberRoutes(app: FastifyInstance, k: Kernel): void {
     handler: async ({ actor, params }) => {
       const r = await k.policy.authorize(actor, ChatRoomResource, "join", await loadRoom(db, params.id, actor));
       await db.transaction().execute((tx) => addMembers(tx, r.id, [actor.id], { actorId: actor.id }));
-      return roomView(db, { ...r, viewerRole: "member" }, actor);
+      return roomView(k, { ...r, viewerRole: "member" }, actor);
     },
   });
 
@@ -172,12 +179,28 @@ export function memberRoutes(app: FastifyInstance, k: Kernel): void {
       const rows = await q.execute();
       const page = rows.slice(0, query.limit);
       const last = page.at(-1);
-      return {
-        items: page.map((m) => ({
+      const may = {
+        moderate: await k.policy.can(actor, ChatRoomResource, "moderate", r),
+        remove: await k.policy.can(actor, ChatRoomResource, "remove_member", r),
+      };
+      const items = [];
+      for (const m of page) {
+        const actions: MemberAction[] = [];
+        if (m.id !== actor.id) {
+          // Whoever moderates the room cannot be muted by a peer (the mute route asks the same question).
+          if (may.moderate && !(await moderatesRoom(k, { id: m.id, username: m.username, role: m.orgRole }, r, m.role)))
+            actions.push("mute");
+          if (may.remove) actions.push("remove");
+        }
+        items.push({
           user: { id: m.id, username: m.username, displayName: m.display_name, role: m.orgRole },
           role: m.role,
           joinedAt: m.joined_at,
-        })),
+          actions,
+        });
+      }
+      return {
+        items,
         next: rows.length > query.limit && last ? encodeCursor([last.display_name, last.id]) : null,
       };
     },
@@ -329,7 +352,7 @@ export function memberRoutes(app: FastifyInstance, k: Kernel): void {
           topics: [userTopic(actor.id)],
         });
       });
-      return roomView(db, r, actor);
+      return roomView(k, r, actor);
     },
   });
 }

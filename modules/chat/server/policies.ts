@@ -1,6 +1,12 @@
 import { AppError, isUser, type Actor, type Kernel } from "@ensemble/kernel";
 import { canInOrg, canInRoom, OrgChatCapability, RoomCapability } from "../shared/capabilities.ts";
-import { ChatMessageResource, ChatRoomResource, type MessageRecord, type RoomRecord } from "./resources.ts";
+import {
+  ChatMessageResource,
+  ChatOrgResource,
+  ChatRoomResource,
+  type MessageRecord,
+  type RoomRecord,
+} from "./resources.ts";
 import { mutedNow, roomSettings } from "./rooms.ts";
 
 const org = (a: Actor, cap: OrgChatCapability) => isUser(a) && canInOrg(a.role, cap);
@@ -12,6 +18,15 @@ const has = (r: RoomRecord, cap: RoomCapability) => canInRoom(r.viewerRole, cap,
 const isAuthor = (a: Actor, m: MessageRecord) => isUser(a) && m.author_id === a.id;
 const inWindow = (m: MessageRecord) => m.authorWindowUntil === null || new Date().toISOString() < m.authorWindowUntil;
 
+const orgActions = {
+  create_channel: OrgChatCapability.createChannel,
+  create_private: OrgChatCapability.createPrivate,
+  open_direct: OrgChatCapability.openDirect,
+  browse_public: OrgChatCapability.browsePublic,
+  join_public: OrgChatCapability.joinPublic,
+  administer: OrgChatCapability.administer,
+} as const;
+
 /**
  * Who may do what in chat. Members read their rooms; public channels are also
  * readable (Slack-like, without joining) by anyone who may browse them, which
@@ -19,6 +34,10 @@ const inWindow = (m: MessageRecord) => m.authorWindowUntil === null || new Date(
  */
 export function chatPolicies(k: Kernel): void {
   const p = k.policy;
+  p.organisation(ChatOrgResource);
+  p.allow(ChatOrgResource, "read", (a) => isUser(a));
+  for (const [action, cap] of Object.entries(orgActions) as [keyof typeof orgActions, OrgChatCapability][])
+    p.allow(ChatOrgResource, action, (a) => org(a, cap));
   p.allow(
     ChatRoomResource,
     "read",
@@ -67,6 +86,12 @@ export function chatPolicies(k: Kernel): void {
     ChatRoomResource,
     "archive",
     (a, r) => r.type !== "dm" && r.is_default === 0 && (has(r, RoomCapability.archive) || supervises(a, r)),
+  );
+  // Everyone stays in the default channel; a two-person conversation is hidden, not left.
+  p.allow(
+    ChatRoomResource,
+    "leave",
+    (_a, r) => isMember(r) && r.is_default === 0 && !(r.type === "dm" && (r.dm_key ?? "").split(",").length <= 2),
   );
   p.allow(ChatRoomResource, "moderate", (a, r) => open(r) && (has(r, RoomCapability.moderate) || supervises(a, r)));
 

@@ -1,8 +1,8 @@
-import type { Actor } from "@ensemble/kernel";
+import type { Actor, Kernel } from "@ensemble/kernel";
 import type { Room } from "../shared/schemas.ts";
-import type { RoomRecord } from "./resources.ts";
+import { ChatRoomResource, type RoomRecord } from "./resources.ts";
 import { memberCount, participantsOf, presentRoom, type MembershipState } from "./rooms.ts";
-import type { ChatDb } from "./tables.ts";
+import { chatDb, type ChatDb } from "./tables.ts";
 
 /** Counting stops here: a badge shows "999+" rather than scanning years of history. */
 export const UNREAD_CAP = 999;
@@ -54,7 +54,8 @@ export async function unreadCounts(
 }
 
 /** The room as the actor sees it: with their membership, unread and mention counts. */
-export async function roomView(db: ChatDb, room: RoomRecord, actor: Actor): Promise<Room> {
+export async function roomView(k: Kernel, room: RoomRecord, actor: Actor): Promise<Room> {
+  const db = chatDb(k);
   const userId = actor.kind === "user" ? actor.id : null;
   const member = userId
     ? await db
@@ -67,5 +68,8 @@ export async function roomView(db: ChatDb, room: RoomRecord, actor: Actor): Prom
   const state: MembershipState = { member: member ?? null, unread: 0, mentions: 0 };
   if (member && userId) Object.assign(state, await unreadCounts(db, room.id, userId, Number(member.last_read_seq)));
   const count = await memberCount(db, room.id);
-  return presentRoom(room, count, state, room.type === "dm" ? await participantsOf(db, room.id) : undefined);
+  const participants = room.type === "dm" ? await participantsOf(db, room.id) : undefined;
+  // What the viewer may do here, from the policy (the web offers exactly these).
+  const actions = await k.policy.allowedActions(actor, ChatRoomResource, room);
+  return { ...presentRoom(room, count, state, participants), actions };
 }

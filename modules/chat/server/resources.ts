@@ -1,4 +1,4 @@
-import { resourceKind } from "@ensemble/kernel";
+import { orgResource, resourceKind } from "@ensemble/kernel";
 import { chatMessageActions, chatRoomActions, ChatResourceTypes } from "../shared/resources.ts";
 import type { RoomRole } from "../shared/capabilities.ts";
 import type { ChatMessagesTable, ChatRoomsTable } from "./tables.ts";
@@ -14,3 +14,13 @@ export type MessageRecord = ChatMessagesTable & { room: RoomRecord; authorWindow
 
 export const ChatRoomResource = resourceKind<RoomRecord>()(ChatResourceTypes.room, chatRoomActions);
 export const ChatMessageResource = resourceKind<MessageRecord>()(ChatResourceTypes.message, chatMessageActions);
+
+/** Chat in the organisation: what a person may create or administer there (reported on `/api/me` as `chat.<action>`). */
+export const ChatOrgResource = orgResource("chat", [
+  "create_channel",
+  "create_private",
+  "open_direct",
+  "browse_public",
+  "join_public",
+  "administer",
+] as const);

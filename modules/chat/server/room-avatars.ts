@@ -113,7 +113,7 @@ export function roomAvatarRoutes(app: FastifyInstance, k: Kernel): void {
           throw e;
         }
         if (r.avatar_key) await k.blobs.delete(r.avatar_key);
-        return roomView(db, { ...next, viewerRole: r.viewerRole, viewerMute: r.viewerMute }, actor);
+        return roomView(k, { ...next, viewerRole: r.viewerRole, viewerMute: r.viewerMute }, actor);
       },
     });
   });
@@ -128,7 +128,7 @@ export function roomAvatarRoutes(app: FastifyInstance, k: Kernel): void {
     response: roomSchema,
     handler: async ({ actor, params }) => {
       const r = await k.policy.authorize(actor, ChatRoomResource, "manage", await loadRoom(db, params.id, actor));
-      if (!r.avatar_key) return roomView(db, r, actor);
+      if (!r.avatar_key) return roomView(k, r, actor);
       const next: ChatRoomsTable = { ...r, avatar_key: null, updated_at: new Date().toISOString() };
       await db.transaction().execute(async (tx) => {
         await tx
@@ -139,7 +139,7 @@ export function roomAvatarRoutes(app: FastifyInstance, k: Kernel): void {
         await publish(tx, actor.id, next);
       });
       await k.blobs.delete(r.avatar_key);
-      return roomView(db, { ...next, viewerRole: r.viewerRole, viewerMute: r.viewerMute }, actor);
+      return roomView(k, { ...next, viewerRole: r.viewerRole, viewerMute: r.viewerMute }, actor);
     },
   });
 

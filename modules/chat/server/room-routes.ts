@@ -2,11 +2,10 @@ import type { FastifyInstance } from "fastify";
 import { sql } from "kysely";
 import { z } from "zod";
 import { decodeCursor, encodeCursor, uuidv7 } from "@ensemble/protocol";
-import { AppError, recordEvent, route, type Kernel, type UserActor } from "@ensemble/kernel";
+import { AppError, authorizeOrg, mayInOrg, recordEvent, route, type Kernel, type UserActor } from "@ensemble/kernel";
 import { foldedContains } from "@ensemble/kernel";
 import { UserResource } from "@ensemble/kernel";
 import { findUserById } from "@ensemble/kernel";
-import { canInOrg, OrgChatCapability } from "../shared/capabilities.ts";
 import { roomTopic } from "../shared/resources.ts";
 import {
   createRoomBody,
@@ -16,7 +15,7 @@ import {
   updateRoomBody,
   roomSchema,
 } from "../shared/schemas.ts";
-import { ChatRoomResource } from "./resources.ts";
+import { ChatOrgResource, ChatRoomResource } from "./resources.ts";
 import {
   loadRoom,
   loadRoomBySlug,
@@ -75,8 +74,7 @@ export function roomRoutes(app: FastifyInstance, k: Kernel): void {
     response: roomSchema,
     status: 201,
     handler: async ({ actor, body }) => {
-      const cap = body.type === "channel" ? OrgChatCapability.createChannel : OrgChatCapability.createPrivate;
-      if (!canInOrg(actor.role, cap)) throw new AppError("forbidden", "you may not create rooms");
+      await authorizeOrg(k, actor, ChatOrgResource, body.type === "channel" ? "create_channel" : "create_private");
       const members = await visibleUsers(
         k,
         actor,
@@ -112,7 +110,7 @@ export function roomRoutes(app: FastifyInstance, k: Kernel): void {
         if (isUniqueViolation(e)) throw new AppError("conflict", "a room with this name already exists");
         throw e;
       }
-      return roomView(db, { ...room, viewerRole: "owner", viewerMute: null }, actor);
+      return roomView(k, { ...room, viewerRole: "owner", viewerMute: null }, actor);
     },
   });
 
@@ -126,7 +124,7 @@ export function roomRoutes(app: FastifyInstance, k: Kernel): void {
     response: roomSchema,
     handler: async ({ actor, params }) =>
       roomView(
-        db,
+        k,
         await k.policy.authorize(actor, ChatRoomResource, "read", await loadRoom(db, params.id, actor)),
         actor,
       ),
@@ -142,7 +140,7 @@ export function roomRoutes(app: FastifyInstance, k: Kernel): void {
     response: roomSchema,
     handler: async ({ actor, params }) =>
       roomView(
-        db,
+        k,
         await k.policy.authorize(actor, ChatRoomResource, "read", await loadRoomBySlug(db, params.slug, actor)),
         actor,
       ),
@@ -193,7 +191,7 @@ export function roomRoutes(app: FastifyInstance, k: Kernel): void {
         if (isUniqueViolation(e)) throw new AppError("conflict", "a room with this name already exists");
         throw e;
       }
-      return roomView(db, { ...next, viewerRole: r.viewerRole, viewerMute: r.viewerMute }, actor);
+      return roomView(k, { ...next, viewerRole: r.viewerRole, viewerMute: r.viewerMute }, actor);
     },
   });
 
@@ -221,7 +219,7 @@ export function roomRoutes(app: FastifyInstance, k: Kernel): void {
             topics: [roomTopic(r.id)],
           });
         });
-        return roomView(db, { ...r, archived_at: archivedAt }, actor);
+        return roomView(k, { ...r, archived_at: archivedAt }, actor);
       },
     });
   }
@@ -235,7 +233,7 @@ export function roomRoutes(app: FastifyInstance, k: Kernel): void {
     query: directoryQuery,
     response: roomPageSchema,
     handler: async ({ actor, query }) => {
-      if (!canInOrg(actor.role, OrgChatCapability.browsePublic)) return { items: [], next: null };
+      if (!(await mayInOrg(k, actor, ChatOrgResource, "browse_public"))) return { items: [], next: null };
       const cursor = decodeCursor(query.cursor);
       if (query.cursor && (!cursor || cursor.length !== 2)) throw new AppError("validation", "bad cursor");
       let q = roomsWithViewer(db, actor.id)
@@ -264,7 +262,7 @@ export function roomRoutes(app: FastifyInstance, k: Kernel): void {
       const page = rows.slice(0, query.limit);
       const items = [];
       // With the viewer's own membership, so the directory shows "joined".
-      for (const r of page) items.push(await roomView(db, roomRecord(r), actor));
+      for (const r of page) items.push(await roomView(k, roomRecord(r), actor));
       const last = page.at(-1);
       return { items, next: rows.length > query.limit && last ? encodeCursor([last.name, last.id]) : null };
     },
@@ -279,8 +277,7 @@ export function roomRoutes(app: FastifyInstance, k: Kernel): void {
     body: openDirectBody,
     response: roomSchema,
     handler: async ({ actor, body, reply }) => {
-      if (!canInOrg(actor.role, OrgChatCapability.openDirect))
-        throw new AppError("forbidden", "you may not open direct messages");
+      await authorizeOrg(k, actor, ChatOrgResource, "open_direct");
       const others = await visibleUsers(
         k,
         actor,
@@ -333,7 +330,7 @@ export function roomRoutes(app: FastifyInstance, k: Kernel): void {
           .execute();
       }
       const r = await loadRoom(db, existing!.id, actor);
-      return roomView(db, await k.policy.authorize(actor, ChatRoomResource, "read", r), actor);
+      return roomView(k, await k.policy.authorize(actor, ChatRoomResource, "read", r), actor);
     },
   });
 }

@@ -1,8 +1,8 @@
-import type { Actor } from "@ensemble/kernel";
+import type { Actor, Kernel, UserActor } from "@ensemble/kernel";
 import type { RoomCapabilitySetting, RoomRole } from "../shared/capabilities.ts";
 import type { PublicRoom } from "../shared/schemas.ts";
 import type { Room } from "../shared/schemas.ts";
-import type { RoomRecord } from "./resources.ts";
+import { ChatRoomResource, type RoomRecord } from "./resources.ts";
 import type { ChatDb, ChatMembersTable, ChatRoomsTable } from "./tables.ts";
 import type { ChatMutesTable } from "./extras/extras-tables.ts";
 
@@ -142,7 +142,7 @@ export function presentRoom(
   count: number,
   state: MembershipState,
   participants?: Participant[],
-): Room {
+): Omit<Room, "actions"> {
   const m = state.member;
   return {
     ...presentPublicRoom(r, count, participants),
@@ -158,4 +158,15 @@ export function presentRoom(
         }
       : null,
   };
+}
+
+/** Whether this person (not the viewer) moderates the room with this room role: peers cannot mute them. */
+export async function moderatesRoom(
+  k: Pick<Kernel, "policy">,
+  user: Pick<UserActor, "id" | "username" | "role">,
+  room: RoomRecord,
+  role: RoomRole,
+): Promise<boolean> {
+  const asTarget: UserActor = { kind: "user", ...user, scopes: null, sessionId: null, tokenId: null };
+  return k.policy.can(asTarget, ChatRoomResource, "moderate", { ...room, viewerRole: role, viewerMute: null });
 }

@@ -1,7 +1,7 @@
 import { sql, type SqlBool } from "kysely";
 import { decodeCursor, encodeCursor } from "@ensemble/protocol";
-import { AppError, type Kernel, type UserActor } from "@ensemble/kernel";
-import { canInOrg, OrgChatCapability } from "../shared/capabilities.ts";
+import { AppError, mayInOrg, type Kernel, type UserActor } from "@ensemble/kernel";
+import { ChatOrgResource } from "./resources.ts";
 import type { SearchHit } from "../shared/message-wire.ts";
 import { normalizeMessage, presentMessages } from "./present-message.ts";
 import { queryTerms } from "./search-index.ts";
@@ -62,7 +62,7 @@ export async function searchMessages(
   const p = parseSearch(q);
   const cursor = decodeCursor(opts.cursor);
   if (opts.cursor && (!cursor || cursor.length !== 2)) throw new AppError("validation", "bad cursor");
-  const browse = canInOrg(actor.role, OrgChatCapability.browsePublic);
+  const browse = await mayInOrg(k, actor, ChatOrgResource, "browse_public");
   let query = db
     .selectFrom("chat_messages as m")
     .innerJoin("chat_rooms as r", "r.id", "m.room_id")

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { AppError, can, Capability, recordEvent, route, type Kernel } from "@ensemble/kernel";
+import { AppError, recordEvent, route, type Kernel, authorizeOrg } from "@ensemble/kernel";
 import { roomTopic } from "../shared/resources.ts";
 import { chatSettingsPatch, chatSettingsSchema } from "../shared/settings.ts";
 import {
@@ -11,7 +11,7 @@ import {
   roomSchema,
   sidebarSchema,
 } from "../shared/schemas.ts";
-import { ChatMessageResource, ChatRoomResource, type RoomRecord } from "./resources.ts";
+import { ChatOrgResource, ChatMessageResource, ChatRoomResource, type RoomRecord } from "./resources.ts";
 import { loadRoom, roomRecord, roomsWithViewer } from "./rooms.ts";
 import { loadMessage } from "./messages.ts";
 import { roomView } from "./read-state.ts";
@@ -71,7 +71,7 @@ export function sidebarRoutes(app: FastifyInstance, k: Kernel): void {
       const rows = await roomsWithViewer(db, actor.id).where("vm.user_id", "is not", null).execute();
       const rooms: Room[] = [];
       for (const r of rows) {
-        const view = await roomView(db, roomRecord(r), actor);
+        const view = await roomView(k, roomRecord(r), actor);
         // A hidden room comes back when something new arrives in it.
         if (view.membership?.hidden && view.membership.unread === 0) continue;
         rooms.push(view);
@@ -138,7 +138,7 @@ export function sidebarRoutes(app: FastifyInstance, k: Kernel): void {
         messageId = body.messageId;
       }
       await setReadMarker(db, room, actor.id, seq, messageId, (await getChatSettings(k)).readReceipts);
-      return roomView(db, room, actor);
+      return roomView(k, room, actor);
     },
   });
 
@@ -161,7 +161,7 @@ export function sidebarRoutes(app: FastifyInstance, k: Kernel): void {
         .executeTakeFirst();
       if (!m || m.room_id !== room.id) throw new AppError("not_found", "message not found");
       await setReadMarker(db, room, actor.id, Number(m.seq) - 1, null, (await getChatSettings(k)).readReceipts);
-      return roomView(db, room, actor);
+      return roomView(k, room, actor);
     },
   });
 
@@ -214,7 +214,7 @@ export function sidebarRoutes(app: FastifyInstance, k: Kernel): void {
     body: chatSettingsPatch,
     response: chatSettingsSchema,
     handler: async ({ actor, body }) => {
-      if (!can(actor.role, Capability.administer)) throw new AppError("forbidden", "administrators only");
+      await authorizeOrg(k, actor, ChatOrgResource, "administer");
       return updateChatSettings(k, body);
     },
   });

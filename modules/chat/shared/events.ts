@@ -74,7 +74,11 @@ export const chatEventSchemas = {
   "chat.room.updated": z.object({ room: publicRoomSchema }),
   "chat.room.archived": z.object({ roomId: z.string() }),
   "chat.room.unarchived": z.object({ roomId: z.string() }),
-  "chat.member.added": z.object({ roomId: z.string(), member: memberSchema, viaGroupId: z.string().nullable() }),
+  "chat.member.added": z.object({
+    roomId: z.string(),
+    member: memberSchema.omit({ actions: true }),
+    viaGroupId: z.string().nullable(),
+  }),
   "chat.member.removed": z.object({ roomId: z.string(), userId: z.string(), left: z.boolean() }),
   "chat.member.role_changed": z.object({ roomId: z.string(), userId: z.string(), role: roomRoleSchema }),
   /** `message.reactions` is empty: reactions travel as their own events. */

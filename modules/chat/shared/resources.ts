@@ -14,6 +14,7 @@ export const chatRoomActions = [
   "archive",
   "moderate",
   "mention_all",
+  "leave",
 ] as const;
 export type ChatRoomAction = (typeof chatRoomActions)[number];
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { roomRoles } from "./capabilities.ts";
+import { chatRoomActions } from "./resources.ts";
 
 export const roomTypes = ["channel", "private", "dm"] as const;
 export type RoomType = (typeof roomTypes)[number];
@@ -51,13 +52,20 @@ export const roomSchema = z.object({
     .nullable(),
   /** For DMs: the other participants (id, username, display name). */
   participants: z.array(z.object({ id: z.string(), username: z.string(), displayName: z.string() })).optional(),
+  /** What the viewer may do in the room, decided by the server's policy (the web offers exactly these). */
+  actions: z.array(z.enum(chatRoomActions)),
 });
 export type Room = z.infer<typeof roomSchema>;
+
+export const memberActions = ["mute", "remove"] as const;
+export type MemberAction = (typeof memberActions)[number];
 
 export const memberSchema = z.object({
   user: z.object({ id: z.string(), username: z.string(), displayName: z.string(), role: z.string() }),
   role: roomRoleSchema,
   joinedAt: z.string(),
+  /** What the viewer may do to this member, decided by the server's policy (never by comparing roles). */
+  actions: z.array(z.enum(memberActions)),
 });
 export type RoomMember = z.infer<typeof memberSchema>;
 
@@ -169,7 +177,7 @@ export const messageSchema = z.object({
 export type ChatMessage = z.infer<typeof messageSchema>;
 
 /** Room as seen by nobody in particular (no viewer membership): what room events carry. */
-export const publicRoomSchema = roomSchema.omit({ membership: true });
+export const publicRoomSchema = roomSchema.omit({ membership: true, actions: true });
 export type PublicRoom = z.infer<typeof publicRoomSchema>;
 
 export const sidebarSectionSchema = z.object({

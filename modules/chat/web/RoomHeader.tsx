@@ -22,6 +22,7 @@ import { PresenceDot } from "./PresenceDot.tsx";
 import { useRoomTools } from "./moderation/RoomTools.tsx";
 import { RoomAvatar } from "./room-settings/RoomAvatar.tsx";
 import { RoomMenu } from "./room-settings/RoomMenu.tsx";
+import { ROLE_BADGE } from "./role-badge.ts";
 import { RoomThreads } from "./RoomThreads.tsx";
 
 /** Name, topic, members, favourite and mute, pinned messages; the burger opens the sidebar on a phone. */
@@ -88,7 +89,7 @@ export function RoomHeader({
                       <Avatar size={22} radius="xl" alt="" name={m.user.displayName} />
                       <PresenceDot userId={m.user.id} />
                       <Text size="sm">{m.user.displayName}</Text>
-                      {m.role !== "member" && (
+                      {ROLE_BADGE[m.role] && (
                         <Text size="xs" c="dimmed">
                           {t(`roles.${m.role}`)}
                         </Text>

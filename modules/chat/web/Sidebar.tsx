@@ -85,7 +85,7 @@ export function Sidebar({ currentId, onNavigate, onBrowse, onCreate, onDirect, o
               leftSection={<IconBookmark size={14} aria-hidden="true" />}
               onClick={() => onList("saved")}
             />
-            {me.role === "admin" && (
+            {me.capabilities.includes("chat.administer") && (
               <NavLink
                 component={Link}
                 to="/chat/admin"

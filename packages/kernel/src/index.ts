@@ -14,6 +14,7 @@ export { kernelMigrations } from "./db/kernel-migrations.ts";
 export * from "./authz/actor.ts";
 export * from "./authz/capabilities.ts";
 export * from "./authz/policy.ts";
+export * from "./authz/organisation.ts";
 export {
   route,
   noContent,

@@ -8,6 +8,8 @@ export interface HostUser {
   username: string;
   displayName: string;
   role: string;
+  /** The person's organisation capabilities (`org.administer`, `chat.administer`…), from `/api/me`: never compare `role`. */
+  capabilities: readonly string[];
 }
 
 /**

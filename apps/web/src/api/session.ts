@@ -9,8 +9,8 @@ export function useMe() {
     queryKey: ["me"],
     queryFn: async (): Promise<Me | null> => {
       try {
-        const r = await get<{ user: Me }>("/api/me");
-        return r.user;
+        const r = await get<{ user: Me; capabilities: string[] }>("/api/me");
+        return { ...r.user, capabilities: r.capabilities };
       } catch (e) {
         if (e instanceof ApiError && e.status === 401) return null;
         throw e;
@@ -38,7 +38,11 @@ export function useBranding() {
 
 export function useSetMe() {
   const qc = useQueryClient();
-  return (me: Me | null) => qc.setQueryData(["me"], me);
+  return (me: Me | null) => {
+    qc.setQueryData(["me"], me);
+    // Answers that carry the user alone (sign-in, profile) lack the capabilities: read them again.
+    if (me && !me.capabilities) void qc.invalidateQueries({ queryKey: ["me"] });
+  };
 }
 
 /**

@@ -82,7 +82,7 @@ export function AppLayout() {
   const isActive = (to: string, end: boolean) => (end ? location.pathname === to : location.pathname.startsWith(to));
   const links = [
     ...SERVICES,
-    ...(me?.role === "admin"
+    ...(me?.capabilities?.includes("org.administer")
       ? [{ to: "/admin", key: "admin", ns: "translation", label: "nav.admin", icon: IconShieldLock, end: false }]
       : []),
   ];

@@ -11,7 +11,13 @@ export function ModuleHost({ children }: { children: ReactNode }) {
     () =>
       me
         ? {
-            me: { id: me.id, username: me.username, displayName: me.displayName, role: me.role },
+            me: {
+              id: me.id,
+              username: me.username,
+              displayName: me.displayName,
+              role: me.role,
+              capabilities: me.capabilities ?? [],
+            },
             api,
             follow,
             typing: (topic) => void realtime().then((rt) => rt.typing(topic)),

@@ -30,7 +30,9 @@ export function TokensTab() {
     },
   });
   const revoke = useMutation({ mutationFn: (id: string) => del(`/api/me/tokens/${id}`), onSuccess: refresh });
-  const available: Scope[] = me?.role === "admin" ? ["read", "write", "admin"] : ["read", "write"];
+  const available: Scope[] = me?.capabilities?.includes("org.create_admin_token")
+    ? ["read", "write", "admin"]
+    : ["read", "write"];
   const submit = (e: FormEvent) => {
     e.preventDefault();
     create.mutate();

@@ -6,6 +6,7 @@ import { uuidv7 } from "@ensemble/protocol";
 import {
   AppError,
   audit,
+  authorizeOrg,
   noContent,
   rawResponse,
   recordEvent,
@@ -13,7 +14,7 @@ import {
   type Kernel,
   type UserActor,
 } from "@ensemble/kernel";
-import { canInOrg, OrgChatCapability } from "../../shared/capabilities.ts";
+import { ChatOrgResource } from "../resources.ts";
 import {
   BUNDLED_EMOJI_NAMES,
   CUSTOM_EMOJI_NAME,
@@ -84,10 +85,7 @@ async function readLimited(req: FastifyRequest, limit: number): Promise<Buffer> 
  */
 export function emojiRoutes(app: FastifyInstance, k: Kernel): void {
   const db = emojiDb(k);
-  const admin = (a: UserActor) => {
-    if (!canInOrg(a.role, OrgChatCapability.administer))
-      throw new AppError("forbidden", "only administrators manage custom emoji");
-  };
+  const admin = (a: UserActor) => authorizeOrg(k, a, ChatOrgResource, "administer");
 
   route(app, {
     method: "GET",
@@ -148,7 +146,7 @@ export function emojiRoutes(app: FastifyInstance, k: Kernel): void {
       handler: async ({ actor, query, req }) => {
         let bytes: Buffer;
         try {
-          admin(actor);
+          await admin(actor);
           validName(query.name);
           bytes = await readLimited(req, EMOJI_MAX_BYTES);
         } catch (e) {
@@ -218,7 +216,7 @@ export function emojiRoutes(app: FastifyInstance, k: Kernel): void {
     params: nameParams,
     response: noContent,
     handler: async ({ actor, params, req }) => {
-      admin(actor);
+      await admin(actor);
       const row = await db.selectFrom("chat_emoji").selectAll().where("name", "=", params.name).executeTakeFirst();
       if (!row) throw new AppError("not_found", "emoji not found");
       await db.transaction().execute(async (tx) => {

@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import {
   AppError,
+  authorizeOrg,
   displayNameSchema,
   noContent,
   route,
@@ -9,7 +10,7 @@ import {
   type Kernel,
   type UserActor,
 } from "@ensemble/kernel";
-import { canInOrg, OrgChatCapability } from "../../shared/capabilities.ts";
+import { ChatOrgResource } from "../resources.ts";
 import { extrasDb, type ChatExtrasTables, type ExtrasDb } from "../extras/extras-tables.ts";
 import { botCreatedSchema, botListSchema } from "../../shared/integration-wire.ts";
 
@@ -37,10 +38,7 @@ export async function isBot(db: ExtrasDb, userId: string): Promise<boolean> {
  */
 export function botRoutes(app: FastifyInstance, k: Kernel): void {
   const db = extrasDb(k);
-  const admin = (a: UserActor) => {
-    if (!canInOrg(a.role, OrgChatCapability.administer))
-      throw new AppError("forbidden", "only administrators manage bots");
-  };
+  const admin = (a: UserActor) => authorizeOrg(k, a, ChatOrgResource, "administer");
 
   route(app, {
     method: "POST",
@@ -58,7 +56,7 @@ export function botRoutes(app: FastifyInstance, k: Kernel): void {
     response: botCreatedSchema,
     status: 201,
     handler: async ({ actor, body }) => {
-      admin(actor);
+      await admin(actor);
       const result = await k.db.transaction().execute(async (tx) => {
         // No password and no e-mail: a bot signs in only with its token.
         const user = await k.users.createServiceAccount(tx, {
@@ -105,7 +103,7 @@ export function botRoutes(app: FastifyInstance, k: Kernel): void {
     auth: "user",
     response: botListSchema,
     handler: async ({ actor }) => {
-      admin(actor);
+      await admin(actor);
       const rows = await db
         .selectFrom("chat_bots")
         .innerJoin("users", "users.id", "chat_bots.user_id")
@@ -141,7 +139,7 @@ export function botRoutes(app: FastifyInstance, k: Kernel): void {
     params: z.object({ id: z.uuid() }),
     response: noContent,
     handler: async ({ actor, params }) => {
-      admin(actor);
+      await admin(actor);
       const bot = await db
         .selectFrom("chat_bots")
         .select("user_id")

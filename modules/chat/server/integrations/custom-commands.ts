@@ -5,6 +5,8 @@ import { uuidv7 } from "@ensemble/protocol";
 import {
   anonymous,
   AppError,
+  authorizeOrg,
+  mayInOrg,
   noContent,
   randomToken,
   route,
@@ -13,7 +15,6 @@ import {
   type Kernel,
   type UserActor,
 } from "@ensemble/kernel";
-import { canInOrg, OrgChatCapability } from "../../shared/capabilities.ts";
 import {
   responseUrlAnswerSchema,
   slashCommandCreatedSchema,
@@ -21,7 +22,7 @@ import {
   type SlashCommand,
 } from "../../shared/integration-wire.ts";
 import { postMessage } from "../post-message.ts";
-import { ChatRoomResource, type RoomRecord } from "../resources.ts";
+import { ChatOrgResource, ChatRoomResource, type RoomRecord } from "../resources.ts";
 import { loadRoom } from "../rooms.ts";
 import { chatDb } from "../tables.ts";
 import { extrasDb, type ChatSlashCommandsTable } from "../extras/extras-tables.ts";
@@ -190,10 +191,7 @@ async function invokerActor(k: Kernel, userId: string): Promise<Actor> {
 
 export function customCommandRoutes(app: FastifyInstance, k: Kernel): void {
   const db = extrasDb(k);
-  const admin = (a: UserActor) => {
-    if (!canInOrg(a.role, OrgChatCapability.administer))
-      throw new AppError("forbidden", "only administrators manage slash commands");
-  };
+  const admin = (a: UserActor) => authorizeOrg(k, a, ChatOrgResource, "administer");
 
   route(app, {
     method: "POST",
@@ -211,7 +209,7 @@ export function customCommandRoutes(app: FastifyInstance, k: Kernel): void {
     response: slashCommandCreatedSchema,
     status: 201,
     handler: async ({ actor, body }) => {
-      admin(actor);
+      await admin(actor);
       if (BUILT_IN_NAMES.has(body.command)) throw new AppError("conflict", `${body.command} is a built-in command`);
       const row: ChatSlashCommandsTable = {
         id: uuidv7(),
@@ -242,7 +240,7 @@ export function customCommandRoutes(app: FastifyInstance, k: Kernel): void {
     params: z.object({ id: z.uuid() }),
     response: noContent,
     handler: async ({ actor, params }) => {
-      admin(actor);
+      await admin(actor);
       const r = await db.deleteFrom("chat_slash_commands").where("id", "=", params.id).executeTakeFirst();
       if (Number(r.numDeletedRows) !== 1) throw new AppError("not_found", "command not found");
     },
@@ -257,7 +255,7 @@ export function customCommandRoutes(app: FastifyInstance, k: Kernel): void {
     response: slashCommandListSchema,
     handler: async ({ actor }) => {
       const rows = await db.selectFrom("chat_slash_commands").selectAll().orderBy("command").execute();
-      const isAdmin = canInOrg(actor.role, OrgChatCapability.administer);
+      const isAdmin = await mayInOrg(k, actor, ChatOrgResource, "administer");
       return { items: [...BUILT_INS.map((b) => ({ ...b, builtIn: true })), ...rows.map((r) => present(r, isAdmin))] };
     },
   });

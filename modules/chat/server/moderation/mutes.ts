@@ -3,7 +3,7 @@ import { z } from "zod";
 import { AppError, audit, noContent, recordEvent, route, type Kernel, type UserActor } from "@ensemble/kernel";
 import { roomTopic } from "../../shared/resources.ts";
 import { ChatRoomResource } from "../resources.ts";
-import { loadRoom, roleOf } from "../rooms.ts";
+import { loadRoom, moderatesRoom, roleOf } from "../rooms.ts";
 import { userTopic } from "../members.ts";
 import { chatDb } from "../tables.ts";
 import { extrasDb } from "../extras/extras-tables.ts";
@@ -78,23 +78,13 @@ export function muteRoutes(app: FastifyInstance, k: Kernel): void {
         });
       const role = await roleOf(chatDb(k), room.id, body.userId);
       if (!role) throw new AppError("not_found", "this person is not a member of the room");
-      const target = { ...room, viewerRole: role };
-      // Someone who moderates the room cannot be silenced by a peer.
       const user = await db
         .selectFrom("users")
         .select(["id", "username", "role"])
         .where("id", "=", body.userId)
         .executeTakeFirstOrThrow();
-      const asTarget: UserActor = {
-        kind: "user",
-        id: user.id,
-        username: user.username,
-        role: user.role,
-        scopes: null,
-        sessionId: null,
-        tokenId: null,
-      };
-      if (await k.policy.can(asTarget, ChatRoomResource, "moderate", target))
+      // Someone who moderates the room cannot be silenced by a peer.
+      if (await moderatesRoom(k, user, room, role))
         throw new AppError("forbidden", "moderators of the room cannot be muted");
       const until = body.minutes ? new Date(Date.now() + body.minutes * 60_000).toISOString() : null;
       await change(actor, room.id, body.userId, until, true, req.ip);

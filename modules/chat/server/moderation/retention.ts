@@ -1,10 +1,18 @@
 import type { FastifyInstance } from "fastify";
 import { sql } from "kysely";
 import { z } from "zod";
-import { AppError, audit, recordEvent, route, type Kernel, type UserActor } from "@ensemble/kernel";
-import { canInOrg, OrgChatCapability } from "../../shared/capabilities.ts";
+import {
+  AppError,
+  audit,
+  recordEvent,
+  route,
+  type Kernel,
+  type UserActor,
+  authorizeOrg,
+  mayInOrg,
+} from "@ensemble/kernel";
 import { extrasDb, type ExtrasDb } from "../extras/extras-tables.ts";
-import { ChatRoomResource } from "../resources.ts";
+import { ChatOrgResource, ChatRoomResource } from "../resources.ts";
 import { loadRoom } from "../rooms.ts";
 import { chatDb } from "../tables.ts";
 import { redactMessages, tombstone } from "../redact-message.ts";
@@ -124,10 +132,7 @@ export function startRetentionJob(k: Kernel): void {
 /** Retention settings: organisation-wide and per room, set by administrators (they destroy history). */
 export function retentionRoutes(app: FastifyInstance, k: Kernel): void {
   const db = extrasDb(k);
-  const admin = (a: UserActor) => {
-    if (!canInOrg(a.role, OrgChatCapability.administer))
-      throw new AppError("forbidden", "only administrators set message retention");
-  };
+  const admin = (a: UserActor) => authorizeOrg(k, a, ChatOrgResource, "administer");
   const save = async (actor: UserActor, scope: string, days: number | null, ip: string) => {
     await db.transaction().execute(async (tx) => {
       if (days === null) await tx.deleteFrom("chat_retention").where("scope", "=", scope).execute();
@@ -157,7 +162,7 @@ export function retentionRoutes(app: FastifyInstance, k: Kernel): void {
     auth: "user",
     response: retentionSchema,
     handler: async ({ actor }) => {
-      admin(actor);
+      await admin(actor);
       const rows = await db.selectFrom("chat_retention").selectAll().orderBy("scope").execute();
       return {
         days: rows.find((r) => r.scope === GLOBAL)?.days ?? 0,
@@ -177,7 +182,7 @@ export function retentionRoutes(app: FastifyInstance, k: Kernel): void {
     body: daysBody,
     response: globalRetentionSetSchema,
     handler: async ({ actor, body, req }) => {
-      admin(actor);
+      await admin(actor);
       await save(actor, GLOBAL, body.days, req.ip);
       return { days: body.days ?? 0 };
     },
@@ -194,7 +199,7 @@ export function retentionRoutes(app: FastifyInstance, k: Kernel): void {
     response: roomRetentionSchema,
     handler: async ({ actor, params }) => {
       let roomId: string;
-      if (canInOrg(actor.role, OrgChatCapability.administer)) {
+      if (await mayInOrg(k, actor, ChatOrgResource, "administer")) {
         const room = await db.selectFrom("chat_rooms").select("id").where("id", "=", params.id).executeTakeFirst();
         if (!room) throw new AppError("not_found", "chat_room not found");
         roomId = room.id;
@@ -225,7 +230,7 @@ export function retentionRoutes(app: FastifyInstance, k: Kernel): void {
     body: daysBody,
     response: roomRetentionSetSchema,
     handler: async ({ actor, params, body, req }) => {
-      admin(actor);
+      await admin(actor);
       // Administrators set it for any room, private groups included, without reading them.
       const room = await db.selectFrom("chat_rooms").select("id").where("id", "=", params.id).executeTakeFirst();
       if (!room) throw new AppError("not_found", "chat_room not found");
@@ -242,7 +247,7 @@ export function retentionRoutes(app: FastifyInstance, k: Kernel): void {
     auth: "user",
     response: retentionRunSchema,
     handler: async ({ actor }) => {
-      admin(actor);
+      await admin(actor);
       const result = await applyRetention(k);
       return { rooms: result.filter((r) => r.deleted > 0) };
     },

@@ -31,7 +31,7 @@ export function ChatAdmin({ onMenu }: { onMenu: () => void }) {
       </Title>
     </Group>
   );
-  if (me.role !== "admin") {
+  if (!me.capabilities.includes("chat.administer")) {
     return (
       <div className="chat-admin" data-testid="chat-admin-refused">
         {header}

@@ -4,7 +4,6 @@ import { notifications } from "@mantine/notifications";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { useMembers } from "../hooks.ts";
-import { useHost } from "../host.tsx";
 import { useProblemText } from "../i18n.ts";
 import { modKeys, useModerationApi } from "./api.ts";
 
@@ -17,7 +16,6 @@ export function MutesPanel({ roomId }: { roomId: string }) {
   const api = useModerationApi();
   const qc = useQueryClient();
   const problem = useProblemText();
-  const { me } = useHost();
   const members = useMembers(roomId);
   const mutes = useQuery({ queryKey: modKeys.mutes(roomId), queryFn: () => api.mutes(roomId) });
   const [userId, setUserId] = useState<string | null>(null);
@@ -28,7 +26,7 @@ export function MutesPanel({ roomId }: { roomId: string }) {
 
   const muted = new Set((mutes.data?.items ?? []).map((m) => m.user.id));
   const candidates = members.list
-    .filter((m) => m.user.id !== me.id && m.role === "member" && !muted.has(m.user.id))
+    .filter((m) => m.actions.includes("mute") && !muted.has(m.user.id))
     .map((m) => ({ value: m.user.id, label: `${m.user.displayName} (@${m.user.username})` }));
 
   const mute = async () => {

@@ -1,13 +1,5 @@
 import { useMemo } from "react";
 import { useQuery } from "@tanstack/react-query";
-import {
-  canInOrg,
-  canInRoom,
-  OrgChatCapability,
-  orgChatCapabilityTable,
-  RoomCapability,
-  type OrgRole,
-} from "../../shared/capabilities.ts";
 import type { Room } from "../../shared/schemas.ts";
 import type { ReportResolution } from "../../shared/events.ts";
 import type {
@@ -55,18 +47,13 @@ export const modKeys = {
   retention: (roomId: string) => ["chat", "moderation", "retention", roomId] as const,
 };
 
-const orgRole = (me: ChatUser): OrgRole => (me.role in orgChatCapabilityTable.grants ? (me.role as OrgRole) : "guest");
-
-/** What the viewer may do in this room, as the server's policies decide it (modules/chat/server/policies.ts). */
+/** What the viewer may do in this room, as the server's policy answers it (`room.actions`, `me.capabilities`). */
 export function roomPowers(room: Room, me: ChatUser) {
-  const role = room.membership?.role ?? null;
-  const open = room.archivedAt === null;
-  const supervises = room.type === "channel" && canInOrg(orgRole(me), OrgChatCapability.superviseChannels);
   return {
-    moderate: open && (canInRoom(role, RoomCapability.moderate, room.settings) || supervises),
-    manage: room.type !== "dm" && open && (canInRoom(role, RoomCapability.manage, room.settings) || supervises),
+    moderate: room.actions.includes("moderate"),
+    manage: room.actions.includes("manage"),
     /** Custom slash commands are the organisation's, defined by administrators. */
-    administer: canInOrg(orgRole(me), OrgChatCapability.administer),
+    administer: me.capabilities.includes("chat.administer"),
   };
 }
 

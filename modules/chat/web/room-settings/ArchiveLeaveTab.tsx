@@ -25,18 +25,17 @@ export function ArchiveLeaveTab({ room, onDone }: { room: Room; onDone: () => vo
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const archived = room.archivedAt !== null;
-  const mayArchive = roomCan(room, me, "archive");
-  const mayLeave = roomCan(room, me, "leave");
-  const owner = room.membership?.role === "owner";
+  const mayArchive = roomCan(room, "archive");
+  const mayLeave = roomCan(room, "leave");
   // Who could take the room over: the server answers up to 500 members per page, enough to pick from.
   const members = useQuery({
     queryKey: [...keys.members(room.id), "heirs"],
     queryFn: () => api.members(room.id, null, 500),
-    enabled: owner && confirm === "leave",
+    enabled: askHeir,
   });
   const others = (members.data?.items ?? []).filter((m) => m.user.id !== me.id);
-  const lastOwner = owner && !(members.data?.items ?? []).some((m) => m.role === "owner" && m.user.id !== me.id);
-  const needHeir = (lastOwner && others.length > 0) || askHeir;
+  // The server knows who the owners are: the last one is asked for a successor when leaving (a conflict).
+  const needHeir = askHeir;
 
   const close = () => {
     setConfirm(null);
@@ -66,7 +65,7 @@ export function ArchiveLeaveTab({ room, onDone }: { room: Room; onDone: () => vo
       }
     } catch (e) {
       // The server knows best who the owners are: asked for a new owner, we ask the person.
-      if (confirm === "leave" && problemCode(e) === "conflict" && owner && !needHeir) setAskHeir(true);
+      if (confirm === "leave" && problemCode(e) === "conflict" && !needHeir) setAskHeir(true);
       else setError(problem(e));
     } finally {
       setBusy(false);

@@ -5,7 +5,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import type { Room } from "../../shared/schemas.ts";
 import { keys } from "../cache.ts";
-import { useHost, problemCode } from "../host.tsx";
+import { problemCode } from "../host.tsx";
 import { useProblemText } from "../i18n.ts";
 import { AvatarField } from "./AvatarField.tsx";
 import { roomCan } from "./can.ts";
@@ -42,11 +42,10 @@ function changes(from: Form, to: Form): RoomPatch {
 /** Name, address, topic, description, picture and member permissions; read-only without "manage". */
 export function GeneralTab({ room }: { room: Room }) {
   const { t } = useTranslation("chat");
-  const { me } = useHost();
   const api = useRoomSettingsApi();
   const qc = useQueryClient();
   const problem = useProblemText();
-  const editable = roomCan(room, me, "manage");
+  const editable = roomCan(room, "manage");
   const [saved, setSaved] = useState<Form>(() => formOf(room));
   const [form, setForm] = useState<Form>(saved);
   const [error, setError] = useState<{ slug?: string; other?: string }>({});

@@ -12,6 +12,7 @@ import { useProblemText } from "../i18n.ts";
 import { PresenceDot } from "../PresenceDot.tsx";
 import { roomCan } from "./can.ts";
 import { InviteForm } from "./InviteForm.tsx";
+import { ROLE_BADGE } from "../role-badge.ts";
 import { settingsKeys, useRoomSettingsApi } from "./room-api.ts";
 
 /** Members by name (paged), with what the viewer may do to each: role, mute, remove. */
@@ -21,9 +22,8 @@ export function MembersTab({ room }: { room: Room }) {
   const api = useRoomSettingsApi();
   const qc = useQueryClient();
   const problem = useProblemText();
-  const mayManage = roomCan(room, me, "manage");
-  const mayModerate = roomCan(room, me, "moderate");
-  const mayRemove = roomCan(room, me, "remove_member");
+  const mayManage = roomCan(room, "manage");
+  const mayModerate = roomCan(room, "moderate");
   const pages = useInfiniteQuery({
     queryKey: settingsKeys.members(room.id),
     queryFn: ({ pageParam }) => api.members(room.id, pageParam),
@@ -54,7 +54,7 @@ export function MembersTab({ room }: { room: Room }) {
   const list = pages.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <Stack gap="md">
-      {roomCan(room, me, "invite") && <InviteForm room={room} />}
+      {roomCan(room, "invite") && <InviteForm room={room} />}
       {pages.isPending && <Loader size="sm" aria-label={t("room.loading")} />}
       {pages.isError && (
         <Text size="sm" c="red.8" role="alert">
@@ -66,9 +66,9 @@ export function MembersTab({ room }: { room: Room }) {
           const name = m.user.displayName;
           const isMe = m.user.id === me.id;
           const isMuted = muted.has(m.user.id);
-          // Moderators and owners cannot be muted (the server refuses it too).
-          const canMute = mayModerate && !isMe && m.role === "member";
-          const canRemove = mayRemove && !isMe;
+          // The server says whom the viewer may mute (never a moderator or owner) or remove.
+          const canMute = m.actions.includes("mute");
+          const canRemove = m.actions.includes("remove");
           return (
             <Group
               component="li"
@@ -112,7 +112,7 @@ export function MembersTab({ room }: { room: Room }) {
                     data-testid="member-role"
                   />
                 ) : (
-                  m.role !== "member" && (
+                  ROLE_BADGE[m.role] && (
                     <Text size="xs" c="dimmed">
                       {t(`roles.${m.role}`)}
                     </Text>

@@ -3,12 +3,11 @@ import { sql } from "kysely";
 import { z } from "zod";
 import { decodeCursor, encodeCursor, pageQuery } from "@ensemble/protocol";
 import type { Kernel } from "../kernel.ts";
-import type { UserActor } from "../authz/actor.ts";
 import { noContent, route } from "../http/route.ts";
 import { recordEvent } from "../events/record-event.ts";
 import { recordBrandingChange } from "../branding/branding-module.ts";
 import { AppError } from "../errors.ts";
-import { can, Capability } from "../authz/capabilities.ts";
+import { authorizeOrg, OrgResource } from "../authz/organisation.ts";
 import { foldedContains } from "../db/fold.ts";
 import { orgSettingsSchema, type OrgSettings } from "../settings.ts";
 import { endUserSessions } from "../realtime/end-user-sessions.ts";
@@ -57,10 +56,6 @@ const presentSettings = (s: OrgSettings): AdminSettings => ({
   defaultLocale: s.defaultLocale,
 });
 
-function requireCapability(actor: UserActor, capability: Capability): void {
-  if (!can(actor.role, capability)) throw new AppError("forbidden", "this needs an administrator");
-}
-
 /** The administration console's API: people, their roles and status, organisation settings. */
 export function adminRoutes(app: FastifyInstance, k: Kernel): void {
   route(app, {
@@ -72,7 +67,7 @@ export function adminRoutes(app: FastifyInstance, k: Kernel): void {
     response: pageOf(selfSchema),
     query: listQuery,
     handler: async ({ actor, query }) => {
-      requireCapability(actor, Capability.manageUsers);
+      await authorizeOrg(k, actor, OrgResource, "manage_users");
       const cursor = decodeCursor(query.cursor);
       if (query.cursor && (!cursor || cursor.length !== 1)) throw new AppError("validation", "bad cursor");
       let q = k.db
@@ -193,7 +188,7 @@ export function adminRoutes(app: FastifyInstance, k: Kernel): void {
     auth: "user",
     response: adminSettingsSchema,
     handler: async ({ actor }) => {
-      requireCapability(actor, Capability.administer);
+      await authorizeOrg(k, actor, OrgResource, "administer");
       return presentSettings(await k.settings.get());
     },
   });
@@ -207,7 +202,7 @@ export function adminRoutes(app: FastifyInstance, k: Kernel): void {
     response: adminSettingsSchema,
     body: settingsPatch,
     handler: async ({ actor, body, req }) => {
-      requireCapability(actor, Capability.administer);
+      await authorizeOrg(k, actor, OrgResource, "administer");
       const patch = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined)) as Partial<OrgSettings>;
       await audit(k.db, {
         actorId: actor.id,

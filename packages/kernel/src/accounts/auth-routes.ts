@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Kernel } from "../kernel.ts";
 import { noContent, route } from "../http/route.ts";
 import { AppError } from "../errors.ts";
+import { orgRecord } from "../authz/organisation.ts";
 import { checkPasswordRules, hashPassword, verifyPassword } from "./passwords.ts";
 import { createSession, revokeSession } from "./sessions.ts";
 import { clearSessionCookies, setSessionCookies } from "./cookies.ts";
@@ -178,7 +179,9 @@ export function authRoutes(app: FastifyInstance, k: Kernel): void {
       reply.header("cache-control", "no-store");
       const user = await findUserById(k.db, actor.id);
       if (!user) throw new AppError("unauthenticated", "sign in to continue");
-      return { user: presentSelf(user), csrfToken: req.csrfToken };
+      // What the person may do in the organisation (kernel and modules), so the web never compares roles.
+      const capabilities = await k.policy.capabilities(actor, await orgRecord(k.settings));
+      return { user: presentSelf(user), csrfToken: req.csrfToken, capabilities };
     },
   });
 }

@@ -8,6 +8,7 @@ import { recordEvent } from "../events/record-event.ts";
 import { foldedContains } from "../db/fold.ts";
 import { AppError } from "../errors.ts";
 import { can, Capability } from "../authz/capabilities.ts";
+import { authorizeOrg, OrgResource } from "../authz/organisation.ts";
 import { findUserById, presentUser } from "./users.ts";
 import { GroupResource, UserResource } from "./resources.ts";
 import { groupTopic, loadGroup, lockGroup, ownerCount, presentGroup } from "./groups.ts";
@@ -60,9 +61,7 @@ export function groupRoutes(app: FastifyInstance, k: Kernel): void {
     status: 201,
     body: createBody,
     handler: async ({ actor, body }) => {
-      if (!can(actor.role, Capability.createGroup, await k.settings.get())) {
-        throw new AppError("forbidden", "you may not create groups");
-      }
+      await authorizeOrg(k, actor, OrgResource, "create_group");
       const now = new Date().toISOString();
       const group = {
         id: uuidv7(),

@@ -8,6 +8,7 @@ import { noContent, route } from "../http/route.ts";
 import { recordEvent } from "../events/record-event.ts";
 import { AppError } from "../errors.ts";
 import { can, Capability } from "../authz/capabilities.ts";
+import { authorizeOrg, OrgResource } from "../authz/organisation.ts";
 import { checkPasswordRules, hashPassword } from "./passwords.ts";
 import { randomToken, sha256 } from "./secrets.ts";
 import { createSession } from "./sessions.ts";
@@ -107,11 +108,8 @@ export function invitationRoutes(app: FastifyInstance, k: Kernel): void {
     body: createBody,
     handler: async ({ actor, body }) => {
       const settings = await k.settings.get();
-      if (!can(actor.role, Capability.createInvitation, settings))
-        throw new AppError("forbidden", "you may not invite people");
-      if (body.role === "guest" && !can(actor.role, Capability.inviteGuests, settings)) {
-        throw new AppError("forbidden", "only administrators may invite guests");
-      }
+      await authorizeOrg(k, actor, OrgResource, "invite");
+      if (body.role === "guest") await authorizeOrg(k, actor, OrgResource, "invite_guests");
       let groupName: string | null = null;
       if (body.groupId) {
         const g = await k.policy.authorize(

@@ -1,11 +1,23 @@
 import type { Kernel } from "../kernel.ts";
 import { isUser, type Actor } from "../authz/actor.ts";
 import { can, Capability } from "../authz/capabilities.ts";
+import { OrgResource } from "../authz/organisation.ts";
 import { shareAGroup } from "./groups.ts";
 import { AppTokenResource, GroupResource, InvitationResource, SessionResource, UserResource } from "./resources.ts";
 
 const self = (a: Actor, userId: string) => isUser(a) && a.id === userId;
 const manages = (a: Actor) => isUser(a) && can(a.role, Capability.manageUsers);
+
+const orgActions = {
+  browse_directory: Capability.browseDirectory,
+  create_group: Capability.createGroup,
+  invite: Capability.createInvitation,
+  invite_guests: Capability.inviteGuests,
+  administer: Capability.administer,
+  manage_users: Capability.manageUsers,
+  view_audit: Capability.viewAudit,
+  create_admin_token: Capability.adminTokens,
+} as const;
 
 /**
  * Who may do what to kernel resources. Guests see only themselves and the
@@ -14,6 +26,12 @@ const manages = (a: Actor) => isUser(a) && can(a.role, Capability.manageUsers);
  */
 export function accountsPolicies(k: Kernel): void {
   const p = k.policy;
+  // The organisation: any user reads it; each action is a capability of the organisation table.
+  p.organisation(OrgResource);
+  p.allow(OrgResource, "read", (a) => isUser(a));
+  for (const [action, capability] of Object.entries(orgActions) as [keyof typeof orgActions, Capability][])
+    p.allow(OrgResource, action, (a, o) => isUser(a) && can(a.role, capability, o.settings));
+
   p.allow(UserResource, "read", (a, u) => self(a, u.id) || (isUser(a) && can(a.role, Capability.browseDirectory)));
   // Without the directory, people still see those they share a group with.
   p.allow(UserResource, "read", async (a, u) => isUser(a) && (await shareAGroup(k.db, a.id, u.id)));

@@ -4,7 +4,7 @@ import type { Kernel } from "../kernel.ts";
 import type { AppTokensTable } from "../db/tables.ts";
 import { noContent, route } from "../http/route.ts";
 import { AppError } from "../errors.ts";
-import { can, Capability } from "../authz/capabilities.ts";
+import { authorizeOrg, OrgResource } from "../authz/organisation.ts";
 import type { Scope } from "../authz/actor.ts";
 import { createAppToken } from "./app-tokens.ts";
 import { requireBrowserSession } from "./browser-session.ts";
@@ -48,9 +48,7 @@ export function tokenRoutes(app: FastifyInstance, k: Kernel): void {
     handler: async ({ actor, body, req }) => {
       requireBrowserSession(actor);
       const scopes = [...new Set(body.scopes)];
-      if (scopes.includes("admin") && !can(actor.role, Capability.adminTokens)) {
-        throw new AppError("forbidden", "only administrators may create tokens with the admin scope");
-      }
+      if (scopes.includes("admin")) await authorizeOrg(k, actor, OrgResource, "create_admin_token");
       const created = await k.db.transaction().execute(async (tx) => {
         const count = await tx
           .selectFrom("app_tokens")

@@ -7,7 +7,7 @@ import type { KernelTables } from "../db/tables.ts";
 import type { UserActor } from "../authz/actor.ts";
 import { rawResponse, route } from "../http/route.ts";
 import { AppError } from "../errors.ts";
-import { can, Capability } from "../authz/capabilities.ts";
+import { authorizeOrg, mayInOrg, OrgResource } from "../authz/organisation.ts";
 import type { AuditTables } from "./audit-tables.ts";
 import { csvRow } from "./csv.ts";
 import { audit } from "./audit.ts";
@@ -34,9 +34,9 @@ const CSV_MAX_ROWS = 100_000;
 type Db = Kysely<KernelTables & AuditTables>;
 type Row = AuditTables["audit_log"] & { actor_username: string | null };
 
-/** The log is visible to those with `audit.view` only; to others it does not exist. */
-function requireAuditView(actor: UserActor): void {
-  if (!can(actor.role, Capability.viewAudit)) throw new AppError("not_found", "not found");
+/** The log is visible to those who may view it (`org.view_audit`); to others it does not exist. */
+async function requireAuditView(k: Kernel, actor: UserActor): Promise<void> {
+  if (!(await mayInOrg(k, actor, OrgResource, "view_audit"))) throw new AppError("not_found", "not found");
 }
 
 function filtered(
@@ -87,7 +87,7 @@ export function auditRoutes(app: FastifyInstance, k: Kernel): void {
     response: pageOf(auditEntrySchema),
     query: listQuery,
     handler: async ({ actor, query }) => {
-      requireAuditView(actor);
+      await requireAuditView(k, actor);
       const cursor = decodeCursor(query.cursor);
       if (query.cursor && (!cursor || cursor.length !== 2)) throw new AppError("validation", "bad cursor");
       let q = filtered(db, query).limit(query.limit + 1);
@@ -116,7 +116,7 @@ export function auditRoutes(app: FastifyInstance, k: Kernel): void {
     response: rawResponse("text/csv", "The filtered audit log as CSV"),
     query: filters,
     handler: async ({ actor, query, reply }) => {
-      requireAuditView(actor);
+      await requireAuditView(k, actor);
       const rows = await filtered(db, query).limit(CSV_MAX_ROWS).execute();
       let out = csvRow([
         "id",
@@ -162,7 +162,7 @@ export function auditRoutes(app: FastifyInstance, k: Kernel): void {
     auth: "user",
     response: auditSettingsSchema,
     handler: async ({ actor }) => {
-      requireAuditView(actor);
+      await requireAuditView(k, actor);
       return auditSettings(k.db);
     },
   });
@@ -176,8 +176,8 @@ export function auditRoutes(app: FastifyInstance, k: Kernel): void {
     response: auditSettingsSchema,
     body: settingsBody,
     handler: async ({ actor, body, req }) => {
-      requireAuditView(actor);
-      if (!can(actor.role, Capability.administer)) throw new AppError("forbidden", "this needs an administrator");
+      await requireAuditView(k, actor);
+      await authorizeOrg(k, actor, OrgResource, "administer");
       return k.db.transaction().execute(async (tx) => {
         const before = await auditSettings(tx);
         const next = await saveAuditSettings(tx, body);

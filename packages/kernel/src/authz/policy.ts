@@ -30,6 +30,26 @@ type Refusal<R> = (actor: Actor, resource: R) => AppError | null | Promise<AppEr
 export class Policy {
   private readonly rules = new Map<string, Rule<unknown>[]>();
   private readonly refusals = new Map<string, Refusal<unknown>[]>();
+  private readonly orgKinds: ResourceKind<unknown, string>[] = [];
+
+  /** Declares an organisation-level kind (see `orgResource`): its allowed actions are reported as capabilities. */
+  organisation<R, A extends string>(kind: ResourceKind<R, A>): this {
+    this.orgKinds.push(kind as ResourceKind<unknown, string>);
+    return this;
+  }
+
+  /**
+   * What the actor may do in the organisation, across every declared
+   * organisation kind, as `<type>.<action>` (`org.administer`,
+   * `chat.create_channel`): `/api/me` carries it so the web never compares roles.
+   */
+  async capabilities<R>(actor: Actor, org: R): Promise<string[]> {
+    const out: string[] = [];
+    for (const kind of this.orgKinds)
+      for (const action of await this.allowedActions(actor, kind, org))
+        if (action !== "read") out.push(`${kind.type}.${action}`);
+    return out;
+  }
 
   allow<R, A extends string>(kind: ResourceKind<R, A>, action: A | readonly A[], rule: Rule<R>): this {
     for (const a of Array.isArray(action) ? action : [action]) add(this.rules, `${kind.type}:${a as string}`, rule);

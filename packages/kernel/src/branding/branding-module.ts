@@ -5,7 +5,7 @@ import { uuidv7 } from "@ensemble/protocol";
 import { defineModule } from "../module.ts";
 import { noContent, rawResponse, route } from "../http/route.ts";
 import { AppError } from "../errors.ts";
-import { can, Capability } from "../authz/capabilities.ts";
+import { authorizeOrg, OrgResource } from "../authz/organisation.ts";
 import { recordEvent, type TransactionLike } from "../events/record-event.ts";
 import type { OrgSettings } from "../settings.ts";
 import type { Kernel } from "../kernel.ts";
@@ -64,10 +64,6 @@ async function toLogo(input: Buffer): Promise<Buffer> {
   }
 }
 
-function requireAdmin(role: Parameters<typeof can>[0]): void {
-  if (!can(role, Capability.administer)) throw new AppError("forbidden", "this needs an administrator");
-}
-
 function brandingRoutes(app: FastifyInstance, k: Kernel): void {
   const publicLimit = { max: k.config.RATE_LIMIT_PUBLIC_PER_MIN, timeWindow: 60_000 };
 
@@ -123,7 +119,7 @@ function brandingRoutes(app: FastifyInstance, k: Kernel): void {
       auth: "user",
       response: brandingSchema,
       handler: async ({ actor, req }) => {
-        requireAdmin(actor.role);
+        await authorizeOrg(k, actor, OrgResource, "administer");
         if (!Buffer.isBuffer(req.body)) throw new AppError("unsupported_media_type", "send a PNG, JPEG or WebP image");
         const png = await toLogo(req.body);
         const key = `branding/logo-${uuidv7()}.png`;
@@ -145,7 +141,7 @@ function brandingRoutes(app: FastifyInstance, k: Kernel): void {
     auth: "user",
     response: noContent,
     handler: async ({ actor }) => {
-      requireAdmin(actor.role);
+      await authorizeOrg(k, actor, OrgResource, "administer");
       const before = await k.settings.get();
       if (!before.brandLogoKey) return undefined;
       const after = await k.settings.update({ brandLogoKey: null });

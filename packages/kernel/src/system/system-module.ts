@@ -2,8 +2,7 @@ import { readFileSync } from "node:fs";
 import { statfs } from "node:fs/promises";
 import { defineModule } from "../module.ts";
 import { route } from "../http/route.ts";
-import { AppError } from "../errors.ts";
-import { can, Capability } from "../authz/capabilities.ts";
+import { authorizeOrg, OrgResource } from "../authz/organisation.ts";
 import { wsConnections } from "../metrics.ts";
 import type { Kernel } from "../kernel.ts";
 import { systemStatusSchema, type SystemStatus } from "@ensemble/protocol/wire/system";
@@ -58,7 +57,7 @@ export const systemModule = defineModule({
       auth: "user",
       response: systemStatusSchema,
       handler: async ({ actor }) => {
-        if (!can(actor.role, Capability.administer)) throw new AppError("forbidden", "this needs an administrator");
+        await authorizeOrg(k, actor, OrgResource, "administer");
         return systemStatus(k);
       },
     });

@@ -53,7 +53,12 @@ export const signInAnswerSchema = z.object({
 export type SignInAnswer = z.output<typeof signInAnswerSchema>;
 
 /** `GET /api/me`: the signed-in user and, with a browser session, its CSRF token (null for app tokens). */
-export const meAnswerSchema = z.object({ user: selfSchema, csrfToken: z.string().nullable() });
+export const meAnswerSchema = z.object({
+  user: selfSchema,
+  csrfToken: z.string().nullable(),
+  /** What the person may do in the organisation (`org.administer`, `chat.create_channel`…): the policy's answer. */
+  capabilities: z.array(z.string()),
+});
 export type MeAnswer = z.output<typeof meAnswerSchema>;
 
 export const setupNeededSchema = z.object({ needed: z.boolean() });
