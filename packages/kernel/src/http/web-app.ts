@@ -36,14 +36,16 @@ export async function installWebApp(app: FastifyInstance, k: Kernel, distDir: st
     });
   });
 
-  app.get("/manifest.webmanifest", async (_req, reply) => {
+  // The shell's pages are not API operations: like /healthz, they stay out of the OpenAPI document (they are
+  // registered only when the web build exists, so publishing them made the document depend on a build).
+  app.get("/manifest.webmanifest", { schema: { hide: true } }, async (_req, reply) => {
     const s = await k.settings.get();
     reply.header("cache-control", "no-cache").type("application/manifest+json");
     const icons = s.brandLogoKey ? { 192: logoUrl(s, 192)!, 512: logoUrl(s, 512)! } : null;
     return JSON.stringify(webManifest(s.brandName, s.brandColor, s.defaultLocale, icons));
   });
 
-  app.get("/*", async (req, reply) => {
+  app.get("/*", { schema: { hide: true } }, async (req, reply) => {
     const accept = req.headers.accept ?? "";
     if (NOT_THE_APP.test(req.url) || !accept.includes("text/html")) throw new AppError("not_found", "no such route");
     return reply.header("cache-control", "no-cache").type("text/html; charset=utf-8").send(indexHtml);
