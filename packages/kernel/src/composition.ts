@@ -15,5 +15,5 @@ export { installWebApp } from "./http/web-app.ts";
 export { restoreBackup } from "./backup/restore.ts";
 export { createBackup, archiveSize } from "./backup/backup.ts";
 export { BackupError } from "./backup/manifest.ts";
-export { checkPasswordRules, hashPassword } from "./accounts/passwords.ts";
+export { checkPasswordRules, generatePassword, hashPassword } from "./accounts/passwords.ts";
 export { insertUser } from "./accounts/users.ts";

@@ -52,6 +52,8 @@ export const configSchema = z.object({
   OIDC_ALLOW_INSECURE: bool.default(false),
   RATE_LIMIT_SIGNIN_PER_MIN: z.coerce.number().int().min(1).default(10),
   RATE_LIMIT_PUBLIC_PER_MIN: z.coerce.number().int().min(1).default(120),
+  /** Every other route, per route and credential (or address without one): above what a person or a polite bot sends. */
+  RATE_LIMIT_DEFAULT_PER_MIN: z.coerce.number().int().min(1).default(600),
   LOCKOUT_THRESHOLD: z.coerce.number().int().min(1).default(5),
   LOCKOUT_MINUTES: z.coerce.number().int().min(1).default(15),
   /** Namespace of every Redis key and channel of this deployment (several deployments may share one Redis). */
@@ -101,6 +103,26 @@ export const configSchema = z.object({
   NOTIFY_DIGEST_INTERVAL_MS: z.coerce.number().int().min(50).default(60_000),
   /** Accept plain-http Web Push endpoints on loopback (tests, local labs); push services are HTTPS. */
   PUSH_ALLOW_HTTP_ENDPOINTS: bool.default(false),
+  /** Co-editing: a document's whole state is stored this long after its last change (every update is logged at once). */
+  COLLAB_STORE_DEBOUNCE_MS: z.coerce.number().int().min(10).default(2000),
+  /** Co-editing: a document being edited keeps an automatic version at most this often (0: at every store that changed it). */
+  COLLAB_VERSION_INTERVAL_MS: z.coerce.number().int().min(0).default(600_000),
+  /** Co-editing: how often open documents' access is asked again (the safety net behind revocation messages). */
+  COLLAB_RECHECK_MS: z.coerce.number().int().min(100).default(30_000),
+  /** UDP ports the meetings' media server (SFU) uses, for firewalls: [MEDIA_PORT_MIN, MEDIA_PORT_MAX]. */
+  MEDIA_PORT_MIN: z.coerce.number().int().min(1024).max(65535).default(40000),
+  MEDIA_PORT_MAX: z.coerce.number().int().min(1024).max(65535).default(40999),
+  /** The address announced in media candidates when the node sits behind NAT (its public IP). */
+  MEDIA_ANNOUNCED_IP: z.union([z.ipv4(), z.ipv6()]).optional(),
+  /** TURN servers handed to meeting participants (`turn:host:3478?transport=udp`, comma-separated). */
+  TURN_URLS: z
+    .string()
+    .default("")
+    .refine((v) => v.split(",").every((u) => !u.trim() || /^turns?:[^\s]+$/.test(u.trim())), "turn: or turns: URLs"),
+  /** coturn's `static-auth-secret`: TURN credentials are time-limited HMACs of it (TURN REST scheme). */
+  TURN_SECRET: z.string().min(16).optional(),
+  /** How long handed-out TURN credentials stay valid. */
+  TURN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
   CONFIG_FILE: z.string().optional(),
 });
 
@@ -148,6 +170,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (c.OIDC_ISSUER && !c.OIDC_CLIENT_ID)
     issues.push({ variable: "OIDC_CLIENT_ID", message: "required when OIDC_ISSUER is set" });
   if (c.SSO_ONLY && !c.OIDC_ISSUER) issues.push({ variable: "SSO_ONLY", message: "requires OIDC_ISSUER" });
+  if (c.MEDIA_PORT_MIN > c.MEDIA_PORT_MAX)
+    issues.push({ variable: "MEDIA_PORT_MAX", message: "must not be below MEDIA_PORT_MIN" });
+  if (c.TURN_URLS.trim() && !c.TURN_SECRET)
+    issues.push({ variable: "TURN_SECRET", message: "required when TURN_URLS is set" });
   if (issues.length) throw new ConfigError(issues);
   const publicUrl = (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/$/, "");
   return { ...c, dataDir: path.resolve(c.DATA_DIR), publicUrl };

@@ -1,4 +1,4 @@
-import { ProblemCodes, type Problem, type ProblemCode } from "@ensemble/protocol";
+import { problemStatus, type Problem, type ProblemCode } from "@ensemble/protocol";
 
 /** The one error type handlers throw; the HTTP layer turns it into problem+json. */
 export class AppError extends Error {
@@ -13,7 +13,8 @@ export class AppError extends Error {
   ) {
     super(detail ?? code);
     this.code = code;
-    this.status = opts.status ?? ProblemCodes[code];
+    // A code no loaded definition knows is a bug: answered as a server error (the problem handler logs it).
+    this.status = opts.status ?? problemStatus(code) ?? 500;
     this.errors = opts.errors;
     this.headers = opts.headers ?? {};
   }

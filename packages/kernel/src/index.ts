@@ -1,5 +1,6 @@
 export * from "./config.ts";
 export * from "./errors.ts";
+export { ProblemCodeError, ProblemRegistry } from "./problem-registry.ts";
 export * from "./kernel.ts";
 export * from "./module.ts";
 export * from "./metrics.ts";
@@ -9,6 +10,7 @@ export * from "./mailer.ts";
 export * from "./logger.ts";
 export * from "./db/database.ts";
 export * from "./db/migrations.ts";
+export { orderHistories } from "./db/migration-order.ts";
 export * from "./db/tables.ts";
 export { kernelMigrations } from "./db/kernel-migrations.ts";
 export * from "./authz/actor.ts";
@@ -26,6 +28,7 @@ export {
   type RawResponse,
 } from "./http/route.ts";
 export { buildHttpApp } from "./http/app.ts";
+export { websocketRoute, type WebSocketRouteDef } from "./http/websocket-route.ts";
 export {
   recordEvent,
   type DomainEvent,
@@ -37,11 +40,14 @@ export {
 export { defineEvent, type EventDefinition, type PayloadsOf } from "./events/define-event.ts";
 export { defineEventHandler, type EventHandler, type EventDispatcher } from "./events/dispatcher.ts";
 export type { JobScheduler, LeaseStore } from "./events/jobs.ts";
-export type { RealtimeGateway, TopicDefinition } from "./realtime/gateway.ts";
+export type { RealtimeGateway, TopicDefinition, TopicMessage, RealtimeActor } from "./realtime/gateway.ts";
+export type { VisitorPasses, VisitorActor } from "./realtime/visitor-pass.ts";
 export type { ClusterBus, ClusterMessage, TopicMatch } from "./realtime/cluster-bus.ts";
 export { endUserSessions } from "./realtime/end-user-sessions.ts";
 export { audit, type AuditEntry } from "./audit/audit.ts";
+export { Calls, type CallProvider, type StartedCall } from "./calls/calls.ts";
 export { notify } from "./notifications/notify.ts";
+export { readSources, unreadSources } from "./notifications/read-sources.ts";
 export { redactSources, type Redactor } from "./events/redact-sources.ts";
 export type {
   NotificationIntent,
@@ -73,6 +79,7 @@ export {
 export { UserResource, GroupResource } from "./accounts/resources.ts";
 export { loadGroup, type GroupRow } from "./accounts/groups.ts";
 export { randomToken, sha256, safeEqual } from "./accounts/secrets.ts";
+export { hashPassword, verifyPassword } from "./accounts/passwords.ts";
 export { ServerKeys, signValue, verifySignature } from "./server-keys.ts";
 export {
   SafeFetcher,
@@ -82,6 +89,11 @@ export {
   type SafeResponse,
 } from "./net/safe-fetch.ts";
 export { foldText, foldedContains } from "./db/fold.ts";
-export { perCredential, credentialKey } from "./http/rate-key.ts";
-export { checkModuleNamespaces, NamespaceError, type ModuleNamespace } from "./module-namespaces.ts";
+export { exemptFromRateLimit, type RateLimitSpec } from "./http/rate-limits.ts";
+export {
+  checkModuleNamespaces,
+  createdTablesCheck,
+  NamespaceError,
+  type ModuleNamespace,
+} from "./module-namespaces.ts";
 export { isUniqueViolation } from "./db/unique-violation.ts";

@@ -22,8 +22,11 @@ import { AuditTrail } from "./audit/audit.ts";
 import { SearchService } from "./search/search-service.ts";
 import { NotificationService } from "./notifications/notification-service.ts";
 import { credentialState } from "./realtime/credential-check.ts";
+import { VisitorPasses } from "./realtime/visitor-pass.ts";
 import { safeFetcherFromConfig, type SafeFetcher } from "./net/safe-fetch.ts";
 import { ServerKeys } from "./server-keys.ts";
+import { ProblemRegistry } from "./problem-registry.ts";
+import { Calls } from "./calls/calls.ts";
 import { tokenService, userService, type TokenService, type UserService } from "./accounts/account-services.ts";
 
 /** What every module receives: the shared platform services, nothing module-specific. */
@@ -59,8 +62,14 @@ export interface Kernel {
   tokens: TokenService;
   /** Server keys shared by every node (`k.secrets.key("chat.signing_key")`); sign with `signValue`. */
   secrets: ServerKeys;
+  /** The problem codes answered by this server: the kernel's and each module's, registered at start. */
+  problems: ProblemRegistry;
   /** Guarded outbound HTTP (OUTBOUND_ALLOW, OUTBOUND_DNS_SERVERS): private and reserved addresses refused. */
   net: SafeFetcher;
+  /** Visitor passes: people without an account let onto the realtime gateway for one purpose (a meeting's guest). */
+  visitors: VisitorPasses;
+  /** Instant meetings other modules may start (a chat room's call), provided by the meetings module if present. */
+  calls: Calls;
   close(): Promise<void>;
 }
 
@@ -87,11 +96,15 @@ export async function createKernel(config: Config, log?: Logger): Promise<Kernel
   const search = new SearchService({ db: kernelDb, kind: database.kind, sqlite: database.sqlite, events, log: logger });
   const mailer = createMailer(config.SMTP_URL, config.MAIL_FROM, logger);
   const notifications = new NotificationService({ db: kernelDb, config, log: logger, mailer });
+  const secrets = new ServerKeys(database.db);
   const kernel: Kernel = {
     users: userService(() => kernel),
     tokens: tokenService,
-    secrets: new ServerKeys(database.db),
+    secrets,
+    visitors: new VisitorPasses(secrets),
+    calls: new Calls(),
     net: safeFetcherFromConfig(config),
+    problems: new ProblemRegistry(),
     auditTrail: new AuditTrail(),
     search,
     notifications,

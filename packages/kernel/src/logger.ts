@@ -4,6 +4,11 @@ import type { FastifyRequest } from "fastify";
 const SECRET_PARAM = /secret|token|password|code|key/i;
 /** In a path no route matched, a segment this long may be a mistyped credential. */
 const LONG_SEGMENT = 16;
+/**
+ * A 256-bit token as `randomToken` writes it: masked wherever it stands, since a page of the web
+ * shell (a public link's `/s/<token>`) is matched by its catch-all route, whose segments are kept.
+ */
+const TOKEN_SEGMENT = /^[A-Za-z0-9_-]{43}$/;
 
 /**
  * The request path as logged: no query string, and every segment that
@@ -14,6 +19,7 @@ export function loggedPath(req: Pick<FastifyRequest, "url"> & { routeOptions?: {
   const segments = (req.url.split("?")[0] ?? "").split("/");
   const pattern = req.routeOptions?.url?.split("/");
   const masked = segments.map((seg, i) => {
+    if (TOKEN_SEGMENT.test(seg)) return "[redacted]";
     if (!pattern) return i > 2 && seg.length >= LONG_SEGMENT ? "[redacted]" : seg;
     if (pattern.slice(0, i + 1).some((p) => p.includes("*"))) return seg;
     const p = pattern[i] ?? "";

@@ -22,11 +22,82 @@ const LABEL: Record<Category, string> = {
   tables: "table prefix",
 };
 
+/** `x` sits under the URL prefix `y`, by whole path segments (`/api/notesbook` is not under `/api/notes`). */
+const urlUnder = (x: string, y: string) => x === y || x.startsWith(y.endsWith("/") ? y : `${y}/`);
+
 /** One prefix contains the other: `/api/chat` and `/api/chat/x`, `room:` and `room:` (URLs by whole segments). */
 function overlaps(category: Category, a: string, b: string): boolean {
   if (category !== "urls") return a.startsWith(b) || b.startsWith(a);
-  const under = (x: string, y: string) => x === y || x.startsWith(y.endsWith("/") ? y : `${y}/`);
-  return under(a, b) || under(b, a);
+  return urlUnder(a, b) || urlUnder(b, a);
+}
+
+const claimsOf = (modules: readonly ModuleDefinition[], category: Category) =>
+  modules.flatMap((m) => (m.namespace?.[category] ?? []).map((prefix) => ({ module: m.name, prefix })));
+
+/**
+ * What a module really uses (a route's URL, a table a migration created)
+ * against the prefixes declared: under another module's prefix is a clash
+ * naming both; outside its own declared prefixes is refused too.
+ */
+function usageProblems(
+  modules: readonly ModuleDefinition[],
+  category: "urls" | "tables",
+  owner: string,
+  used: readonly { value: string; note?: string }[],
+): string[] {
+  const under = category === "urls" ? urlUnder : (x: string, y: string) => x.startsWith(y);
+  const noun = category === "urls" ? "route" : "table";
+  const claims = claimsOf(modules, category);
+  const own = modules.find((m) => m.name === owner)?.namespace?.[category];
+  const problems: string[] = [];
+  for (const { value, note } of used) {
+    const it = `the ${noun} "${value}"${note ? ` (${note})` : ""}`;
+    const other = claims.find((c) => c.module !== owner && under(value, c.prefix));
+    if (other)
+      problems.push(
+        `${owner === "kernel" ? "the kernel" : `module "${owner}"`} and module "${other.module}" clash: ${it} of "${owner}" is under the ${LABEL[category]} "${other.prefix}" of "${other.module}"`,
+      );
+    else if (own && !own.some((p) => under(value, p)))
+      problems.push(`module "${owner}": ${it} is outside its declared ${LABEL[category]}es (${own.join(", ")})`);
+    else if (!own && category === "tables" && owner !== "kernel")
+      problems.push(`module "${owner}": ${it} is not covered: the module declares no table prefix (namespace.tables)`);
+  }
+  return problems;
+}
+
+/**
+ * The check of the tables each migration creates (see `migrateToLatest`):
+ * a module's tables sit under its declared table prefixes, and nobody's
+ * (not even the kernel's) under another module's. Refused before the
+ * migration is recorded; on PostgreSQL its transaction rolls back.
+ */
+export function createdTablesCheck(
+  modules: readonly ModuleDefinition[],
+): (owner: string, migration: string, tables: readonly string[]) => void {
+  return (owner, migration, tables) => {
+    // SQLite's own bookkeeping (sqlite_sequence, sqlite_stat1) belongs to no one.
+    const used = tables
+      .filter((t) => !t.startsWith("sqlite_"))
+      .map((value) => ({ value, note: `created by migration ${migration}` }));
+    const problems = usageProblems(modules, "tables", owner, used);
+    if (problems.length) throw new NamespaceError(`module namespaces clash:\n  ${problems.join("\n  ")}`);
+  };
+}
+
+/** The URLs of the routes each module registered (recorded while its `routes` ran), against the declared URL prefixes. */
+export function checkModuleRoutes(
+  modules: readonly ModuleDefinition[],
+  routes: ReadonlyMap<string, readonly string[]>,
+): void {
+  const problems = [...routes].flatMap(([owner, urls]) =>
+    usageProblems(
+      modules,
+      "urls",
+      owner,
+      [...new Set(urls)].map((value) => ({ value })),
+    ),
+  );
+  if (problems.length) throw new NamespaceError(`module namespaces clash:\n  ${problems.join("\n  ")}`);
 }
 
 export class NamespaceError extends Error {}

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import type { ProblemCodeTable } from "@ensemble/protocol";
 import type { Kernel } from "./kernel.ts";
 import type { NamedMigration } from "./db/migrations.ts";
 import type { EventHandler } from "./events/dispatcher.ts";
@@ -7,6 +8,7 @@ import type { SearchProvider } from "./search/search-provider.ts";
 import type { NotificationKind } from "./notifications/notification-types.ts";
 import type { EventDefinition } from "./events/define-event.ts";
 import type { ModuleNamespace } from "./module-namespaces.ts";
+import type { CallProvider } from "./calls/calls.ts";
 
 /**
  * The one interface through which a service's server side plugs into
@@ -17,8 +19,15 @@ import type { ModuleNamespace } from "./module-namespaces.ts";
 export interface ModuleDefinition {
   /** Code name: `chat`, `files`, `docs`, `boards`, `meetings`, or `accounts` for the kernel's own. */
   name: string;
-  /** Append-only; names start with a timestamp so they sort into one history. */
+  /**
+   * This module's own history (table `schema_migrations_<name>`), append-only;
+   * names start with a timestamp and sort in the order they run. Other
+   * modules' timestamps do not matter: the kernel's history runs first, then
+   * each module's in module-list order.
+   */
   migrations?: readonly NamedMigration[];
+  /** Modules whose migrations must run before this one's (its tables reference theirs), wherever they sit in the list. */
+  migrateAfter?: readonly string[];
   /** Registers this module's rules on the shared policy. */
   policies?(kernel: Kernel): void;
   /** Registers HTTP routes (and WebSocket handlers) under the shared pipeline. */
@@ -29,6 +38,13 @@ export interface ModuleDefinition {
    * against every other module's (a clash fails naming both).
    */
   namespace?: ModuleNamespace;
+  /**
+   * The problem codes this module answers with, each with its HTTP status:
+   * declared with `defineProblemCodes` in its `shared/` (the web translates
+   * them). Registered at start; a code another module or the kernel declares
+   * refuses the start.
+   */
+  problemCodes?: ProblemCodeTable;
   /** The events this module records, each declared with `defineEvent` (payload schema and version). */
   events?: readonly EventDefinition[];
   /** Consumers of committed domain events (realtime, notifications, search, audit …); see docs/ARCHITECTURE.md. */
@@ -37,6 +53,8 @@ export interface ModuleDefinition {
   topics?(kernel: Kernel): readonly TopicDefinition[];
   /** Full-text search over this module's resources: indexers fed by events and query filters; see packages/kernel/src/search. */
   searchProviders?(kernel: Kernel): readonly SearchProvider[];
+  /** Instant meetings this module starts for the others (the meetings module); at most one module provides them. */
+  calls?(kernel: Kernel): CallProvider;
   /** Domain events mirrored into the audit log: exact names or `module.*` prefixes. */
   auditableEvents?: readonly string[];
   /** Notification kinds this module emits (`chat.mention`), with their default channels. */

@@ -10,7 +10,8 @@ import { pipeline } from "node:stream/promises";
  */
 export interface BlobStore {
   put(key: string, body: Readable | Buffer): Promise<void>;
-  get(key: string): Promise<Readable | null>;
+  /** The content, or the inclusive byte range `start..end` of it (a seek, not a read of what precedes it). */
+  get(key: string, range?: { start: number; end: number }): Promise<Readable | null>;
   delete(key: string): Promise<void>;
   size(key: string): Promise<number | null>;
 }
@@ -47,14 +48,14 @@ export class DiskBlobStore implements BlobStore {
     await rename(tmp, file);
   }
 
-  async get(key: string): Promise<Readable | null> {
+  async get(key: string, range?: { start: number; end: number }): Promise<Readable | null> {
     const file = this.file(key);
     try {
       await stat(file);
     } catch {
       return null;
     }
-    return createReadStream(file);
+    return createReadStream(file, range ? { start: range.start, end: range.end } : {});
   }
 
   async delete(key: string): Promise<void> {

@@ -88,14 +88,27 @@ describe("app tokens", () => {
     const { client } = await s.signedIn();
     const ro = await newToken(client, ["read"]);
     const rw = await newToken(client, ["write"]);
-    const other = await newToken(client, ["read"], "victim");
-    const denied = await s.client().delete(`/api/me/tokens/${other.id}`, { headers: bearer(ro.token) });
+    const denied = await s.client().patch("/api/me", { displayName: "Lu seulement" }, { headers: bearer(ro.token) });
     expect(denied.status).toBe(403);
     expect(denied.body).toMatchObject({ code: "forbidden" });
-    expect((await s.client().get("/api/me", { headers: bearer(other.token) })).status).toBe(200);
-    const allowed = await s.client().delete(`/api/me/tokens/${other.id}`, { headers: bearer(rw.token) });
-    expect(allowed.status).toBe(204);
     // A write token needs no CSRF header: it is not a cookie.
+    const allowed = await s.client().patch("/api/me", { displayName: "Écrit" }, { headers: bearer(rw.token) });
+    expect(allowed.status, allowed.text).toBe(200);
+    const me = await s.client().get<{ user: { displayName: string } }>("/api/me", { headers: bearer(ro.token) });
+    expect(me.body.user.displayName).toBe("Écrit");
+  });
+
+  it("revoking another app token takes the admin scope: read and write tokens are refused", async () => {
+    const { client } = await s.signedIn({ role: "admin" });
+    const other = await newToken(client, ["read"], "victim");
+    for (const scope of ["read", "write"] as const) {
+      const t = await newToken(client, [scope]);
+      const r = await s.client().delete(`/api/me/tokens/${other.id}`, { headers: bearer(t.token) });
+      expect(r.status, scope).toBe(403);
+      expect((await s.client().get("/api/me", { headers: bearer(other.token) })).status).toBe(200);
+    }
+    const admin = await newToken(client, ["admin"]);
+    expect((await s.client().delete(`/api/me/tokens/${other.id}`, { headers: bearer(admin.token) })).status).toBe(204);
     expect((await s.client().get("/api/me", { headers: bearer(other.token) })).status).toBe(401);
   });
 

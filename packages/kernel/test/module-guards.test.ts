@@ -73,7 +73,7 @@ describe("module guards", () => {
     // The kernel's tables as its migrations create them: a table added later is guarded without editing this test.
     const database = await openDatabase(loadConfig({ DATA_DIR: dir }));
     try {
-      await migrateToLatest(database.db as never, "sqlite", kernelMigrations);
+      await migrateToLatest(database.db as never, "sqlite", [{ owner: "kernel", migrations: kernelMigrations }]);
       const r = await sql<{ name: string }>`select name from sqlite_master where type = 'table'`.execute(database.db);
       kernelTables = new Set(r.rows.map((row) => row.name).filter((n) => !n.startsWith("sqlite_")));
     } finally {

@@ -2,8 +2,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { defineModule, type ModuleDefinition } from "@ensemble/kernel";
+import { defineModule, type ModuleDefinition, type NamedMigration } from "@ensemble/kernel";
 import { startTestServer } from "@ensemble/testkit";
+import { larch, maple, trespassingMaple } from "@ensemble/testkit/fixtures/interleaved-modules/modules";
 import { kernelModules } from "./kernel-modules.ts";
 
 /** Two small services written apart, as the fixtures of a clash. */
@@ -15,6 +16,17 @@ const notes = defineModule({
 });
 const memos = (namespace: ModuleDefinition["namespace"], extra: Partial<ModuleDefinition> = {}) =>
   defineModule({ name: "memos", namespace, ...extra });
+
+/** A migration of memos that creates one table. */
+const creating = (table: string): NamedMigration => ({
+  name: "20261201T0900_memos_drafts",
+  up: async (db) => {
+    await db.schema
+      .createTable(table)
+      .addColumn("id", "text", (c) => c.primaryKey())
+      .execute();
+  },
+});
 
 const dirs: string[] = [];
 async function start(modules: readonly ModuleDefinition[]) {
@@ -67,6 +79,64 @@ describe("module namespaces are checked at start", () => {
   it("URL prefixes overlap by whole path segments only", async () => {
     const s = await start([notes, memos({ urls: ["/api/notesbook"] })]);
     expect((await s.client().get("/healthz")).status).toBe(200);
+    await s.close();
+  });
+
+  it("refuses a route outside the module's declared URL prefixes", async () => {
+    const stray = memos(
+      { urls: ["/api/memos"] },
+      {
+        routes: (app) => {
+          app.get("/api/memos/list", async () => []);
+          // In a plugin of its own: its routes load later, and are the module's all the same.
+          void app.register(async (scope) => {
+            scope.get("/api/jotter/list", async () => []);
+          });
+        },
+      },
+    );
+    await expect(start([stray])).rejects.toThrow(
+      /module "memos": the route "\/api\/jotter\/list" is outside its declared URL prefixes \(\/api\/memos\)/,
+    );
+  });
+
+  it("refuses a table outside the module's declared table prefixes", async () => {
+    const stray = memos({ tables: ["memos_"] }, { migrations: [creating("drafts")] });
+    await expect(start([stray])).rejects.toThrow(
+      /module "memos": the table "drafts" \(created by migration 20261201T0900_memos_drafts\) is outside its declared table prefixes \(memos_\)/,
+    );
+  });
+
+  it("refuses a module creating tables without declaring a table prefix", async () => {
+    const undeclared = memos(undefined, { migrations: [creating("memos_drafts")] });
+    await expect(start([undeclared])).rejects.toThrow(
+      /module "memos": the table "memos_drafts" .* is not covered: the module declares no table prefix/,
+    );
+  });
+
+  it.each([
+    [
+      "a table",
+      "table",
+      /the table "larch_bark" \(created by migration 20261201T1400_maple_bark\) of "maple" is under the table prefix "larch_" of "larch"/,
+    ],
+    [
+      "a route",
+      "route",
+      /the route "\/api\/larch\/leaves" of "maple" is under the URL prefix "\/api\/larch" of "larch"/,
+    ],
+  ] as const)(
+    "refuses two fixture modules when one uses %s in the other's namespace, naming both",
+    async (_w, what, message) => {
+      const refused = start([larch(), trespassingMaple(what)]);
+      await expect(refused).rejects.toThrow(/module "maple" and module "larch" clash/);
+      await expect(refused).rejects.toThrow(message);
+    },
+  );
+
+  it("the two fixture modules in their own namespaces start together", async () => {
+    const s = await start([maple, larch()]);
+    expect((await s.client().get("/readyz")).status).toBe(200);
     await s.close();
   });
 });

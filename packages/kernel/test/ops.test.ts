@@ -133,7 +133,9 @@ describe("security headers", () => {
       expect(a.headers.get("referrer-policy")).toBe("strict-origin-when-cross-origin");
       // Framing is decided by CSP frame-ancestors alone (no contradicting X-Frame-Options).
       expect(a.headers.get("x-frame-options")).toBeNull();
-      expect(a.headers.get("permissions-policy")).toMatch(/camera=\(\), microphone=\(\), geolocation=\(\)/);
+      expect(a.headers.get("permissions-policy")).toMatch(
+        /camera=\(self\), microphone=\(self\), display-capture=\(self\), geolocation=\(\)/,
+      );
       expect(a.headers.get("x-powered-by")).toBeNull();
     }
     const hsts = answers[0]!.headers.get("strict-transport-security");
@@ -216,11 +218,15 @@ describe("logs", () => {
     const basic = Buffer.from(`${user.username}:${token.body.token}`).toString("base64");
     expect((await s.client().get("/api/me", { headers: { authorization: `Basic ${basic}` } })).status).toBe(200);
     expect((await c.post("/api/auth/sign-out")).status).toBe(204);
+    // A public link's page is a page of the web shell (or, without a build, no route): its token stays out too.
+    const linkToken = randomBytes(32).toString("base64url");
+    await s.client().get(`/s/${linkToken}`, { headers: { accept: "text/html" } });
 
     // The capture works: the requests above were logged.
     expect(logs).toContain("/api/auth/sign-in");
     expect(logs).toContain("/api/me");
-    for (const secret of [user.password, wrong, session, csrf, token.body.token, basic]) {
+    expect(logs).toContain("/s/[redacted]");
+    for (const secret of [user.password, wrong, session, csrf, token.body.token, basic, linkToken]) {
       expect(logs.includes(secret), `a secret (${secret.slice(0, 4)}…) reached the log`).toBe(false);
     }
     expect(logs).not.toMatch(/ensemble_session=/);

@@ -1,8 +1,6 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CloseCodes, type PresenceStatus } from "@ensemble/protocol";
@@ -15,45 +13,13 @@ import {
   testDatabaseUrl,
   testRedisUrl,
   waitFor,
+  spawnServerProcess,
   TestClient,
+  type ServerProcess,
 } from "@ensemble/testkit";
 
-const root = fileURLToPath(new URL("../../..", import.meta.url));
-
-interface Node {
-  proc: ChildProcess;
-  url: string;
-  exited: Promise<number | null>;
-}
-
-/** Starts `ensemble serve` as its own process and waits for its "ready" log line. */
-async function startNode(env: Record<string, string>): Promise<Node> {
-  const proc = spawn(process.execPath, [path.join(root, "apps/server/src/cli.ts"), "serve"], {
-    cwd: root,
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const exited = new Promise<number | null>((resolve) => proc.once("exit", (code) => resolve(code)));
-  let stderr = "";
-  proc.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    let buf = "";
-    proc.stdout!.on("data", (d: Buffer) => {
-      buf += d.toString();
-      for (const line of buf.split("\n")) {
-        if (!line.startsWith("{")) continue;
-        try {
-          const entry = JSON.parse(line) as { msg?: string; url?: string };
-          if (entry.msg === "Ensemble is ready" && entry.url) resolve(entry.url);
-        } catch {
-          // a partial line: wait for the rest
-        }
-      }
-    });
-    void exited.then((code) => reject(new Error(`node exited (${code}) before ready: ${stderr}`)));
-  });
-  return { proc, url, exited };
-}
+type Node = ServerProcess;
+const startNode = spawnServerProcess;
 
 describe("two nodes on one PostgreSQL and one Redis", () => {
   const schema = newSchemaName();

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "@ensemble/kernel";
 import { SafeFetcher, SafeFetchError, safeFetcherFromConfig, type SafeFetchErrorCode } from "../src/net/safe-fetch.ts";
-import { isForbiddenAddress } from "../src/net/ip-ranges.ts";
+import { OutboundAllowList, isForbiddenAddress, outboundRange } from "../src/net/ip-ranges.ts";
 import { startTestDns, type TestDnsServer } from "@ensemble/testkit/dns-server";
 
 const SECRET = "internal-secret-page";
@@ -11,6 +11,19 @@ let server: http.Server;
 let port = 0;
 let dns: TestDnsServer;
 let slowSockets = 0;
+
+/** Names whose only address is IPv6: each a form that reaches a non-public IPv4 or IPv6 host. */
+const V6_ONLY = new Map([
+  ["mapped.test", "::ffff:127.0.0.1"],
+  ["translated.test", "::ffff:0:7f00:1"],
+  ["nat64.test", "64:ff9b::a9fe:a9fe"],
+  ["sixtofour.test", "2002:7f00:1::1"],
+  ["teredo.test", "2001:0:4136:e378:8000:63bf:3fff:fdd2"],
+  ["ula.test", "fd00::1"],
+  ["linklocal.test", "fe80::1"],
+  ["multicast.test", "ff02::1"],
+  ["loopback6.test", "::1"],
+]);
 
 beforeAll(async () => {
   server = http.createServer((req, res) => {
@@ -53,13 +66,17 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   port = (server.address() as AddressInfo).port;
-  dns = await startTestDns((name, n) => {
-    if (name === "rebind.test") return n === 0 ? "93.184.215.14" : "127.0.0.1";
-    if (name === "loopback-first.test") return "127.0.0.1";
-    if (name === "intranet.test") return "127.0.0.1";
-    if (name === "mixed.test") return n % 2 === 0 ? "93.184.215.14" : "10.0.0.1";
-    return null;
-  });
+  dns = await startTestDns(
+    (name, n) => {
+      if (name === "rebind.test") return n === 0 ? "93.184.215.14" : "127.0.0.1";
+      if (name === "loopback-first.test") return "127.0.0.1";
+      if (name === "intranet.test") return "127.0.0.1";
+      if (name === "mixed.test") return n % 2 === 0 ? "93.184.215.14" : "10.0.0.1";
+      if (V6_ONLY.has(name)) return "";
+      return null;
+    },
+    (name) => V6_ONLY.get(name) ?? "",
+  );
 });
 
 afterAll(async () => {
@@ -79,47 +96,93 @@ async function refusal(p: Promise<unknown>): Promise<SafeFetchErrorCode> {
 }
 
 describe("address classification", () => {
-  it("knows non-public ranges, including IPv6 forms that carry an IPv4", () => {
-    for (const ip of [
-      "10.1.2.3",
-      "172.31.255.1",
-      "192.168.0.1",
-      "127.0.0.1",
-      "127.255.0.9",
-      "169.254.169.254",
-      "100.64.0.1",
-      "0.0.0.0",
-      "224.0.0.251",
-      "255.255.255.255",
-    ])
-      expect(isForbiddenAddress(ip), ip).toBe(true);
-    for (const ip of [
-      "::1",
-      "::",
-      "fe80::1",
-      "fc00::1",
-      "fd12:3456::1",
-      "ff02::1",
-      "::ffff:127.0.0.1",
-      "::ffff:7f00:1",
-      "::ffff:a9fe:a9fe",
-      "::ffff:10.0.0.1",
-      "64:ff9b::7f00:1",
-      "64:ff9b::a00:1",
-      "2002:7f00:1::",
-      "::127.0.0.1",
-    ])
-      expect(isForbiddenAddress(ip), ip).toBe(true);
-    for (const ip of [
-      "93.184.215.14",
-      "8.8.8.8",
-      "172.32.0.1",
-      "100.128.0.1",
-      "2606:4700::1111",
-      "::ffff:8.8.8.8",
-      "64:ff9b::808:808",
-    ])
-      expect(isForbiddenAddress(ip), ip).toBe(false);
+  // Each address with the range that decides it (ipaddr.js's names); only `unicast` may be reached.
+  it.each([
+    ["10.1.2.3", "private"],
+    ["172.31.255.1", "private"],
+    ["192.168.0.1", "private"],
+    ["127.0.0.1", "loopback"],
+    ["127.255.0.9", "loopback"],
+    ["169.254.169.254", "linkLocal"],
+    ["100.64.0.1", "carrierGradeNat"],
+    ["100.127.255.254", "carrierGradeNat"],
+    ["0.0.0.0", "unspecified"],
+    ["0.1.2.3", "unspecified"],
+    ["224.0.0.251", "multicast"],
+    ["239.255.255.250", "multicast"],
+    ["255.255.255.255", "broadcast"],
+    ["240.0.0.1", "reserved"],
+    ["192.0.2.7", "reserved"],
+    ["198.18.0.1", "reserved"],
+    ["192.0.0.170", "reserved"],
+    ["::1", "loopback"],
+    ["::", "unspecified"],
+    ["fe80::1", "linkLocal"],
+    ["fe80::1%lo", "linkLocal"],
+    ["fec0::1", "deprecatedSiteLocal"],
+    ["fc00::1", "uniqueLocal"],
+    ["fd12:3456::1", "uniqueLocal"],
+    ["ff02::1", "multicast"],
+    ["ff05::1:3", "multicast"],
+    ["100::1", "discard"],
+    ["2001:db8::1", "reserved"],
+    // IPv4-mapped (::ffff:0:0/96), in both spellings: judged by the IPv4 they carry.
+    ["::ffff:127.0.0.1", "loopback"],
+    ["::ffff:7f00:1", "loopback"],
+    ["::ffff:a9fe:a9fe", "linkLocal"],
+    ["::ffff:10.0.0.1", "private"],
+    ["::ffff:100.64.0.1", "carrierGradeNat"],
+    ["::ffff:0:0", "unspecified"],
+    // IPv4-translated (RFC 6145).
+    ["::ffff:0:7f00:1", "loopback"],
+    // NAT64 well-known prefix (RFC 6052).
+    ["64:ff9b::7f00:1", "loopback"],
+    ["64:ff9b::a00:1", "private"],
+    ["64:ff9b::a9fe:a9fe", "linkLocal"],
+    // NAT64 local-use prefix: where the IPv4 sits depends on the operator's prefix, so always refused.
+    ["64:ff9b:1::808:808", "rfc6052"],
+    // 6to4 (2002::/16) carries its IPv4 in bits 16–47.
+    ["2002:7f00:1::", "loopback"],
+    ["2002:c0a8:101::1", "private"],
+    // Teredo (2001::/32): refused whatever it carries.
+    ["2001:0:4136:e378:8000:63bf:3fff:fdd2", "teredo"],
+    // IPv4-compatible (deprecated ::/96) and other space outside global unicast.
+    ["::127.0.0.1", "notGlobalUnicast"],
+    ["::808:808", "notGlobalUnicast"],
+    ["4000::1", "notGlobalUnicast"],
+    ["not-an-ip", "invalid"],
+    ["127.1", "invalid"],
+    ["0x7f.0.0.1", "invalid"],
+  ])("refuses %s (%s)", (ip, range) => {
+    expect(outboundRange(ip)).toBe(range);
+    expect(isForbiddenAddress(ip)).toBe(true);
+  });
+
+  it.each([
+    "93.184.215.14",
+    "8.8.8.8",
+    "172.32.0.1",
+    "100.128.0.1",
+    "2606:4700::1111",
+    "[2606:4700::1111]",
+    "::ffff:8.8.8.8",
+    "64:ff9b::808:808",
+    "2002:808:808::1",
+  ])("allows the public address %s", (ip) => {
+    expect(outboundRange(ip)).toBe("unicast");
+    expect(isForbiddenAddress(ip)).toBe(false);
+  });
+
+  it("lets an allow-listed IPv4 range cover the IPv6 forms that carry it", () => {
+    const allow = new OutboundAllowList(["10.1.2.0/24", "fd00::/8"]);
+    for (const ip of ["10.1.2.3", "::ffff:10.1.2.3", "64:ff9b::a01:203", "fd00::5"])
+      expect(allow.addressAllowed("h", 80, ip), ip).toBe(true);
+    for (const ip of ["10.1.3.1", "::ffff:10.1.3.1", "fc00::1", "127.0.0.1"])
+      expect(allow.addressAllowed("h", 80, ip), ip).toBe(false);
+    expect(() => new OutboundAllowList(["10.0.0.0/33"])).toThrow();
+    expect(() => new OutboundAllowList(["10.0.0.0/8/8"])).toThrow();
+    expect(() => new OutboundAllowList(["127.1/8"])).toThrow();
+    expect(new OutboundAllowList(["[0::1]:8443"]).hostPortAllowed("[::1]", 8443)).toBe(true);
   });
 });
 
@@ -276,6 +339,11 @@ describe("SafeFetcher and DNS", () => {
     expect(r.status).toBe(200);
     const none = new SafeFetcher({ allow: [`multi.test:${port}`] }, async () => ["127.0.0.2", "127.0.0.3"]);
     expect(await refusal(none.fetch(`http://multi.test:${port}/page`))).toBe("network");
+  });
+
+  it.each([...V6_ONLY.keys()])("refuses %s, whose AAAA answer is not public", async (name) => {
+    const f = new SafeFetcher({ allow: [`:${port}`], dnsServers: [dns.address] });
+    expect(await refusal(f.fetch(`http://${name}:${port}/secret`))).toBe("forbidden_target");
   });
 
   it("reports unknown names", async () => {

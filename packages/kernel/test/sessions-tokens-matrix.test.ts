@@ -16,20 +16,26 @@ describe("sessions and app tokens authorization matrices", () => {
   });
   afterAll(async () => s.close());
 
-  /** The owner, one more session and one read-only token of theirs, and a client using that token. */
+  /** The owner, one more session, a read-only and a read/write token of theirs, and clients using them. */
   async function fixture(ctx: MatrixContext) {
     const owner = await ctx.newUser("member");
     const other = await createSession(s.kernel.db, owner.id, { userAgent: "second device", ip: "127.0.0.2" }, 1);
     const token = await createAppToken(s.kernel.db, owner.id, "lecture", ["read"]);
     const readToken = s.client();
     readToken.headers.authorization = `Bearer ${token.token}`;
-    return { sessionId: other.id, tokenId: token.id, actors: { owner: owner.client, ownerReadToken: readToken } };
+    const writeToken = s.client();
+    writeToken.headers.authorization = `Bearer ${(await createAppToken(s.kernel.db, owner.id, "sync", ["read", "write"])).token}`;
+    return {
+      sessionId: other.id,
+      tokenId: token.id,
+      actors: { owner: owner.client, ownerReadToken: readToken, ownerWriteToken: writeToken },
+    };
   }
 
   it("sessions", async () => {
     await runMatrix(s, {
       resource: "session",
-      extraActors: ["ownerReadToken"] as const,
+      extraActors: ["ownerReadToken", "ownerWriteToken"] as const,
       setup: fixture,
       rows: [
         {
@@ -42,12 +48,13 @@ describe("sessions and app tokens authorization matrices", () => {
             owner: "allow",
             admin: "allow",
             ownerReadToken: "allow",
+            ownerWriteToken: "allow",
           },
         },
         {
           action: "revoke one",
           request: (f) => ({ method: "DELETE", path: `/api/me/sessions/${f.sessionId}` }),
-          // A read-only token lacks the write scope.
+          // Signing the owner out needs a browser session or an admin-scoped token.
           expect: {
             anonymous: "auth",
             guest: "hidden",
@@ -55,6 +62,7 @@ describe("sessions and app tokens authorization matrices", () => {
             owner: "allow",
             admin: "hidden",
             ownerReadToken: "deny",
+            ownerWriteToken: "deny",
           },
         },
         {
@@ -67,6 +75,7 @@ describe("sessions and app tokens authorization matrices", () => {
             owner: "allow",
             admin: "allow",
             ownerReadToken: "deny",
+            ownerWriteToken: "deny",
           },
         },
       ],
@@ -76,7 +85,7 @@ describe("sessions and app tokens authorization matrices", () => {
   it("app tokens", async () => {
     await runMatrix(s, {
       resource: "app_token",
-      extraActors: ["ownerReadToken"] as const,
+      extraActors: ["ownerReadToken", "ownerWriteToken"] as const,
       setup: fixture,
       rows: [
         {
@@ -94,6 +103,7 @@ describe("sessions and app tokens authorization matrices", () => {
             owner: "allow",
             admin: "allow",
             ownerReadToken: "deny",
+            ownerWriteToken: "deny",
           },
         },
         {
@@ -106,6 +116,7 @@ describe("sessions and app tokens authorization matrices", () => {
             owner: "deny",
             admin: "allow",
             ownerReadToken: "deny",
+            ownerWriteToken: "deny",
           },
         },
         {
@@ -118,6 +129,7 @@ describe("sessions and app tokens authorization matrices", () => {
             owner: "allow",
             admin: "allow",
             ownerReadToken: "allow",
+            ownerWriteToken: "allow",
           },
         },
         {
@@ -130,6 +142,8 @@ describe("sessions and app tokens authorization matrices", () => {
             owner: "allow",
             admin: "hidden",
             ownerReadToken: "deny",
+            // Revoking the owner's other tokens needs a browser session or an admin-scoped token.
+            ownerWriteToken: "deny",
           },
         },
       ],

@@ -187,4 +187,27 @@ describe("sessions", () => {
     expect(sessions[0]!.current).toBe(false);
     expect((await bearer.post("/api/me/sessions/revoke-all")).status).toBe(403);
   });
+
+  it("a read/write app token cannot sign its owner out; an administrator's admin-scoped token can", async () => {
+    const [browser] = await devices(FIREFOX_WINDOWS, CHROME_ANDROID);
+    const t = await browser!.post<{ token: string }>("/api/me/tokens", { name: "sync", scopes: ["read", "write"] });
+    const sync = s.client();
+    sync.headers.authorization = `Bearer ${t.body.token}`;
+    const before = await list(browser!);
+    const all = await sync.post<{ code: string }>("/api/me/sessions/revoke-all", { includeCurrent: true });
+    expect(all.status).toBe(403);
+    expect(all.body.code).toBe("forbidden");
+    expect((await sync.delete(`/api/me/sessions/${before[0]!.id}`)).status).toBe(403);
+    expect(await list(browser!)).toEqual(before.map((x) => ({ ...x, lastUsedAt: expect.any(String) })));
+
+    const admin = await s.signedIn({ role: "admin" });
+    const mint = await admin.client.post<{ token: string }>("/api/me/tokens", { name: "ops", scopes: ["admin"] });
+    expect(mint.status).toBe(201);
+    const ops = s.client();
+    ops.headers.authorization = `Bearer ${mint.body.token}`;
+    const r = await ops.post<{ revoked: number }>("/api/me/sessions/revoke-all", { includeCurrent: true });
+    expect(r.status).toBe(200);
+    expect(r.body.revoked).toBe(1);
+    expect((await admin.client.get("/api/me")).status).toBe(401);
+  });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generate } from "otplib";
-import { startTestServer, type TestClient, type TestServer } from "@ensemble/testkit";
+import { startTestServer, waitFor, type TestClient, type TestServer } from "@ensemble/testkit";
 
 /**
  * Codes are made for the current 30 s step or the next one: both stay inside
@@ -113,6 +113,28 @@ describe("two-factor authentication", () => {
     expect((await c.post("/api/me/two-factor/disable", { password: user.password })).body).toMatchObject({
       code: "two_factor_not_enabled",
     });
+  });
+
+  it("records enrolment and turning it off in the audit log, with no secret", async () => {
+    const { client: c, user } = await s.signedIn();
+    const { secret, recoveryCodes } = await enrol(c);
+    expect((await c.post("/api/me/two-factor/disable", { password: user.password })).status).toBe(204);
+    const { client: admin } = await s.signedIn({ role: "admin" });
+    const entries = async () =>
+      (
+        await admin.get<{ items: { action: string; target: unknown; actor: { id: string } | null }[] }>(
+          `/api/admin/audit?actor=${user.id}&action=accounts.user.*`,
+        )
+      ).body.items;
+    await waitFor(async () => (await entries()).length === 2, "the two audit entries");
+    const items = await entries();
+    expect(items.map((e) => e.action)).toEqual([
+      "accounts.user.two_factor_disabled",
+      "accounts.user.two_factor_enabled",
+    ]);
+    for (const e of items) expect(e).toMatchObject({ actor: { id: user.id }, target: { type: "user", id: user.id } });
+    const text = JSON.stringify(items);
+    for (const v of [secret, ...recoveryCodes]) expect(text).not.toContain(v);
   });
 
   it("disables with a recovery code", async () => {

@@ -41,6 +41,17 @@ export const clientMessageSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("presence"), status: devicePresenceSchema }),
   z.object({ type: z.literal("typing"), topic: topicSchema }),
   z.object({ type: z.literal("ping"), id: z.string().max(64).optional() }),
+  /**
+   * A message for the module that owns the topic (a meeting's signalling):
+   * the owner decides whether this sender may send it and answers with one
+   * `reply` carrying the same `ref`.
+   */
+  z.object({
+    type: z.literal("send"),
+    topic: topicSchema,
+    ref: z.string().max(64).optional(),
+    body: z.record(z.string(), z.unknown()),
+  }),
 ]);
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 
@@ -63,5 +74,16 @@ export const serverMessageSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("typing"), topic: z.string(), userId: z.string() }),
   z.object({ type: z.literal("pong"), id: z.string().optional() }),
   z.object({ type: z.literal("error"), code: z.string(), message: z.string() }),
+  /** The topic owner's answer to one `send`: its body, or a refusal with a problem code. */
+  z.object({
+    type: z.literal("reply"),
+    topic: z.string(),
+    ref: z.string().optional(),
+    ok: z.boolean(),
+    body: z.record(z.string(), z.unknown()).optional(),
+    code: z.string().optional(),
+  }),
+  /** A message the topic owner pushes to one connection (a media offer, a lobby decision). */
+  z.object({ type: z.literal("message"), topic: z.string(), body: z.record(z.string(), z.unknown()) }),
 ]);
 export type ServerMessage = z.infer<typeof serverMessageSchema>;

@@ -1,4 +1,5 @@
 import dgram from "node:dgram";
+import ipaddr from "ipaddr.js";
 
 export interface TestDnsServer {
   /** `127.0.0.1:<port>`, for `dns.Resolver#setServers` or OUTBOUND_DNS_SERVERS. */
@@ -11,10 +12,14 @@ export interface TestDnsServer {
 /**
  * A tiny authoritative DNS responder on a loopback UDP port. `answer(name, n)`
  * chooses the IPv4 address for the n-th A question about `name` (0-based), or
- * null for NXDOMAIN; AAAA questions get an empty answer. Enough to play a
- * rebinding attacker whose answers change between two lookups.
+ * null for NXDOMAIN; `answer6(name)` the IPv6 address for an AAAA question
+ * (none by default: an empty answer). Enough to play a rebinding attacker whose
+ * answers change between two lookups, or a name whose only address is IPv6.
  */
-export async function startTestDns(answer: (name: string, n: number) => string | null): Promise<TestDnsServer> {
+export async function startTestDns(
+  answer: (name: string, n: number) => string | null,
+  answer6: (name: string) => string | null = () => "",
+): Promise<TestDnsServer> {
   const socket = dgram.createSocket("udp4");
   const queries = new Map<string, number>();
   socket.on("message", (msg, rinfo) => {
@@ -35,7 +40,7 @@ export async function startTestDns(answer: (name: string, n: number) => string |
       const n = queries.get(name) ?? 0;
       queries.set(name, n + 1);
       ip = answer(name, n);
-    }
+    } else if (qtype === 28) ip = answer6(name);
     const header = Buffer.alloc(12);
     header.writeUInt16BE(msg.readUInt16BE(0), 0);
     // Response, authoritative, recursion desired/available echoed; rcode 3 (NXDOMAIN) when no name.
@@ -45,13 +50,14 @@ export async function startTestDns(answer: (name: string, n: number) => string |
     const question = msg.subarray(12, questionEnd);
     const parts: Buffer[] = [header, question];
     if (ip) {
-      const rr = Buffer.alloc(16);
+      const bytes = ipaddr.parse(ip).toByteArray();
+      const rr = Buffer.alloc(12 + bytes.length);
       rr.writeUInt16BE(0xc00c, 0);
-      rr.writeUInt16BE(1, 2);
+      rr.writeUInt16BE(qtype, 2);
       rr.writeUInt16BE(1, 4);
       rr.writeUInt32BE(0, 6);
-      rr.writeUInt16BE(4, 10);
-      ip.split(".").forEach((octet, i) => rr.writeUInt8(Number(octet), 12 + i));
+      rr.writeUInt16BE(bytes.length, 10);
+      Buffer.from(bytes).copy(rr, 12);
       parts.push(rr);
     }
     socket.send(Buffer.concat(parts), rinfo.port, rinfo.address);

@@ -6,3 +6,4 @@ export * from "./push-endpoint.ts";
 export * from "./oidc-provider.ts";
 export * from "./realtime.ts";
 export * from "./matrix.ts";
+export * from "./server-process.ts";

@@ -67,11 +67,22 @@ export async function startTestServer(
     ...(schema ? { DATABASE_URL: testDatabaseUrl(), DATABASE_SCHEMA: schema } : {}),
     ...opts.env,
   });
-  const server = await startServer(config, {
-    ...(opts.modules ? { modules: opts.modules } : {}),
-    ...(opts.log ? { log: opts.log } : {}),
-    ...(opts.webDist ? { webDist: opts.webDist } : {}),
-  });
+  const cleanUp = async () => {
+    if (schema && !opts.schema) await dropSchema(schema);
+    if (!opts.dataDir) await rm(dataDir, { recursive: true, force: true });
+  };
+  let server: RunningServer;
+  try {
+    server = await startServer(config, {
+      ...(opts.modules ? { modules: opts.modules } : {}),
+      ...(opts.log ? { log: opts.log } : {}),
+      ...(opts.webDist ? { webDist: opts.webDist } : {}),
+    });
+  } catch (e) {
+    // A start refused on purpose (a namespace clash, a duplicate code) leaves no schema or directory behind.
+    await cleanUp();
+    throw e;
+  }
   const createUser: TestServer["createUser"] = async (o = {}) => {
     counter += 1;
     const username = o.username ?? `user${counter}${Math.random().toString(36).slice(2, 6)}`;
@@ -103,8 +114,7 @@ export async function startTestServer(
     setupToken: () => issueSetupToken(server.kernel.db),
     close: async () => {
       await server.close();
-      if (schema && !opts.schema) await dropSchema(schema);
-      if (!opts.dataDir) await rm(dataDir, { recursive: true, force: true });
+      await cleanUp();
     },
   };
 }

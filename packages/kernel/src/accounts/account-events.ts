@@ -9,8 +9,21 @@ const groupRole = z.enum(["owner", "member"]);
 export const accountEvents = {
   userUpdated: defineEvent("accounts.user.updated", z.object({ user: selfSchema }), 1),
   userRoleChanged: defineEvent("accounts.user.role_changed", z.object({ from: roleSchema, to: roleSchema }), 1),
-  /** A service account (bot, integration) created by a module through `k.users`. */
-  userCreated: defineEvent("accounts.user.created", z.object({ username: z.string(), kind: z.literal("service") }), 1),
+  /**
+   * An account created: a service account (bot, integration) by a module through `k.users`, or a
+   * person's by an operator with `ensemble user add` (`via: "cli"`, no actor: the CLI has none) or by an
+   * administrator in Administration › Users (`via: "admin"`).
+   */
+  userCreated: defineEvent(
+    "accounts.user.created",
+    z.object({
+      username: z.string(),
+      kind: z.enum(["service", "person"]),
+      role: roleSchema.optional(),
+      via: z.enum(["cli", "admin"]).optional(),
+    }),
+    1,
+  ),
   /** `via`: which door — the admin API, the CLI or a module's bot administration (`deactivateUser`). */
   userDeactivated: defineEvent(
     "accounts.user.deactivated",
@@ -19,6 +32,9 @@ export const accountEvents = {
   ),
   userReactivated: defineEvent("accounts.user.reactivated", empty, 1),
   userTwoFactorReset: defineEvent("accounts.user.two_factor_reset", empty, 1),
+  /** The user enrolled in, or turned off, two-factor authentication themselves. */
+  userTwoFactorEnabled: defineEvent("accounts.user.two_factor_enabled", empty, 1),
+  userTwoFactorDisabled: defineEvent("accounts.user.two_factor_disabled", empty, 1),
   invitationCreated: defineEvent(
     "accounts.invitation.created",
     z.object({

@@ -12,7 +12,7 @@ import { foldedContains } from "../db/fold.ts";
 import { orgSettingsSchema, type OrgSettings } from "../settings.ts";
 import { endUserSessions } from "../realtime/end-user-sessions.ts";
 import { findUserById, presentSelf } from "./users.ts";
-import { UserResource } from "./resources.ts";
+import { AccountRecordResource, UserResource } from "./resources.ts";
 import { audit } from "../audit/audit.ts";
 import { pageOf } from "@ensemble/protocol/wire/page";
 import {
@@ -73,6 +73,7 @@ export function adminRoutes(app: FastifyInstance, k: Kernel): void {
       let q = k.db
         .selectFrom("users")
         .selectAll()
+        .where(k.policy.scope(AccountRecordResource, actor)("users"))
         .orderBy("username")
         .limit(query.limit + 1);
       if (query.role) q = q.where("role", "=", query.role);
@@ -225,7 +226,7 @@ export function adminRoutes(app: FastifyInstance, k: Kernel): void {
     tags: ["settings"],
     auth: "none",
     response: publicSettingsSchema,
-    rateLimit: { max: k.config.RATE_LIMIT_PUBLIC_PER_MIN, timeWindow: 60_000 },
+    rateLimit: { max: k.config.RATE_LIMIT_PUBLIC_PER_MIN, timeWindow: 60_000, per: "address" as const },
     handler: async () => {
       const s = await k.settings.get();
       return { brandName: s.brandName, brandColor: s.brandColor, defaultLocale: s.defaultLocale };

@@ -40,7 +40,7 @@ const setupBody = z.object({
 
 /** First-run setup, sign-in, sign-out and "who am I". */
 export function authRoutes(app: FastifyInstance, k: Kernel): void {
-  const signInLimit = { max: k.config.RATE_LIMIT_SIGNIN_PER_MIN, timeWindow: 60_000 };
+  const signInLimit = { max: k.config.RATE_LIMIT_SIGNIN_PER_MIN, timeWindow: 60_000, per: "address" as const };
 
   route(app, {
     method: "GET",

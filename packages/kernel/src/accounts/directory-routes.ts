@@ -5,7 +5,6 @@ import { decodeCursor, encodeCursor, pageQuery } from "@ensemble/protocol";
 import type { Kernel } from "../kernel.ts";
 import { route } from "../http/route.ts";
 import { AppError } from "../errors.ts";
-import { can, Capability } from "../authz/capabilities.ts";
 import { foldedContains } from "../db/fold.ts";
 import { findUserById, presentUser, type UserRow } from "./users.ts";
 import { UserResource } from "./resources.ts";
@@ -50,25 +49,10 @@ export function directoryRoutes(app: FastifyInstance, k: Kernel): void {
         .selectFrom("users")
         .selectAll()
         .where("deactivated", "=", 0)
+        .where(k.policy.scope(UserResource, actor)("users"))
         .orderBy("display_name")
         .orderBy("id")
         .limit(query.limit + 1);
-      if (!can(actor.role, Capability.browseDirectory)) {
-        q = q.where((eb) =>
-          eb.or([
-            eb("id", "=", actor.id),
-            eb(
-              "id",
-              "in",
-              eb
-                .selectFrom("group_members as theirs")
-                .innerJoin("group_members as mine", "mine.group_id", "theirs.group_id")
-                .select("theirs.user_id")
-                .where("mine.user_id", "=", actor.id),
-            ),
-          ]),
-        );
-      }
       if (query.q) {
         const haystack = sql`${sql.ref("username")} || ' ' || ${sql.ref("display_name")} || ' ' || coalesce(${sql.ref("email")}, '')`;
         q = q.where(foldedContains(k.database, haystack, query.q));

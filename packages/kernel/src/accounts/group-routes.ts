@@ -7,11 +7,10 @@ import { noContent, route } from "../http/route.ts";
 import { recordEvent } from "../events/record-event.ts";
 import { foldedContains } from "../db/fold.ts";
 import { AppError } from "../errors.ts";
-import { can, Capability } from "../authz/capabilities.ts";
 import { authorizeOrg, OrgResource } from "../authz/organisation.ts";
 import { findUserById, presentUser } from "./users.ts";
 import { GroupResource, UserResource } from "./resources.ts";
-import { groupTopic, loadGroup, lockGroup, ownerCount, presentGroup } from "./groups.ts";
+import { groupTopic, groupsWithViewer, loadGroup, lockGroup, ownerCount, presentGroup } from "./groups.ts";
 import { pageOf } from "@ensemble/protocol/wire/page";
 import {
   groupDetailSchema,
@@ -99,14 +98,7 @@ export function groupRoutes(app: FastifyInstance, k: Kernel): void {
     handler: async ({ actor, query }) => {
       const cursor = decodeCursor(query.cursor);
       if (query.cursor && (!cursor || cursor.length !== 2)) throw new AppError("validation", "bad cursor");
-      const all = can(actor.role, Capability.browseDirectory);
-      let q = k.db
-        .selectFrom("groups")
-        .leftJoin("group_members as mine", (j) =>
-          j.onRef("mine.group_id", "=", "groups.id").on("mine.user_id", "=", actor.id),
-        )
-        .selectAll("groups")
-        .select("mine.role as viewerRole")
+      let q = groupsWithViewer(k.db, actor.id)
         .select((eb) =>
           eb
             .selectFrom("group_members as gm")
@@ -114,10 +106,10 @@ export function groupRoutes(app: FastifyInstance, k: Kernel): void {
             .whereRef("gm.group_id", "=", "groups.id")
             .as("memberCount"),
         )
+        .where(k.policy.scope(GroupResource, actor)("groups"))
         .orderBy("groups.name")
         .orderBy("groups.id")
         .limit(query.limit + 1);
-      if (!all) q = q.where("mine.user_id", "is not", null);
       if (query.q) q = q.where(foldedContains(k.database, sql.ref("groups.name"), query.q));
       if (cursor) {
         const [name, id] = cursor.map(String) as [string, string];

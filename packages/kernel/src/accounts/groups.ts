@@ -23,6 +23,17 @@ export async function loadGroup(db: Kysely<KernelTables>, id: string, actor: Act
   return { ...g, viewerRole: m?.role ?? null };
 }
 
+/** Groups with the viewer's role in each (a left join: null when not a member), for lists to present. */
+export function groupsWithViewer(db: Kysely<KernelTables>, userId: string) {
+  return db
+    .selectFrom("groups")
+    .leftJoin("group_members as mine", (j) =>
+      j.onRef("mine.group_id", "=", "groups.id").on("mine.user_id", "=", userId),
+    )
+    .selectAll("groups")
+    .select("mine.role as viewerRole");
+}
+
 /** Whether two users belong to at least one common group. */
 export async function shareAGroup(db: Kysely<KernelTables>, a: string, b: string): Promise<boolean> {
   if (a === b) return true;

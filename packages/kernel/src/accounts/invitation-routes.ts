@@ -7,7 +7,6 @@ import type { InvitationsTable } from "../db/tables.ts";
 import { noContent, route } from "../http/route.ts";
 import { recordEvent } from "../events/record-event.ts";
 import { AppError } from "../errors.ts";
-import { can, Capability } from "../authz/capabilities.ts";
 import { authorizeOrg, OrgResource } from "../authz/organisation.ts";
 import { checkPasswordRules, hashPassword } from "./passwords.ts";
 import { randomToken, sha256 } from "./secrets.ts";
@@ -79,9 +78,9 @@ const invalid = () =>
  * token is shown once and stored hashed.
  */
 export function invitationRoutes(app: FastifyInstance, k: Kernel): void {
-  const publicLimit = { max: k.config.RATE_LIMIT_PUBLIC_PER_MIN, timeWindow: 60_000 };
+  const publicLimit = { max: k.config.RATE_LIMIT_PUBLIC_PER_MIN, timeWindow: 60_000, per: "address" as const };
   // Accepting hashes a password: as costly as a sign-in, limited like one.
-  const acceptLimit = { max: k.config.RATE_LIMIT_SIGNIN_PER_MIN, timeWindow: 60_000 };
+  const acceptLimit = { max: k.config.RATE_LIMIT_SIGNIN_PER_MIN, timeWindow: 60_000, per: "address" as const };
 
   /** The invitation behind a token, if it can still be used (inviter still active). */
   const usable = async (token: string) => {
@@ -179,10 +178,10 @@ export function invitationRoutes(app: FastifyInstance, k: Kernel): void {
       let q = k.db
         .selectFrom("invitations")
         .selectAll()
+        .where(k.policy.scope(InvitationResource, actor)("invitations"))
         .orderBy("created_at", "desc")
         .orderBy("id", "desc")
         .limit(query.limit + 1);
-      if (!can(actor.role, Capability.manageUsers)) q = q.where("created_by", "=", actor.id);
       if (cursor) {
         const [at, id] = cursor.map(String) as [string, string];
         q = q.where((eb) => eb.or([eb("created_at", "<", at), eb.and([eb("created_at", "=", at), eb("id", "<", id)])]));

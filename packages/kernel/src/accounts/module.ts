@@ -13,6 +13,7 @@ import { groupRoutes } from "./group-routes.ts";
 import { invitationRoutes } from "./invitation-routes.ts";
 import { directoryRoutes } from "./directory-routes.ts";
 import { adminRoutes } from "./admin-routes.ts";
+import { adminUserRoutes } from "./admin-user-routes.ts";
 import { groupTopics } from "./groups.ts";
 import { adminExists, issueSetupToken } from "./setup.ts";
 
@@ -30,6 +31,8 @@ export const accountsModule = defineModule({
     "accounts.user.deactivated",
     "accounts.user.reactivated",
     "accounts.user.two_factor_reset",
+    "accounts.user.two_factor_enabled",
+    "accounts.user.two_factor_disabled",
     "accounts.group.*",
     "accounts.group_member.*",
     "accounts.invitation.*",
@@ -47,6 +50,7 @@ export const accountsModule = defineModule({
     invitationRoutes(app, k);
     directoryRoutes(app, k);
     adminRoutes(app, k);
+    adminUserRoutes(app, k);
     oidcRoutes(app, k);
   },
   start: async (k) => {

@@ -21,7 +21,7 @@ const callbackQuery = z.record(z.string(), z.string().max(4096));
 /** OpenID Connect sign-in and the list of sign-in methods shown on the sign-in page. */
 export function oidcRoutes(app: FastifyInstance, k: Kernel): void {
   const oidc = createOidcClient(k.config, k.log);
-  const limit = { max: k.config.RATE_LIMIT_PUBLIC_PER_MIN, timeWindow: 60_000 };
+  const limit = { max: k.config.RATE_LIMIT_PUBLIC_PER_MIN, timeWindow: 60_000, per: "address" as const };
   const secure = k.config.publicUrl.startsWith("https:");
 
   route(app, {

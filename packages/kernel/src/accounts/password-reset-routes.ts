@@ -24,7 +24,7 @@ const confirmBody = z.object({ token: z.string().min(20).max(200), password: pas
  * nor the timing tells whether an account exists.
  */
 export function passwordResetRoutes(app: FastifyInstance, k: Kernel): void {
-  const limit = { max: k.config.RATE_LIMIT_SIGNIN_PER_MIN, timeWindow: 60_000 };
+  const limit = { max: k.config.RATE_LIMIT_SIGNIN_PER_MIN, timeWindow: 60_000, per: "address" as const };
 
   route(app, {
     method: "POST",

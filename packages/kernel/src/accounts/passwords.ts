@@ -1,3 +1,4 @@
+import { randomInt } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { hash, verify } from "@node-rs/argon2";
 
@@ -34,6 +35,31 @@ export function checkPasswordRules(password: string, context: { username?: strin
   }
   if (context.username && lower.includes(context.username.toLowerCase())) {
     throw new AppError("weak_password", "the password must not contain the username");
+  }
+}
+
+/**
+ * A password handed to a person by whoever created their account (the CLI's
+ * `user add`, Administration › Users): 20 characters from a 54-symbol
+ * alphabet without look-alikes (0/O, 1/l/I), about 115 bits, passing the
+ * rules for `username`.
+ */
+export function generatePassword(username: string): string {
+  const alphabet = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+  for (;;) {
+    const groups: string[] = [];
+    for (let g = 0; g < 4; g++) {
+      let s = "";
+      for (let i = 0; i < 5; i++) s += alphabet[randomInt(alphabet.length)];
+      groups.push(s);
+    }
+    const password = groups.join("-");
+    try {
+      checkPasswordRules(password, { username });
+      return password;
+    } catch {
+      // Astronomically rare (the username inside it): draw again.
+    }
   }
 }
 

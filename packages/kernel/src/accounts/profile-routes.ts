@@ -55,7 +55,7 @@ const avatarKey = (userId: string) => `avatars/${userId}.webp`;
 
 /** The signed-in user's profile, password and avatar; everyone's avatar for those who may see them. */
 export function profileRoutes(app: FastifyInstance, k: Kernel): void {
-  const limit = { max: k.config.RATE_LIMIT_SIGNIN_PER_MIN, timeWindow: 60_000 };
+  const limit = { max: k.config.RATE_LIMIT_SIGNIN_PER_MIN, timeWindow: 60_000, per: "credential" as const };
 
   const loadSelf = async (actor: UserActor): Promise<UserRow> =>
     k.policy.authorize(actor, UserResource, "update", await findUserById(k.db, actor.id));

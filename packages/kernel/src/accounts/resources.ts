@@ -25,3 +25,6 @@ export const InvitationResource = resourceKind<InvitationsTable>()("invitation",
 export const SessionResource = resourceKind<{ user_id: string }>()("session", ["read", "revoke"] as const);
 
 export const AppTokenResource = resourceKind<{ user_id: string }>()("app_token", ["read", "revoke"] as const);
+
+/** Administration's view of every account, deactivated ones included (the directory is `UserResource`). */
+export const AccountRecordResource = resourceKind<UsersTable>()("account_record", ["read"] as const);

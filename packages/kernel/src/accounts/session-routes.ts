@@ -32,6 +32,14 @@ function presentSession(s: SessionRow, currentId: string | null): Session {
   };
 }
 
+/**
+ * Ending browser sessions signs the person out everywhere: a leaked read or
+ * write app token (a sync client's, a script's) must not be able to do that to
+ * its owner, so these routes need the admin scope, which browser sessions have
+ * and which only administrators can give a token.
+ */
+const SIGN_OUT_SCOPE = "admin";
+
 /** The signed-in user's active sessions: list them, end one, end all the others. */
 export function sessionRoutes(app: FastifyInstance, k: Kernel): void {
   route(app, {
@@ -45,13 +53,11 @@ export function sessionRoutes(app: FastifyInstance, k: Kernel): void {
       const rows = await k.db
         .selectFrom("sessions")
         .select(["id", "user_id", "user_agent", "ip", "created_at", "last_used_at", "expires_at"])
-        .where("user_id", "=", actor.id)
+        .where(k.policy.scope(SessionResource, actor)("sessions"))
         .where("expires_at", ">", new Date().toISOString())
         .orderBy("last_used_at", "desc")
         .execute();
-      const visible: SessionRow[] = [];
-      for (const r of rows) if (await k.policy.can(actor, SessionResource, "read", r)) visible.push(r);
-      return { sessions: visible.map((s) => presentSession(s, actor.sessionId)) };
+      return { sessions: rows.map((s) => presentSession(s, actor.sessionId)) };
     },
   });
 
@@ -61,6 +67,7 @@ export function sessionRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "End one of my sessions (this one included)",
     tags: ["sessions"],
     auth: "user",
+    scope: SIGN_OUT_SCOPE,
     response: noContent,
     params: idParams,
     handler: async ({ actor, params, reply }) => {
@@ -84,6 +91,7 @@ export function sessionRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "End all my other sessions (and this one with includeCurrent)",
     tags: ["sessions"],
     auth: "user",
+    scope: SIGN_OUT_SCOPE,
     response: revokedCountSchema,
     body: revokeAllBody,
     handler: async ({ actor, body, reply }) => {

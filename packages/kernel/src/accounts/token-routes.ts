@@ -89,14 +89,12 @@ export function tokenRoutes(app: FastifyInstance, k: Kernel): void {
       const rows = await k.db
         .selectFrom("app_tokens")
         .select(["id", "name", "prefix", "scopes", "created_at", "last_used_at", "user_id"])
-        .where("user_id", "=", actor.id)
+        .where(k.policy.scope(AppTokenResource, actor)("app_tokens"))
         .where("revoked_at", "is", null)
         .orderBy("created_at", "desc")
         .orderBy("id", "desc")
         .execute();
-      const visible = [];
-      for (const r of rows) if (await k.policy.can(actor, AppTokenResource, "read", r)) visible.push(presentToken(r));
-      return { items: visible };
+      return { items: rows.map(presentToken) };
     },
   });
 
@@ -106,6 +104,8 @@ export function tokenRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "Revoke an app token",
     tags: ["tokens"],
     auth: "user",
+    // A leaked read or write token must not be able to cut its owner's other clients off (as for sessions).
+    scope: "admin",
     response: noContent,
     params: idParams,
     handler: async ({ actor, params, req }) => {

@@ -16,6 +16,7 @@ import { normaliseRecoveryCode, verifySecondFactor } from "./two-factor.ts";
 import { sha256 } from "./secrets.ts";
 import { UserResource } from "./resources.ts";
 import { requireBrowserSession } from "./browser-session.ts";
+import { recordEvent } from "../events/record-event.ts";
 import {
   recoveryCodesSchema,
   twoFactorEnabledSchema,
@@ -44,7 +45,7 @@ const wrongCode = () => new AppError("invalid_two_factor_code", "this code is no
 
 /** TOTP enrolment, recovery codes and turning two-factor off, for the signed-in user. */
 export function twoFactorRoutes(app: FastifyInstance, k: Kernel): void {
-  const limit = { max: k.config.RATE_LIMIT_SIGNIN_PER_MIN, timeWindow: 60_000 };
+  const limit = { max: k.config.RATE_LIMIT_SIGNIN_PER_MIN, timeWindow: 60_000, per: "credential" as const };
 
   /** Reading the state needs any credential; changing the second factor needs a browser session. */
   const loadSelf = async (actor: UserActor, change = true): Promise<UserRow> => {
@@ -128,6 +129,12 @@ export function twoFactorRoutes(app: FastifyInstance, k: Kernel): void {
           .executeTakeFirst();
         if (Number(upd.numUpdatedRows) !== 1)
           throw new AppError("conflict", "the set-up changed meanwhile; start again");
+        await recordEvent(tx, {
+          name: "accounts.user.two_factor_enabled",
+          actorId: actor.id,
+          resources: { user: user.id },
+          payload: {},
+        });
         return replaceRecoveryCodes(tx, user.id);
       });
       return { enabled: true, recoveryCodes: codes };
@@ -163,6 +170,12 @@ export function twoFactorRoutes(app: FastifyInstance, k: Kernel): void {
           .where("id", "=", user.id)
           .execute();
         await tx.deleteFrom("recovery_codes").where("user_id", "=", user.id).execute();
+        await recordEvent(tx, {
+          name: "accounts.user.two_factor_disabled",
+          actorId: actor.id,
+          resources: { user: user.id },
+          payload: {},
+        });
       });
       return undefined;
     },

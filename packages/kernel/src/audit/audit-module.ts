@@ -2,6 +2,7 @@ import { defineModule } from "../module.ts";
 import { defineEventHandler } from "../events/dispatcher.ts";
 import { audit } from "./audit.ts";
 import { auditRoutes } from "./audit-routes.ts";
+import { auditPolicies } from "./audit-policies.ts";
 import { auditSettings } from "./audit-settings.ts";
 import type { AuditTables } from "./audit-tables.ts";
 
@@ -13,6 +14,7 @@ const DAY_MS = 86_400_000;
  */
 export const auditModule = defineModule({
   name: "audit",
+  policies: auditPolicies,
   eventHandlers: (k) => [
     defineEventHandler({
       name: "audit",

@@ -7,9 +7,11 @@ import type { KernelTables } from "../db/tables.ts";
 import type { UserActor } from "../authz/actor.ts";
 import { rawResponse, route } from "../http/route.ts";
 import { AppError } from "../errors.ts";
+import type { RowScope } from "../authz/policy.ts";
 import { authorizeOrg, mayInOrg, OrgResource } from "../authz/organisation.ts";
 import type { AuditTables } from "./audit-tables.ts";
 import { csvRow } from "./csv.ts";
+import { AuditEntryResource } from "./audit-policies.ts";
 import { audit } from "./audit.ts";
 import { auditSettings, saveAuditSettings } from "./audit-settings.ts";
 import { pageOf } from "@ensemble/protocol/wire/page";
@@ -42,12 +44,14 @@ async function requireAuditView(k: Kernel, actor: UserActor): Promise<void> {
 function filtered(
   db: Db,
   f: z.infer<typeof filters>,
+  scope: RowScope,
 ): SelectQueryBuilder<KernelTables & AuditTables, "audit_log" | "users", Row> {
   let q = db
     .selectFrom("audit_log")
     .leftJoin("users", "users.id", "audit_log.actor_id")
     .selectAll("audit_log")
-    .select("users.username as actor_username");
+    .select("users.username as actor_username")
+    .where(scope("audit_log"));
   if (f.actor) q = q.where("audit_log.actor_id", "=", f.actor);
   // `_` is a LIKE wildcard: escaped, with the escape character named (SQLite has no default one).
   if (f.action?.endsWith("*"))
@@ -90,7 +94,7 @@ export function auditRoutes(app: FastifyInstance, k: Kernel): void {
       await requireAuditView(k, actor);
       const cursor = decodeCursor(query.cursor);
       if (query.cursor && (!cursor || cursor.length !== 2)) throw new AppError("validation", "bad cursor");
-      let q = filtered(db, query).limit(query.limit + 1);
+      let q = filtered(db, query, k.policy.scope(AuditEntryResource, actor)).limit(query.limit + 1);
       if (cursor) {
         const [at, id] = cursor.map(String) as [string, string];
         q = q.where((eb) =>
@@ -117,7 +121,7 @@ export function auditRoutes(app: FastifyInstance, k: Kernel): void {
     query: filters,
     handler: async ({ actor, query, reply }) => {
       await requireAuditView(k, actor);
-      const rows = await filtered(db, query).limit(CSV_MAX_ROWS).execute();
+      const rows = await filtered(db, query, k.policy.scope(AuditEntryResource, actor)).limit(CSV_MAX_ROWS).execute();
       let out = csvRow([
         "id",
         "at",

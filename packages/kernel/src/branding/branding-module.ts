@@ -65,7 +65,7 @@ async function toLogo(input: Buffer): Promise<Buffer> {
 }
 
 function brandingRoutes(app: FastifyInstance, k: Kernel): void {
-  const publicLimit = { max: k.config.RATE_LIMIT_PUBLIC_PER_MIN, timeWindow: 60_000 };
+  const publicLimit = { max: k.config.RATE_LIMIT_PUBLIC_PER_MIN, timeWindow: 60_000, per: "address" as const };
 
   route(app, {
     method: "GET",

@@ -44,7 +44,8 @@ export function foldText(s: string): string {
 const SQLITE_FN = "ensemble_fold";
 const registered = new WeakSet<DatabaseSync>();
 
-function ensureSqliteFunction(raw: DatabaseSync): void {
+/** On every connection of the file (the writer and the reader): a SELECT may run on either. */
+export function ensureSqliteFunction(raw: DatabaseSync): void {
   if (registered.has(raw)) return;
   raw.function(SQLITE_FN, { deterministic: true }, (v) => (v === null ? null : foldText(String(v))));
   registered.add(raw);

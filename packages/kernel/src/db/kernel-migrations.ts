@@ -4,6 +4,7 @@ import { eventSourcesMigration, eventsMigration } from "../events/event-migratio
 import { auditMigration } from "../audit/audit-migrations.ts";
 import { searchMigration } from "../search/search-migrations.ts";
 import { notificationsMigration } from "../notifications/notification-migrations.ts";
+import { idempotencyMigration } from "../http/idempotency.ts";
 
 const ts = "text";
 
@@ -157,4 +158,5 @@ export const kernelMigrations: NamedMigration[] = [
   { name: "20261128T1452_kernel_search", up: searchMigration },
   { name: "20261128T1453_kernel_notifications", up: notificationsMigration },
   { name: "20261206T2000_kernel_event_sources", up: eventSourcesMigration },
+  { name: "20261206T2330_kernel_idempotency_keys", up: idempotencyMigration },
 ];

@@ -1,5 +1,7 @@
 import { DatabaseSync, type SQLInputValue } from "node:sqlite";
-import { SqliteDialect, type SqliteDatabase, type SqliteStatement } from "kysely";
+import type { SqliteDatabase, SqliteStatement } from "kysely";
+import { ensureSqliteFunction } from "./fold.ts";
+import { SqliteWriterReaderDialect } from "./sqlite-driver.ts";
 
 /**
  * Kysely's SqliteDialect speaks the better-sqlite3 interface; `node:sqlite`
@@ -52,11 +54,15 @@ function toSqlite(v: unknown): SQLInputValue {
   return v as SQLInputValue;
 }
 
-export function openSqlite(file: string): { dialect: SqliteDialect; raw: DatabaseSync } {
+/** The database file with its writer (`raw`, also used for backups and search) and a read-only reader. */
+export function openSqlite(file: string): { dialect: SqliteWriterReaderDialect; raw: DatabaseSync } {
   const raw = new DatabaseSync(file);
   raw.exec("PRAGMA journal_mode = WAL");
   raw.exec("PRAGMA foreign_keys = ON");
   raw.exec("PRAGMA busy_timeout = 5000");
   raw.exec("PRAGMA synchronous = NORMAL");
-  return { dialect: new SqliteDialect({ database: nodeSqliteDatabase(raw) }), raw };
+  const reader = new DatabaseSync(file, { readOnly: true });
+  reader.exec("PRAGMA busy_timeout = 5000");
+  for (const c of [raw, reader]) ensureSqliteFunction(c);
+  return { dialect: new SqliteWriterReaderDialect(nodeSqliteDatabase(raw), nodeSqliteDatabase(reader)), raw };
 }

@@ -35,8 +35,6 @@ export function defineEvent<N extends string, S extends ZodType>(
   return def;
 }
 
-export const eventDefinition = (name: string): EventDefinition | undefined => definitions.get(name);
-
 /** Outside production every recorded payload is checked: a wrong one is a bug to catch in tests, not to store. */
 const checking = process.env.NODE_ENV !== "production";
 

@@ -2,19 +2,48 @@ import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 import cookie from "@fastify/cookie";
 import websocket from "@fastify/websocket";
 import formbody from "@fastify/formbody";
-import rateLimit from "@fastify/rate-limit";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import type { Kernel } from "../kernel.ts";
 import type { ModuleDefinition } from "../module.ts";
 import { installProblemHandler } from "./problem-handler.ts";
 import { FALLBACK_SECURITY_HEADERS, installSecurityHeaders } from "./security.ts";
+import { installJsonCompression } from "./compress-json.ts";
 import { installAuthentication } from "./authenticate.ts";
 import { zodToOpenApi, zodValidatorCompiler } from "./route.ts";
 import { installOps } from "./ops.ts";
+import { installRateLimits } from "./rate-limits.ts";
+import { installIdempotency } from "./idempotency.ts";
 import { httpDuration } from "../metrics.ts";
 import { AppError, toProblem } from "../errors.ts";
+import { registerModuleRoutes } from "./module-routes.ts";
 import { PROBLEM_CONTENT_TYPE } from "@ensemble/protocol";
+
+/** RFC 9457 problem+json as this server answers it: every registered code, with its status (`x-status`). */
+function problemSchema(kernel: Kernel): Record<string, unknown> {
+  const codes = kernel.problems.list();
+  return {
+    type: "object",
+    required: ["type", "title", "status", "code"],
+    properties: {
+      type: { type: "string" },
+      title: { type: "string" },
+      status: { type: "integer" },
+      code: { type: "string", enum: codes.map((c) => c.code) },
+      detail: { type: "string" },
+      instance: { type: "string" },
+      errors: {
+        type: "array",
+        items: {
+          type: "object",
+          required: ["path", "message"],
+          properties: { path: { type: "string" }, message: { type: "string" } },
+        },
+      },
+    },
+    "x-status": Object.fromEntries(codes.map((c) => [c.code, c.status])),
+  };
+}
 
 /** Builds the HTTP application: the shared pipeline, then each module's routes. */
 export async function buildHttpApp(
@@ -47,21 +76,15 @@ export async function buildHttpApp(
   }) as unknown as FastifyInstance;
   app.setValidatorCompiler(zodValidatorCompiler);
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
-  installProblemHandler(app);
+  installProblemHandler(app, kernel.problems);
   await installSecurityHeaders(app);
+  installJsonCompression(app);
   await app.register(cookie);
   // Before any module route: modules may add WebSocket endpoints too (/ws, /collab).
   await app.register(websocket, { options: { maxPayload: 65_536 } });
   await app.register(formbody);
-  await app.register(rateLimit, {
-    global: false,
-    // Shared by every node of this deployment, apart from other deployments on the same Redis.
-    ...(kernel.redis ? { redis: kernel.redis, nameSpace: `${kernel.config.REDIS_PREFIX}rl:` } : {}),
-    errorResponseBuilder: (_req, ctx) =>
-      new AppError("rate_limited", `too many requests, retry in ${Math.ceil(ctx.ttl / 1000)} s`, {
-        headers: { "retry-after": String(Math.ceil(ctx.ttl / 1000)) },
-      }),
-  });
+  await installRateLimits(app, kernel);
+  installIdempotency(app, kernel);
   await app.register(swagger, {
     openapi: {
       openapi: "3.1.0",
@@ -72,6 +95,7 @@ export async function buildHttpApp(
           bearer: { type: "http", scheme: "bearer" },
           basic: { type: "http", scheme: "basic" },
         },
+        schemas: { Problem: problemSchema(kernel) },
       },
     },
     transform: ({ schema, url }) => {
@@ -92,6 +116,6 @@ export async function buildHttpApp(
     );
   });
   installOps(app, kernel, isReady);
-  for (const m of modules) await m.routes?.(app, kernel);
+  await registerModuleRoutes(app, kernel, modules);
   return app;
 }

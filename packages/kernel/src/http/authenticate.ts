@@ -1,10 +1,21 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Kysely } from "kysely";
 import type { KernelTables } from "../db/tables.ts";
-import { anonymous, type Actor } from "../authz/actor.ts";
+import { anonymous, type Actor, type UserActor } from "../authz/actor.ts";
 import { AppError } from "../errors.ts";
 import { CSRF_HEADER, SESSION_COOKIE, resolveSession } from "../accounts/sessions.ts";
 import { resolveAppToken } from "../accounts/app-tokens.ts";
+
+/** The actor an app token stands for: its user, with the token's scopes. */
+export const tokenActor = (t: NonNullable<Awaited<ReturnType<typeof resolveAppToken>>>): UserActor => ({
+  kind: "user",
+  id: t.user.id,
+  username: t.user.username,
+  role: t.user.role,
+  scopes: t.scopes,
+  sessionId: null,
+  tokenId: t.tokenId,
+});
 import { safeEqual } from "../accounts/secrets.ts";
 
 declare module "fastify" {
@@ -49,15 +60,7 @@ export async function actorFromRequest(
     const t = await resolveAppToken(db, auth.token, auth.username);
     if (!t) return { actor: anonymous, via: null, csrf: null, badToken: true };
     return {
-      actor: {
-        kind: "user",
-        id: t.user.id,
-        username: t.user.username,
-        role: t.user.role,
-        scopes: t.scopes,
-        sessionId: null,
-        tokenId: t.tokenId,
-      },
+      actor: tokenActor(t),
       via: "token",
       csrf: null,
       badToken: false,

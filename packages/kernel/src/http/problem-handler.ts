@@ -1,11 +1,17 @@
 import type { FastifyError, FastifyInstance } from "fastify";
+import type { ProblemRegistry } from "../problem-registry.ts";
 import { PROBLEM_CONTENT_TYPE } from "@ensemble/protocol";
 import { AppError, toProblem } from "../errors.ts";
 
 /** Maps every thrown error to RFC 9457 problem+json with a stable code. */
-export function installProblemHandler(app: FastifyInstance): void {
+export function installProblemHandler(app: FastifyInstance, problems: ProblemRegistry): void {
   app.setErrorHandler((error: FastifyError | AppError, req, reply) => {
-    const appError = normalise(error);
+    let appError = normalise(error);
+    if (!problems.has(appError.code)) {
+      // Clients switch on codes they were told about: one no module registered is a bug, not an answer.
+      req.log.error({ err: error }, `problem code "${appError.code}" is registered by no module`);
+      appError = new AppError("internal", "something went wrong on our side");
+    }
     if (appError.status >= 500) req.log.error({ err: error }, "request failed");
     for (const [k, v] of Object.entries(appError.headers)) reply.header(k, v);
     return reply

@@ -2,8 +2,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z, type ZodType } from "zod";
 import { AppError } from "../errors.ts";
 import { hasScope, type Actor, type Scope, type UserActor } from "../authz/actor.ts";
+import type { RateLimitSpec } from "./rate-limits.ts";
+import { clientKeyOf } from "./idempotency.ts";
 
-type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+/** HEAD for protocols that use it on its own (tus asks an upload's offset with it). */
+type Method = "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 const CREDENTIALS = [{ session: [] }, { bearer: [] }, { basic: [] }];
 
@@ -54,7 +57,18 @@ interface RouteBase<B, Q, P, R> {
   tags?: string[];
   /** Token scope required; defaults to "read" for GET and "write" otherwise. */
   scope?: Scope;
-  rateLimit?: { max: number; timeWindow: number | string; keyGenerator?: (req: FastifyRequest) => string };
+  /**
+   * This route's rate limit; the default (per credential, RATE_LIMIT_DEFAULT_PER_MIN
+   * a minute) when omitted. Going without is `{ exempt: "why" }`.
+   */
+  rateLimit?: RateLimitSpec;
+  /**
+   * Client-key idempotency: a request carrying an Idempotency-Key header (or
+   * a `clientKey` in its body) is run once per user and key; a retry gets
+   * the first answer again, the same key with another request a 422
+   * `idempotency_key_reused`. For signed-in routes answering JSON or 204.
+   */
+  idempotent?: boolean;
   body?: ZodType<B>;
   query?: ZodType<Q>;
   params?: ZodType<P>;
@@ -69,6 +83,8 @@ interface RouteBase<B, Q, P, R> {
   csrfExempt?: boolean;
   /** Also accept an urlencoded form body (Slack-style webhooks). JSON only otherwise: see `requireJson`. */
   formBody?: boolean;
+  /** A larger body than the app's 1 MiB (an import file); a bigger one is answered 413 before it is read. */
+  bodyLimit?: number;
 }
 
 export type RouteDef<B, Q, P, R extends ResponseSpec = ResponseSpec> =
@@ -91,10 +107,12 @@ export function route<B = undefined, Q = undefined, P = undefined, R extends Res
   app: FastifyInstance,
   def: RouteDef<B, Q, P, R>,
 ): void {
-  const scope: Scope = def.scope ?? (def.method === "GET" ? "read" : "write");
+  const scope: Scope = def.scope ?? (def.method === "GET" || def.method === "HEAD" ? "read" : "write");
   const response: ResponseSpec = def.response;
   const body = isZod(response) ? response : undefined;
   const status = def.status ?? 200;
+  if (def.idempotent && (def.auth !== "user" || !(body || response === noContent)))
+    throw new Error(`${def.method} ${def.url}: an idempotent route must be signed-in and answer JSON or 204`);
   app.route({
     method: def.method,
     url: def.url,
@@ -110,9 +128,10 @@ export function route<B = undefined, Q = undefined, P = undefined, R extends Res
       ...(def.csrfExempt ? { "x-csrf-exempt": true } : {}),
     },
     ...(def.body && !def.formBody ? { preValidation: requireJson } : {}),
+    ...(def.bodyLimit ? { bodyLimit: def.bodyLimit } : {}),
     config: {
       csrfExempt: def.csrfExempt === true,
-      ...(def.rateLimit ? { rateLimit: def.rateLimit } : {}),
+      ...(def.rateLimit ? { limit: def.rateLimit } : {}),
     },
     handler: async (req, reply) => {
       const actor = req.actor;
@@ -128,12 +147,37 @@ export function route<B = undefined, Q = undefined, P = undefined, R extends Res
         req,
         reply,
       };
-      const result = await (def.handler as (c: typeof ctx) => Promise<unknown>)(ctx);
+      const run = async (): Promise<{ status: number; body: unknown }> => {
+        const result = await (def.handler as (c: typeof ctx) => Promise<unknown>)(ctx);
+        if (reply.sent) return { status: reply.statusCode, body: undefined };
+        if (result === undefined) return { status: 204, body: undefined };
+        if (!body) return { status: reply.statusCode, body: result };
+        return { status: def.status ?? reply.statusCode, body: present(body, result, def.method, def.url) };
+      };
+      const key = def.idempotent && actor.kind === "user" ? clientKeyOf(req) : null;
+      let answer: { status: number; body: unknown };
+      if (key === null || actor.kind !== "user") answer = await run();
+      else {
+        const store = req.server.idempotency;
+        const begun = await store.begin(actor.id, key, req);
+        if (!begun.claimed) {
+          answer = begun.answer;
+          // Tells a client (and tests) that nothing was done again.
+          reply.header("idempotent-replayed", "true");
+        } else {
+          try {
+            answer = await run();
+          } catch (e) {
+            await store.release(actor.id, key);
+            throw e;
+          }
+          await store.finish(actor.id, key, answer);
+        }
+      }
       if (reply.sent) return reply;
-      if (result === undefined) return reply.code(204).send();
-      if (!body) return result;
-      if (def.status) reply.code(def.status);
-      return present(body, result, def.method, def.url);
+      if (answer.status === 204) return reply.code(204).send();
+      reply.code(answer.status);
+      return answer.body;
     },
   });
 }

@@ -26,9 +26,13 @@ export const CSP_DIRECTIVES: Record<string, string[]> = {
  * The same policy as a header set, for the few answers Fastify sends before
  * any hook runs (malformed URLs): they must carry it too.
  */
-/** Powerful browser features no page of the app uses: off, for this origin and anything it embeds. */
+/**
+ * Powerful browser features: the meetings' camera, microphone and screen
+ * share for our own pages only (never anything they embed); the rest, which
+ * no page uses, off everywhere.
+ */
 export const PERMISSIONS_POLICY =
-  "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), midi=(), interest-cohort=()";
+  "camera=(self), microphone=(self), display-capture=(self), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), midi=(), interest-cohort=()";
 
 export const FALLBACK_SECURITY_HEADERS: Record<string, string> = {
   "content-security-policy": Object.entries(CSP_DIRECTIVES)

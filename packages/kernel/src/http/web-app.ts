@@ -11,7 +11,7 @@ const NOT_THE_APP = /^\/(api|ws|collab|healthz|readyz|metrics|remote\.php)(\/|$|
 
 /**
  * Serves the built web shell (apps/web/dist) when it exists: hashed assets
- * cached for a year, everything else revalidated; any other GET that accepts
+ * cached for a year, everything else revalidated, text precompressed; any other GET that accepts
  * HTML gets index.html so that client-side routes survive a reload. Also the
  * web manifest, generated from the organisation settings so that the
  * installed app carries the organisation's name and colour.
@@ -29,6 +29,9 @@ export async function installWebApp(app: FastifyInstance, k: Kernel, distDir: st
       decorateReply: false,
       serveDotFiles: false,
       cacheControl: false,
+      // The build writes .br and .gz beside each text asset (apps/web/scripts/precompress-plugin.ts): sent as they
+      // are when the browser accepts them, with Content-Encoding and Vary: accept-encoding.
+      preCompressed: true,
       setHeaders: (reply, filePath) => {
         const immutable = filePath.includes(`${path.sep}assets${path.sep}`);
         reply.header("cache-control", immutable ? "public, max-age=31536000, immutable" : "no-cache");

@@ -1,146 +1,94 @@
 import { isIP } from "node:net";
+import ipaddr from "ipaddr.js";
 
-/** An address as a number plus its family, so ranges compare the same way for v4 and v6. */
-interface Addr {
-  family: 4 | 6;
-  value: bigint;
-}
+/**
+ * Which addresses outbound requests may reach. The special ranges come from
+ * `ipaddr.js` (its IANA special-purpose registry names, kept up to date by its
+ * maintainers) rather than from a list of our own; this file only says which
+ * names are public and how IPv6 forms that carry an IPv4 address are judged.
+ */
+export type Address = ipaddr.IPv4 | ipaddr.IPv6;
+type Range = [Address, number];
 
-interface Cidr {
-  family: 4 | 6;
-  base: bigint;
-  bits: number;
-}
-
-function parseV4(s: string): bigint | null {
-  const parts = s.split(".");
-  if (parts.length !== 4) return null;
-  let v = 0n;
-  for (const p of parts) {
-    if (!/^\d{1,3}$/.test(p)) return null;
-    const n = Number(p);
-    if (n > 255) return null;
-    v = (v << 8n) | BigInt(n);
-  }
-  return v;
-}
-
-function parseV6(input: string): bigint | null {
-  let s = input.replace(/^\[|\]$/g, "").toLowerCase();
-  const zone = s.indexOf("%");
-  if (zone >= 0) s = s.slice(0, zone);
-  // A trailing dotted quad (::ffff:1.2.3.4) stands for the last two groups.
-  const dotted = /^(.*:)(\d+\.\d+\.\d+\.\d+)$/.exec(s);
-  if (dotted) {
-    const v4 = parseV4(dotted[2]!);
-    if (v4 === null) return null;
-    s = `${dotted[1]}${(v4 >> 16n).toString(16)}:${(v4 & 0xffffn).toString(16)}`;
-  }
-  const halves = s.split("::");
-  if (halves.length > 2) return null;
-  const head = halves[0] ? halves[0].split(":") : [];
-  const tail = halves.length === 2 && halves[1] ? halves[1].split(":") : [];
-  const missing = 8 - head.length - tail.length;
-  if (halves.length === 1 ? missing !== 0 : missing < 1) return null;
-  const groups = [...head, ...Array<string>(halves.length === 2 ? missing : 0).fill("0"), ...tail];
-  let v = 0n;
-  for (const g of groups) {
-    if (!/^[0-9a-f]{1,4}$/.test(g)) return null;
-    v = (v << 16n) | BigInt(parseInt(g, 16));
-  }
-  return v;
-}
-
-/** Parses an IP literal (v4 dotted quad or v6, with or without brackets); null when it is not one. */
-export function parseIp(s: string): Addr | null {
+/**
+ * Parses an IP literal (v4 dotted quad or v6, with or without brackets); null when it is not one.
+ * Node's `isIP` decides first so that only canonical forms pass: `ipaddr.js` would also read
+ * `127.1` or `0x7f.0.0.1`, which a URL parser or resolver never hands us.
+ */
+export function parseIp(s: string): Address | null {
   const bare = s.replace(/^\[|\]$/g, "");
-  const kind = isIP(bare.split("%")[0] ?? "");
-  if (kind === 4) {
-    const v = parseV4(bare);
-    return v === null ? null : { family: 4, value: v };
-  }
-  if (kind === 6) {
-    const v = parseV6(bare);
-    return v === null ? null : { family: 6, value: v };
+  const kind = isIP(bare);
+  if (kind === 0) return null;
+  // ipaddr.js reads any IPv6 ending in a dotted quad as IPv4-mapped (`::127.0.0.1` would come
+  // back as `::ffff:7f00:1`): spell the quad as two groups so each form keeps its own range.
+  const quad = kind === 6 ? /^(.*:)(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(bare) : null;
+  if (!quad) return ipaddr.parse(bare);
+  const [a, b, c, d] = quad.slice(2).map(Number) as [number, number, number, number];
+  return ipaddr.parse(`${quad[1]}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`);
+}
+
+/** NAT64's well-known prefix, where the IPv4 address is the last 32 bits (RFC 6052). */
+const NAT64_WELL_KNOWN = ipaddr.parseCIDR("64:ff9b::/96");
+/** Global unicast: the only IPv6 space handed out to the public Internet. */
+const GLOBAL_UNICAST_V6 = ipaddr.parseCIDR("2000::/3");
+
+function lastV4(a: ipaddr.IPv6): ipaddr.IPv4 {
+  const p = a.parts;
+  return new ipaddr.IPv4([p[6]! >> 8, p[6]! & 0xff, p[7]! >> 8, p[7]! & 0xff]);
+}
+
+/** The IPv4 address an IPv6 address stands for (mapped, translated, NAT64, 6to4), if any. */
+export function embeddedV4(a: Address): ipaddr.IPv4 | null {
+  if (a.kind() !== "ipv6") return null;
+  const v6 = a as ipaddr.IPv6;
+  const range = v6.range() as string;
+  if (range === "ipv4Mapped" || range === "rfc6145") return lastV4(v6);
+  if (range === "rfc6052" && v6.match(NAT64_WELL_KNOWN)) return lastV4(v6);
+  if (range === "6to4") {
+    const p = v6.parts;
+    return new ipaddr.IPv4([p[1]! >> 8, p[1]! & 0xff, p[2]! >> 8, p[2]! & 0xff]);
   }
   return null;
 }
 
-export function parseCidr(s: string): Cidr | null {
-  const [addr, bitsText] = s.split("/");
-  const a = parseIp(addr ?? "");
-  if (!a) return null;
-  const max = a.family === 4 ? 32 : 128;
-  const bits = bitsText === undefined ? max : Number(bitsText);
-  if (!Number.isInteger(bits) || bits < 0 || bits > max || (bitsText !== undefined && !/^\d+$/.test(bitsText)))
-    return null;
-  return { family: a.family, base: a.value, bits };
-}
-
-function inCidr(a: Addr, c: Cidr): boolean {
-  if (a.family !== c.family) return false;
-  const width = a.family === 4 ? 32n : 128n;
-  const shift = width - BigInt(c.bits);
-  return a.value >> shift === c.base >> shift;
-}
-
-const cidrs = (list: string[]): Cidr[] => list.map((s) => parseCidr(s)!);
-
-/** Addresses no outbound request may reach unless an administrator allow-lists them. */
-const FORBIDDEN_V4 = cidrs([
-  "0.0.0.0/8", // "this network", unspecified
-  "10.0.0.0/8",
-  "100.64.0.0/10", // carrier-grade NAT
-  "127.0.0.0/8",
-  "169.254.0.0/16", // link-local, cloud metadata endpoints
-  "172.16.0.0/12",
-  "192.0.0.0/24", // IETF protocol assignments
-  "192.0.2.0/24",
-  "192.168.0.0/16",
-  "198.18.0.0/15", // benchmarking
-  "198.51.100.0/24",
-  "203.0.113.0/24",
-  "224.0.0.0/4", // multicast
-  "240.0.0.0/4", // reserved, broadcast
-]);
-
-const FORBIDDEN_V6 = cidrs([
-  "::/128", // unspecified
-  "::1/128",
-  "fe80::/10", // link-local
-  "fec0::/10", // old site-local
-  "fc00::/7", // unique-local
-  "ff00::/8", // multicast
-  "100::/64", // discard
-  "2001:db8::/32", // documentation
-]);
-
-/** IPv6 forms that carry an IPv4 address: judged by the address they carry. */
-const EMBEDDING_V6: { cidr: Cidr; extract: (v: bigint) => bigint }[] = [
-  { cidr: parseCidr("::ffff:0:0/96")!, extract: (v) => v & 0xffffffffn }, // IPv4-mapped
-  { cidr: parseCidr("::/96")!, extract: (v) => v & 0xffffffffn }, // IPv4-compatible (deprecated)
-  { cidr: parseCidr("64:ff9b::/96")!, extract: (v) => v & 0xffffffffn }, // NAT64 well-known prefix
-  { cidr: parseCidr("64:ff9b:1::/48")!, extract: (v) => v & 0xffffffffn }, // NAT64 local-use prefix
-  { cidr: parseCidr("2002::/16")!, extract: (v) => (v >> 80n) & 0xffffffffn }, // 6to4
-];
-
-/** The IPv4 address an IPv6 address stands for (mapped, compatible, NAT64, 6to4), if any. */
-export function embeddedV4(a: Addr): Addr | null {
-  if (a.family !== 6) return null;
-  for (const e of EMBEDDING_V6) if (inCidr(a, e.cidr)) return { family: 4, value: e.extract(a.value) };
-  return null;
+/**
+ * The name of the range that decides whether `ip` may be reached: `unicast` for a public
+ * address, otherwise `ipaddr.js`'s name (`loopback`, `private`, `linkLocal`, `carrierGradeNat`,
+ * `uniqueLocal`, `multicast`, `teredo`, `reserved`, …). An IPv6 address that carries an IPv4
+ * one is judged by that IPv4 address. What is left refused on purpose: NAT64's local-use prefix
+ * (`64:ff9b:1::/48`, where the IPv4 address sits depends on the operator's prefix length),
+ * Teredo (the client address is obfuscated and the tunnel relays anywhere) and IPv6 outside
+ * global unicast `2000::/3` (IPv4-compatible `::a.b.c.d` among them). `invalid` for a non-IP.
+ */
+export function outboundRange(ip: string): string {
+  const a = parseIp(ip);
+  if (!a) return "invalid";
+  const v4 = embeddedV4(a);
+  if (v4) return v4.range();
+  const range = a.range() as string;
+  if (range !== "unicast") return range;
+  if (a.kind() === "ipv6" && !a.match(GLOBAL_UNICAST_V6)) return "notGlobalUnicast";
+  return range;
 }
 
 /** True when the address is private, loopback, link-local, multicast, reserved — or carries such an IPv4. */
 export function isForbiddenAddress(ip: string): boolean {
-  const a = parseIp(ip);
-  if (!a) return true;
-  if (a.family === 4) return FORBIDDEN_V4.some((c) => inCidr(a, c));
-  const v4 = embeddedV4(a);
-  // ::/96 also holds :: and ::1, which are forbidden in their own right.
-  if (v4 && FORBIDDEN_V4.some((c) => inCidr(v4, c))) return true;
-  return FORBIDDEN_V6.some((c) => inCidr(a, c));
+  return outboundRange(ip) !== "unicast";
 }
+
+function parseRange(s: string): Range | null {
+  const [addr, bitsText, extra] = s.split("/");
+  if (extra !== undefined) return null;
+  const a = parseIp(addr ?? "");
+  if (!a) return null;
+  const max = a.kind() === "ipv4" ? 32 : 128;
+  if (bitsText === undefined) return [a, max];
+  const bits = Number(bitsText);
+  if (!/^\d{1,3}$/.test(bitsText) || bits > max) return null;
+  return [a, bits];
+}
+
+const inRange = (a: Address, r: Range): boolean => a.kind() === r[0].kind() && a.match(r);
 
 /**
  * An administrator's outbound allow-list. Entries:
@@ -149,7 +97,7 @@ export function isForbiddenAddress(ip: string): boolean {
  *  - `:8080`: an extra port allowed on any permitted address.
  */
 export class OutboundAllowList {
-  private readonly ranges: Cidr[] = [];
+  private readonly ranges: Range[] = [];
   private readonly hostPorts = new Set<string>();
   private readonly ports = new Set<number>([80, 443]);
 
@@ -165,9 +113,9 @@ export class OutboundAllowList {
         else this.hostPorts.add(`${normalizeHost(hp[1]!)}:${port}`);
         continue;
       }
-      const c = parseCidr(e);
-      if (!c) throw new Error(`invalid outbound allow-list entry "${raw}" (expected a CIDR, host:port or :port)`);
-      this.ranges.push(c);
+      const r = parseRange(e);
+      if (!r) throw new Error(`invalid outbound allow-list entry "${raw}" (expected a CIDR, host:port or :port)`);
+      this.ranges.push(r);
     }
   }
 
@@ -185,15 +133,15 @@ export class OutboundAllowList {
     const a = parseIp(ip);
     if (!a) return false;
     const v4 = embeddedV4(a);
-    if (this.ranges.some((c) => inCidr(a, c) || (v4 !== null && inCidr(v4, c)))) return true;
+    if (this.ranges.some((r) => inRange(a, r) || (v4 !== null && inRange(v4, r)))) return true;
     return !isForbiddenAddress(ip);
   }
 }
 
-/** Lower case, no brackets, IPv6 in one canonical text so `[::1]` and `[0::1]` are the same entry. */
+/** Lower case, no brackets for IPv4, IPv6 in its RFC 5952 text so `[::1]` and `[0::1]` are the same entry. */
 export function normalizeHost(host: string): string {
   const h = host.toLowerCase().replace(/\.$/, "");
   const a = parseIp(h);
-  if (!a || a.family === 4) return h.replace(/^\[|\]$/g, "");
-  return `[${a.value.toString(16).padStart(32, "0").match(/.{4}/g)!.join(":")}]`;
+  if (!a || a.kind() === "ipv4") return h.replace(/^\[|\]$/g, "");
+  return `[${a.toString()}]`;
 }

@@ -4,7 +4,7 @@ import { decodeCursor, encodeCursor, pageQuery } from "@ensemble/protocol";
 import type { Kernel } from "../kernel.ts";
 import { route } from "../http/route.ts";
 import { AppError } from "../errors.ts";
-import { resourceKind } from "../authz/policy.ts";
+import { ownedBy, resourceKind } from "../authz/policy.ts";
 import { isUser } from "../authz/actor.ts";
 import { recordEvent } from "../events/record-event.ts";
 import { presentNotification, unreadCount } from "./notification-presenter.ts";
@@ -17,6 +17,7 @@ const idParams = z.object({ id: z.uuid() });
 
 export function notificationPolicies(k: Kernel): void {
   k.policy.allow(NotificationResource, ["read", "update"], (a, n) => isUser(a) && a.id === n.user_id);
+  k.policy.visibility(NotificationResource, (a, ref) => ownedBy(a, ref("user_id")));
 }
 
 /** The notification centre: list (newest first), unread count, mark read, mark all read. */
@@ -37,7 +38,7 @@ export function notificationRoutes(app: FastifyInstance, k: Kernel): void {
       let q = db
         .selectFrom("notifications")
         .selectAll()
-        .where("user_id", "=", actor.id)
+        .where(k.policy.scope(NotificationResource, actor)("notifications"))
         .where("in_app", "=", 1)
         .orderBy("id", "desc")
         .limit(query.limit + 1);

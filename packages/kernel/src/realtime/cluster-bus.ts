@@ -16,7 +16,8 @@ export type ClusterMessage =
   | { kind: "revoke"; userId: string; match: TopicMatch }
   | { kind: "reauthorize"; userId: string }
   | { kind: "disconnect-user"; userId: string }
-  | { kind: "disconnect-sessions"; sessionIds: string[] };
+  | { kind: "disconnect-sessions"; sessionIds: string[] }
+  | { kind: "direct"; connectionId: string; topic: string; body: Record<string, unknown> };
 
 export interface ClusterBus {
   publish(msg: ClusterMessage): Promise<void>;

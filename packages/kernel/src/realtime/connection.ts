@@ -1,5 +1,9 @@
 import type { WebSocket } from "ws";
 import type { UserActor } from "../authz/actor.ts";
+import type { VisitorActor } from "./visitor-pass.ts";
+
+/** Who holds a socket: a signed-in user (session or app token) or a visitor (visitor pass). */
+export type RealtimeActor = UserActor | VisitorActor;
 
 /** One socket's state on this node. */
 export type DeviceStatus = "online" | "away" | "dnd";
@@ -16,7 +20,9 @@ export interface Subscription {
 export interface Connection {
   id: string;
   socket: WebSocket;
-  actor: UserActor;
+  actor: RealtimeActor;
+  /** Topic families this connection sent messages to: their owners hear when it closes. */
+  messaged: Set<string>;
   subs: Map<string, Subscription>;
   presence: DeviceStatus;
   alive: boolean;

@@ -12,13 +12,33 @@ import {
 } from "@ensemble/protocol";
 import type { Config } from "../config.ts";
 import { hasScope, type UserActor } from "../authz/actor.ts";
+import { AppError } from "../errors.ts";
+import type { VisitorActor } from "./visitor-pass.ts";
 import type { ClusterBus, ClusterMessage, TopicMatch } from "./cluster-bus.ts";
 import { topicMatches } from "./cluster-bus.ts";
 import type { PresenceStore } from "./presence-store.ts";
 import type { CredentialState } from "./credential-check.ts";
 import { contiguous, type TopicLog } from "./topic-log.ts";
 import { wsConnections } from "../metrics.ts";
-import { indexConnection, takeToken, type Connection, type DeviceStatus, type Subscription } from "./connection.ts";
+import {
+  indexConnection,
+  takeToken,
+  type Connection,
+  type DeviceStatus,
+  type RealtimeActor,
+  type Subscription,
+} from "./connection.ts";
+
+export type { RealtimeActor } from "./connection.ts";
+
+/** One `send` from a client to the module owning the topic. */
+export interface TopicMessage {
+  actor: RealtimeActor;
+  /** The sending socket: `k.realtime.sendTo(connectionId, …)` pushes to it later, from any node. */
+  connectionId: string;
+  topic: string;
+  body: Record<string, unknown>;
+}
 import { wsServerCloses } from "./realtime-metrics.ts";
 
 /** A module's claim on a family of topics and who may subscribe to them. */
@@ -36,6 +56,16 @@ export interface TopicDefinition {
    * refetches what it may read, and older payloads never reach it.
    */
   catchUpFrom?(actor: UserActor, topic: string): Promise<string | null>;
+  /** Whether a visitor (visitor pass, no account) may subscribe. Without it, visitors never may. */
+  authorizeVisitor?(visitor: VisitorActor, topic: string): Promise<boolean>;
+  /**
+   * Handles a client's `send` on one of these topics and returns the reply's
+   * body; an AppError thrown here is the refusal (`reply ok:false code`).
+   * Without it, every `send` on these topics is refused.
+   */
+  onMessage?(message: TopicMessage): Promise<Record<string, unknown> | void>;
+  /** A connection that sent to a topic of this family closed (release what it held: media, …). */
+  onDisconnect?(connectionId: string, actor: RealtimeActor): Promise<void>;
 }
 
 const MAX_SUBSCRIPTIONS = 2_000;
@@ -141,7 +171,12 @@ export class RealtimeGateway {
     return this.presence.getMany([...new Set(userIds)]);
   }
 
-  accept(socket: WebSocket, actor: UserActor, version: number): void {
+  /** Pushes a module's message to one connection, on whichever node holds it. */
+  async sendTo(connectionId: string, topic: string, body: Record<string, unknown>): Promise<void> {
+    await this.bus.publish({ kind: "direct", connectionId, topic, body });
+  }
+
+  accept(socket: WebSocket, actor: RealtimeActor, version: number): void {
     if (version !== REALTIME_PROTOCOL_VERSION) {
       socket.close(CloseCodes.unsupportedVersion.code, CloseCodes.unsupportedVersion.reason);
       return;
@@ -154,6 +189,7 @@ export class RealtimeGateway {
       id: uuidv7(),
       socket,
       actor,
+      messaged: new Set(),
       subs: new Map(),
       presence: "online",
       alive: true,
@@ -233,6 +269,9 @@ export class RealtimeGateway {
         case "presence":
           await this.setPresence(conn, msg.status);
           return;
+        case "send":
+          await this.forward(conn, msg.topic, msg.ref, msg.body);
+          return;
         case "typing":
           if (conn.subs.get(msg.topic)?.open) {
             await this.bus.publish({ kind: "typing", topic: msg.topic, userId: conn.actor.id, connectionId: conn.id });
@@ -245,13 +284,38 @@ export class RealtimeGateway {
     }
   }
 
+  /** A `send`: the topic's owner decides and answers; anything else is refused. */
+  private async forward(
+    conn: Connection,
+    topic: string,
+    ref: string | undefined,
+    body: Record<string, unknown>,
+  ): Promise<void> {
+    const owner = this.owner(topic);
+    const refs = ref === undefined ? {} : { ref };
+    if (!owner?.onMessage || (conn.actor.kind === "user" && !hasScope(conn.actor, "write"))) {
+      this.send(conn, { type: "reply", topic, ...refs, ok: false, code: "forbidden" });
+      return;
+    }
+    conn.messaged.add(owner.prefix);
+    try {
+      const answer = await owner.onMessage({ actor: conn.actor, connectionId: conn.id, topic, body });
+      this.send(conn, { type: "reply", topic, ...refs, ok: true, body: answer ?? {} });
+    } catch (e) {
+      if (!(e instanceof AppError)) throw e;
+      this.send(conn, { type: "reply", topic, ...refs, ok: false, code: e.code });
+    }
+  }
+
   private owner(topic: string): TopicDefinition | undefined {
     return this.topics.find((t) => topic.startsWith(t.prefix));
   }
 
-  private async authorized(actor: UserActor, topic: string): Promise<boolean> {
+  private async authorized(actor: RealtimeActor, topic: string): Promise<boolean> {
     const owner = this.owner(topic);
-    return !!owner && hasScope(actor, "read") && (await owner.authorizeTopic(actor, topic));
+    if (!owner) return false;
+    if (actor.kind === "visitor") return !!owner.authorizeVisitor && (await owner.authorizeVisitor(actor, topic));
+    return hasScope(actor, "read") && (await owner.authorizeTopic(actor, topic));
   }
 
   private async subscribe(conn: Connection, topic: string, since: number | undefined): Promise<void> {
@@ -264,7 +328,16 @@ export class RealtimeGateway {
       this.send(conn, { type: "refused", topic, reason: "forbidden" });
       return;
     }
-    const from = since !== undefined && owner.catchUpFrom ? await owner.catchUpFrom(conn.actor, topic) : null;
+    const actor = conn.actor;
+    // A visitor is replayed nothing: what they may see starts when they subscribe.
+    const from =
+      actor.kind === "visitor"
+        ? since === undefined
+          ? null
+          : new Date().toISOString()
+        : since !== undefined && owner.catchUpFrom
+          ? await owner.catchUpFrom(actor, topic)
+          : null;
     if (conn.socket.readyState !== conn.socket.OPEN) return;
     this.drop(conn, topic, false);
     if (conn.subs.size >= MAX_SUBSCRIPTIONS) {
@@ -317,6 +390,8 @@ export class RealtimeGateway {
 
   private async setPresence(conn: Connection, status: DeviceStatus | null): Promise<void> {
     if (status) conn.presence = status;
+    // Visitors are not in the directory: they have no presence.
+    if (conn.actor.kind === "visitor") return;
     const before = await this.presence.get(conn.actor.id);
     const after = await this.presence.set(conn.actor.id, conn.id, status);
     if (before !== after) await this.bus.publish({ kind: "presence", userId: conn.actor.id, status: after });
@@ -327,6 +402,12 @@ export class RealtimeGateway {
     wsConnections.dec();
     for (const topic of [...conn.subs.keys()]) this.drop(conn, topic);
     indexConnection(this.byUser, conn.actor.id, conn, false);
+    for (const prefix of conn.messaged) {
+      const owner = this.topics.find((t) => t.prefix === prefix);
+      await owner
+        ?.onDisconnect?.(conn.id, conn.actor)
+        .catch((e: unknown) => this.log.error({ err: (e as Error).message, prefix }, "disconnect handler failed"));
+    }
     try {
       await this.setPresence(conn, null);
     } catch (e) {
@@ -335,7 +416,12 @@ export class RealtimeGateway {
   }
 
   private async beat(): Promise<void> {
+    const now = new Date().toISOString();
     for (const c of this.conns.values()) {
+      if (c.actor.kind === "visitor" && c.actor.expiresAt <= now) {
+        this.closeWith(c.socket, CloseCodes.sessionEnded);
+        continue;
+      }
       if (!c.alive) {
         this.closeWith(c.socket, CloseCodes.heartbeatTimeout);
         c.socket.terminate();
@@ -351,7 +437,9 @@ export class RealtimeGateway {
     }
     try {
       await this.presence.refresh(
-        [...this.conns.values()].map((c) => ({ userId: c.actor.id, connectionId: c.id, status: c.presence })),
+        [...this.conns.values()]
+          .filter((c) => c.actor.kind === "user")
+          .map((c) => ({ userId: c.actor.id, connectionId: c.id, status: c.presence })),
       );
     } catch (e) {
       this.log.warn({ err: (e as Error).message }, "could not refresh presence");
@@ -385,10 +473,16 @@ export class RealtimeGateway {
       case "disconnect-user":
         for (const c of this.byUser.get(m.userId) ?? []) this.closeWith(c.socket, CloseCodes.sessionEnded);
         return;
+      case "direct": {
+        const c = this.conns.get(m.connectionId);
+        if (c) this.send(c, { type: "message", topic: m.topic, body: m.body });
+        return;
+      }
       case "disconnect-sessions": {
         const ended = new Set(m.sessionIds);
         for (const c of this.conns.values())
-          if (c.actor.sessionId && ended.has(c.actor.sessionId)) this.closeWith(c.socket, CloseCodes.sessionEnded);
+          if (c.actor.kind === "user" && c.actor.sessionId && ended.has(c.actor.sessionId))
+            this.closeWith(c.socket, CloseCodes.sessionEnded);
         return;
       }
     }
@@ -444,7 +538,8 @@ export class RealtimeGateway {
     return run;
   }
 
-  private async reloadActors(conns: Connection[], always: boolean): Promise<void> {
+  private async reloadActors(all: Connection[], always: boolean): Promise<void> {
+    const conns = all.filter((c): c is Connection & { actor: UserActor } => c.actor.kind === "user");
     if (!conns.length) return;
     const { lost, roles } = await this.credentialState(conns.map((c) => c.actor));
     for (const c of conns) {

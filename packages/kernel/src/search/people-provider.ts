@@ -1,6 +1,5 @@
 import { sql } from "kysely";
 import type { Kernel } from "../kernel.ts";
-import { can, Capability } from "../authz/capabilities.ts";
 import { foldedContains, foldText } from "../db/fold.ts";
 import { UserResource } from "../accounts/resources.ts";
 import { defineSearchProvider, type SearchHit, type SearchProvider } from "./search-provider.ts";
@@ -19,24 +18,9 @@ export function peopleProvider(k: Kernel): SearchProvider {
       let query = k.db
         .selectFrom("users")
         .select(["id", "username", "display_name", "avatar_key"])
-        .where("deactivated", "=", 0);
+        .where("deactivated", "=", 0)
+        .where(k.policy.scope(UserResource, actor)("users"));
       for (const t of q.terms) query = query.where(foldedContains(k.database, haystack, t));
-      if (!can(actor.role, Capability.browseDirectory)) {
-        query = query.where((eb) =>
-          eb.or([
-            eb("id", "=", actor.id),
-            eb(
-              "id",
-              "in",
-              eb
-                .selectFrom("group_members as theirs")
-                .innerJoin("group_members as mine", "mine.group_id", "theirs.group_id")
-                .select("theirs.user_id")
-                .where("mine.user_id", "=", actor.id),
-            ),
-          ]),
-        );
-      }
       const rows = await query
         .orderBy("display_name")
         .orderBy("id")

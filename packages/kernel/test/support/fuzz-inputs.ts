@@ -23,6 +23,8 @@ export interface Operation {
   body: JsonSchema | null;
   requiresUser: boolean;
   csrfExempt: boolean;
+  /** A page for a person in a browser (documented as text/html only): its errors are readable pages too. */
+  page: boolean;
 }
 
 interface OpenApiOperation {
@@ -30,6 +32,7 @@ interface OpenApiOperation {
   requestBody?: { content?: Record<string, { schema?: JsonSchema }> };
   security?: Record<string, unknown>[];
   "x-csrf-exempt"?: boolean;
+  responses?: Record<string, { content?: Record<string, unknown> }>;
 }
 
 const METHODS = ["get", "post", "put", "patch", "delete"] as const;
@@ -51,10 +54,16 @@ export function operationsOf(doc: unknown): Operation[] {
         requiresUser:
           Array.isArray(op.security) && op.security.length > 0 && op.security.every((s) => Object.keys(s).length > 0),
         csrfExempt: op["x-csrf-exempt"] === true,
+        page: isPage(op),
       });
     }
   }
   return ops;
+}
+
+function isPage(op: OpenApiOperation): boolean {
+  const types = Object.values(op.responses ?? {}).flatMap((r) => Object.keys(r.content ?? {}));
+  return types.length > 0 && types.every((t) => t === "text/html");
 }
 
 const jsonType = (v: unknown): string =>
