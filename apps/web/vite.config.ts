@@ -2,6 +2,7 @@ import { defineConfig } from "vite";
 import react from "@vitejs/plugin-react";
 import { VitePWA } from "vite-plugin-pwa";
 import { ensembleModules } from "./scripts/modules-plugin.ts";
+import { precompress } from "./scripts/precompress-plugin.ts";
 
 /**
  * The shell's build. No inline script may reach index.html (the server's CSP
@@ -23,6 +24,8 @@ export default defineConfig({
         cleanupOutdatedCaches: true,
       },
     }),
+    // Last: it compresses what the others wrote, the service worker included.
+    precompress(),
   ],
   build: { outDir: "dist", emptyOutDir: true, sourcemap: false, chunkSizeWarningLimit: 600 },
   server: { proxy: { "/api": "http://localhost:8080", "/ws": { target: "ws://localhost:8080", ws: true } } },

@@ -19,9 +19,9 @@ const DEFAULT_COLOR = "#000091";
 function Themed() {
   const branding = useBranding().data;
   const me = useMe().data;
-  const { t } = useTranslation();
   const color = branding?.color ?? DEFAULT_COLOR;
-  const theme = useMemo(() => brandTheme(color), [color]);
+  const closeLabel = useTranslation().t("app.close");
+  const theme = useMemo(() => brandTheme(color, closeLabel), [color, closeLabel]);
   const resolver = useMemo(() => brandVariables(color), [color]);
 
   useEffect(() => {
@@ -29,13 +29,12 @@ function Themed() {
   }, [me?.locale, branding?.defaultLocale]);
 
   useEffect(() => {
-    document.title = branding?.name ?? "Ensemble";
     document.querySelector('meta[name="theme-color"]')?.setAttribute("content", color);
     // The favicon follows the organisation's logo.
     document
       .querySelector('link[rel="icon"]')
       ?.setAttribute("href", branding?.logoUrl ? `${branding.logoUrl}&size=64` : "/icons/icon-192.png");
-  }, [branding?.name, branding?.logoUrl, color, t]);
+  }, [branding?.logoUrl, color]);
 
   return (
     <MantineProvider theme={theme} cssVariablesResolver={resolver} defaultColorScheme="light">

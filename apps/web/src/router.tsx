@@ -10,9 +10,11 @@ import { ForgotPasswordPage } from "./pages/ForgotPasswordPage.tsx";
 import { ResetPasswordPage } from "./pages/ResetPasswordPage.tsx";
 import { OpenLinkPage } from "./pages/OpenLinkPage.tsx";
 import { NotFoundPage } from "./pages/NotFoundPage.tsx";
+import { AccessibilityStatementPage } from "./pages/AccessibilityStatementPage.tsx";
 import { AppLayout } from "./layout/AppLayout.tsx";
 import { HomePage } from "./pages/HomePage.tsx";
 import { lazyPart, manifests } from "./modules/manifests.ts";
+import { PageFrame, type RouteTitle } from "./layout/PageFrame.tsx";
 
 // Each service (its manifest's routes) and the heavier screens are separate chunks, fetched when first opened.
 const SettingsPage = lazy(() => import("./settings/SettingsPage.tsx"));
@@ -35,35 +37,53 @@ function RequireAuth({ children, admin = false }: { children: ReactNode; admin?:
   return <>{children}</>;
 }
 
+/** A route's section in the document title (PageFrame): a key of the shell's texts, or of a module's. */
+const titled = (title: string, ns?: string): { handle: RouteTitle } => ({ handle: ns ? { title, ns } : { title } });
+
 export const router = createBrowserRouter([
-  { path: "/sign-in", element: <SignInPage /> },
-  { path: "/setup", element: <SetupPage /> },
-  { path: "/invite", element: <InvitePage /> },
-  { path: "/forgot-password", element: <ForgotPasswordPage /> },
-  { path: "/reset-password", element: <ResetPasswordPage /> },
   {
-    path: "/",
-    element: (
-      <RequireAuth>
-        <AppLayout />
-      </RequireAuth>
-    ),
+    element: <PageFrame />,
     children: [
-      { index: true, element: <HomePage /> },
+      { path: "/sign-in", element: <SignInPage />, ...titled("auth.signInTitle") },
+      { path: "/setup", element: <SetupPage />, ...titled("auth.setupTitle") },
+      { path: "/invite", element: <InvitePage />, ...titled("titles.invite") },
+      { path: "/forgot-password", element: <ForgotPasswordPage />, ...titled("auth.resetRequestTitle") },
+      { path: "/reset-password", element: <ResetPasswordPage />, ...titled("auth.resetTitle") },
+      { path: "/accessibility", element: <AccessibilityStatementPage />, ...titled("statement.title") },
+      // Whole-window pages of a service, with or without an account (a meeting's link).
       ...manifests.flatMap((m) =>
-        (m.routes ?? []).map(({ path, load }) => {
+        (m.publicRoutes ?? []).map(({ path, load }) => {
           const Part = lazyPart(load);
-          return { path, element: lazyPage(<Part />) };
+          return { path: `/${path}`, element: lazyPage(<Part />), ...titled(m.nav?.label ?? m.name, m.name) };
         }),
       ),
-      { path: "settings/:tab?", element: lazyPage(<SettingsPage />) },
       {
-        path: "admin/:tab?",
-        element: <RequireAuth admin>{lazyPage(<AdminPage />)}</RequireAuth>,
+        path: "/",
+        element: (
+          <RequireAuth>
+            <AppLayout />
+          </RequireAuth>
+        ),
+        children: [
+          { index: true, element: <HomePage />, ...titled("nav.home") },
+          // A service's pages are titled with its navigation label; each page may name what it shows (usePageTitle).
+          ...manifests.flatMap((m) =>
+            (m.routes ?? []).map(({ path, load }) => {
+              const Part = lazyPart(load);
+              return { path, element: lazyPage(<Part />), ...titled(m.nav?.label ?? m.name, m.name) };
+            }),
+          ),
+          { path: "settings/:tab?", element: lazyPage(<SettingsPage />), ...titled("nav.settings") },
+          {
+            path: "admin/:tab?",
+            element: <RequireAuth admin>{lazyPage(<AdminPage />)}</RequireAuth>,
+            ...titled("nav.admin"),
+          },
+          { path: "people/:id", element: lazyPage(<PeoplePage />), ...titled("people.title") },
+          { path: "open", element: <OpenLinkPage /> },
+          { path: "*", element: <NotFoundPage />, ...titled("app.notFoundTitle") },
+        ],
       },
-      { path: "people/:id", element: lazyPage(<PeoplePage />) },
-      { path: "open", element: <OpenLinkPage /> },
-      { path: "*", element: <NotFoundPage /> },
     ],
   },
 ]);

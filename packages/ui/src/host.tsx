@@ -1,5 +1,6 @@
 import { createContext, useContext, type ReactNode } from "react";
 import type { TopicHandlers } from "@ensemble/client";
+import type { OpenableFile } from "./file-openers.ts";
 
 export type Presence = "online" | "away" | "dnd" | "offline";
 
@@ -25,6 +26,8 @@ export interface WebHost {
   typing(topic: string): void;
   onTyping(fn: (e: { topic: string; userId: string }) => void): () => void;
   usePresence(userId: string | undefined): Presence | null;
+  /** The page of the service that opens this file (a manifest's `fileOpeners`), or null: download only. */
+  openPath(file: OpenableFile): string | null;
 }
 
 const HostContext = createContext<WebHost | null>(null);

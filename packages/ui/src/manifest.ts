@@ -1,4 +1,5 @@
 import type { ComponentType } from "react";
+import type { FileOpener } from "./file-openers.ts";
 
 /** A tree of texts, as in an i18next resource bundle. */
 export interface Messages {
@@ -36,6 +37,12 @@ export interface WebManifest {
   messages: { fr: Messages; en: Messages };
   /** Pages under the signed-in layout, relative to `/` (`chat/*`). */
   routes?: readonly { path: string; load: LazyPart }[];
+  /**
+   * Whole-window pages outside the signed-in layout, for people with or
+   * without an account (a meeting's link). A more specific path than a
+   * signed-in route wins over it (`/meetings/:code` over `/meetings/*`).
+   */
+  publicRoutes?: readonly { path: string; load: LazyPart }[];
   /** The navigation entry. */
   nav?: { label: string; icon: Icon; path: string };
   /** Cards of the home page ("what needs me today"). */
@@ -54,6 +61,16 @@ export interface WebManifest {
   searchTypes?: Readonly<Record<string, string>>;
   /** Notification kind (`chat.mention`) → label key in the notification settings. */
   notificationKinds?: Readonly<Record<string, string>>;
+  /**
+   * This module's problem codes (its `shared/` table, as its server declares
+   * them): each is translated under `problems.<code>` in `messages`.
+   */
+  problemCodes?: Readonly<Record<string, number>>;
+  /**
+   * Files of Partageons this module opens (by name ending or media type) and
+   * the page that opens them; the files UI asks the shell (`useWebHost().openPath`).
+   */
+  fileOpeners?: readonly FileOpener[];
   /** Actions offered by the Ctrl+K dialog: a label and where it goes. */
   actions?: readonly { id: string; label: string; path: string; icon?: Icon }[];
 }

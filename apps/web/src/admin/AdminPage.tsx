@@ -1,7 +1,7 @@
 import { Stack, Tabs, Title } from "@mantine/core";
 import { useNavigate, useParams } from "react-router";
 import { useTranslation } from "react-i18next";
-import { ModuleTabList, ModuleTabPanels, moduleTabs } from "../modules/ModuleTabs.tsx";
+import { ModuleTabList, ModuleTabPanels, moduleTabs, useTabTitle } from "../modules/ModuleTabs.tsx";
 import { UsersTab } from "./UsersTab.tsx";
 import { GroupsTab } from "./GroupsTab.tsx";
 import { InvitationsTab } from "./InvitationsTab.tsx";
@@ -20,6 +20,8 @@ export default function AdminPage() {
   const navigate = useNavigate();
   const { tab } = useParams();
   const current = VALUES.includes(tab ?? "") ? tab : "users";
+  const own = TABS.find((k) => k === current);
+  useTabTitle(current, own && `admin.tabs.${own}`, MODULE_TABS);
   return (
     <Stack>
       <Title order={1}>{t("admin.title")}</Title>

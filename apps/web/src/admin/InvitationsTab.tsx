@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from "react";
-import { Button, Group, NativeSelect, NumberInput, Stack } from "@mantine/core";
+import { Button, Group, NativeSelect, NumberInput, Stack, Text, TextInput } from "@mantine/core";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { del, get, post } from "../api/client.ts";
@@ -16,26 +16,44 @@ export function InvitationsTab() {
   const [role, setRole] = useState<"member" | "guest">("member");
   const [days, setDays] = useState<number>(7);
   const [maxUses, setMaxUses] = useState<number>(1);
+  const [email, setEmail] = useState("");
   const [link, setLink] = useState<string | null>(null);
+  const [mailed, setMailed] = useState<string | null>(null);
   const list = useQuery({ queryKey: ["invitations"], queryFn: () => get<{ items: Invitation[] }>("/api/invitations") });
   const refresh = () => qc.invalidateQueries({ queryKey: ["invitations"] });
   const create = useMutation({
-    mutationFn: () => post<{ link: string }>("/api/invitations", { role, expiresInDays: days, maxUses }),
-    onSuccess: (r) => {
+    // With an address the server mails the link (and the invitation is for that address).
+    mutationFn: (to: string) =>
+      post<{ link: string }>("/api/invitations", {
+        role,
+        expiresInDays: days,
+        maxUses,
+        ...(to ? { email: to } : {}),
+      }),
+    onSuccess: (r, to) => {
       setLink(r.link);
+      setMailed(to || null);
+      setEmail("");
       void refresh();
     },
   });
   const revoke = useMutation({ mutationFn: (id: string) => del(`/api/invitations/${id}`), onSuccess: refresh });
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    create.mutate();
+    create.mutate(email.trim());
   };
   return (
     <Stack>
       <ProblemAlert error={list.error ?? create.error ?? revoke.error} />
       <form onSubmit={submit} noValidate>
         <Group align="end">
+          <TextInput
+            label={t("admin.inviteEmail")}
+            type="email"
+            value={email}
+            onChange={(e) => setEmail(e.currentTarget.value)}
+            w={320}
+          />
           <NativeSelect
             label={t("admin.role")}
             value={role}
@@ -63,6 +81,11 @@ export function InvitationsTab() {
           </Button>
         </Group>
       </form>
+      {mailed && (
+        <Text role="status" data-testid="invitation-mailed">
+          {t("admin.invitationMailed", { email: mailed })}
+        </Text>
+      )}
       {link && (
         <ShownOnceSecret
           title={t("admin.invitationLink")}

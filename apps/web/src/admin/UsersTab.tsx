@@ -7,6 +7,7 @@ import { get, patch } from "../api/client.ts";
 import type { Me } from "../api/types.ts";
 import { useMe } from "../api/session.ts";
 import { ProblemAlert } from "../components/ProblemAlert.tsx";
+import { CreateUserForm } from "./CreateUserForm.tsx";
 
 type User = Me;
 const ROLES = ["admin", "member", "guest"] as const;
@@ -29,6 +30,7 @@ export function UsersTab() {
   });
   return (
     <Stack>
+      <CreateUserForm />
       <TextInput
         label={t("admin.search")}
         value={q}

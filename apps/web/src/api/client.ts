@@ -1,3 +1,5 @@
+import { csrfCookie } from "@ensemble/ui";
+
 /** A problem+json answer from the API; `code` is what the UI translates. */
 export class ApiError extends Error {
   readonly status: number;
@@ -47,14 +49,6 @@ export const serverReachability = {
   unreachable: () => unreachable,
 };
 
-function csrfToken(): string | null {
-  for (const part of document.cookie.split(";")) {
-    const [name, ...rest] = part.trim().split("=");
-    if (name === "ensemble_csrf") return decodeURIComponent(rest.join("="));
-  }
-  return null;
-}
-
 /**
  * Calls the API on our own origin. Every write carries the CSRF token read
  * from its cookie (double submit); errors become ApiError with the problem's code.
@@ -62,7 +56,7 @@ function csrfToken(): string | null {
 export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { accept: "application/json" };
   if (method !== "GET" && method !== "HEAD") {
-    const token = csrfToken();
+    const token = csrfCookie();
     if (token) headers["x-csrf-token"] = token;
   }
   let payload: BodyInit | undefined;

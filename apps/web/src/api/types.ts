@@ -1,4 +1,4 @@
-import type { MeAnswer, Self, SignInAnswer as SignInWire } from "@ensemble/protocol/wire/accounts";
+import type { Self, SignInAnswer as SignInWire } from "@ensemble/protocol/wire/accounts";
 import type { Branding as BrandingWire } from "@ensemble/protocol/wire/branding";
 
 /** The shapes the shell reads from the API: inferred from the schemas the server serialises through. */
@@ -10,4 +10,3 @@ import type { Branding as BrandingWire } from "@ensemble/protocol/wire/branding"
 export type Me = Self & { capabilities?: string[] };
 export type Branding = BrandingWire;
 export type SignInAnswer = SignInWire;
-export type { MeAnswer };

@@ -1,5 +1,7 @@
 import type { ReactNode } from "react";
-import { Center, Group, Paper, Stack, Text, Title } from "@mantine/core";
+import { Anchor, Center, Group, Paper, Stack, Text, Title } from "@mantine/core";
+import { Link } from "react-router";
+import { useTranslation } from "react-i18next";
 import { useBranding } from "../api/session.ts";
 import { OfflineBanner } from "./OfflineBanner.tsx";
 import { LanguageSwitch } from "./LanguageSwitch.tsx";
@@ -8,6 +10,7 @@ import { BrandMark } from "./BrandMark.tsx";
 /** The frame of every page shown before sign-in: brand, one card, language choice. */
 export function AuthLayout({ title, intro, children }: { title: string; intro?: string; children: ReactNode }) {
   const brand = useBranding().data;
+  const { t } = useTranslation();
   return (
     <>
       <OfflineBanner />
@@ -30,6 +33,11 @@ export function AuthLayout({ title, intro, children }: { title: string; intro?: 
           </Paper>
           <Group justify="center">
             <LanguageSwitch />
+          </Group>
+          <Group justify="center">
+            <Anchor component={Link} to="/accessibility" size="sm">
+              {t("statement.footer")}
+            </Anchor>
           </Group>
         </Stack>
       </Center>

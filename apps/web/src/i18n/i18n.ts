@@ -5,7 +5,6 @@ import en from "./en.json";
 import { manifests } from "../modules/manifests.ts";
 
 export const LANGUAGES = ["fr", "en"] as const;
-export type Language = (typeof LANGUAGES)[number];
 
 /** French first: it is the default and the fallback. Each module's labels are the namespace named after it. */
 void i18n.use(initReactI18next).init({
@@ -25,5 +24,3 @@ export function setLanguage(lang: string): void {
   if (i18n.language !== next) void i18n.changeLanguage(next);
   document.documentElement.lang = next;
 }
-
-export default i18n;

@@ -109,12 +109,20 @@ describe("module manifests' texts (each module's namespace, loaded with the shel
         expect(name.startsWith(`${m.name}.`), `${m.name}: ${name}`).toBe(true);
   });
 
-  it("translates every problem code of the API, in the shell's texts or a module's", async () => {
-    const { ProblemCodes } = await import("@ensemble/protocol");
-    const has = (lang: "fr" | "en", code: string) =>
-      (lang === "fr" ? frKeys : enKeys).has(`problems.${code}`) ||
-      manifests.some((m) => flatten(m.messages[lang] as Tree).has(`problems.${code}`));
-    const missing = Object.keys(ProblemCodes).filter((code) => !has("fr", code) || !has("en", code));
-    expect(missing, "problem codes without a translation").toEqual([]);
+  it("translates every problem code: the kernel's in the shell's texts, each module's in its own", async () => {
+    const { kernelProblemCodes } = await import("@ensemble/protocol");
+    const missing = Object.keys(kernelProblemCodes).filter(
+      (code) => !frKeys.has(`problems.${code}`) || !enKeys.has(`problems.${code}`),
+    );
+    expect(missing, "kernel problem codes without a translation in the shell").toEqual([]);
+    expect(manifests.some((m) => Object.keys(m.problemCodes ?? {}).length > 0)).toBe(true);
+    for (const m of manifests) {
+      const f = flatten(m.messages.fr as Tree);
+      const e = flatten(m.messages.en as Tree);
+      const untranslated = Object.keys(m.problemCodes ?? {}).filter(
+        (code) => !f.has(`problems.${code}`) || !e.has(`problems.${code}`),
+      );
+      expect(untranslated, `${m.name}: problem codes without a translation in its texts`).toEqual([]);
+    }
   });
 });

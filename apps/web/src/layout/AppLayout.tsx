@@ -1,5 +1,6 @@
 import { lazy, Suspense, useEffect, useState } from "react";
 import {
+  Anchor,
   AppShell,
   Avatar,
   Burger,
@@ -129,7 +130,7 @@ export function AppLayout() {
               {t("nav.search")}
             </Button>
             <NotificationBell />
-            <Menu position="bottom-end" withinPortal withInitialFocusPlaceholder={false}>
+            <Menu position="bottom-end" withinPortal>
               <Menu.Target>
                 <UnstyledButton data-testid="user-menu" title={t("nav.userMenu", { name: me?.displayName ?? "" })}>
                   <Group gap="xs" wrap="nowrap">
@@ -215,6 +216,9 @@ export function AppLayout() {
             variant="filled"
           />
         </ScrollArea>
+        <Anchor component={RouterLink} to="/accessibility" size="xs" mt="auto" pt="sm">
+          {t("statement.footer")}
+        </Anchor>
       </AppShell.Navbar>
       <AppShell.Main id="main" tabIndex={-1}>
         <OfflineBanner />

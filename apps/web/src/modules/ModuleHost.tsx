@@ -1,8 +1,9 @@
 import { useMemo, type ReactNode } from "react";
-import { WebHostProvider, type WebHost } from "@ensemble/ui";
+import { WebHostProvider, fileOpenPath, type WebHost } from "@ensemble/ui";
 import { api } from "../api/client.ts";
 import { useMe } from "../api/session.ts";
 import { follow, realtime, usePresence } from "../lib/realtime.ts";
+import { manifests } from "./manifests.ts";
 
 /** Lends every module's UI the shell's API caller and its one realtime connection (signed-in pages only). */
 export function ModuleHost({ children }: { children: ReactNode }) {
@@ -33,6 +34,7 @@ export function ModuleHost({ children }: { children: ReactNode }) {
               };
             },
             usePresence,
+            openPath: (file) => fileOpenPath(manifests, file),
           }
         : null,
     [me],

@@ -1,7 +1,7 @@
 import { Suspense } from "react";
 import { Loader, Tabs } from "@mantine/core";
 import { useTranslation } from "react-i18next";
-import type { ManifestTab, WebManifest } from "@ensemble/ui";
+import { usePageTitle, type ManifestTab, type WebManifest } from "@ensemble/ui";
 import { lazyPart, manifests } from "./manifests.ts";
 
 /** The tabs the modules add to a shell page, each with its value in the URL (`<module>-<id>`). */
@@ -32,4 +32,11 @@ export function ModuleTabPanels({ tabs }: { tabs: readonly ModuleTab[] }) {
       </Tabs.Panel>
     );
   });
+}
+
+/** Names the open tab in the page title (« Mot de passe — Paramètres — … »): a shell tab's label key, or a module tab. */
+export function useTabTitle(current: string | undefined, shellKey: string | undefined, tabs: readonly ModuleTab[]) {
+  const { t } = useTranslation();
+  const tab = tabs.find((m) => m.value === current);
+  usePageTitle(tab ? t(tab.label, { ns: tab.ns }) : shellKey ? t(shellKey) : undefined);
 }

@@ -1,4 +1,4 @@
-import { Button, Group, ScrollArea, Stack, Text, UnstyledButton } from "@mantine/core";
+import { Button, Group, ScrollArea, Stack, Text, UnstyledButton, VisuallyHidden } from "@mantine/core";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useNavigate } from "react-router";
 import { useTranslation } from "react-i18next";
@@ -64,8 +64,9 @@ export default function NotificationList({ onOpen }: { onOpen: () => void }) {
                   navigate(n.link);
                 }
               }}
-              aria-label={`${n.readAt ? "" : `${t("notifications.unread")} — `}${text(n.title)}`}
             >
+              {/* The name is what the button shows (title, text, date); « unread » is said, not only drawn. */}
+              {!n.readAt && <VisuallyHidden>{`${t("notifications.unread")} — `}</VisuallyHidden>}
               <Text size="sm" fw={n.readAt ? 400 : 700}>
                 {text(n.title)}
               </Text>

@@ -7,6 +7,7 @@ import { ProblemAlert } from "../components/ProblemAlert.tsx";
 import { PresenceBadge } from "../components/PresenceBadge.tsx";
 import { usePresence } from "../lib/realtime.ts";
 import type { ProfileCard } from "@ensemble/protocol/wire/accounts";
+import { usePageTitle } from "@ensemble/ui";
 
 /** A colleague's profile card, with their live presence and local time. */
 export default function PeoplePage() {
@@ -18,6 +19,7 @@ export default function PeoplePage() {
     enabled: !!id,
   });
   const presence = usePresence(card.data?.id);
+  usePageTitle(card.data?.displayName);
   if (card.error) return <ProblemAlert error={card.error} />;
   const p = card.data;
   if (!p) return null;
@@ -37,7 +39,9 @@ export default function PeoplePage() {
           <Avatar src={p.avatarUrl} size={96} radius="xl" alt="" />
           <Stack gap={6}>
             <Group gap="sm">
-              <Title order={2}>{p.displayName}</Title>
+              <Title order={2} data-page-heading>
+                {p.displayName}
+              </Title>
               <PresenceBadge status={presence} />
             </Group>
             <Text c="dimmed">@{p.username}</Text>

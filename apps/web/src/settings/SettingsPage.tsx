@@ -1,7 +1,7 @@
 import { Stack, Tabs, Title } from "@mantine/core";
 import { useNavigate, useParams } from "react-router";
 import { useTranslation } from "react-i18next";
-import { ModuleTabList, ModuleTabPanels, moduleTabs } from "../modules/ModuleTabs.tsx";
+import { ModuleTabList, ModuleTabPanels, moduleTabs, useTabTitle } from "../modules/ModuleTabs.tsx";
 import { ProfileTab } from "./ProfileTab.tsx";
 import { PreferencesTab } from "./PreferencesTab.tsx";
 import { PasswordTab } from "./PasswordTab.tsx";
@@ -30,6 +30,8 @@ export default function SettingsPage() {
   const navigate = useNavigate();
   const { tab } = useParams();
   const current = VALUES.includes(tab ?? "") ? tab : "profile";
+  const own = TABS.find((k) => k === current);
+  useTabTitle(current, own && LABEL[own], MODULE_TABS);
   return (
     <Stack>
       <Title order={1}>{t("settings.title")}</Title>

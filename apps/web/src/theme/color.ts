@@ -61,3 +61,14 @@ export function readableOnWhite(hex: string): string {
   for (let i = 0; i < 30 && contrast(c, WHITE) < 6; i++) c = mix(c, BLACK, 0.1);
   return toHex(c);
 }
+
+/**
+ * Focus ring colours for a brand (WCAG 2.4.7 and 1.4.11: ≥ 3:1 against what
+ * surrounds the ring). On the page (white) the darkened brand; on the header
+ * (the brand itself) the header's text colour. A single colour cannot always
+ * serve both: a brand of relative luminance between about 0.07 and 0.10 has
+ * no colour at 3:1 from white and from itself.
+ */
+export function focusColors(hex: string): { page: string; header: string } {
+  return { page: readableOnWhite(hex), header: textOn(hex) };
+}

@@ -57,7 +57,8 @@ function blocks(text: string, ext: MarkdownExtensions, classes: MarkdownClasses)
       while (i < lines.length && !/^\s*```\s*$/.test(lines[i]!)) body.push(lines[i++]!);
       i += 1;
       out.push(
-        <pre key={`c${out.length}`} className={classes.code} data-lang={fence[1] || undefined}>
+        // A Tab stop: a long line scrolls sideways, by keyboard too (on a phone).
+        <pre key={`c${out.length}`} className={classes.code} data-lang={fence[1] || undefined} tabIndex={0}>
           <code>{highlight(body.join("\n"), fence[1] ?? "")}</code>
         </pre>,
       );
