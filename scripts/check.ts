@@ -1,5 +1,5 @@
 /**
- * `npm run check`: formatting, both type-checks and the lint, two at a time.
+ * `npm run check`: formatting, both type-checks, the lint and knip, two at a time.
  * The type-aware lint builds the same programs as tsc and costs about as much,
  * so run one after the other they would make CI wait; side by side on two
  * cores the whole check takes about as long as it did before the lint read
@@ -20,6 +20,8 @@ const steps: Step[] = [
   { name: "tsc (server)", command: "tsc", args: ["-p", "tsconfig.json", "--noEmit"] },
   { name: "tsc (web)", command: "tsc", args: ["-p", "apps/web/tsconfig.json", "--noEmit"] },
   { name: "prettier", command: "prettier", args: ["--check", "."] },
+  // Unused files, dependencies and exports, and imports of packages a workspace does not list (knip.jsonc).
+  { name: "knip", command: "knip", args: ["--no-progress"] },
 ];
 
 function run(step: Step): Promise<boolean> {

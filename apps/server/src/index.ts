@@ -1,3 +1,3 @@
-export { startServer, runMigrations, allMigrations, type RunningServer } from "./server.ts";
+export { startServer, runMigrations, migrationHistories, type RunningServer } from "./server.ts";
 export { builtInModules, loadModules, modules } from "./modules.ts";
 export { moduleListFile, readModuleList } from "./module-list.ts";

@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import {
   buildHttpApp,
   checkModuleNamespaces,
+  createdTablesCheck,
   createKernel,
   kernelMigrations,
   migrateToLatest,
@@ -9,7 +10,8 @@ import {
   type Config,
   type Kernel,
   type ModuleDefinition,
-  type NamedMigration,
+  orderHistories,
+  type MigrationHistory,
 } from "@ensemble/kernel";
 import type { Logger } from "pino";
 import { modules as defaultModules } from "./modules.ts";
@@ -27,14 +29,15 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export function allMigrations(modules: readonly ModuleDefinition[]): NamedMigration[] {
-  return [...kernelMigrations, ...modules.flatMap((m) => m.migrations ?? [])].sort((a, b) =>
-    a.name.localeCompare(b.name),
-  );
+/** The kernel's history then each module's, in the order they run. */
+export function migrationHistories(modules: readonly ModuleDefinition[]): MigrationHistory[] {
+  return orderHistories(kernelMigrations, modules);
 }
 
 export async function runMigrations(kernel: Kernel, modules: readonly ModuleDefinition[] = defaultModules) {
-  return migrateToLatest(kernel.db as never, kernel.database.kind, allMigrations(modules));
+  return migrateToLatest(kernel.db as never, kernel.database.kind, migrationHistories(modules), {
+    checkCreatedTables: createdTablesCheck(modules),
+  });
 }
 
 /**
@@ -47,19 +50,22 @@ export async function startServer(
 ): Promise<RunningServer> {
   const modules = opts.modules ?? defaultModules;
   const kernel = await createKernel(config, opts.log);
+  let histories: MigrationHistory[];
   try {
     // Before anything is written: modules written apart must not claim the same topics, names, URLs or tables.
     checkModuleNamespaces(modules, kernel);
+    for (const m of modules) if (m.problemCodes) kernel.problems.register(m.name, m.problemCodes);
+    histories = migrationHistories(modules);
+    await runMigrations(kernel, modules);
   } catch (e) {
     await kernel.close();
     throw e;
   }
-  const migrations = allMigrations(modules);
-  await migrateToLatest(kernel.db as never, kernel.database.kind, migrations);
   let migrated = true;
   for (const m of modules) m.policies?.(kernel);
   for (const m of modules) {
     for (const p of m.searchProviders?.(kernel) ?? []) kernel.search.register(p);
+    if (m.calls) kernel.calls.provide(m.calls(kernel));
     for (const n of m.notificationKinds ?? []) kernel.notifications.defineKind(n);
     if (m.auditableEvents) kernel.auditTrail.mirror(m.auditableEvents);
   }
@@ -67,12 +73,21 @@ export async function startServer(
     for (const t of m.topics?.(kernel) ?? []) kernel.realtime.defineTopics(t);
     for (const h of m.eventHandlers?.(kernel) ?? []) kernel.events.register(h);
   }
-  const app = await buildHttpApp(
-    kernel,
-    modules,
-    async () => migrated && (await migrationsApplied(kernel.db as never, migrations)),
-  );
-  await installWebApp(app, kernel, opts.webDist ?? webDist);
+  let app: FastifyInstance;
+  try {
+    // Refused (before anything listens) when a module's routes leave its URL prefixes or enter another's.
+    app = await buildHttpApp(
+      kernel,
+      modules,
+      async () => migrated && (await migrationsApplied(kernel.db as never, histories)),
+    );
+    await installWebApp(app, kernel, opts.webDist ?? webDist);
+    // Every plugin loaded: the routes' check against the modules' URL prefixes runs here (onReady).
+    await app.ready();
+  } catch (e) {
+    await kernel.close();
+    throw e;
+  }
   for (const m of modules) await m.start?.(kernel);
   // Listening on the cluster bus before accepting sockets; the dispatcher drains what a crash left behind.
   await kernel.cluster.ready();

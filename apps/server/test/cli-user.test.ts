@@ -79,6 +79,17 @@ describe("ensemble user", { timeout: 120_000 }, () => {
       role: "admin",
       email: "alice@example.org",
     });
+    // The audit log shows the account created from the command line (no actor: the CLI has none).
+    type Entry = { actor: unknown; details: { payload?: { username?: string } } };
+    const created = async () =>
+      (await c.get<{ items: Entry[] }>("/api/admin/audit?action=accounts.user.created")).body.items.find(
+        (e) => e.details.payload?.username === "alice.admin",
+      );
+    await waitFor(async () => (await created()) !== undefined, "the audit entry of the CLI-created account");
+    expect(await created()).toMatchObject({
+      actor: null,
+      details: { payload: { username: "alice.admin", kind: "person", role: "admin", via: "cli" } },
+    });
   });
 
   it("prints a generated strong password once when none is given", async () => {

@@ -17,10 +17,13 @@ describe("the module list", () => {
   });
   afterAll(async () => rm(dir, { recursive: true, force: true }));
 
-  it("ships the chat, loaded after the kernel's built-in modules", async () => {
-    expect(readModuleList(DEFAULT_MODULE_LIST)).toEqual(["@ensemble/chat"]);
+  it("ships the services, chat first, each loaded after the kernel's built-in modules in list order", async () => {
+    const listed = readModuleList(DEFAULT_MODULE_LIST);
+    expect(listed[0]).toBe("@ensemble/chat");
+    expect(listed).toContain("@ensemble/boards");
     const names = (await loadModules(DEFAULT_MODULE_LIST)).map((m) => m.name);
-    expect(names).toEqual([...builtInModules.map((m) => m.name), "chat"]);
+    // Each shipped workspace is named @ensemble/<module name>.
+    expect(names).toEqual([...builtInModules.map((m) => m.name), ...listed.map((p) => p.replace("@ensemble/", ""))]);
   });
 
   it("takes a folder path relative to the list file: a module that is not a workspace", async () => {

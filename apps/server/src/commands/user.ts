@@ -1,16 +1,16 @@
-import { randomInt } from "node:crypto";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import {
   AppError,
   createKernel,
   deactivateUser,
   displayNameSchema,
+  recordEvent,
   emailSchema,
   usernameSchema,
   type Config,
   type Kernel,
 } from "@ensemble/kernel";
-import { checkPasswordRules, hashPassword, insertUser } from "@ensemble/kernel/composition";
+import { checkPasswordRules, generatePassword, hashPassword, insertUser } from "@ensemble/kernel/composition";
 import { runMigrations } from "../server.ts";
 import { UsageError, type Command } from "./command.ts";
 
@@ -45,18 +45,6 @@ function parseUsername(raw: string | undefined): string {
   const r = usernameSchema.safeParse(raw ?? "");
   if (!r.success) throw new UsageError(`invalid username "${raw}": ${r.error.issues[0]?.message ?? "not allowed"}`);
   return r.data;
-}
-
-/** 20 characters from a 54-symbol alphabet without look-alikes (0/O, 1/l/I): about 115 bits. */
-export function generatePassword(): string {
-  const alphabet = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-  const groups: string[] = [];
-  for (let g = 0; g < 4; g++) {
-    let s = "";
-    for (let i = 0; i < 5; i++) s += alphabet[randomInt(alphabet.length)];
-    groups.push(s);
-  }
-  return groups.join("-");
 }
 
 async function readStdin(): Promise<string> {
@@ -105,8 +93,7 @@ async function add(args: string[]): Promise<Action> {
   let password: string;
   const generated = !values["password-stdin"];
   if (generated) {
-    do password = generatePassword();
-    while (!passes(password, username));
+    password = generatePassword(username);
   } else {
     password = await readStdin();
     if (!password) throw new UsageError("--password-stdin: nothing was read from standard input");
@@ -120,12 +107,16 @@ async function add(args: string[]): Promise<Action> {
   const role = values.admin ? "admin" : values.guest ? "guest" : "member";
   return async (k, config) => {
     try {
-      await insertUser(k.db, {
-        username,
-        displayName: dn.data,
-        email,
-        role,
-        passwordHash: await hashPassword(password, config),
+      const passwordHash = await hashPassword(password, config);
+      // Recorded with the account, so the audit log shows who was created from the command line.
+      await k.db.transaction().execute(async (tx) => {
+        const user = await insertUser(tx, { username, displayName: dn.data, email, role, passwordHash });
+        await recordEvent(tx, {
+          name: "accounts.user.created",
+          actorId: null,
+          resources: { user: user.id },
+          payload: { username, kind: "person", role, via: "cli" },
+        });
       });
     } catch (e) {
       if (e instanceof AppError && (e.code === "username_taken" || e.code === "email_taken")) {
@@ -140,15 +131,6 @@ async function add(args: string[]): Promise<Action> {
     process.stdout.write(`Created ${role} "${username}".\n`);
     if (generated) process.stdout.write(`Password (shown once, pass it on safely): ${password}\n`);
   };
-}
-
-function passes(password: string, username: string): boolean {
-  try {
-    checkPasswordRules(password, { username });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function list(args: string[]): Action {
