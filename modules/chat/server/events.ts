@@ -1,5 +1,5 @@
 import { defineEvent, type PayloadsOf } from "@ensemble/kernel";
-import { chatEventSchemas as s, type ChatEventPayloads } from "../shared/events.ts";
+import { chatEventSchemas as s } from "../shared/events.ts";
 
 /**
  * Every event the chat records, with its payload schema (modules/chat/shared/events.ts)
@@ -39,5 +39,3 @@ declare module "@ensemble/kernel" {
   // eslint-disable-next-line @typescript-eslint/no-empty-object-type
   interface EventPayloads extends PayloadsOf<typeof chatEvents> {}
 }
-
-export type { ChatEventPayloads };

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { AppError, noContent, perCredential, recordEvent, route, type Kernel, type UserActor } from "@ensemble/kernel";
+import { AppError, noContent, recordEvent, route, type Kernel, type UserActor } from "@ensemble/kernel";
 import { uuidv7 } from "@ensemble/protocol";
 import { parseMentions } from "../shared/mentions.ts";
 import { roomTopic } from "../shared/resources.ts";
@@ -70,21 +70,13 @@ export function messageRoutes(app: FastifyInstance, k: Kernel): void {
     auth: "user",
     params: idParams,
     body: sendMessageBody,
-    rateLimit: { max: 600, timeWindow: "1 minute", keyGenerator: perCredential("chat.send") },
+    rateLimit: { max: 600, timeWindow: "1 minute", per: "credential" },
+    // A retry with the same clientKey gets the first answer from the kernel; another body with it a 422.
+    idempotent: true,
     response: messageSchema,
     handler: async ({ actor, params, body, reply }) => {
-      const sameKey = async () => {
-        const found = await findByClientKey(db, actor.id, body.clientKey);
-        if (found && found.room_id !== params.id)
-          throw new AppError("conflict", "this client key was used for a message in another room");
-        return found ? presentOne(db, found, actor.id) : undefined;
-      };
-      // The room, the viewer's role, a retry's message, a mute and a bot account in one statement (bench `chat`).
-      const ctx = await sendContext(k, params.id, actor, body.clientKey);
-      if (ctx.sentId) {
-        const already = await sameKey();
-        if (already) return already;
-      }
+      // The room, the viewer's role, a mute and a bot account in one statement (bench `chat`).
+      const ctx = await sendContext(k, params.id, actor);
       const room = await k.policy.authorize(actor, ChatRoomResource, "post", ctx.room);
       const { kind } = ctx;
       await checkLength(k, body.text);
@@ -126,11 +118,11 @@ export function messageRoutes(app: FastifyInstance, k: Kernel): void {
         reply.code(201);
         return posted.message;
       } catch (e) {
-        // A concurrent retry committed first: answer its message.
+        // The key outlived the kernel's record of it (kept a day): the message it sent is the answer.
         if (!isUniqueViolation(e)) throw e;
-        const again = await sameKey();
-        if (!again) throw e;
-        return again;
+        const sent = await findByClientKey(db, actor.id, body.clientKey);
+        if (!sent || sent.room_id !== room.id) throw e;
+        return presentOne(db, sent, actor.id);
       }
     },
   });

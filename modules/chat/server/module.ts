@@ -1,4 +1,5 @@
-import { defineModule } from "@ensemble/kernel";
+import { defineModule, type EventHandler } from "@ensemble/kernel";
+import { chatProblemCodes } from "../shared/problems.ts";
 import { chatEvents } from "./events.ts";
 import { chatMigrations } from "./migrations.ts";
 import { chatPolicies } from "./policies.ts";
@@ -13,26 +14,38 @@ import { searchRoutes } from "./search-routes.ts";
 import { ensureDefaultChannel } from "./default-channel.ts";
 import { chatNotificationKinds } from "./notify-message.ts";
 import { chatSearchProvider } from "./search-provider.ts";
+import { chatRoomSearchProvider } from "./room-search-provider.ts";
 import { roomAvatarMigrations, roomAvatarRoutes } from "./room-avatars.ts";
-import {
-  chatExtrasEventHandlers,
-  chatExtrasMigrations,
-  chatExtrasRoutes,
-  chatExtrasStart,
-  chatExtrasStop,
-} from "./extras/extras-module.ts";
+import { chatFeatureMigrations } from "./feature-migrations.ts";
+import { previewRoutes } from "./previews/preview-routes.ts";
+import { previewEditHandler, previewHandler, previewTasks } from "./previews/preview-handler.ts";
+import { incomingWebhookRoutes } from "./integrations/incoming-webhooks.ts";
+import { outgoingWebhookHandler, outgoingWebhookRoutes } from "./integrations/outgoing-webhooks.ts";
+import { slashCommandRoutes } from "./integrations/slash-commands.ts";
+import { callRoutes } from "./call-routes.ts";
+import { botRoutes } from "./integrations/bots.ts";
+import { fileRoutes } from "./files/file-routes.ts";
+import { fileLinkHandler } from "./files/file-sharing.ts";
+import { muteRoutes } from "./moderation/mutes.ts";
+import { reportRoutes } from "./moderation/reports.ts";
+import { retentionRoutes, startRetentionJob } from "./moderation/retention.ts";
+import { startCleanupJob } from "./housekeeping.ts";
 import { chatEmojiMigrations, emojiRoutes, emojiTopics } from "./emoji/emoji-module.ts";
 
-/** Discutons: rooms, messages, threads, reactions, read state (server core). */
-export const chatModule = defineModule({
+/**
+ * Discutons: rooms, messages, threads, reactions, read state; link previews, integrations (webhooks, slash
+ * commands, bots), files in messages, moderation, room avatars and custom emoji, each a folder of its own.
+ */
+const chatModule = defineModule({
   name: "chat",
   namespace: { topics: ["room:", "chat:"], names: ["chat."], urls: ["/api/chat", "/hooks"], tables: ["chat_"] },
   events: Object.values(chatEvents),
-  migrations: [...chatMigrations, ...chatExtrasMigrations, ...roomAvatarMigrations, ...chatEmojiMigrations],
+  problemCodes: chatProblemCodes,
+  migrations: [...chatMigrations, ...chatFeatureMigrations, ...roomAvatarMigrations, ...chatEmojiMigrations],
   policies: chatPolicies,
   topics: (k) => [...chatTopics(k), ...emojiTopics],
   notificationKinds: chatNotificationKinds,
-  searchProviders: (k) => [chatSearchProvider(k)],
+  searchProviders: (k) => [chatRoomSearchProvider(k), chatSearchProvider(k)],
   routes: (app, k) => {
     roomRoutes(app, k);
     memberRoutes(app, k);
@@ -41,16 +54,34 @@ export const chatModule = defineModule({
     threadDraftRoutes(app, k);
     sidebarRoutes(app, k);
     searchRoutes(app, k);
-    chatExtrasRoutes(app, k);
+    previewRoutes(app, k);
+    incomingWebhookRoutes(app, k);
+    outgoingWebhookRoutes(app, k);
+    slashCommandRoutes(app, k);
+    callRoutes(app, k);
+    botRoutes(app, k);
+    fileRoutes(app, k);
+    muteRoutes(app, k);
+    reportRoutes(app, k);
+    retentionRoutes(app, k);
     roomAvatarRoutes(app, k);
     emojiRoutes(app, k);
   },
   start: async (k) => {
     await ensureDefaultChannel(k);
-    await chatExtrasStart(k);
+    startRetentionJob(k);
+    startCleanupJob(k);
   },
-  eventHandlers: (k) => chatExtrasEventHandlers(k),
-  stop: (k) => chatExtrasStop(k),
+  eventHandlers: (k) =>
+    [
+      previewHandler(k),
+      previewEditHandler(k),
+      outgoingWebhookHandler(k),
+      fileLinkHandler(k),
+    ] as unknown as EventHandler[],
+  stop: async (k) => {
+    await previewTasks(k).drain();
+  },
 });
 
 /** The module list (modules.json) loads a service through its default export. */

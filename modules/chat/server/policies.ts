@@ -1,4 +1,5 @@
-import { AppError, isUser, type Actor, type Kernel } from "@ensemble/kernel";
+import { expressionBuilder } from "kysely";
+import { AppError, isUser, noRows, type Actor, type Kernel, type KernelTables } from "@ensemble/kernel";
 import { canInOrg, canInRoom, OrgChatCapability, RoomCapability } from "../shared/capabilities.ts";
 import {
   ChatMessageResource,
@@ -8,6 +9,7 @@ import {
   type RoomRecord,
 } from "./resources.ts";
 import { mutedNow, roomSettings } from "./rooms.ts";
+import type { ChatTables } from "./tables.ts";
 
 const org = (a: Actor, cap: OrgChatCapability) => isUser(a) && canInOrg(a.role, cap);
 const isMember = (r: RoomRecord) => r.viewerRole !== null;
@@ -15,6 +17,7 @@ const open = (r: RoomRecord) => r.archived_at === null;
 /** Organisation administrators supervise public channels, never private groups or DMs (they stay private). */
 const supervises = (a: Actor, r: RoomRecord) => r.type === "channel" && org(a, OrgChatCapability.superviseChannels);
 const has = (r: RoomRecord, cap: RoomCapability) => canInRoom(r.viewerRole, cap, roomSettings(r));
+const eb = expressionBuilder<KernelTables & ChatTables>();
 const isAuthor = (a: Actor, m: MessageRecord) => isUser(a) && m.author_id === a.id;
 const inWindow = (m: MessageRecord) => m.authorWindowUntil === null || new Date().toISOString() < m.authorWindowUntil;
 
@@ -43,6 +46,12 @@ export function chatPolicies(k: Kernel): void {
     "read",
     (a, r) => isUser(a) && (isMember(r) || (r.type === "channel" && org(a, OrgChatCapability.browsePublic))),
   );
+  // The same rule as SQL, for every list and search of rooms (one statement, no per-row check).
+  p.visibility(ChatRoomResource, (a, ref) => {
+    if (!isUser(a)) return noRows;
+    const member = eb(ref("id"), "in", eb.selectFrom("chat_members").select("room_id").where("user_id", "=", a.id));
+    return org(a, OrgChatCapability.browsePublic) ? eb.or([member, eb(ref("type"), "=", "channel")]) : member;
+  });
   p.allow(
     ChatRoomResource,
     "join",
@@ -54,8 +63,18 @@ export function chatPolicies(k: Kernel): void {
     (_a, r) => open(r) && has(r, r.announcement ? RoomCapability.postAnnouncement : RoomCapability.post),
   );
   p.allow(ChatRoomResource, "react", (_a, r) => open(r) && has(r, RoomCapability.react));
+  // A call is a message in the room and a meeting: posters may start one where the kernel has a meetings service.
+  p.allow(
+    ChatRoomResource,
+    "call",
+    (a, r) =>
+      isUser(a) &&
+      k.calls.available &&
+      open(r) &&
+      has(r, r.announcement ? RoomCapability.postAnnouncement : RoomCapability.post),
+  );
   // A muted member reads but neither posts nor reacts, by whatever path (send, upload, forward, slash commands).
-  p.refuse(ChatRoomResource, ["post", "react"], (_a, r) =>
+  p.refuse(ChatRoomResource, ["post", "react", "call"], (_a, r) =>
     mutedNow(r)
       ? new AppError(
           "chat_muted",
@@ -98,6 +117,14 @@ export function chatPolicies(k: Kernel): void {
   const room = (a: Actor, m: MessageRecord, action: "read" | "react" | "pin" | "moderate" | "post") =>
     p.can(a, ChatRoomResource, action, m.room);
   p.allow(ChatMessageResource, "read", (a, m) => room(a, m, "read"));
+  // A message is seen wherever its room is: the room's visibility, on the message's room.
+  p.visibility(ChatMessageResource, (a, ref) =>
+    eb(
+      ref("room_id"),
+      "in",
+      eb.selectFrom("chat_rooms as vr").select("vr.id").where(p.scope(ChatRoomResource, a)("vr")),
+    ),
+  );
   // Authors edit within the window; moderators their own messages at any time. Nobody edits someone else's words.
   p.allow(
     ChatMessageResource,

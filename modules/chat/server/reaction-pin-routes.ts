@@ -9,10 +9,9 @@ import { loadMessage, rowOf } from "./messages.ts";
 import { findByClientKey, postMessage } from "./post-message.ts";
 import { isUniqueViolation } from "@ensemble/kernel";
 import { normalizeMessage, presentMessages, presentOne } from "./present-message.ts";
-import { chatDb } from "./tables.ts";
 import "./events.ts";
 import { isBot } from "./integrations/bots.ts";
-import { extrasDb } from "./extras/extras-tables.ts";
+import { chatDb } from "./tables.ts";
 import { knownEmoji, unknownEmoji } from "./emoji/emoji-module.ts";
 import {
   messageListSchema,
@@ -220,20 +219,17 @@ export function reactionPinRoutes(app: FastifyInstance, k: Kernel): void {
     auth: "user",
     response: savedListSchema,
     handler: async ({ actor }) => {
-      const rows = await db
+      const readable = await db
         .selectFrom("chat_saved")
         .innerJoin("chat_messages", "chat_messages.id", "chat_saved.message_id")
         .selectAll("chat_messages")
         .select("chat_saved.created_at as savedAt")
         .where("chat_saved.user_id", "=", actor.id)
+        // Only what they may still read (a room left since, a channel no longer browsable).
+        .where(k.policy.scope(ChatMessageResource, actor)("chat_messages"))
         .orderBy("chat_saved.created_at", "desc")
         .limit(500)
         .execute();
-      const readable: typeof rows = [];
-      for (const r of rows) {
-        const room = await loadRoom(db, r.room_id, actor);
-        if (room && (await k.policy.can(actor, ChatRoomResource, "read", room))) readable.push(r);
-      }
       const items = await presentMessages(
         db,
         readable.map(({ savedAt: _x, ...row }) => normalizeMessage(row)),
@@ -251,6 +247,7 @@ export function reactionPinRoutes(app: FastifyInstance, k: Kernel): void {
     auth: "user",
     params: idParams,
     body: forwardBody,
+    idempotent: true,
     response: messageSchema,
     handler: async ({ actor, params, body, reply }) => {
       const src = await k.policy.authorize(
@@ -260,10 +257,8 @@ export function reactionPinRoutes(app: FastifyInstance, k: Kernel): void {
         await loadMessage(k, db, params.id, actor),
       );
       if (src.deleted_at) throw new AppError("conflict", "this message was deleted");
-      const existing = await findByClientKey(db, actor.id, body.clientKey);
-      if (existing) return presentOne(db, existing, actor.id);
       const target = await k.policy.authorize(actor, ChatRoomResource, "post", await loadRoom(db, body.roomId, actor));
-      const kind = (await isBot(extrasDb(k), actor.id)) ? "bot" : "user";
+      const kind = (await isBot(chatDb(k), actor.id)) ? "bot" : "user";
       const author = src.author_id
         ? await db
             .selectFrom("users")
@@ -296,6 +291,7 @@ export function reactionPinRoutes(app: FastifyInstance, k: Kernel): void {
         reply.code(201);
         return posted.message;
       } catch (e) {
+        // The key outlived the kernel's record of it (kept a day): the message it sent is the answer.
         if (!isUniqueViolation(e)) throw e;
         const again = await findByClientKey(db, actor.id, body.clientKey);
         if (!again) throw e;

@@ -3,6 +3,7 @@ import type { Room } from "../shared/schemas.ts";
 import { ChatRoomResource, type RoomRecord } from "./resources.ts";
 import { memberCount, participantsOf, presentRoom, type MembershipState } from "./rooms.ts";
 import { chatDb, type ChatDb } from "./tables.ts";
+import { ownerCount } from "./members.ts";
 
 /** Counting stops here: a badge shows "999+" rather than scanning years of history. */
 export const UNREAD_CAP = 999;
@@ -71,5 +72,6 @@ export async function roomView(k: Kernel, room: RoomRecord, actor: Actor): Promi
   const participants = room.type === "dm" ? await participantsOf(db, room.id) : undefined;
   // What the viewer may do here, from the policy (the web offers exactly these).
   const actions = await k.policy.allowedActions(actor, ChatRoomResource, room);
-  return { ...presentRoom(room, count, state, participants), actions };
+  const mustNameSuccessor = member?.role === "owner" && count > 1 && (await ownerCount(db, room.id)) <= 1;
+  return { ...presentRoom(room, count, state, participants), actions, mustNameSuccessor };
 }

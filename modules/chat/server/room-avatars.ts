@@ -10,7 +10,6 @@ import { ChatRoomResource } from "./resources.ts";
 import { loadRoom, memberCount, presentPublicRoom } from "./rooms.ts";
 import { roomView } from "./read-state.ts";
 import { chatDb, type ChatDb, type ChatRoomsTable } from "./tables.ts";
-import { perCredential } from "@ensemble/kernel";
 import "./events.ts";
 import { roomSchema } from "../shared/schemas.ts";
 
@@ -87,7 +86,7 @@ export function roomAvatarRoutes(app: FastifyInstance, k: Kernel): void {
       summary: "Set the room's picture (PNG, JPEG, GIF or WebP body, at most 1 MiB); stored as a 256×256 WebP",
       tags: ["chat"],
       auth: "user",
-      rateLimit: { max: 30, timeWindow: "1 minute", keyGenerator: perCredential("chat.room-avatar") },
+      rateLimit: { max: 30, timeWindow: "1 minute", per: "credential" },
       params: idParams,
       response: roomSchema,
       handler: async ({ actor, params, req }) => {

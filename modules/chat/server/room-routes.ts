@@ -26,6 +26,7 @@ import {
   roomsWithViewer,
 } from "./rooms.ts";
 import { addMembers } from "./members.ts";
+import { freeSlugFor } from "./room-slug.ts";
 import { roomView } from "./read-state.ts";
 import { isUniqueViolation } from "@ensemble/kernel";
 import { chatDb, type ChatDb, type ChatRoomsTable } from "./tables.ts";
@@ -81,11 +82,13 @@ export function roomRoutes(app: FastifyInstance, k: Kernel): void {
         body.memberIds.filter((id) => id !== actor.id),
       );
       const now = new Date().toISOString();
+      // The schema ensures a name that yields an address when none is given.
+      const slug = body.slug ?? (await freeSlugFor(db, body.name ?? ""));
       const room: ChatRoomsTable = {
         id: uuidv7(),
         type: body.type,
-        slug: body.slug,
-        name: body.name ?? body.slug,
+        slug,
+        name: body.name ?? slug,
         topic: body.topic,
         description: body.description,
         announcement: body.announcement ? 1 : 0,
@@ -237,6 +240,7 @@ export function roomRoutes(app: FastifyInstance, k: Kernel): void {
       const cursor = decodeCursor(query.cursor);
       if (query.cursor && (!cursor || cursor.length !== 2)) throw new AppError("validation", "bad cursor");
       let q = roomsWithViewer(db, actor.id)
+        .where(k.policy.scope(ChatRoomResource, actor)("chat_rooms"))
         .where("type", "=", "channel")
         .orderBy("name")
         .orderBy("id")

@@ -4,7 +4,7 @@ import type { PublicRoom } from "../shared/schemas.ts";
 import type { Room } from "../shared/schemas.ts";
 import { ChatRoomResource, type RoomRecord } from "./resources.ts";
 import type { ChatDb, ChatMembersTable, ChatRoomsTable } from "./tables.ts";
-import type { ChatMutesTable } from "./extras/extras-tables.ts";
+import { type ChatMutesTable } from "./moderation/moderation-tables.ts";
 
 export type RoomSettings = Record<RoomCapabilitySetting, boolean>;
 

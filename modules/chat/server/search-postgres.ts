@@ -1,4 +1,4 @@
-import { sql, type RawBuilder } from "kysely";
+import { sql, type Expression, type RawBuilder, type SqlBool } from "kysely";
 import type { ChatDb } from "./tables.ts";
 import type { ParsedSearch } from "./search.ts";
 
@@ -17,9 +17,8 @@ export interface SearchPasses {
 const PASSES: SearchPasses = { few: 2_000, cap: 20_000, window: 5_000, window2: 100_000 };
 
 export interface SearchScope {
-  actorId: string;
-  /** Public channels are readable without being a member (not for guests). */
-  browse: boolean;
+  /** The messages the actor may read, on the index's alias `s` (the policy's scope: `policy.scope(Message, actor)("s")`). */
+  readable: Expression<SqlBool>;
   /** `[created_at, id]` of the last hit of the previous page. */
   cursor: [string, string] | null;
 }
@@ -54,9 +53,7 @@ export async function searchPostgresIds(
     db,
     tsq: p.terms.map((t) => `${t}:*`).join(" & "),
     bounds: boundsOf(p, scope),
-    readable: sql`(s.room_id in (select cm.room_id from chat_members cm where cm.user_id = ${scope.actorId})${
-      scope.browse ? sql` or s.room_id in (select r.id from chat_rooms r where r.type = 'channel')` : sql``
-    })`,
+    readable: sql`${scope.readable}`,
     filters: filtersOf(p),
   };
   if ((await estimate(q)) < passes.few) {

@@ -1,7 +1,7 @@
 import { sql, type SqlBool } from "kysely";
 import { decodeCursor, encodeCursor } from "@ensemble/protocol";
-import { AppError, mayInOrg, type Kernel, type UserActor } from "@ensemble/kernel";
-import { ChatOrgResource } from "./resources.ts";
+import { AppError, type Kernel, type UserActor } from "@ensemble/kernel";
+import { ChatMessageResource, ChatRoomResource } from "./resources.ts";
 import type { SearchHit } from "../shared/message-wire.ts";
 import { normalizeMessage, presentMessages } from "./present-message.ts";
 import { queryTerms } from "./search-index.ts";
@@ -48,8 +48,8 @@ export function parseSearch(q: string): ParsedSearch {
 }
 
 /**
- * Messages the actor may read that match: rooms they are in, plus public
- * channels when they may browse them (not guests). Accent- and
+ * Messages the actor may read that match (the policy's scope: rooms they are
+ * in, plus public channels when they may browse them). Accent- and
  * case-insensitive, every word matched as a prefix; newest first.
  */
 export async function searchMessages(
@@ -62,23 +62,13 @@ export async function searchMessages(
   const p = parseSearch(q);
   const cursor = decodeCursor(opts.cursor);
   if (opts.cursor && (!cursor || cursor.length !== 2)) throw new AppError("validation", "bad cursor");
-  const browse = await mayInOrg(k, actor, ChatOrgResource, "browse_public");
   let query = db
     .selectFrom("chat_messages as m")
     .innerJoin("chat_rooms as r", "r.id", "m.room_id")
     .selectAll("m")
     .select(["r.type as roomType", "r.slug as roomSlug", "r.name as roomName"])
     .where("m.deleted_at", "is", null)
-    .where((eb) => {
-      const member = eb.exists(
-        eb
-          .selectFrom("chat_members as cm")
-          .select("cm.user_id")
-          .whereRef("cm.room_id", "=", "m.room_id")
-          .where("cm.user_id", "=", actor.id),
-      );
-      return browse ? eb.or([eb("r.type", "=", "channel"), member]) : member;
-    })
+    .where(k.policy.scope(ChatRoomResource, actor)("r"))
     .orderBy("m.created_at", "desc")
     .orderBy("m.id", "desc")
     .limit(opts.limit + 1);
@@ -98,7 +88,12 @@ export async function searchMessages(
       // The page's ids from chat_message_search alone (stored tsvector, room, time, filters: search-postgres.ts); the
       // query below reads those few messages and checks them again.
       const at = cursor ? ([String(cursor[0]), String(cursor[1])] as [string, string]) : null;
-      const hits = await searchPostgresIds(db, p, { actorId: actor.id, browse, cursor: at }, opts.limit + 1);
+      const hits = await searchPostgresIds(
+        db,
+        p,
+        { readable: k.policy.scope(ChatMessageResource, actor)("s"), cursor: at },
+        opts.limit + 1,
+      );
       query = hits.length
         ? query.where(
             "m.id",

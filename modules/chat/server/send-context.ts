@@ -1,13 +1,11 @@
 import type { Kernel, UserActor } from "@ensemble/kernel";
-import { extrasDb } from "./extras/extras-tables.ts";
+import { chatDb } from "./tables.ts";
 import type { RoomRecord } from "./resources.ts";
 import { normalizeRoom, viewerMute } from "./rooms.ts";
 
 export interface SendContext {
   /** The room with the sender's role in it (undefined when there is none). */
   room: RoomRecord | undefined;
-  /** The id of the message this author already sent with the client key, in any room (a retry). */
-  sentId: string | null;
   /** The kind of the sender's messages: a bot account's are `bot`. */
   kind: "user" | "bot";
 }
@@ -15,18 +13,11 @@ export interface SendContext {
 /**
  * What the send route checks before posting, in one statement (each is a
  * round trip on PostgreSQL, bench `chat`): the room and the sender's role,
- * an earlier message with the same client key, the sender's mute (which the
- * policy's `post` rule decides on), a bot account.
- * A room that does not exist reads the client key alone, so a retry into a
- * room since deleted still answers its message (or a conflict).
+ * the sender's mute (which the policy's `post` rule decides on), a bot
+ * account. A retry never gets here: the kernel answers it (`idempotent`).
  */
-export async function sendContext(
-  k: Kernel,
-  roomId: string,
-  actor: UserActor,
-  clientKey: string,
-): Promise<SendContext> {
-  const db = extrasDb(k);
+export async function sendContext(k: Kernel, roomId: string, actor: UserActor): Promise<SendContext> {
+  const db = chatDb(k);
   const row = await db
     .selectFrom("chat_rooms")
     .leftJoin("chat_members as vm", (j) => j.onRef("vm.room_id", "=", "chat_rooms.id").on("vm.user_id", "=", actor.id))
@@ -36,30 +27,15 @@ export async function sendContext(
       "vm.role as viewer_role",
       "vmu.user_id as muted_id",
       "vmu.until as muted_until",
-      eb
-        .selectFrom("chat_messages")
-        .select("id")
-        .where("author_id", "=", actor.id)
-        .where("client_key", "=", clientKey)
-        .as("sent_id"),
       eb.exists(eb.selectFrom("chat_bots").select("user_id").where("chat_bots.user_id", "=", actor.id)).as("bot"),
     ])
     .where("chat_rooms.id", "=", roomId)
     .executeTakeFirst();
-  if (!row) {
-    const sent = await db
-      .selectFrom("chat_messages")
-      .select("id")
-      .where("author_id", "=", actor.id)
-      .where("client_key", "=", clientKey)
-      .executeTakeFirst();
-    return { room: undefined, sentId: sent?.id ?? null, kind: "user" };
-  }
+  if (!row) return { room: undefined, kind: "user" };
   // Booleans: PostgreSQL answers true/false, SQLite 1/0.
-  const { viewer_role, muted_id, muted_until, sent_id, bot, ...room } = row;
+  const { viewer_role, muted_id, muted_until, bot, ...room } = row;
   return {
     room: { ...normalizeRoom(room), viewerRole: viewer_role ?? null, viewerMute: viewerMute(muted_id, muted_until) },
-    sentId: sent_id ?? null,
     kind: bot ? "bot" : "user",
   };
 }

@@ -15,6 +15,7 @@ import { ChatOrgResource, ChatMessageResource, ChatRoomResource, type RoomRecord
 import { loadRoom, roomRecord, roomsWithViewer } from "./rooms.ts";
 import { loadMessage } from "./messages.ts";
 import { roomView } from "./read-state.ts";
+import { readRoomNotifications } from "./read-notifications.ts";
 import { userTopic } from "./members.ts";
 import { ensureDefaultMembership } from "./default-channel.ts";
 import { getChatSettings, updateChatSettings } from "./chat-settings.ts";
@@ -51,6 +52,7 @@ async function setReadMarker(
       payload: { roomId: room.id, userId, lastReadSeq: seq, messageId },
       topics: receipts && room.type !== "channel" ? [userTopic(userId), roomTopic(room.id)] : [userTopic(userId)],
     });
+    await readRoomNotifications(tx, room.id, userId, seq);
   });
 }
 
@@ -68,7 +70,11 @@ export function sidebarRoutes(app: FastifyInstance, k: Kernel): void {
     response: sidebarSchema,
     handler: async ({ actor, query }) => {
       await ensureDefaultMembership(k, actor);
-      const rows = await roomsWithViewer(db, actor.id).where("vm.user_id", "is not", null).execute();
+      // The rooms they may read (the policy's scope) that they are in.
+      const rows = await roomsWithViewer(db, actor.id)
+        .where(k.policy.scope(ChatRoomResource, actor)("chat_rooms"))
+        .where("vm.user_id", "is not", null)
+        .execute();
       const rooms: Room[] = [];
       for (const r of rows) {
         const view = await roomView(k, roomRecord(r), actor);

@@ -2,6 +2,17 @@ import type { Kysely } from "kysely";
 import type { Kernel, KernelTables } from "@ensemble/kernel";
 import type { MessageKind, RoomType } from "../shared/schemas.ts";
 import type { RoomRole } from "../shared/capabilities.ts";
+import type { ChatLinkPreviewsTable, ChatPreviewRemovalsTable } from "./previews/preview-tables.ts";
+import type {
+  ChatBotsTable,
+  ChatIncomingWebhooksTable,
+  ChatOutgoingDeliveriesTable,
+  ChatOutgoingWebhooksTable,
+  ChatResponseUrlsTable,
+  ChatSlashCommandsTable,
+} from "./integrations/integration-tables.ts";
+import type { ChatFileRoomsTable, ChatFilesTable } from "./files/file-tables.ts";
+import type { ChatMutesTable, ChatReportsTable, ChatRetentionTable } from "./moderation/moderation-tables.ts";
 
 /** Chat tables (conventions of the kernel: text ids and times, 0/1 booleans, JSON as text). */
 export interface ChatRoomsTable {
@@ -141,6 +152,20 @@ export type ChatTables = {
   chat_saved: ChatSavedTable;
   chat_drafts: ChatDraftsTable;
   chat_message_search: ChatMessageSearchTable;
+  // The features' tables, declared next to them.
+  chat_link_previews: ChatLinkPreviewsTable;
+  chat_preview_removals: ChatPreviewRemovalsTable;
+  chat_incoming_webhooks: ChatIncomingWebhooksTable;
+  chat_outgoing_webhooks: ChatOutgoingWebhooksTable;
+  chat_outgoing_deliveries: ChatOutgoingDeliveriesTable;
+  chat_slash_commands: ChatSlashCommandsTable;
+  chat_response_urls: ChatResponseUrlsTable;
+  chat_bots: ChatBotsTable;
+  chat_files: ChatFilesTable;
+  chat_file_rooms: ChatFileRoomsTable;
+  chat_reports: ChatReportsTable;
+  chat_mutes: ChatMutesTable;
+  chat_retention: ChatRetentionTable;
 };
 
 export type ChatDb = Kysely<KernelTables & ChatTables>;

@@ -106,11 +106,9 @@ export function threadDraftRoutes(app: FastifyInstance, k: Kernel): void {
       const rows = await db
         .selectFrom("chat_thread_followers")
         .innerJoin("chat_messages", "chat_messages.id", "chat_thread_followers.thread_id")
-        .innerJoin("chat_members", (j) =>
-          j.onRef("chat_members.room_id", "=", "chat_messages.room_id").on("chat_members.user_id", "=", actor.id),
-        )
         .selectAll("chat_messages")
         .where("chat_thread_followers.user_id", "=", actor.id)
+        .where(k.policy.scope(ChatMessageResource, actor)("chat_messages"))
         .orderBy("chat_messages.last_reply_at", "desc")
         .limit(query.limit)
         .execute();

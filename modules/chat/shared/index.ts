@@ -8,3 +8,4 @@ export * from "./room-wire.ts";
 export * from "./message-wire.ts";
 export * from "./moderation-wire.ts";
 export * from "./integration-wire.ts";
+export * from "./problems.ts";

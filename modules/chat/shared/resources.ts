@@ -15,6 +15,8 @@ export const chatRoomActions = [
   "moderate",
   "mention_all",
   "leave",
+  /** Start a call (an instant meeting announced in the room): those who may post, when a meetings service runs. */
+  "call",
 ] as const;
 export type ChatRoomAction = (typeof chatRoomActions)[number];
 

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { roomRoles } from "./capabilities.ts";
 import { chatRoomActions } from "./resources.ts";
+import { slugFromName } from "./slug.ts";
 
 export const roomTypes = ["channel", "private", "dm"] as const;
 export type RoomType = (typeof roomTypes)[number];
@@ -54,6 +55,11 @@ export const roomSchema = z.object({
   participants: z.array(z.object({ id: z.string(), username: z.string(), displayName: z.string() })).optional(),
   /** What the viewer may do in the room, decided by the server's policy (the web offers exactly these). */
   actions: z.array(z.enum(chatRoomActions)),
+  /**
+   * The viewer is the room's last owner and others remain: leaving names a successor (`newOwnerId`), so the
+   * web asks for one straight away (the leave route still refuses with 409 a room that changed meanwhile).
+   */
+  mustNameSuccessor: z.boolean().optional(),
 });
 export type Room = z.infer<typeof roomSchema>;
 
@@ -94,6 +100,8 @@ export const attachmentSchema = z.object({
   ts: z.union([z.number(), z.string()]).optional(),
   /** A file stored by the files service: id, name, size, MIME type. */
   file: z.object({ id: z.string(), name: z.string(), size: z.number(), mimeType: z.string() }).optional(),
+  /** A call started in the room (`POST …/call`): the meeting's code and page, shown as a join button. */
+  call: z.object({ code: z.string().max(32), path: z.string().max(200) }).optional(),
 });
 export type Attachment = z.infer<typeof attachmentSchema>;
 
@@ -190,17 +198,22 @@ export type Sidebar = z.infer<typeof sidebarSchema>;
 
 // ---------- request bodies and queries ----------
 
+/** A room is created from its name, its address (`slug`) or both: without an address one is made from the name. */
 export const createRoomBody = z
   .object({
     type: z.enum(["channel", "private"]),
-    slug: slugSchema,
+    slug: slugSchema.optional(),
     name: z.string().trim().min(1).max(80).optional(),
     topic: z.string().trim().max(250).default(""),
     description: z.string().trim().max(1000).default(""),
     announcement: z.boolean().default(false),
     memberIds: z.array(z.uuid()).max(500).default([]),
   })
-  .strict();
+  .strict()
+  .refine((b) => b.slug !== undefined || (b.name !== undefined && slugFromName(b.name) !== ""), {
+    message: "give a name with letters or digits, or an address",
+    path: ["name"],
+  });
 
 export const updateRoomBody = z
   .object({
@@ -245,7 +258,11 @@ export const sendMessageBody = z
     parentId: z.uuid().optional(),
     alsoInChannel: z.boolean().default(false),
     quoteId: z.uuid().optional(),
-    attachments: z.array(attachmentSchema).max(20).optional(),
+    // Only the call route makes a call's join button: a sent one loses it.
+    attachments: z
+      .array(attachmentSchema.omit({ call: true }))
+      .max(20)
+      .optional(),
     /** Required to notify everyone in a room above the confirmation threshold. */
     confirmAll: z.boolean().default(false),
   })

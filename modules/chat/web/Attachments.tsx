@@ -1,6 +1,6 @@
 import { useState } from "react";
-import { ActionIcon, Anchor, Card, Group, Image, Modal, Stack, Text } from "@mantine/core";
-import { IconDownload, IconFile, IconX } from "@tabler/icons-react";
+import { ActionIcon, Anchor, Button, Card, Group, Image, Modal, Stack, Text } from "@mantine/core";
+import { IconDownload, IconFile, IconPhone, IconX } from "@tabler/icons-react";
 import { useTranslation } from "react-i18next";
 import type { Attachment, LinkPreview } from "../shared/schemas.ts";
 import { formatSize } from "./hooks.ts";
@@ -14,7 +14,15 @@ const ownPath = (u: string | undefined): u is string => !!u && /^\/(?![/\\])/.te
 export function Attachments({ items }: { items: Attachment[] }) {
   return (
     <Stack gap={6} mt={4}>
-      {items.map((a, i) => (a.file ? <FileAttachment key={i} file={a.file} /> : <RichAttachment key={i} a={a} />))}
+      {items.map((a, i) =>
+        a.file ? (
+          <FileAttachment key={i} file={a.file} />
+        ) : a.call ? (
+          <CallAttachment key={i} title={a.title ?? ""} call={a.call} />
+        ) : (
+          <RichAttachment key={i} a={a} />
+        ),
+      )}
     </Stack>
   );
 }
@@ -73,6 +81,30 @@ function FileAttachment({ file }: { file: NonNullable<Attachment["file"]> }) {
         >
           <IconDownload size={18} aria-hidden="true" />
         </ActionIcon>
+      </Group>
+    </Card>
+  );
+}
+
+/** A call started in the room: its title and a button to its meeting page (on this origin only). */
+function CallAttachment({ title, call }: { title: string; call: NonNullable<Attachment["call"]> }) {
+  const { t } = useTranslation("chat");
+  return (
+    <Card withBorder padding="xs" radius="md" maw={360} data-testid="call-card">
+      <Group gap="sm" wrap="nowrap" justify="space-between">
+        <Stack gap={0} style={{ minWidth: 0 }}>
+          <Text size="sm" fw={600} truncate>
+            {t("call.title", { title })}
+          </Text>
+          <Text size="xs" c="dimmed">
+            {t("call.code", { code: call.code })}
+          </Text>
+        </Stack>
+        {ownPath(call.path) && (
+          <Button component="a" href={call.path} size="xs" leftSection={<IconPhone size={16} aria-hidden="true" />}>
+            {t("call.join")}
+          </Button>
+        )}
       </Group>
     </Card>
   );

@@ -5,11 +5,13 @@ import { Navigate, Route, Routes, useLocation, useNavigate, useParams } from "re
 import { useTranslation } from "react-i18next";
 import { sidebarRooms } from "./cache.ts";
 import { useChatApi, useSidebar } from "./hooks.ts";
-import { HostProvider, type ChatHost } from "./host.tsx";
+import { HostProvider, useHost, type ChatHost } from "./host.tsx";
+import { lastRoom, rememberRoom } from "./last-room.ts";
 import { registerChatTexts } from "./i18n.ts";
 import { ListsModal } from "./ListsModal.tsx";
 import { LiveRooms } from "./LiveRooms.tsx";
-import { CreateRoomModal, DirectModal, DirectoryModal } from "./RoomDialogs.tsx";
+import { CreateRoomModal } from "./CreateRoomModal.tsx";
+import { DirectModal, DirectoryModal } from "./RoomDialogs.tsx";
 import { CustomEmojiFeed } from "./emoji/custom-emoji.tsx";
 import { RoomView } from "./RoomView.tsx";
 import { Sidebar } from "./Sidebar.tsx";
@@ -106,16 +108,24 @@ function ChatLayout() {
 
 function RoomRoute({ onMenu }: { onMenu: () => void }) {
   const { roomId } = useParams();
+  const { me } = useHost();
+  useEffect(() => {
+    if (roomId) rememberRoom(me.id, roomId);
+  }, [me.id, roomId]);
   if (!roomId) return null;
   return <RoomView key={roomId} roomId={roomId} onMenu={onMenu} />;
 }
 
-/** /chat shows the first room without changing the address. */
+/** /chat shows the room last read here (else the first of the sidebar) without changing the address. */
 function FirstRoom({ onMenu }: { onMenu: () => void }) {
   const { t } = useTranslation("chat");
+  const { me } = useHost();
   const sidebar = useSidebar();
   if (sidebar.isPending) return <Loader m="xl" aria-label={t("room.loading")} />;
-  const first = sidebarRooms(sidebar.data)[0];
+  const rooms = sidebarRooms(sidebar.data);
+  const last = lastRoom(me.id);
+  // Only a room still in the sidebar: one left or archived since is not reopened.
+  const first = rooms.find((r) => r.id === last) ?? rooms[0];
   if (first) return <RoomView key={first.id} roomId={first.id} onMenu={onMenu} />;
   return (
     <Text m="md" data-testid="no-rooms">

@@ -51,15 +51,17 @@ export function MessageActions({
   const [reporting, setReporting] = useState(false);
   // The toolbar shows on hover; while its menu is open it stays, or the menu would lose its anchor.
   const [menuOpen, setMenuOpen] = useState(false);
+  const [pickerOpen, setPickerOpen] = useState(false);
   const own = m.authorId === me.id;
   const problem = useProblemText();
   const fail = (e: unknown) => notifications.show({ color: "red", message: problem(e) });
   const act = (p: Promise<unknown>, done?: string) => p.then(() => done && notifications.show({ message: done }), fail);
   const permalink = `${location.origin}/chat/${m.roomId}?message=${m.id}`;
   return (
-    <div className={`chat-actions${menuOpen ? " chat-actions-open" : ""}`} data-testid="message-actions">
+    <div className={`chat-actions${menuOpen || pickerOpen ? " chat-actions-open" : ""}`} data-testid="message-actions">
       <EmojiPicker
         onPick={onReact}
+        onOpenChange={setPickerOpen}
         target={(toggle) => (
           <Tooltip label={t("message.react")} withinPortal>
             <ActionIcon variant="subtle" size="sm" onClick={toggle} aria-label={t("message.react")}>
@@ -82,7 +84,7 @@ export function MessageActions({
       )}
       <Menu position="bottom-end" withinPortal opened={menuOpen} onChange={setMenuOpen}>
         <Menu.Target>
-          <ActionIcon variant="subtle" size="sm" aria-label={t("message.more")}>
+          <ActionIcon variant="subtle" size="sm" aria-label={t("message.more")} data-action="more">
             <IconDots size={16} aria-hidden="true" />
           </ActionIcon>
         </Menu.Target>

@@ -14,8 +14,10 @@ import {
 import { IconBell, IconBellOff, IconPin, IconStar, IconStarFilled, IconUsers } from "@tabler/icons-react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
+import { usePageTitle } from "@ensemble/ui";
 import type { Room } from "../shared/schemas.ts";
 import { keys } from "./cache.ts";
+import { CallButton } from "./CallButton.tsx";
 import { roomLabel, useChatApi, useMembers } from "./hooks.ts";
 import { useHost } from "./host.tsx";
 import { PresenceDot } from "./PresenceDot.tsx";
@@ -50,14 +52,17 @@ export function RoomHeader({
     void qc.invalidateQueries({ queryKey: keys.sidebar });
   };
   const name = roomLabel(room, me.id);
+  const title = room.type === "dm" ? name : `${room.type === "channel" ? "#" : "🔒 "}${room.slug ?? name}`;
+  // « #projet-tramway — Discutons — Métropole »; the shell moves the focus to this heading on a change of room.
+  usePageTitle(title);
   return (
     <Group className="chat-header" justify="space-between" wrap="nowrap" gap="xs">
       <Group gap="xs" wrap="nowrap" style={{ minWidth: 0 }}>
         <Burger hiddenFrom="sm" size="sm" onClick={onMenu} aria-label={t("sidebar.open")} />
         {room.avatarUrl && <RoomAvatar room={room} size={32} />}
         <div style={{ minWidth: 0 }}>
-          <Title order={2} size="h4" className="chat-title" data-testid="room-title">
-            {room.type === "dm" ? name : `${room.type === "channel" ? "#" : "🔒 "}${room.slug ?? name}`}
+          <Title order={2} size="h4" className="chat-title" data-testid="room-title" data-page-heading>
+            {title}
           </Title>
           {room.type !== "dm" && room.name !== room.slug && (
             <Text size="xs" fw={600} truncate data-testid="room-name">
@@ -100,6 +105,7 @@ export function RoomHeader({
               </ScrollArea.Autosize>
             </Popover.Dropdown>
           </Popover>
+          <CallButton room={room} />
           <RoomThreads roomId={room.id} />
           <Menu position="bottom-end" withinPortal>
             <Menu.Target>
@@ -110,7 +116,7 @@ export function RoomHeader({
               </Tooltip>
             </Menu.Target>
             <Menu.Dropdown maw={360}>
-              {(pins.data?.items ?? []).length === 0 && <Menu.Label>{t("room.noPins")}</Menu.Label>}
+              {(pins.data?.items ?? []).length === 0 && <Menu.Item disabled>{t("room.noPins")}</Menu.Item>}
               {(pins.data?.items ?? []).map((m) => (
                 <Menu.Item key={m.id} onClick={() => onOpenMessage(m.id)}>
                   <Text size="xs" fw={700}>

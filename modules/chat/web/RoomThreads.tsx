@@ -25,8 +25,8 @@ export function RoomThreads({ roomId }: { roomId: string }) {
         </Tooltip>
       </Menu.Target>
       <Menu.Dropdown maw={360} data-testid="room-threads-list">
-        {threads.isFetching && !threads.data && <Menu.Label>{t("room.loading")}</Menu.Label>}
-        {threads.data?.items.length === 0 && <Menu.Label>{t("lists.noRoomThreads")}</Menu.Label>}
+        {threads.isFetching && !threads.data && <Menu.Item disabled>{t("room.loading")}</Menu.Item>}
+        {threads.data?.items.length === 0 && <Menu.Item disabled>{t("lists.noRoomThreads")}</Menu.Item>}
         {threads.data?.items.map((m) => (
           <Menu.Item
             key={m.id}

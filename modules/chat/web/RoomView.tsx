@@ -14,6 +14,7 @@ import { openRoom } from "./LiveRooms.tsx";
 import type { MessageCallbacks } from "./MessageActions.tsx";
 import { RoomHeader } from "./RoomHeader.tsx";
 import { ArchivedBanner } from "./room-settings/ArchivedBanner.tsx";
+import { focusMessage } from "./messageKeys.ts";
 import { ThreadPanel } from "./ThreadPanel.tsx";
 import { Timeline } from "./Timeline.tsx";
 import { TypingIndicator } from "./TypingIndicator.tsx";
@@ -236,7 +237,11 @@ export function RoomView({ roomId, onMenu }: { roomId: string; onMenu: () => voi
         <ThreadPanel
           roomId={roomId}
           threadId={threadId}
-          onClose={() => setParam("thread", null)}
+          onClose={() => {
+            setParam("thread", null);
+            // Back to the message the thread belongs to (or the list, when it is no longer drawn).
+            if (!focusMessage(threadId)) document.querySelector<HTMLElement>(".chat-room [role='log']")?.focus();
+          }}
           cb={cb}
           names={members.byId}
           confirm={confirm}

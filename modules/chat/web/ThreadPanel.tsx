@@ -1,7 +1,7 @@
 import { ActionIcon, Group, Loader, ScrollArea, Stack, Text, Title } from "@mantine/core";
 import { IconX } from "@tabler/icons-react";
 import { useQuery } from "@tanstack/react-query";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { keys } from "./cache.ts";
 import { Composer } from "./Composer.tsx";
@@ -38,8 +38,37 @@ export function ThreadPanel({
   const pendingReplies = usePending(roomId, threadId);
   const [editingId, setEditingId] = useState<string | null>(null);
   const threadCb: MessageCallbacks = { ...cb, onThread: undefined, onEdit: (m) => setEditingId(m.id) };
+  const panel = useRef<HTMLElement>(null);
+  // A reply that arrives while the panel is open is said by its live region (the count when it opened is the base).
+  const count = thread.data?.replies.length;
+  const [base, setBase] = useState<{ threadId: string; count: number } | null>(null);
+  if (count !== undefined && base?.threadId !== threadId) setBase({ threadId, count });
+  const last = thread.data?.replies.at(-1);
+  const said =
+    last && count !== undefined && base && count > base.count
+      ? t("thread.newReply", {
+          name: last.author?.displayName ?? t("message.unknownAuthor"),
+          text: last.deletedAt ? t("message.deleted") : last.text,
+        })
+      : "";
+  // Opening a thread is to reply in it: the focus goes to its composer, not 30 Tab stops away.
+  useEffect(() => {
+    panel.current?.querySelector<HTMLElement>("[data-testid='composer']")?.focus();
+  }, [threadId]);
   return (
-    <aside className="chat-thread" aria-label={t("thread.title")} data-testid="thread-panel">
+    // Esc anywhere in the panel closes it (unless a field inside used it: a suggestion list, an edit).
+    <aside
+      ref={panel}
+      className="chat-thread"
+      aria-label={t("thread.title")}
+      data-testid="thread-panel"
+      onKeyDown={(e) => {
+        if (e.key === "Escape" && !e.defaultPrevented) {
+          e.preventDefault();
+          onClose();
+        }
+      }}
+    >
       <Group justify="space-between" className="chat-header">
         <Title order={2} size="h5">
           {t("thread.title")}
@@ -92,6 +121,9 @@ export function ThreadPanel({
           </Text>
         )}
       </ScrollArea>
+      <div className="visually-hidden" role="status" data-testid="thread-announcer">
+        {said}
+      </div>
       <Composer roomId={roomId} parentId={threadId} placeholder={t("thread.reply")} onSend={send} />
     </aside>
   );

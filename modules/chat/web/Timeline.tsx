@@ -8,6 +8,7 @@ import type { HistoryPage } from "./api.ts";
 import { keys, mergeMessages } from "./cache.ts";
 import { useChatApi } from "./hooks.ts";
 import { useHost } from "./host.tsx";
+import { focusJumpedTo, onMessageListKey } from "./messageKeys.ts";
 import { MessageItem, PendingItem, type Names } from "./MessageItem.tsx";
 import type { MessageCallbacks } from "./MessageActions.tsx";
 import { usePending } from "./pending.ts";
@@ -183,6 +184,7 @@ export function Timeline({
     if (id && list.current && rows.some((r) => r.key === id)) {
       scrollTarget.current = null;
       list.current?.scrollToKey(id);
+      focusJumpedTo(id);
     }
   }, [rows, scrollTick]);
 
@@ -196,7 +198,7 @@ export function Timeline({
   const pendingByKey = new Map(pendingItems.map((p) => [p.clientKey, p]));
 
   return (
-    <div className="chat-timeline">
+    <div className="chat-timeline" onKeyDown={onMessageListKey}>
       <Group gap="xs" className="chat-jumps">
         {firstUnread && (
           <Button

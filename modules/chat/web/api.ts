@@ -23,6 +23,8 @@ export function chatApi(h: ChatHost) {
   return {
     sidebar: (unreadFirst = false) => get<Sidebar>(`/api/chat/sidebar${unreadFirst ? "?unreadFirst=true" : ""}`),
     room: (id: string) => get<Room>(`/api/chat/rooms/${id}`),
+    /** Starts a call in the room: an instant meeting, announced there with a join button. */
+    call: (id: string) => h.api<ChatMessage>("POST", `/api/chat/rooms/${id}/call`, {}),
     roomBySlug: (slug: string) => get<Room>(`/api/chat/rooms/by-slug/${enc(slug)}`),
     members: (id: string) => get<MemberPage>(`/api/chat/rooms/${id}/members?limit=200`),
     history: (id: string, q: { before?: string; after?: string; around?: string; limit?: number } = {}) => {
@@ -68,8 +70,13 @@ export function chatApi(h: ChatHost) {
       h.api<Draft>("PUT", `/api/chat/rooms/${roomId}/draft`, { text, parentId: null }),
     directory: (q: string) => get<RoomPage>(`/api/chat/directory?limit=100${q ? `&q=${enc(q)}` : ""}`),
     join: (roomId: string) => h.api<Room>("POST", `/api/chat/rooms/${roomId}/join`, {}),
-    createRoom: (body: { type: "channel" | "private"; slug: string; name?: string; topic?: string }) =>
-      h.api<Room>("POST", "/api/chat/rooms", body),
+    createRoom: (body: {
+      type: "channel" | "private";
+      slug?: string;
+      name?: string;
+      topic?: string;
+      memberIds?: string[];
+    }) => h.api<Room>("POST", "/api/chat/rooms", body),
     openDirect: (userIds: string[]) => h.api<Room>("POST", "/api/chat/direct", { userIds }),
     people: (q: string) => get<{ items: Person[] }>(`/api/users?limit=10${q ? `&q=${enc(q)}` : ""}`),
   };

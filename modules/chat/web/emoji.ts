@@ -5,11 +5,6 @@ export { EMOJI_GROUPS };
 
 export const EMOJI: ReadonlyMap<string, string> = new Map(EMOJI_GROUPS.flatMap((g) => g.items));
 
-/** `:name:` becomes its emoji; an unknown name stays as typed. */
-export function replaceShortcodes(text: string): string {
-  return text.replace(/:([a-z0-9_+-]{1,40}):/g, (all, name: string) => EMOJI.get(name) ?? all);
-}
-
 /** Shortcodes starting with a prefix, for the composer's `:` autocomplete. */
 export function findEmoji(prefix: string, limit = 8): [string, string][] {
   const p = prefix.toLowerCase();

@@ -1,10 +1,9 @@
 import { createContext, useContext, type ReactNode } from "react";
-import type { HostUser, Presence, WebHost } from "@ensemble/ui";
+import type { HostUser, WebHost } from "@ensemble/ui";
 
 /** What the shell lends the chat UI (the signed-in person, API caller, realtime connection): @ensemble/ui's host. */
 export type ChatHost = WebHost;
 export type ChatUser = HostUser;
-export type { Presence };
 
 const HostContext = createContext<ChatHost | null>(null);
 
@@ -18,7 +17,4 @@ export function useHost(): ChatHost {
   return h;
 }
 
-/** A problem code from an API error (the shell's ApiError carries `code` and `status`). */
-export function problemCode(e: unknown): string {
-  return typeof e === "object" && e !== null && "code" in e && typeof e.code === "string" ? e.code : "internal";
-}
+export { problemCode } from "@ensemble/ui";

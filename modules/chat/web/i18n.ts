@@ -1,9 +1,7 @@
 import i18next from "i18next";
-import { useCallback } from "react";
-import { useTranslation } from "react-i18next";
 import fr from "./i18n/fr.json" with { type: "json" };
 import en from "./i18n/en.json" with { type: "json" };
-import { problemCode } from "./host.tsx";
+import { useProblemText as useSharedProblemText } from "@ensemble/ui";
 
 /**
  * The chat's texts travel with its chunk, merged into the `chat` namespace
@@ -16,19 +14,5 @@ export function registerChatTexts(): void {
   }
 }
 
-/** Problem texts: the chat's own codes (its manifest), then the shell's. */
-const PROBLEM_NS = ["chat", "translation"];
-
-/** An API error as a sentence. */
-export function useProblemText(): (e: unknown) => string {
-  const { t } = useTranslation();
-  return useCallback(
-    (e: unknown) => {
-      const code = problemCode(e);
-      return i18next.exists(`problems.${code}`, { ns: PROBLEM_NS })
-        ? t(`problems.${code}`, { ns: PROBLEM_NS })
-        : t("problems.internal", { ns: "translation" });
-    },
-    [t],
-  );
-}
+/** An API error as a sentence: the chat's own problem texts (its manifest), then the shell's. */
+export const useProblemText = (): ((e: unknown) => string) => useSharedProblemText("chat");

@@ -2,6 +2,7 @@ import { IconAt, IconMessages } from "@tabler/icons-react";
 import { defineWebManifest } from "@ensemble/ui";
 import fr from "./i18n/manifest.fr.json" with { type: "json" };
 import en from "./i18n/manifest.en.json" with { type: "json" };
+import { chatProblemCodes } from "../shared/problems.ts";
 
 /**
  * Discutons in the shell: loaded at start, so it holds only labels, icons and
@@ -21,11 +22,12 @@ export default defineWebManifest({
       load: () => import("./HomeMentions.tsx"),
     },
   ],
-  searchTypes: { "chat.message": "searchTypes.message" },
+  searchTypes: { "chat.room": "searchTypes.room", "chat.message": "searchTypes.message" },
   notificationKinds: {
     "chat.mention": "notificationKinds.mention",
     "chat.direct": "notificationKinds.direct",
     "chat.thread_reply": "notificationKinds.thread_reply",
   },
+  problemCodes: chatProblemCodes,
   actions: [{ id: "open", label: "quickActions.open", path: "/chat", icon: IconMessages }],
 });

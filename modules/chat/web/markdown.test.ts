@@ -40,7 +40,10 @@ describe("chat markdown renderer (React elements, never HTML strings)", () => {
     expect(html("1. un\n2. deux")).toContain("<ol><li>un</li><li>deux</li></ol>");
     expect(html("> cité\n> encore")).toContain("<blockquote><p>cité<br/>encore</p></blockquote>");
     const code = html('```ts\nconst x = "<b>"; // note\n```');
-    expect(code).toContain('<pre class="chat-code" data-lang="ts"><code><span class="tok-keyword">const</span>');
+    // A Tab stop: a long line scrolls by keyboard too.
+    expect(code).toContain(
+      '<pre class="chat-code" data-lang="ts" tabindex="0"><code><span class="tok-keyword">const</span>',
+    );
     expect(code).toContain('<span class="tok-string">&quot;&lt;b&gt;&quot;</span>');
     expect(code).toContain('<span class="tok-comment">// note</span>');
     // Nothing inside code is interpreted.

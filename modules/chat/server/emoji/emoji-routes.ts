@@ -24,7 +24,6 @@ import {
   customEmojiSchema,
 } from "../../shared/emoji-data.ts";
 import { isUniqueViolation } from "@ensemble/kernel";
-import { perCredential } from "@ensemble/kernel";
 import { emojiDb, type ChatEmojiTable, type EmojiDb } from "./emoji-tables.ts";
 import { sniffImage } from "./image-type.ts";
 import "../events.ts";
@@ -139,7 +138,7 @@ export function emojiRoutes(app: FastifyInstance, k: Kernel): void {
         "Add a custom emoji (administrators): the body is a PNG, GIF, JPEG or WebP image of at most 256 KiB; ?name= its shortcode",
       tags: ["chat", "emoji"],
       auth: "user",
-      rateLimit: { max: 60, timeWindow: "1 minute", keyGenerator: perCredential("chat.emoji") },
+      rateLimit: { max: 60, timeWindow: "1 minute", per: "credential" },
       query: z.object({ name: z.string().max(64) }),
       response: customEmojiSchema,
       status: 201,

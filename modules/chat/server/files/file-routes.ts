@@ -8,9 +8,8 @@ import { getChatSettings } from "../chat-settings.ts";
 import { ChatRoomResource } from "../resources.ts";
 import { loadRoom } from "../rooms.ts";
 import { chatDb } from "../tables.ts";
-import { extrasDb, type ChatFilesTable } from "../extras/extras-tables.ts";
+import { type ChatFilesTable } from "./file-tables.ts";
 import { mayReadFile } from "./file-sharing.ts";
-import { perCredential } from "@ensemble/kernel";
 import { uploadedFileSchema, type ChatFile } from "../../shared/message-wire.ts";
 
 const THUMB_SIZE = 480;
@@ -105,7 +104,7 @@ const tooLarge = (limit: number) =>
  * thumbnail needs read access to the room it was posted in (404 otherwise).
  */
 export function fileRoutes(app: FastifyInstance, k: Kernel): void {
-  const db = extrasDb(k);
+  const db = chatDb(k);
 
   // The body is the file itself, streamed: this scope takes any content type as a raw stream.
   void app.register(async (scope) => {
@@ -118,7 +117,7 @@ export function fileRoutes(app: FastifyInstance, k: Kernel): void {
         "Upload a file to attach to a message (the body is the file; ?name= its name); answers the attachment to send",
       tags: ["chat", "files"],
       auth: "user",
-      rateLimit: { max: 60, timeWindow: "1 minute", keyGenerator: perCredential("chat.upload") },
+      rateLimit: { max: 60, timeWindow: "1 minute", per: "credential" },
       params: z.object({ id: z.uuid() }),
       query: uploadQuery,
       response: uploadedFileSchema,

@@ -2,14 +2,14 @@ import { defineEventHandler, type Actor, type EventHandler, type Kernel, type Us
 import { ChatRoomResource } from "../resources.ts";
 import { loadRoom } from "../rooms.ts";
 import { chatDb } from "../tables.ts";
-import { extrasDb, type ChatFilesTable } from "../extras/extras-tables.ts";
+import { type ChatFilesTable } from "./file-tables.ts";
 
 /** Readers of the room a file was posted in, or of a room it was shared into, may read it. */
 export async function mayReadFile(k: Kernel, f: ChatFilesTable, actor: Actor): Promise<boolean> {
   const rooms = [
     f.room_id,
     ...(
-      await extrasDb(k).selectFrom("chat_file_rooms").select("room_id").distinct().where("file_id", "=", f.id).execute()
+      await chatDb(k).selectFrom("chat_file_rooms").select("room_id").distinct().where("file_id", "=", f.id).execute()
     ).map((r) => r.room_id),
   ];
   for (const roomId of new Set(rooms)) {
@@ -27,7 +27,7 @@ export async function mayReadFile(k: Kernel, f: ChatFilesTable, actor: Actor): P
  * so naming a file id one cannot read shares nothing.
  */
 export function fileLinkHandler(k: Kernel): EventHandler<"chat.message.created"> {
-  const db = extrasDb(k);
+  const db = chatDb(k);
   return defineEventHandler({
     name: "chat.files.link",
     events: ["chat.message.created"],

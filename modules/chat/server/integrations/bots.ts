@@ -11,13 +11,13 @@ import {
   type UserActor,
 } from "@ensemble/kernel";
 import { ChatOrgResource } from "../resources.ts";
-import { extrasDb, type ChatExtrasTables, type ExtrasDb } from "../extras/extras-tables.ts";
+import { type ChatDb, type ChatTables, chatDb } from "../tables.ts";
 import { botCreatedSchema, botListSchema } from "../../shared/integration-wire.ts";
 
 const cache = new WeakMap<object, Map<string, boolean>>();
 
 /** True when the user is a bot account (its messages are of kind `bot`). Cached: bots are never turned into people. */
-export async function isBot(db: ExtrasDb, userId: string): Promise<boolean> {
+export async function isBot(db: ChatDb, userId: string): Promise<boolean> {
   let known = cache.get(db);
   if (!known) {
     known = new Map();
@@ -37,7 +37,7 @@ export async function isBot(db: ExtrasDb, userId: string): Promise<boolean> {
  * token); rooms add it like anyone, and its messages show as a bot's.
  */
 export function botRoutes(app: FastifyInstance, k: Kernel): void {
-  const db = extrasDb(k);
+  const db = chatDb(k);
   const admin = (a: UserActor) => authorizeOrg(k, a, ChatOrgResource, "administer");
 
   route(app, {
@@ -65,7 +65,7 @@ export function botRoutes(app: FastifyInstance, k: Kernel): void {
           createdBy: actor.id,
         });
         await tx
-          .withTables<Pick<ChatExtrasTables, "chat_bots">>()
+          .withTables<Pick<ChatTables, "chat_bots">>()
           .insertInto("chat_bots")
           .values({
             user_id: user.id,

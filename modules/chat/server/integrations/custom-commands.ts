@@ -25,7 +25,7 @@ import { postMessage } from "../post-message.ts";
 import { ChatOrgResource, ChatRoomResource, type RoomRecord } from "../resources.ts";
 import { loadRoom } from "../rooms.ts";
 import { chatDb } from "../tables.ts";
-import { extrasDb, type ChatSlashCommandsTable } from "../extras/extras-tables.ts";
+import { type ChatSlashCommandsTable } from "./integration-tables.ts";
 import { PreviewService } from "../previews/preview-service.ts";
 import { postEphemeral } from "./ephemeral.ts";
 import { signRequest, TEAM_ID } from "./outgoing-webhooks.ts";
@@ -77,12 +77,12 @@ async function deliverReply(
   const parsed = slackPayloadSchema.safeParse(body);
   if (!parsed.success) return { responseType: "none" };
   const p = parsed.data;
-  const previews = new PreviewService(extrasDb(k), k);
+  const previews = new PreviewService(chatDb(k), k);
   const attachments = await toAttachments(p, (u) => previews.imagePath(u));
   const text = (blocksToMarkdown(p.blocks) || mrkdwnToMarkdown(p.text ?? "")).slice(0, MAX_TEXT);
   const username = p.username ?? cmd.command;
   if ((body as { response_type?: unknown }).response_type === "in_channel") {
-    const posted = await extrasDb(k)
+    const posted = await chatDb(k)
       .transaction()
       .execute((tx) =>
         postMessage(k, tx, {
@@ -108,7 +108,7 @@ export async function runCustomCommand(
   c: CommandContext,
   text: string,
 ): Promise<CommandResult> {
-  const db = extrasDb(k);
+  const db = chatDb(k);
   const responseToken = randomToken(24);
   await db
     .insertInto("chat_response_urls")
@@ -190,7 +190,7 @@ async function invokerActor(k: Kernel, userId: string): Promise<Actor> {
 }
 
 export function customCommandRoutes(app: FastifyInstance, k: Kernel): void {
-  const db = extrasDb(k);
+  const db = chatDb(k);
   const admin = (a: UserActor) => authorizeOrg(k, a, ChatOrgResource, "administer");
 
   route(app, {
@@ -314,6 +314,6 @@ export const BUILT_INS = [
     description: "Rendre le salon silencieux, ou /mute @nom pour qu'une personne ne puisse plus écrire (modération)",
   },
   { command: "/unmute", description: "Réactiver les notifications du salon, ou /unmute @nom" },
-  { command: "/call", description: "Démarrer une réunion (bientôt)" },
+  { command: "/call", description: "Lancer un appel : une réunion instantanée, annoncée dans le salon" },
 ] as const;
 export const BUILT_IN_NAMES = new Set<string>(BUILT_INS.map((b) => b.command));

@@ -6,9 +6,9 @@ import { randomToken, safeEqual, sha256 } from "@ensemble/kernel";
 import { ChatRoomResource } from "../resources.ts";
 import { loadRoom } from "../rooms.ts";
 import { postMessage } from "../post-message.ts";
-import { chatDb } from "../tables.ts";
 import { roomHookRoutes } from "./room-hooks.ts";
-import { extrasDb, type ChatIncomingWebhooksTable } from "../extras/extras-tables.ts";
+import { chatDb } from "../tables.ts";
+import { type ChatIncomingWebhooksTable } from "./integration-tables.ts";
 import { PreviewService } from "../previews/preview-service.ts";
 import { incomingHookCreatedSchema, incomingHookListSchema, type IncomingHook } from "../../shared/integration-wire.ts";
 import type { MessageMeta } from "../../shared/schemas.ts";
@@ -49,7 +49,7 @@ const present = (h: ChatIncomingWebhooksTable): IncomingHook => ({
  * secret is shown once and stored hashed.
  */
 export function incomingWebhookRoutes(app: FastifyInstance, k: Kernel): void {
-  const db = extrasDb(k);
+  const db = chatDb(k);
   const previews = new PreviewService(db, k);
 
   route(app, {
@@ -105,7 +105,7 @@ export function incomingWebhookRoutes(app: FastifyInstance, k: Kernel): void {
     rateLimit: {
       max: 120,
       timeWindow: "1 minute",
-      keyGenerator: (req) => `hook:${(req.params as { id?: string }).id ?? ""}`,
+      per: (req) => `hook:${(req.params as { id?: string }).id ?? ""}`,
     },
     params: z.object({ id: z.string().max(64), secret: z.string().max(128) }),
     body: z.unknown(),

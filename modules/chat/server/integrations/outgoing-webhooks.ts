@@ -8,9 +8,9 @@ import { SafeFetchError } from "@ensemble/kernel";
 import { ChatRoomResource } from "../resources.ts";
 import { loadRoom } from "../rooms.ts";
 import { postMessage } from "../post-message.ts";
-import { chatDb } from "../tables.ts";
 import { roomHookRoutes } from "./room-hooks.ts";
-import { extrasDb, type ChatOutgoingWebhooksTable } from "../extras/extras-tables.ts";
+import { chatDb } from "../tables.ts";
+import { type ChatOutgoingWebhooksTable } from "./integration-tables.ts";
 import { mrkdwnToMarkdown } from "./slack-payload.ts";
 import { outgoingHookCreatedSchema, outgoingHookListSchema, type OutgoingHook } from "../../shared/integration-wire.ts";
 
@@ -55,7 +55,7 @@ export function triggerFor(text: string, words: readonly string[], when: "first_
 }
 
 export function outgoingWebhookRoutes(app: FastifyInstance, k: Kernel): void {
-  const db = extrasDb(k);
+  const db = chatDb(k);
 
   route(app, {
     method: "POST",
@@ -109,7 +109,7 @@ export function outgoingWebhookRoutes(app: FastifyInstance, k: Kernel): void {
  * A `{ "text": … }` reply is posted back into the room.
  */
 export function outgoingWebhookHandler(k: Kernel): EventHandler<"chat.message.created"> {
-  const db = extrasDb(k);
+  const db = chatDb(k);
   return defineEventHandler({
     name: "chat.outgoing_webhooks",
     events: ["chat.message.created"],

@@ -3,8 +3,7 @@ import { z, type ZodType } from "zod";
 import { AppError, noContent, route, type Kernel } from "@ensemble/kernel";
 import { ChatRoomResource } from "../resources.ts";
 import { loadRoom } from "../rooms.ts";
-import { chatDb } from "../tables.ts";
-import { extrasDb, type ChatExtrasTables } from "../extras/extras-tables.ts";
+import { type ChatTables, chatDb } from "../tables.ts";
 
 type HookTable = "chat_incoming_webhooks" | "chat_outgoing_webhooks";
 
@@ -22,13 +21,13 @@ export function roomHookRoutes<T extends HookTable>(
     deleteSummary: string;
     /** The list's response schema; `present` gives each item. */
     list: ZodType;
-    present: (row: ChatExtrasTables[T]) => unknown;
+    present: (row: ChatTables[T]) => unknown;
   },
 ): void {
-  const db = extrasDb(k);
+  const db = chatDb(k);
   // Both tables share these columns; narrowing to one keeps Kysely's types simple without changing the SQL.
   const table = o.table as HookTable as "chat_incoming_webhooks";
-  const rowsOf = (rows: unknown[]) => rows as ChatExtrasTables[T][];
+  const rowsOf = (rows: unknown[]) => rows as ChatTables[T][];
 
   route(app, {
     method: "GET",

@@ -11,10 +11,6 @@ const ANSWERS = {
   roomMuted: { fr: "Salon rendu silencieux.", en: "Room muted: no more notifications from it." },
   userUnmuted: { fr: "@{v} peut de nouveau écrire.", en: "@{v} can post again." },
   roomUnmuted: { fr: "Notifications du salon réactivées.", en: "Room notifications are back on." },
-  call: {
-    fr: "Réunions arrive bientôt : les appels depuis un salon seront disponibles prochainement.",
-    en: "Meetings (Réunions) are coming soon: calls from a room will be available shortly.",
-  },
 } as const;
 
 export type SlashAnswer = keyof typeof ANSWERS;

@@ -6,7 +6,6 @@ import type { ChatMessage } from "../../shared/schemas.ts";
 import { ChatRoomResource } from "../resources.ts";
 import { loadRoom } from "../rooms.ts";
 import { chatDb } from "../tables.ts";
-import { extrasDb } from "../extras/extras-tables.ts";
 import { asActor, postEphemeral } from "./ephemeral.ts";
 import {
   commandName,
@@ -15,7 +14,6 @@ import {
   type CommandContext,
   type CommandResult,
 } from "./custom-commands.ts";
-import { perCredential } from "@ensemble/kernel";
 import { slashAnswer, type SlashAnswer } from "./slash-answers.ts";
 import { commandRunSchema } from "../../shared/integration-wire.ts";
 
@@ -112,8 +110,11 @@ const BUILT_IN_RUNS: Record<string, Run> = {
     await asActor(c.app, c.req, "PATCH", `/api/chat/rooms/${c.room.id}/preferences`, { muted: false });
     return tell(c, "roomUnmuted");
   },
-  // Reserved for the meetings service (Réunions): it will start a call here.
-  "/call": async (c) => tell(c, "call"),
+  // A call through the room's call route: an instant meeting (Réunions) and its join message here.
+  "/call": async (c) => ({
+    responseType: "in_channel",
+    message: (await asActor(c.app, c.req, "POST", `/api/chat/rooms/${c.room.id}/call`, {})) as ChatMessage,
+  }),
 };
 
 /** Slash commands typed in a room's composer: built-ins, then the administrators' custom ones. */
@@ -127,9 +128,11 @@ export function slashCommandRoutes(app: FastifyInstance, k: Kernel): void {
       "Run a slash command in a room (/me, /shrug, /topic, /invite, /leave, /mute, /unmute, /call, or a custom one)",
     tags: ["chat", "integrations"],
     auth: "user",
-    rateLimit: { max: 120, timeWindow: "1 minute", keyGenerator: perCredential("chat.command") },
+    rateLimit: { max: 120, timeWindow: "1 minute", per: "credential" },
     params: z.object({ id: z.uuid() }),
     body: runBody,
+    // A retried command (its clientKey) is answered once: /invite or /mute do not run twice.
+    idempotent: true,
     response: commandRunSchema,
     handler: async ({ actor, params, body, req }) => {
       const room = await k.policy.authorize(
@@ -150,7 +153,7 @@ export function slashCommandRoutes(app: FastifyInstance, k: Kernel): void {
       };
       const builtIn = BUILT_IN_RUNS[body.command];
       if (builtIn) return builtIn(ctx);
-      const custom = await extrasDb(k)
+      const custom = await chatDb(k)
         .selectFrom("chat_slash_commands")
         .selectAll()
         .where("command", "=", body.command)

@@ -6,7 +6,6 @@ import { ChatRoomResource } from "../resources.ts";
 import { loadRoom, moderatesRoom, roleOf } from "../rooms.ts";
 import { userTopic } from "../members.ts";
 import { chatDb } from "../tables.ts";
-import { extrasDb } from "../extras/extras-tables.ts";
 import { muteListSchema, muteSetSchema } from "../../shared/moderation-wire.ts";
 
 const muteBody = z
@@ -19,7 +18,7 @@ const muteBody = z
 
 /** Moderators silence a member of a room: they keep reading but cannot post until unmuted or the mute expires. */
 export function muteRoutes(app: FastifyInstance, k: Kernel): void {
-  const db = extrasDb(k);
+  const db = chatDb(k);
 
   const change = async (
     actor: UserActor,

@@ -6,9 +6,7 @@ import { ChatMessageResource, ChatRoomResource } from "../resources.ts";
 import { loadRoom } from "../rooms.ts";
 import { loadMessage } from "../messages.ts";
 import { chatDb } from "../tables.ts";
-import { extrasDb } from "../extras/extras-tables.ts";
 import { asActor } from "../integrations/ephemeral.ts";
-import { perCredential } from "@ensemble/kernel";
 import { reportCreatedSchema, reportListSchema, reportResolvedSchema } from "../../shared/moderation-wire.ts";
 
 const resolveBody = z
@@ -22,7 +20,7 @@ const resolveBody = z
 
 /** Members report a message; the room's moderators list and resolve reports. */
 export function reportRoutes(app: FastifyInstance, k: Kernel): void {
-  const db = extrasDb(k);
+  const db = chatDb(k);
 
   route(app, {
     method: "POST",
@@ -30,7 +28,7 @@ export function reportRoutes(app: FastifyInstance, k: Kernel): void {
     summary: "Report a message to the room's moderators (once per person and message)",
     tags: ["chat", "moderation"],
     auth: "user",
-    rateLimit: { max: 30, timeWindow: "1 minute", keyGenerator: perCredential("chat.report") },
+    rateLimit: { max: 30, timeWindow: "1 minute", per: "credential" },
     params: z.object({ id: z.uuid() }),
     body: z.object({ reason: z.string().trim().min(1).max(1000) }).strict(),
     response: reportCreatedSchema,

@@ -11,10 +11,9 @@ import {
   authorizeOrg,
   mayInOrg,
 } from "@ensemble/kernel";
-import { extrasDb, type ExtrasDb } from "../extras/extras-tables.ts";
+import { type ChatDb, chatDb } from "../tables.ts";
 import { ChatOrgResource, ChatRoomResource } from "../resources.ts";
 import { loadRoom } from "../rooms.ts";
-import { chatDb } from "../tables.ts";
 import { redactMessages, tombstone } from "../redact-message.ts";
 import {
   globalRetentionSetSchema,
@@ -31,7 +30,7 @@ export const RETENTION_JOB_MS = 3_600_000;
 const daysBody = z.object({ days: z.number().int().min(0).max(36_500).nullable() }).strict();
 
 /** Per room: its own setting, else the global one; 0 or none keeps messages forever. */
-async function effectivePolicies(db: ExtrasDb): Promise<{ roomId: string; days: number; scope: string }[]> {
+async function effectivePolicies(db: ChatDb): Promise<{ roomId: string; days: number; scope: string }[]> {
   const all = await db.selectFrom("chat_retention").selectAll().execute();
   const global = all.find((r) => r.scope === GLOBAL)?.days ?? 0;
   const perRoom = new Map(all.filter((r) => r.scope !== GLOBAL).map((r) => [r.scope, r.days]));
@@ -51,7 +50,7 @@ async function effectivePolicies(db: ExtrasDb): Promise<{ roomId: string; days: 
  * an event and in the audit log.
  */
 export async function applyRetention(k: Kernel): Promise<{ roomId: string; deleted: number }[]> {
-  const db = extrasDb(k);
+  const db = chatDb(k);
   const out: { roomId: string; deleted: number }[] = [];
   for (const p of await effectivePolicies(db)) {
     const cutoff = new Date(Date.now() - p.days * 86_400_000).toISOString();
@@ -131,7 +130,7 @@ export function startRetentionJob(k: Kernel): void {
 
 /** Retention settings: organisation-wide and per room, set by administrators (they destroy history). */
 export function retentionRoutes(app: FastifyInstance, k: Kernel): void {
-  const db = extrasDb(k);
+  const db = chatDb(k);
   const admin = (a: UserActor) => authorizeOrg(k, a, ChatOrgResource, "administer");
   const save = async (actor: UserActor, scope: string, days: number | null, ip: string) => {
     await db.transaction().execute(async (tx) => {

@@ -1,8 +1,14 @@
+import { MIMEType } from "node:util";
+import { Parser } from "htmlparser2";
+
 /**
- * A small tolerant reader of an HTML document's head: `<title>`, `<meta>` and
- * `<link>` only. It never builds a DOM nor runs anything; script, style and
- * comment bodies are skipped so a `<meta>` written inside them is ignored.
- * Reading stops at `<body` or `</head>`, and after `MAX_CHARS`.
+ * What a page's head says about it: `<title>`, `<meta>` and `<link>`, read by
+ * `htmlparser2`'s streaming tokenizer (no DOM is built, nothing runs). Its
+ * tokenizer follows the browsers' rules for the hard parts — attribute quoting,
+ * comments, script and style bodies, the full table of character references —
+ * so a `<meta>` written inside a script, a style or a comment is not seen.
+ * Only the head counts: reading stops at `<body>` or `</head>` (a page's body
+ * may hold other people's text), and after `MAX_CHARS` whatever comes.
  */
 export interface HtmlHead {
   title: string | null;
@@ -13,165 +19,121 @@ export interface HtmlHead {
 }
 
 const MAX_CHARS = 512 * 1024;
-const RAW_TEXT = new Set([
-  "script",
-  "style",
-  "noscript",
-  "template",
-  "textarea",
-  "xmp",
-  "iframe",
-  "noembed",
-  "noframes",
-]);
+/** A title is cut to far less when shown; an unclosed one must not grow with the page. */
+const MAX_TITLE_CHARS = 4096;
+/** Fed to the parser a piece at a time, so that reading stops soon after the head ends. */
+const CHUNK_CHARS = 16 * 1024;
+/**
+ * Elements whose content is not the page's own metadata: fallbacks for browsers without
+ * script, inert templates, foreign content (an SVG's `<title>` names a picture, not the page).
+ */
+const NOT_HEAD_CONTENT = new Set(["noscript", "template", "iframe", "noembed", "noframes", "xmp", "svg", "math"]);
 
-const NAMED: Record<string, string> = {
-  amp: "&",
-  lt: "<",
-  gt: ">",
-  quot: '"',
-  apos: "'",
-  nbsp: "\u00a0",
-  hellip: "…",
-  mdash: "—",
-  ndash: "–",
-  laquo: "«",
-  raquo: "»",
-  rsquo: "’",
-  lsquo: "‘",
-  rdquo: "”",
-  ldquo: "“",
-  eacute: "é",
-  egrave: "è",
-  agrave: "à",
-  ccedil: "ç",
-  ecirc: "ê",
-  ocirc: "ô",
-  icirc: "î",
-  ucirc: "û",
-  euro: "€",
-  copy: "©",
-};
+const clean = (s: string) => s.replace(/\s+/g, " ").trim();
 
-export function decodeEntities(s: string): string {
-  return s.replace(/&(#x[0-9a-f]{1,6}|#\d{1,7}|[a-z]{2,8});?/gi, (whole, ref: string) => {
-    if (ref[0] === "#") {
-      const code = ref[1] === "x" || ref[1] === "X" ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
-      return code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff)
-        ? String.fromCodePoint(code)
-        : "\ufffd";
-    }
-    return NAMED[ref.toLowerCase()] ?? whole;
-  });
-}
-
-const clean = (s: string) => decodeEntities(s).replace(/\s+/g, " ").trim();
-
-/** Reads a tag's attributes from just after its name; answers them and the index after `>`. */
-function readAttributes(html: string, from: number): { attrs: Map<string, string>; end: number } {
-  const attrs = new Map<string, string>();
-  let i = from;
-  const n = html.length;
-  while (i < n) {
-    while (i < n && /[\s/]/.test(html[i]!)) i++;
-    if (i >= n || html[i] === ">") return { attrs, end: i + 1 };
-    const nameStart = i;
-    while (i < n && !/[\s=>/]/.test(html[i]!)) i++;
-    const name = html.slice(nameStart, i).toLowerCase();
-    while (i < n && /\s/.test(html[i]!)) i++;
-    let value = "";
-    if (html[i] === "=") {
-      i++;
-      while (i < n && /\s/.test(html[i]!)) i++;
-      const q = html[i];
-      if (q === '"' || q === "'") {
-        const close = html.indexOf(q, i + 1);
-        const stop = close < 0 ? n : close;
-        value = html.slice(i + 1, stop);
-        i = stop + 1;
-      } else {
-        const start = i;
-        while (i < n && !/[\s>]/.test(html[i]!)) i++;
-        value = html.slice(start, i);
-      }
-    }
-    if (name && !attrs.has(name)) attrs.set(name, value);
-  }
-  return { attrs, end: n };
-}
+/** An attribute's value, never one inherited from Object.prototype. */
+const attr = (attribs: Record<string, string>, name: string): string | undefined =>
+  Object.hasOwn(attribs, name) ? attribs[name] : undefined;
 
 export function parseHtmlHead(input: string): HtmlHead {
-  const html = input.length > MAX_CHARS ? input.slice(0, MAX_CHARS) : input;
   const head: HtmlHead = { title: null, meta: new Map(), links: [], charset: null };
-  const lower = html.toLowerCase();
-  let i = 0;
-  while (i < html.length) {
-    const lt = html.indexOf("<", i);
-    if (lt < 0) break;
-    if (html.startsWith("<!--", lt)) {
-      const close = html.indexOf("-->", lt + 4);
-      i = close < 0 ? html.length : close + 3;
-      continue;
-    }
-    const m = /^<(\/?)([a-zA-Z][a-zA-Z0-9:-]*)/.exec(html.slice(lt, lt + 40));
-    if (!m) {
-      i = lt + 1;
-      continue;
-    }
-    const closing = m[1] === "/";
-    const tag = m[2]!.toLowerCase();
-    if ((closing && tag === "head") || (!closing && tag === "body")) break;
-    const { attrs, end } = readAttributes(html, lt + m[0].length);
-    i = end;
-    if (closing) continue;
-    if (RAW_TEXT.has(tag)) {
-      const close = lower.indexOf(`</${tag}`, i);
-      i = close < 0 ? html.length : close;
-    } else if (tag === "title" && head.title === null) {
-      const close = lower.indexOf("</title", i);
-      head.title = clean(html.slice(i, close < 0 ? html.length : close)) || null;
-      i = close < 0 ? html.length : close;
-    } else if (tag === "meta") {
-      const charset = attrs.get("charset");
-      if (charset && !head.charset) head.charset = charset.trim().toLowerCase();
-      const equiv = attrs.get("http-equiv")?.toLowerCase();
-      const content = attrs.get("content");
-      if (equiv === "content-type" && content && !head.charset) head.charset = charsetOf(content);
-      const key = (attrs.get("property") ?? attrs.get("name") ?? "").trim().toLowerCase();
-      if (key && content !== undefined && !head.meta.has(key)) head.meta.set(key, clean(content));
-    } else if (tag === "link") {
-      const href = attrs.get("href");
-      if (href) {
-        head.links.push({
-          rel: (attrs.get("rel") ?? "").toLowerCase(),
-          href: decodeEntities(href).trim(),
-          type: (attrs.get("type") ?? "").toLowerCase().trim(),
-          title: clean(attrs.get("title") ?? ""),
-        });
+  let done = false;
+  let ignoredDepth = 0;
+  let titleText: string | null = null;
+
+  const parser = new Parser({
+    onopentag(name, attribs) {
+      if (done) return;
+      if (name === "body") {
+        done = true;
+        return;
       }
-    }
-  }
+      if (NOT_HEAD_CONTENT.has(name)) ignoredDepth += 1;
+      if (ignoredDepth > 0) return;
+      if (name === "title" && head.title === null) titleText = "";
+      else if (name === "meta") readMeta(head, attribs);
+      else if (name === "link") readLink(head, attribs);
+    },
+    ontext(text) {
+      if (!done && titleText !== null && titleText.length < MAX_TITLE_CHARS)
+        titleText = (titleText + text).slice(0, MAX_TITLE_CHARS);
+    },
+    onclosetag(name) {
+      if (done) return;
+      if (name === "head") done = true;
+      else if (NOT_HEAD_CONTENT.has(name) && ignoredDepth > 0) ignoredDepth -= 1;
+      else if (name === "title" && titleText !== null) {
+        head.title = clean(titleText) || null;
+        titleText = null;
+      }
+    },
+  });
+
+  const text = input.length > MAX_CHARS ? input.slice(0, MAX_CHARS) : input;
+  for (let at = 0; at < text.length && !done; at += CHUNK_CHARS) parser.write(text.slice(at, at + CHUNK_CHARS));
+  parser.end();
+  // A title cut off by the end of what was read still names the page.
+  if (titleText !== null && head.title === null) head.title = clean(titleText) || null;
   return head;
 }
 
-/** The charset named in a Content-Type value, lower case, or null. */
-export function charsetOf(contentType: string): string | null {
-  const m = /charset\s*=\s*["']?([\w.:-]+)/i.exec(contentType);
-  return m ? m[1]!.toLowerCase() : null;
+function readMeta(head: HtmlHead, attribs: Record<string, string>): void {
+  const charset = attr(attribs, "charset")?.trim().toLowerCase();
+  if (charset && !head.charset) head.charset = charset;
+  const content = attr(attribs, "content");
+  if (attr(attribs, "http-equiv")?.trim().toLowerCase() === "content-type" && content && !head.charset)
+    head.charset = charsetOf(content);
+  const key = (attr(attribs, "property") ?? attr(attribs, "name") ?? "").trim().toLowerCase();
+  if (key && content !== undefined && !head.meta.has(key)) head.meta.set(key, clean(content));
 }
 
-/** Decodes a fetched page: the header's charset, else a `<meta charset>` in the first bytes, else UTF-8. */
-export function decodeHtml(body: Buffer, contentType: string | undefined): string {
-  const declared = (contentType && charsetOf(contentType)) ?? charsetOf(sniffMetaCharset(body) ?? "");
+function readLink(head: HtmlHead, attribs: Record<string, string>): void {
+  const href = attr(attribs, "href")?.trim();
+  if (!href) return;
+  head.links.push({
+    rel: (attr(attribs, "rel") ?? "").toLowerCase(),
+    href,
+    type: (attr(attribs, "type") ?? "").toLowerCase().trim(),
+    title: clean(attr(attribs, "title") ?? ""),
+  });
+}
+
+/** The charset parameter of a Content-Type value, lower case, or null (also for a malformed value). */
+export function charsetOf(contentType: string): string | null {
   try {
-    return new TextDecoder(declared ?? "utf-8").decode(body);
+    return new MIMEType(contentType.trim()).params.get("charset")?.trim().toLowerCase() || null;
   } catch {
-    return new TextDecoder("utf-8").decode(body);
+    return null;
   }
 }
 
-function sniffMetaCharset(body: Buffer): string | null {
-  const start = body.subarray(0, 2048).toString("latin1");
-  const m = /<meta[^>]+charset\s*=\s*["']?([\w.:-]+)/i.exec(start);
-  return m ? `charset=${m[1]}` : null;
+/** How many bytes a browser looks at for a `<meta charset>` before decoding (HTML's prescan). */
+const PRESCAN_BYTES = 1024;
+
+const BOMS: [number[], string][] = [
+  [[0xef, 0xbb, 0xbf], "utf-8"],
+  [[0xfe, 0xff], "utf-16be"],
+  [[0xff, 0xfe], "utf-16le"],
+];
+
+/**
+ * Decodes a fetched page as a browser would: a byte order mark first, then the header's
+ * charset, then a `<meta charset>` (or `http-equiv`) in the first kilobyte — read by the same
+ * parser over those bytes as latin1, which every ASCII-compatible encoding agrees with — else
+ * UTF-8. A meta naming UTF-16 means UTF-8 (the bytes read as ASCII could not be UTF-16); an
+ * unknown label falls back to UTF-8.
+ */
+export function decodeHtml(body: Buffer, contentType: string | undefined): string {
+  const bom = BOMS.find(([bytes]) => bytes.every((b, i) => body[i] === b));
+  if (bom) return new TextDecoder(bom[1]).decode(body);
+  let label = contentType ? charsetOf(contentType) : null;
+  if (!label) {
+    label = parseHtmlHead(body.subarray(0, PRESCAN_BYTES).toString("latin1")).charset;
+    if (label?.startsWith("utf-16")) label = "utf-8";
+  }
+  try {
+    return new TextDecoder(label ?? "utf-8").decode(body);
+  } catch {
+    return new TextDecoder("utf-8").decode(body);
+  }
 }

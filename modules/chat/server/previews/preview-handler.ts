@@ -1,8 +1,7 @@
 import { defineEventHandler, type EventHandler, type Kernel } from "@ensemble/kernel";
-import { BackgroundTasks } from "../extras/background.ts";
-import { extrasDb, type ChatExtrasTables } from "../extras/extras-tables.ts";
-import { recordMessageUpdated } from "../extras/load-message.ts";
-import { chatDb } from "../tables.ts";
+import { BackgroundTasks } from "./background-tasks.ts";
+import { type ChatTables, chatDb } from "../tables.ts";
+import { recordMessageUpdated } from "./message-record.ts";
 import { extractUrls } from "./fetch-preview.ts";
 import { PreviewService } from "./preview-service.ts";
 
@@ -32,14 +31,14 @@ export async function attachPreview(
   text: string,
   opts: { replacing?: string | null } = {},
 ): Promise<void> {
-  const preview = await new PreviewService(extrasDb(k), k).previewFor(text);
+  const preview = await new PreviewService(chatDb(k), k).previewFor(text);
   // Nothing to attach, and nothing stale to take away.
   if (!preview && (opts.replacing ?? null) === null) return;
   await chatDb(k)
     .transaction()
     .execute(async (tx) => {
       const removed = await tx
-        .withTables<Pick<ChatExtrasTables, "chat_preview_removals">>()
+        .withTables<Pick<ChatTables, "chat_preview_removals">>()
         .selectFrom("chat_preview_removals")
         .select("message_id")
         .where("message_id", "=", messageId)
@@ -94,7 +93,7 @@ export function previewEditHandler(k: Kernel): EventHandler<"chat.message.update
       const urls = extractUrls(m.text, 3);
       if (m.preview && urls.includes(m.preview.url)) return;
       if (!m.preview && !urls.length) return;
-      const removed = await extrasDb(k)
+      const removed = await chatDb(k)
         .selectFrom("chat_preview_removals")
         .select("message_id")
         .where("message_id", "=", m.id)

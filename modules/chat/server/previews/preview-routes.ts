@@ -1,19 +1,10 @@
 import type { FastifyInstance } from "fastify";
 import sharp from "sharp";
 import { z } from "zod";
-import {
-  AppError,
-  perCredential,
-  rawResponse,
-  route,
-  SafeFetchError,
-  verifySignature,
-  type Kernel,
-} from "@ensemble/kernel";
+import { AppError, rawResponse, route, SafeFetchError, verifySignature, type Kernel } from "@ensemble/kernel";
 import { ChatMessageResource, ChatRoomResource } from "../resources.ts";
-import type { ChatExtrasTables } from "../extras/extras-tables.ts";
-import { chatDb } from "../tables.ts";
-import { loadMessageRecord, recordMessageUpdated } from "../extras/load-message.ts";
+import { type ChatTables, chatDb } from "../tables.ts";
+import { loadMessageRecord, recordMessageUpdated } from "./message-record.ts";
 import { IMAGE_PURPOSE, PREVIEW_IMAGE_PATH, SIGNING_KEY } from "./preview-service.ts";
 import { messageEnvelopeSchema } from "../../shared/message-wire.ts";
 
@@ -44,7 +35,7 @@ export function previewRoutes(app: FastifyInstance, k: Kernel): void {
         .transaction()
         .execute(async (tx) => {
           await tx
-            .withTables<Pick<ChatExtrasTables, "chat_preview_removals">>()
+            .withTables<Pick<ChatTables, "chat_preview_removals">>()
             .insertInto("chat_preview_removals")
             .values({ message_id: m.id, removed_at: new Date().toISOString() })
             .onConflict((oc) => oc.column("message_id").doNothing())
@@ -62,7 +53,7 @@ export function previewRoutes(app: FastifyInstance, k: Kernel): void {
       "A link preview's or an integration's image, fetched by the server (browsers never reach third-party origins)",
     tags: ["chat"],
     auth: "user",
-    rateLimit: { max: 240, timeWindow: "1 minute", keyGenerator: perCredential("chat.preview_image") },
+    rateLimit: { max: 240, timeWindow: "1 minute", per: "credential" },
     query: z.object({ url: z.string().min(1).max(2000), sig: z.string().min(10).max(100) }),
     response: rawResponse("image/webp", "The image, re-encoded here"),
     handler: async ({ query, reply }) => {

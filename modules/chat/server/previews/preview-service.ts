@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { signValue, type Kernel, type SafeFetcher, type ServerKeys } from "@ensemble/kernel";
 import type { LinkPreview } from "../../shared/schemas.ts";
-import type { ExtrasDb } from "../extras/extras-tables.ts";
+import { type ChatDb } from "../tables.ts";
 import { extractUrls, fetchPageMetadata, type PageMetadata } from "./fetch-preview.ts";
 
 const HIT_TTL_MS = 24 * 3_600_000;
@@ -19,11 +19,11 @@ const urlHash = (url: string) => createHash("sha256").update(url).digest("hex");
  * is a signed path on this server, which fetches it through the same guard.
  */
 export class PreviewService {
-  private readonly db: ExtrasDb;
+  private readonly db: ChatDb;
   private readonly fetcher: SafeFetcher;
   private readonly keys: ServerKeys;
 
-  constructor(db: ExtrasDb, k: Pick<Kernel, "net" | "secrets">) {
+  constructor(db: ChatDb, k: Pick<Kernel, "net" | "secrets">) {
     this.db = db;
     this.fetcher = k.net;
     this.keys = k.secrets;

@@ -190,7 +190,8 @@ const specs: Record<Kind, Row[]> = {
     row("fileRead", e(U, H, A, A, A, A, A, A)),
     row("thumbnail", e(U, H, A, A, A, A, A, A)),
     row("commandMe", e(U, H, D, A, D, A, A, A)),
-    row("commandCall", e(U, H, A, A, A, A, A, A)),
+    // A call posts in the room (and starts a meeting): those who may post, like /me.
+    row("commandCall", e(U, H, D, A, D, A, A, A)),
     row("previewRemove", e(U, H, D, A, A, A, A, D)),
     row("retention", e(U, D, D, D, A, D, D, D)),
     row("botCreate", e(U, D, D, D, A, D, D, D)),

@@ -26,17 +26,23 @@ describe("chat messages", () => {
         alice.client.post<ChatMessage>(`/api/chat/rooms/${room.id}/messages`, { clientKey: key, text }),
       ),
     );
-    expect(results.filter((r) => r.status === 201)).toHaveLength(1);
+    // One was run; the others got its answer again from the kernel (idempotent route).
+    expect(results.every((r) => r.status === 201)).toBe(true);
+    expect(results.filter((r) => r.headers.get("idempotent-replayed") === null)).toHaveLength(1);
     expect(new Set(results.map((r) => r.body.id)).size).toBe(1);
-    expect(results.every((r) => r.status === 201 || r.status === 200)).toBe(true);
     expect(results[0]!.body.text).toBe(text);
     const h = await history(bob.client, room.id);
     expect(h.items.filter((m) => m.clientKey === key)).toHaveLength(1);
-    // The same key in another room is a conflict, not a silent duplicate.
+    // The same key in another room, or with another text, is refused, not a silent duplicate.
     const other = await createRoom(alice.client);
-    expect((await alice.client.post(`/api/chat/rooms/${other.id}/messages`, { clientKey: key, text })).status).toBe(
-      409,
-    );
+    const elsewhere = await alice.client.post<{ code: string }>(`/api/chat/rooms/${other.id}/messages`, {
+      clientKey: key,
+      text,
+    });
+    expect([elsewhere.status, elsewhere.body.code]).toEqual([422, "idempotency_key_reused"]);
+    const changed = await alice.client.post(`/api/chat/rooms/${room.id}/messages`, { clientKey: key, text: "autre" });
+    expect(changed.status).toBe(422);
+    expect((await history(bob.client, room.id)).items.filter((m) => m.clientKey === key)).toHaveLength(1);
   });
 
   it("validates length, emptiness and unknown fields without storing anything", async () => {

@@ -34,6 +34,25 @@ describe("chat rooms", () => {
     expect((await bob.client.get("/api/chat/rooms/by-slug/x-y")).status).toBe(404);
   });
 
+  it("gives a room named « Projet Salon » the address projet-salon, then projet-salon-2; a name without letters says which field", async () => {
+    const first = await bob.client.post<Room>("/api/chat/rooms", { type: "channel", name: "  Projet Salon " });
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({ slug: "projet-salon", name: "Projet Salon" });
+    const second = await carol.client.post<Room>("/api/chat/rooms", { type: "private", name: "Projet  salon!" });
+    expect(second.body).toMatchObject({ slug: "projet-salon-2", name: "Projet  salon!" });
+    const folded = await bob.client.post<Room>("/api/chat/rooms", { type: "channel", name: "Équipe Œuvre & Fête" });
+    expect(folded.body.slug).toBe("equipe-oeuvre-fete");
+    const empty = await bob.client.post<{ errors: { path: string }[] }>("/api/chat/rooms", {
+      type: "channel",
+      name: "🎉🎉",
+    });
+    expect(empty.status).toBe(400);
+    expect(empty.body.errors.map((e) => e.path)).toEqual(["body.name"]);
+    // A typed address that is taken stays refused: the person chose it.
+    const typed = await bob.client.post("/api/chat/rooms", { type: "channel", name: "Autre", slug: "projet-salon" });
+    expect(typed.status).toBe(409);
+  });
+
   it("lists public channels in a searchable directory (accent-insensitive), not to guests; archived ones on request", async () => {
     await createRoom(alice.client, { slug: "equipe-reseau", name: "Équipe Réseau" });
     const priv = await createRoom(alice.client, { type: "private", slug: "secret-reseau", name: "Secret réseau" });
@@ -83,6 +102,10 @@ describe("chat rooms", () => {
 
   it("keeps an owner: the last owner hands over before leaving; removal and roles", async () => {
     const priv = await createRoom(alice.client, { type: "private", memberIds: [bob.id, carol.id] });
+    const must = async (who: typeof alice) =>
+      (await who.client.get<Room>(`/api/chat/rooms/${priv.id}`)).body.mustNameSuccessor;
+    // The room tells the last owner (only her) that leaving names a successor, before she tries.
+    expect([await must(alice), await must(bob)]).toEqual([true, false]);
     const refused = await alice.client.post(`/api/chat/rooms/${priv.id}/leave`, {});
     expect(refused.status).toBe(409);
     expect((await bob.client.delete(`/api/chat/rooms/${priv.id}/members/${carol.id}`)).status).toBe(403);
@@ -93,6 +116,9 @@ describe("chat rooms", () => {
     expect((await carol.client.get(`/api/chat/rooms/${priv.id}`)).status).toBe(404);
     expect((await alice.client.post(`/api/chat/rooms/${priv.id}/leave`, { newOwnerId: bob.id })).status).toBe(204);
     expect((await bob.client.get<Room>(`/api/chat/rooms/${priv.id}`)).body.membership?.role).toBe("owner");
+    // Alone in the room, the last owner leaves without naming anyone.
+    const solo = await createRoom(bob.client, { type: "private" });
+    expect((await bob.client.get<Room>(`/api/chat/rooms/${solo.id}`)).body.mustNameSuccessor).toBe(false);
     expect((await alice.client.get(`/api/chat/rooms/${priv.id}`)).status).toBe(404);
   });
 

@@ -79,6 +79,36 @@ describe("chat search", () => {
     expect(r.body.items[0]!.url).toContain(priv.id);
   });
 
+  it("finds channels and the reader's private groups by name in the global search, first, never others' groups", async () => {
+    const team = await createRoom(alice.client, { name: "Équipe Marketing", slug: "equipe-marketing" });
+    const secret = await createRoom(alice.client, {
+      type: "private",
+      name: "Marketing secret",
+      slug: "marketing-secret",
+      memberIds: [bob.id],
+    });
+    await send(alice.client, team.id, "rien à voir");
+    type Results = { items: { type: string; id: string; title: string; url: string }[]; groups: { type: string }[] };
+    const asBob = await bob.client.get<Results>("/api/search?q=marketing");
+    expect(asBob.status).toBe(200);
+    expect(asBob.body.groups[0]?.type).toBe("chat.room");
+    // A name that starts with the term first, then one with a word that does.
+    expect(asBob.body.items.filter((i) => i.type === "chat.room").map((i) => i.title)).toEqual([
+      "🔒 marketing-secret",
+      "#equipe-marketing",
+    ]);
+    expect(asBob.body.items.find((i) => i.id === team.id)?.url).toBe(`/chat/${team.id}`);
+    // Accents folded; a non-member sees the public channel only; a guest not even that.
+    const asEve = await eve.client.get<Results>("/api/search?q=equipe%20MARK");
+    expect(asEve.body.items.filter((i) => i.type === "chat.room").map((i) => i.id)).toEqual([team.id]);
+    const asGuest = await guest.client.get<Results>("/api/search?q=marketing");
+    expect(asGuest.body.items.filter((i) => i.type === "chat.room")).toEqual([]);
+    // An archived channel is no longer offered.
+    expect((await alice.client.post(`/api/chat/rooms/${team.id}/archive`, {})).status).toBeLessThan(300);
+    const after = await bob.client.get<Results>("/api/search?q=marketing");
+    expect(after.body.items.filter((i) => i.type === "chat.room").map((i) => i.id)).toEqual([secret.id]);
+  });
+
   it("pages with a cursor", async () => {
     for (let i = 0; i < 5; i++) await send(alice.client, pub.id, `pagination ${i}`);
     const first = await alice.client.get<{ items: Hit[]; next: string }>("/api/chat/search?q=pagination&limit=3");
@@ -119,6 +149,47 @@ describe("chat notifications", () => {
     // By then the earlier intents were delivered too: the muted member got nothing for @channel, the author nothing at all.
     expect((await notes(eve)).some((n) => n.data.messageId === all.id)).toBe(false);
     expect((await notes(alice)).some((n) => [mention.id, all.id].includes(n.data.messageId))).toBe(false);
+  });
+
+  it("a mention read in its room clears its notification and the bell, live; a thread reply's stays until its thread", async () => {
+    const room = await createRoom(alice.client, { type: "private", memberIds: [bob.id] });
+    const other = await createRoom(alice.client, { type: "private", memberIds: [bob.id] });
+    const mention = await send(alice.client, room.id, `@${bob.username} tu peux relire ?`);
+    const elsewhere = await send(alice.client, other.id, `@${bob.username} et ici`);
+    const mine = await send(bob.client, room.id, "mon message");
+    const reply = await send(alice.client, room.id, "réponse dans le fil", { parentId: mine.id });
+    const unread = async () =>
+      (await bob.client.get<{ unreadCount: number }>("/api/notifications/unread-count")).body.unreadCount;
+    const has = async (id: string, read: boolean) =>
+      (
+        await bob.client.get<{ items: { data: { messageId: string }; readAt: string | null }[] }>("/api/notifications")
+      ).body.items.some((n) => n.data.messageId === id && (n.readAt !== null) === read);
+    for (const id of [mention.id, elsewhere.id, reply.id])
+      await waitFor(() => has(id, false), "notification delivered");
+    const before = await unread();
+    const rt = realtimeClient(s.url, bob.client);
+    try {
+      const events: { ids?: string[]; unreadCount: number }[] = [];
+      const sub = rt.subscribe(`user:${bob.id}`, {
+        onEvent: (e) => {
+          if (e.name === "notifications.notification.read") events.push(e.payload as (typeof events)[number]);
+        },
+      });
+      await sub.ready;
+      expect((await bob.client.post(`/api/chat/rooms/${room.id}/read`, {})).status).toBe(200);
+      await waitFor(() => events.length > 0, "the bell told");
+      expect(events[0]).toMatchObject({ unreadCount: before - 1 });
+      expect(await has(mention.id, true)).toBe(true);
+      // The other room's mention and the thread reply are not read yet.
+      expect(await has(elsewhere.id, false)).toBe(true);
+      expect(await has(reply.id, false)).toBe(true);
+      expect(await unread()).toBe(before - 1);
+      // Reading again tells nobody anything new.
+      expect((await bob.client.post(`/api/chat/rooms/${room.id}/read`, {})).status).toBe(200);
+      expect(await unread()).toBe(before - 1);
+    } finally {
+      rt.close();
+    }
   });
 
   it("@here notifies the members present (online, away; do-not-disturb in-app only), not the offline ones", async () => {

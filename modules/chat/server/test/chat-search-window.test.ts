@@ -4,6 +4,7 @@ import type { Room } from "../../shared/schemas.ts";
 import { parseSearch } from "../search.ts";
 import { searchPostgresIds, type SearchPasses } from "../search-postgres.ts";
 import { chatDb } from "../tables.ts";
+import { ChatMessageResource } from "../resources.ts";
 import { createRoom, send, user, type ChatUser } from "./chat-fixtures.ts";
 
 /**
@@ -73,7 +74,18 @@ describe("chat search on PostgreSQL: window then index", () => {
       const hits = await searchPostgresIds(
         chatDb(s.kernel),
         parseSearch(q),
-        { actorId: reader.id, browse: true, cursor },
+        {
+          readable: s.kernel.policy.scope(ChatMessageResource, {
+            kind: "user",
+            id: reader.id,
+            username: reader.username,
+            role: "member",
+            scopes: null,
+            sessionId: null,
+            tokenId: null,
+          })("s"),
+          cursor,
+        },
         limit,
         passes,
       );

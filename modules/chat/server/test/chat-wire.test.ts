@@ -3,7 +3,7 @@ import { recordEvent } from "@ensemble/kernel";
 import { startTestServer, type TestServer } from "@ensemble/testkit";
 import { chatEventSchemas } from "../../shared/events.ts";
 import type { ChatMessage, Room } from "../../shared/schemas.ts";
-import { chatModule } from "../module.ts";
+import chatModule from "../module.ts";
 import { createRoom, history, send, user, type ChatUser } from "./chat-fixtures.ts";
 
 let s: TestServer;

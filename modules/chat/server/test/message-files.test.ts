@@ -172,9 +172,9 @@ describe("files in messages", () => {
           ?.message_id === sent.body.id,
       "the kept file linked",
     );
-    const { cleanupExtras } = await import("../extras/cleanup.ts");
-    expect((await cleanupExtras(server.kernel)).orphans).toBe(0);
-    const r = await cleanupExtras(server.kernel, Date.now() + 25 * 3_600_000);
+    const { chatHousekeeping } = await import("../housekeeping.ts");
+    expect((await chatHousekeeping(server.kernel)).orphans).toBe(0);
+    const r = await chatHousekeeping(server.kernel, Date.now() + 25 * 3_600_000);
     expect(r.orphans).toBeGreaterThanOrEqual(1);
     expect((await bytes(member, orphan.body.file.url)).status).toBe(404);
     expect((await bytes(member, orphan.body.file.thumbnailUrl!)).status).toBe(404);

@@ -84,22 +84,23 @@ describe("built-in slash commands", () => {
     expect((await newcomer.client.get(`/api/chat/rooms/${roomId}`)).status).toBe(404);
   });
 
-  it("/call answers only the caller, on their own realtime topic", async () => {
+  it("answers only the caller, on their own realtime topic", async () => {
     const feed = await ephemeralFeed(member, memberUser.id);
     const before = (await history(owner, roomId)).length;
-    const r = await run(member, "/call");
+    const r = await run(member, "/mute");
     expect(r.body).toMatchObject({ responseType: "ephemeral" });
-    expect(String(r.body.text)).toContain("Réunions arrive bientôt");
-    await waitFor(() => feed.texts.some((t) => t.includes("Réunions arrive bientôt")), "the ephemeral message");
+    expect(String(r.body.text)).toContain("Salon rendu silencieux");
+    await waitFor(() => feed.texts.some((t) => t.includes("Salon rendu silencieux")), "the ephemeral message");
     expect((await history(owner, roomId)).length).toBe(before);
+    expect((await run(member, "/unmute")).status).toBe(200);
   });
 
   it("answers in the language of the person who typed the command", async () => {
     expect((await member.patch("/api/me", { locale: "en" })).status).toBe(200);
-    const r = await run(member, "/call");
-    expect(String(r.body.text)).toContain("Meetings (Réunions) are coming soon");
+    const r = await run(member, "/mute");
+    expect(String(r.body.text)).toContain("Room muted");
     expect((await member.patch("/api/me", { locale: "fr" })).status).toBe(200);
-    expect(String((await run(member, "/call")).body.text)).toContain("Réunions arrive bientôt");
+    expect(String((await run(member, "/unmute")).body.text)).toContain("Notifications du salon réactivées");
     expect((await owner.patch("/api/me", { locale: "en" })).status).toBe(200);
     const topic = await run(owner, "/topic", "Budget 2027");
     expect(topic.status).toBe(200);

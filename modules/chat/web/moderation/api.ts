@@ -3,7 +3,6 @@ import { useQuery } from "@tanstack/react-query";
 import type { Room } from "../../shared/schemas.ts";
 import type { ReportResolution } from "../../shared/events.ts";
 import type {
-  Mute,
   MuteList,
   MuteSet,
   Report,
@@ -16,7 +15,7 @@ import type {
 import { useHost, type ChatHost, type ChatUser } from "../host.tsx";
 
 // The shapes are the server's response schemas (modules/chat/shared/moderation-wire.ts).
-export type { Mute, Report, ReportResolution, RoomRetention };
+export type { Report, ReportResolution, RoomRetention };
 
 /** Moderation calls (server: modules/chat/server/moderation). */
 export function moderationApi(h: ChatHost) {

@@ -28,14 +28,15 @@ export function ArchiveLeaveTab({ room, onDone }: { room: Room; onDone: () => vo
   const mayArchive = roomCan(room, "archive");
   const mayLeave = roomCan(room, "leave");
   // Who could take the room over: the server answers up to 500 members per page, enough to pick from.
+  // The server knows who the owners are: it says when the viewer is the last one (`mustNameSuccessor`), and a
+  // refusal (409) from a room that changed meanwhile asks the same question.
+  const needHeir = room.mustNameSuccessor === true || askHeir;
   const members = useQuery({
     queryKey: [...keys.members(room.id), "heirs"],
     queryFn: () => api.members(room.id, null, 500),
-    enabled: askHeir,
+    enabled: needHeir && confirm === "leave",
   });
   const others = (members.data?.items ?? []).filter((m) => m.user.id !== me.id);
-  // The server knows who the owners are: the last one is asked for a successor when leaving (a conflict).
-  const needHeir = askHeir;
 
   const close = () => {
     setConfirm(null);

@@ -1,43 +1,13 @@
 import { useState } from "react";
-import { Button, Group, MultiSelect, Stack, Text, type OptionsFilter } from "@mantine/core";
-import { useDebouncedValue } from "@mantine/hooks";
+import { Button, Group, Stack, Text } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
+import { PeoplePicker, type Picked } from "@ensemble/ui";
 import { useTranslation } from "react-i18next";
 import type { Room } from "../../shared/schemas.ts";
 import { keys } from "../cache.ts";
 import { useProblemText } from "../i18n.ts";
 import { useRoomSettingsApi } from "./room-api.ts";
-
-interface Option {
-  value: string;
-  label: string;
-}
-
-/** A search box over the directory or the groups, keeping what was picked between searches. */
-function usePicker(search: (q: string) => Promise<Option[]>, name: string) {
-  const [text, setText] = useState("");
-  const [query] = useDebouncedValue(text.trim(), 200);
-  const [picked, setPicked] = useState<Option[]>([]);
-  const found = useQuery({ queryKey: ["chat", "invite-search", name, query], queryFn: () => search(query) });
-  const options = [...picked, ...(found.data ?? []).filter((o) => !picked.some((p) => p.value === o.value))];
-  return {
-    picked,
-    clear: () => setPicked([]),
-    props: {
-      data: options,
-      value: picked.map((p) => p.value),
-      onChange: (ids: string[]) =>
-        setPicked(ids.map((id) => options.find((o) => o.value === id)).filter((o): o is Option => !!o)),
-      searchable: true,
-      searchValue: text,
-      onSearchChange: setText,
-      // The server already searched (accent- and case-insensitive).
-      filter: (({ options: o }) => o) as OptionsFilter,
-      nothingFoundMessage: found.isFetching ? undefined : name,
-    },
-  };
-}
 
 /** Invite people from the directory and whole groups (their members at this moment). */
 export function InviteForm({ room }: { room: Room }) {
@@ -47,25 +17,19 @@ export function InviteForm({ room }: { room: Room }) {
   const problem = useProblemText();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const people = usePicker(
-    async (q) => (await api.people(q)).items.map((p) => ({ value: p.id, label: `${p.displayName} (@${p.username})` })),
-    t("roomSettings.invite.nobody"),
-  );
-  const groups = usePicker(
-    async (q) => (await api.groups(q)).items.map((g) => ({ value: g.id, label: g.name })),
-    t("roomSettings.invite.noGroup"),
-  );
+  const [people, setPeople] = useState<Picked[]>([]);
+  const [groups, setGroups] = useState<Picked[]>([]);
 
   const submit = async () => {
     setBusy(true);
     setError(null);
     try {
       const r = await api.invite(room.id, {
-        userIds: people.picked.map((p) => p.value),
-        groupIds: groups.picked.map((g) => g.value),
+        userIds: people.map((p) => p.id),
+        groupIds: groups.map((g) => g.id),
       });
-      people.clear();
-      groups.clear();
+      setPeople([]);
+      setGroups([]);
       notifications.show({
         message: r.added.length
           ? t("roomSettings.invite.added", { count: r.added.length })
@@ -85,8 +49,21 @@ export function InviteForm({ room }: { room: Room }) {
       <Text fw={600} size="sm" id="room-invite-title">
         {t("roomSettings.invite.title")}
       </Text>
-      <MultiSelect label={t("roomSettings.invite.people")} {...people.props} data-testid="invite-people" />
-      <MultiSelect label={t("roomSettings.invite.groups")} {...groups.props} data-testid="invite-groups" />
+      <PeoplePicker
+        label={t("roomSettings.invite.people")}
+        value={people}
+        onChange={setPeople}
+        nothingFound={t("roomSettings.invite.nobody")}
+        testId="invite-people"
+      />
+      <PeoplePicker
+        label={t("roomSettings.invite.groups")}
+        kinds={["group"]}
+        value={groups}
+        onChange={setGroups}
+        nothingFound={t("roomSettings.invite.noGroup")}
+        testId="invite-groups"
+      />
       {error && (
         <Text size="sm" c="red.8" role="alert">
           {error}
@@ -97,7 +74,7 @@ export function InviteForm({ room }: { room: Room }) {
           size="xs"
           onClick={() => void submit()}
           loading={busy}
-          disabled={!people.picked.length && !groups.picked.length}
+          disabled={!people.length && !groups.length}
           data-testid="invite-submit"
         >
           {t("roomSettings.invite.submit")}

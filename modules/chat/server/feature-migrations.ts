@@ -188,7 +188,11 @@ async function searchColumns(db: Kysely<unknown>, kind: DbKind): Promise<void> {
   await sql`create index chat_message_search_recent on chat_message_search (created_at, message_id)`.execute(db);
 }
 
-export const chatExtrasMigrations: readonly NamedMigration[] = [
+/**
+ * The features' tables (previews, integrations, files, moderation) and two later changes to the core's.
+ * Names are the history's keys: a database that ran them never runs them again, so they never change.
+ */
+export const chatFeatureMigrations: readonly NamedMigration[] = [
   { name: "20261128T2300_chat_previews", up: previews },
   { name: "20261128T2301_chat_integrations", up: integrations },
   { name: "20261128T2302_chat_files", up: files },

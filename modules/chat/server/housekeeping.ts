@@ -1,5 +1,5 @@
 import type { Kernel } from "@ensemble/kernel";
-import { extrasDb } from "./extras-tables.ts";
+import { chatDb } from "./tables.ts";
 
 /** An upload never attached to a message is deleted after this long (the composer was abandoned). */
 export const ORPHAN_UPLOAD_MS = 24 * 3_600_000;
@@ -10,11 +10,11 @@ export const CLEANUP_JOB_MS = 3_600_000;
  * expired preview cache entries and response URLs, and uploads that no
  * message carries after a day (their contents too).
  */
-export async function cleanupExtras(
+export async function chatHousekeeping(
   k: Kernel,
   now = Date.now(),
 ): Promise<{ previews: number; responseUrls: number; orphans: number }> {
-  const db = extrasDb(k);
+  const db = chatDb(k);
   const iso = new Date(now).toISOString();
   const previews = await db.deleteFrom("chat_link_previews").where("expires_at", "<", iso).executeTakeFirst();
   const urls = await db.deleteFrom("chat_response_urls").where("expires_at", "<", iso).executeTakeFirst();
@@ -47,8 +47,9 @@ export async function cleanupExtras(
 }
 
 export function startCleanupJob(k: Kernel): void {
+  // The job keeps its first name: its lease is held under it.
   k.jobs.every("chat.extras.cleanup", CLEANUP_JOB_MS, async () => {
-    const r = await cleanupExtras(k);
+    const r = await chatHousekeeping(k);
     if (r.previews + r.responseUrls + r.orphans > 0) k.log.info(r, "chat housekeeping");
   });
 }
