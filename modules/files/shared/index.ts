@@ -1,0 +1,3 @@
+export * from "./resources.ts";
+export * from "./wire.ts";
+export * from "./problems.ts";
