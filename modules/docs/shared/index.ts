@@ -1,0 +1,5 @@
+export * from "./close-codes.ts";
+export * from "./documents.ts";
+export * from "./problems.ts";
+export * from "./history.ts";
+export * from "./comments.ts";
