@@ -1,19 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { AxeBuilder } from "@axe-core/playwright";
+import { axeViolations as violations } from "./src/a11y.ts";
 import { startTestServer, type TestServer } from "@ensemble/testkit";
 import { launchChromium, newContext } from "./src/browser.ts";
 import { signIn, tr } from "./src/shell.ts";
-
-/** Serious and critical axe violations on the current page (WCAG 2.1 A/AA rules). */
-async function violations(page: Page): Promise<string[]> {
-  const r = await new AxeBuilder({ page })
-    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"])
-    .analyze();
-  return r.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-}
 
 let browser: Browser;
 let server: TestServer;

@@ -197,7 +197,9 @@ describe("Discutons in two browsers at once", () => {
   it("creates a channel, which another person finds in the directory and joins; opens a direct message", async () => {
     await alice.page.getByRole("button", { name: ct("sidebar.create") }).click();
     const create = alice.page.getByRole("dialog", { name: ct("create.title") });
-    await create.getByRole("textbox", { name: ct("create.slug") }).fill("velo-au-travail");
+    // A name as a person types it; the address is made from it, shown before creating.
+    await create.getByRole("textbox", { name: ct("create.name") }).fill("Vélo au travail");
+    await create.getByText(ct("create.address", { slug: "velo-au-travail" })).waitFor();
     await create.getByRole("button", { name: ct("create.submit") }).click();
     await expect.poll(() => alice.page.getByTestId("room-title").textContent()).toBe("#velo-au-travail");
     await send(alice.page, "Bienvenue aux cyclistes");

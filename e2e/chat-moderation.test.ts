@@ -2,7 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Locator, Page } from "playwright-core";
-import { AxeBuilder } from "@axe-core/playwright";
+import { axeViolations as violations } from "./src/a11y.ts";
 import { startTestServer, type TestClient, type TestServer } from "@ensemble/testkit";
 import { launchChromium } from "./src/browser.ts";
 import { composer, ct, messages, openRoom, person, send, type Person } from "./src/chat.ts";
@@ -24,15 +24,6 @@ async function roomMenu(p: Page, entry: string): Promise<void> {
 }
 
 const drawer = (p: Page, title: string) => p.getByRole("dialog", { name: title });
-
-async function violations(page: Page): Promise<string[]> {
-  const r = await new AxeBuilder({ page })
-    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"])
-    .analyze();
-  return r.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-}
 
 /** A form field by its label; a required one's label ends with an asterisk. */
 const field = (scope: Locator, label: string) =>

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { AxeBuilder } from "@axe-core/playwright";
+import { axeViolations as violations } from "./src/a11y.ts";
 import { startTestServer, type TestServer } from "@ensemble/testkit";
 import { launchChromium } from "./src/browser.ts";
 import { tr } from "./src/shell.ts";
@@ -18,15 +18,6 @@ let bob: Person;
 let carol: Person;
 let general: string;
 let projet: string;
-
-async function violations(page: Page): Promise<string[]> {
-  const r = await new AxeBuilder({ page })
-    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"])
-    .analyze();
-  return r.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-}
 
 const sidebarRoom = (p: Page, id: string) => p.locator(`[data-testid="sidebar-room"][data-room-id="${id}"]`);
 
@@ -79,6 +70,16 @@ describe("Discutons with three people", () => {
       .toBe(0);
     // Bob's count is still there until he looks.
     expect(await sidebarRoom(bob.page, projet).getAttribute("data-unread")).toBe("2");
+  });
+
+  it("reopens the room last read when /chat is opened again, not the first of the sidebar", async () => {
+    await openRoom(carol.page, projet);
+    await carol.page.goto("/");
+    await carol.page.goto("/chat");
+    await expect.poll(() => carol.page.getByTestId("room-title").textContent()).toBe("#projet");
+    await openRoom(carol.page, general);
+    await carol.page.goto("/chat");
+    await expect.poll(() => carol.page.getByTestId("room-title").textContent()).not.toBe("#projet");
   });
 
   it("uploads an image shown inline to everyone, with progress and a viewer", async () => {

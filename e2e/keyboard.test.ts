@@ -3,6 +3,7 @@ import type { Browser, Page } from "playwright-core";
 import { startTestServer, type TestServer } from "@ensemble/testkit";
 import { launchChromium, newContext } from "./src/browser.ts";
 import { PASSWORD, SERVICES, serviceNav, tr } from "./src/shell.ts";
+import { expectVisibleFocus } from "./src/a11y.ts";
 
 let browser: Browser;
 let server: TestServer;
@@ -54,12 +55,21 @@ describe("keyboard only", () => {
     await page.keyboard.type(user.username);
     await page.keyboard.press("Tab");
     await page.keyboard.type(PASSWORD);
+    // The show/hide toggle is the next Tab stop (Mantine leaves it out), visibly focused.
+    await page.keyboard.press("Tab");
+    expect((await focused(page)).text).toBe(tr("fr", "app.togglePassword"));
+    await expectVisibleFocus(page, "password toggle");
+    await page.keyboard.press("Shift+Tab");
     await page.keyboard.press("Enter");
     await page.getByRole("heading", { level: 1, name: tr("fr", "home.greeting", { name: "Claire Dubois" }) }).waitFor();
+    // The focus lands on the new page's heading, visibly (never left on <body>).
+    await expect
+      .poll(async () => (await focused(page)).text)
+      .toBe(tr("fr", "home.greeting", { name: "Claire Dubois" }));
+    expect(await focusVisible(page)).toBe(true);
 
-    // The first stop is the skip link, which moves the focus to the content.
-    await page.keyboard.press("Tab");
-    expect((await focused(page)).text).toBe(tr("fr", "app.skipToContent"));
+    // The first stop of the page is the skip link, which moves the focus to the content.
+    await tabTo(page, tr("fr", "app.skipToContent"));
     expect(await focusVisible(page)).toBe(true);
 
     // A service's navigation entry (from its manifest) is reached and opened from the keyboard.

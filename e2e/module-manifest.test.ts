@@ -51,7 +51,7 @@ describe("a service plugged in by one line of the module list", () => {
       const c = chat[lang];
       const admin = await server.signedIn({ role: "admin", displayName: `Admin ${lang}` });
       expect((await admin.client.patch("/api/me", { locale: lang })).status).toBe(200);
-      // A chat message that the search finds next to the fixture's notes.
+      // A chat room and its message that the search finds next to the fixture's notes.
       const room = await admin.client.post<{ id: string }>("/api/chat/rooms", {
         type: "channel",
         slug: `carnets-${lang}`,
@@ -68,7 +68,7 @@ describe("a service plugged in by one line of the module list", () => {
           const r = await admin.client.get<{ groups: { type: string }[] }>("/api/search?q=carnet");
           return r.body.groups.map((g) => g.type).sort();
         })
-        .toEqual(["chat.message", "notes.note"]);
+        .toEqual(["chat.message", "chat.room", "notes.note"]);
 
       const { context, page } = await newContext(browser, server.url, lang === "fr" ? "fr-FR" : "en-GB");
       if (lang === "en") {
@@ -103,6 +103,8 @@ describe("a service plugged in by one line of the module list", () => {
       await notesGroup.getByRole("option", { name: /Carnet de bord du projet/ }).waitFor();
       const chatGroup = dialog.getByRole("group", { name: c.searchTypes.message });
       await chatGroup.getByRole("option", { name: new RegExp(`#carnets-${lang} Le carnet du tramway`) }).waitFor();
+      const roomGroup = dialog.getByRole("group", { name: c.searchTypes.room });
+      await roomGroup.getByRole("option", { name: new RegExp(`carnets-${lang}`) }).waitFor();
       expect(await dialog.getByRole("group", { name: tr(lang, "search.types.other") }).count()).toBe(0);
       if (lang === "fr")
         await dialog

@@ -136,7 +136,7 @@ describe("installable desktop app (PWA)", () => {
       const page = app.pages().find((p) => p.url().startsWith(server.url))!;
       // Not signed in: the start URL leads to the sign-in page of the branded app.
       await page.getByRole("heading", { name: tr("fr", "auth.signInTitle") }).waitFor();
-      await expect.poll(() => page.title()).toBe("Métropole de Lyon");
+      await expect.poll(() => page.title()).toBe(`${tr("fr", "auth.signInTitle")} — Métropole de Lyon`);
       // In a real profile (not incognito) Chromium finds nothing that prevents installing the app.
       await page.evaluate(async () => (await navigator.serviceWorker.ready).active?.state);
       const cdp = await app.newCDPSession(page);

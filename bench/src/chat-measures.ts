@@ -1,4 +1,5 @@
-import { fork, type ChildProcess } from "node:child_process";
+import { execFileSync, fork, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import http from "node:http";
 import { fileURLToPath } from "node:url";
 import type { SeededUser } from "./chat-seed.ts";
@@ -144,6 +145,8 @@ export async function fanOut(
 }
 
 export interface SustainedResult {
+  /** Sends per second the generator was asked for. */
+  rate: number;
   offered: number;
   sendWindowS: number;
   accepted: number;
@@ -155,6 +158,19 @@ export interface SustainedResult {
   e2e: number[];
   http: number[];
   missing: number;
+  /** The server process's CPU time (user + system, from /proc) per accepted message, from the first send to the last delivery. */
+  cpuMsPerMessage: number;
+}
+
+/** Clock ticks per second of /proc's CPU times (USER_HZ; 100 on Linux, asked once). */
+const CLK_TCK = Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim()) || 100;
+
+/** A process's CPU time so far (user + system), in milliseconds, from /proc/<pid>/stat (Linux). */
+export function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  // Fields after the command name, which is in parentheses and may hold spaces: utime and stime are the 12th and 13th.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
 }
 
 /**
@@ -166,11 +182,12 @@ export interface SustainedResult {
  */
 export async function sustained(
   base: string,
-  senders: SeededUser[],
+  senders: SeededUser[][],
   roomIds: string[],
   children: Child[],
   rate: number,
   seconds: number,
+  serverPid: number,
 ): Promise<SustainedResult> {
   for (const c of children) await c.ask({ cmd: "drain" });
   const total = rate * seconds;
@@ -189,10 +206,13 @@ export async function sustained(
   let lastAccepted = 0;
   const fire = (i: number) => {
     const ch = i % roomIds.length;
-    const clientKey = `sus-${i}`;
+    // A channel's senders take turns, so that none goes past the per-sender rate limit.
+    const own = senders[ch]!;
+    const sender = own[Math.floor(i / roomIds.length) % own.length]!;
+    const clientKey = `sus-${rate}-${i}`;
     const t0 = now();
     started.set(clientKey, t0);
-    const p = api(base, senders[ch]!, "POST", `/api/chat/rooms/${roomIds[ch]!}/messages`, {
+    const p = api(base, sender, "POST", `/api/chat/rooms/${roomIds[ch]!}/messages`, {
       clientKey,
       text: `Message ${i} du canal ${ch}`,
     })
@@ -210,6 +230,7 @@ export async function sustained(
       .finally(() => inflight.delete(p));
     inflight.add(p);
   };
+  const cpuBefore = cpuMs(serverPid);
   const start = now();
   let next = 0;
   while (next < total) {
@@ -235,6 +256,7 @@ export async function sustained(
     if (receipts.size > before) quietSince = now();
     else await sleep(50);
   }
+  const cpuUsed = cpuMs(serverPid) - cpuBefore;
   const e2e: number[] = [];
   for (const [k, at] of receipts) {
     const t0 = started.get(k);
@@ -251,6 +273,8 @@ export async function sustained(
     e2e,
     http,
     missing: accepted - receipts.size,
+    rate,
+    cpuMsPerMessage: cpuUsed / accepted,
   };
 }
 

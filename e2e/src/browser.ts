@@ -13,6 +13,17 @@ export const CHROMIUM_ARGS = [
   "--no-first-run",
 ];
 
+/**
+ * For meetings: Chromium's synthetic camera and microphone, granted without a
+ * prompt, whose sound may start without a click (each test page joins by
+ * script after a single click on « Rejoindre »).
+ */
+export const FAKE_MEDIA_ARGS = [
+  "--use-fake-device-for-media-stream",
+  "--use-fake-ui-for-media-stream",
+  "--autoplay-policy=no-user-gesture-required",
+];
+
 export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, ...extraArgs], headless: true });
 }

@@ -73,3 +73,11 @@ export async function defaultChannel(api: TestClient): Promise<string> {
   if (!room) throw new Error("no default channel");
   return room.id;
 }
+
+/** The text of the message holding the focus (the message itself or one of its controls). */
+export const focusedMessage = (page: Page) =>
+  page.evaluate(
+    () =>
+      document.activeElement?.closest("[data-testid='message']")?.querySelector("[data-testid='message-text']")
+        ?.textContent ?? "",
+  );
