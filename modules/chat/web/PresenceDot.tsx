@@ -19,6 +19,7 @@ export function PresenceDot({ userId }: { userId: string }) {
       role="img"
       aria-label={t(`presence.${status}`)}
       data-presence={status}
+      data-user-id={userId}
     />
   );
 }

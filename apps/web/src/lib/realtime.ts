@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useCallback, useEffect, useState, useSyncExternalStore } from "react";
 import type { ConnectionState, RealtimeClient, TopicHandlers, TopicSubscription } from "@ensemble/client";
 
 /**
@@ -16,6 +16,9 @@ export function realtime(): Promise<RealtimeClient> {
     const report = () => stateListeners.forEach((fn) => fn(rt.state));
     rt.on("open", report);
     rt.on("close", report);
+    rt.on("presence", (p) => {
+      if (presenceWatch.has(p.userId)) notePresence(p.userId, p.status);
+    });
     return rt;
   });
   return client;
@@ -30,6 +33,9 @@ export async function closeRealtime(): Promise<void> {
   const c = client;
   client = null;
   shared.clear();
+  // Signed out: what this tab knew of people's presence is no longer followed.
+  for (const id of [...presenceOf.keys()]) notePresence(id, null);
+  presenceWatch.clear();
   (await c)?.close();
 }
 
@@ -89,30 +95,51 @@ export function useConnectionState(enabled: boolean): ConnectionState | null {
 
 export type Presence = "online" | "away" | "dnd" | "offline";
 
-/** A person's presence, live (ephemeral: never stored). */
+/**
+ * The one place the tab keeps each person's presence: every dot, badge and
+ * chip reads it, so the sidebar, a message, the thread panel and a profile
+ * card never disagree. The server sends a person's status when their
+ * `presence:<id>` topic is first subscribed and on each change; a component
+ * mounted later reads what was already received instead of waiting for an
+ * event that will not come again (the topic is shared).
+ */
+const presenceOf = new Map<string, Presence>();
+const presenceListeners = new Map<string, Set<() => void>>();
+const presenceWatch = new Map<string, { count: number; stop: Promise<() => void> }>();
+
+function notePresence(userId: string, status: Presence | null): void {
+  if (status) presenceOf.set(userId, status);
+  else presenceOf.delete(userId);
+  presenceListeners.get(userId)?.forEach((fn) => fn());
+}
+
+/** Follows `presence:<id>` while at least one component shows that person. */
+function watchPresence(userId: string, onChange: () => void): () => void {
+  let set = presenceListeners.get(userId);
+  if (!set) presenceListeners.set(userId, (set = new Set()));
+  set.add(onChange);
+  const w = presenceWatch.get(userId);
+  if (w) w.count++;
+  else presenceWatch.set(userId, { count: 1, stop: follow(`presence:${userId}`, { onEvent: () => {} }) });
+  return () => {
+    set.delete(onChange);
+    if (set.size === 0) presenceListeners.delete(userId);
+    const cur = presenceWatch.get(userId);
+    if (!cur || --cur.count > 0) return;
+    presenceWatch.delete(userId);
+    // Nobody shows this person now: a later subscription brings a fresh status, never a stale one.
+    presenceOf.delete(userId);
+    void cur.stop.then((stop) => stop());
+  };
+}
+
+/** A person's presence, live (ephemeral: never stored); null until the server has said. */
 export function usePresence(userId: string | undefined): Presence | null {
-  const [status, setStatus] = useState<Presence | null>(null);
-  useEffect(() => {
-    if (!userId) return;
-    let stop: (() => void) | null = null;
-    let offPresence: (() => void) | null = null;
-    let live = true;
-    void realtime().then(async (rt) => {
-      if (!live) return;
-      offPresence = rt.on("presence", (p) => {
-        if (p.userId === userId) setStatus(p.status);
-      });
-      const unfollow = await follow(`presence:${userId}`, { onEvent: () => {} });
-      if (live) stop = unfollow;
-      else unfollow();
-    });
-    return () => {
-      live = false;
-      offPresence?.();
-      stop?.();
-    };
-  }, [userId]);
-  return status;
+  const subscribe = useCallback(
+    (onChange: () => void) => (userId ? watchPresence(userId, onChange) : () => {}),
+    [userId],
+  );
+  return useSyncExternalStore(subscribe, () => (userId ? (presenceOf.get(userId) ?? null) : null));
 }
 
 export type MyStatus = "online" | "away" | "dnd";

@@ -5,7 +5,6 @@ import { useTranslation } from "react-i18next";
 import { get } from "../api/client.ts";
 import { ProblemAlert } from "../components/ProblemAlert.tsx";
 import { PresenceBadge } from "../components/PresenceBadge.tsx";
-import { usePresence } from "../lib/realtime.ts";
 import type { ProfileCard } from "@ensemble/protocol/wire/accounts";
 import { usePageTitle } from "@ensemble/ui";
 
@@ -18,7 +17,6 @@ export default function PeoplePage() {
     queryFn: () => get<ProfileCard>(`/api/users/${id}`),
     enabled: !!id,
   });
-  const presence = usePresence(card.data?.id);
   usePageTitle(card.data?.displayName);
   if (card.error) return <ProblemAlert error={card.error} />;
   const p = card.data;
@@ -42,7 +40,7 @@ export default function PeoplePage() {
               <Title order={2} data-page-heading>
                 {p.displayName}
               </Title>
-              <PresenceBadge status={presence} />
+              <PresenceBadge userId={p.id} />
             </Group>
             <Text c="dimmed">@{p.username}</Text>
             {p.statusMessage && <Text>{p.statusMessage}</Text>}
