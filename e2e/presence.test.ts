@@ -83,7 +83,9 @@ describe("presence", () => {
     const pages = [chat, card];
 
     // Every place shows Bruno: the DM list, his message in the room, the thread (root and reply), his card.
-    const dmDot = chat.locator(`[data-testid="sidebar-room"][data-room-id="${dm.body.id}"] [data-user-id="${bruno.id}"]`);
+    const dmDot = chat.locator(
+      `[data-testid="sidebar-room"][data-room-id="${dm.body.id}"] [data-user-id="${bruno.id}"]`,
+    );
     await dmDot.waitFor();
     expect(await panel.locator(`[data-user-id="${bruno.id}"]`).count()).toBe(2);
     expect(await panel.locator(`[data-user-id="${alice.id}"]`).count()).toBe(1);

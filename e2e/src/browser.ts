@@ -29,19 +29,21 @@ export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
 }
 
 /**
- * A fresh browser context (its own cookies) in the given language. Every
- * request to another origin fails the test: the shell must be self-contained.
+ * A fresh browser context (its own cookies) in the given language and time
+ * zone (Paris unless said). Every request to another origin fails the test:
+ * the shell must be self-contained.
  */
 export async function newContext(
   browser: Browser,
   baseURL: string,
   locale = "fr-FR",
+  timezoneId = "Europe/Paris",
 ): Promise<{ context: BrowserContext; page: Page; foreign: string[] }> {
   const context = await browser.newContext({
     baseURL,
     locale,
     viewport: { width: 1280, height: 800 },
-    timezoneId: "Europe/Paris",
+    timezoneId,
   });
   const foreign: string[] = [];
   const origin = new URL(baseURL).origin;

@@ -3,6 +3,7 @@ import { MantineProvider } from "@mantine/core";
 import { Notifications } from "@mantine/notifications";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { RouterProvider } from "react-router";
+import { setProfileTimeZone } from "@ensemble/ui";
 import { useTranslation } from "react-i18next";
 import { useBranding, useMe } from "./api/session.ts";
 import { setLanguage } from "./i18n/i18n.ts";
@@ -27,6 +28,9 @@ function Themed() {
   useEffect(() => {
     setLanguage(me?.locale ?? localStorage.getItem("ensemble.lang") ?? branding?.defaultLocale ?? "fr");
   }, [me?.locale, branding?.defaultLocale]);
+
+  // Every date in the shell and the modules follows the profile's zone (the browser's when signed out).
+  useEffect(() => setProfileTimeZone(me?.timeZone), [me?.timeZone]);
 
   useEffect(() => {
     document.querySelector('meta[name="theme-color"]')?.setAttribute("content", color);

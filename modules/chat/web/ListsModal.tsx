@@ -4,6 +4,7 @@ import { useNavigate } from "react-router";
 import { useTranslation } from "react-i18next";
 import type { ChatMessage } from "../shared/schemas.ts";
 import { useChatApi } from "./hooks.ts";
+import { formatDate } from "@ensemble/ui";
 
 /** "My threads" (followed threads, latest reply first) and "saved for later"; a click opens the message in place. */
 export function ListsModal({ kind, onClose }: { kind: "threads" | "saved" | null; onClose: () => void }) {
@@ -42,7 +43,7 @@ export function ListsModal({ kind, onClose }: { kind: "threads" | "saved" | null
                   {m.author?.displayName}
                 </Text>
                 <Text size="xs" c="dimmed">
-                  {new Date(m.createdAt).toLocaleString(i18n.language, { dateStyle: "medium", timeStyle: "short" })}
+                  {formatDate(m.createdAt, "dateTime", i18n.language)}
                 </Text>
                 {kind === "threads" && (
                   <Text size="xs" c="dimmed">

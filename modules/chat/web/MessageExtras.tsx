@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import type { ChatMessage } from "../shared/schemas.ts";
 import { useHost } from "./host.tsx";
 import { Markdown } from "./Markdown.tsx";
+import { formatDate } from "@ensemble/ui";
 
 interface Edit {
   text: string;
@@ -11,8 +12,7 @@ interface Edit {
   replacedAt: string;
 }
 
-const when = (iso: string, lang: string) =>
-  new Date(iso).toLocaleString(lang, { dateStyle: "short", timeStyle: "short" });
+const when = (iso: string, lang: string) => formatDate(iso, "short", lang);
 
 /** "(modifié)": a button that shows the earlier versions of the message, oldest first. */
 export function EditedMark({ m }: { m: ChatMessage }) {

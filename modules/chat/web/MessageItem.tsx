@@ -15,6 +15,7 @@ import { MessageActions, type MessageCallbacks } from "./MessageActions.tsx";
 import { EditedMark, Forwarded } from "./MessageExtras.tsx";
 import { PresenceDot } from "./PresenceDot.tsx";
 import type { PendingMessage } from "./pending.ts";
+import { useDates } from "@ensemble/ui";
 
 export interface Names {
   get(id: string): { displayName: string } | undefined;
@@ -30,9 +31,6 @@ interface Props {
   names: Names;
 }
 
-const time = (iso: string, lang: string) =>
-  new Date(iso).toLocaleTimeString(lang, { hour: "2-digit", minute: "2-digit" });
-
 /** One message: author (unless grouped with the previous one), text, files, preview, reactions, thread summary. */
 export const MessageItem = memo(function MessageItem({
   m,
@@ -43,7 +41,9 @@ export const MessageItem = memo(function MessageItem({
   cb,
   names,
 }: Props) {
-  const { t, i18n } = useTranslation("chat");
+  const { t } = useTranslation("chat");
+  // The person's zone, as in the notification centre (and a re-render when they change it).
+  const dates = useDates();
   const api = useChatApi();
   const { me } = useHost();
   const problem = useProblemText();
@@ -67,7 +67,7 @@ export const MessageItem = memo(function MessageItem({
       // Reached with the arrow keys from the list (messageKeys.ts), not with Tab.
       tabIndex={-1}
       aria-keyshortcuts="ArrowUp ArrowDown Home End Shift+F10"
-      aria-label={t("message.label", { author, time: time(m.createdAt, i18n.language) })}
+      aria-label={t("message.label", { author, time: dates.format(m.createdAt, "time") })}
     >
       {!grouped && (
         <Group gap={6} align="baseline">
@@ -81,7 +81,7 @@ export const MessageItem = memo(function MessageItem({
             </Text>
           )}
           <Text size="xs" c="dimmed" component="time" dateTime={m.createdAt}>
-            {time(m.createdAt, i18n.language)}
+            {dates.format(m.createdAt, "time")}
           </Text>
           {m.pinnedAt && (
             // Mantine's orange.9 is 4:1 on white; the theme's text colour of orange reads at 7:1.

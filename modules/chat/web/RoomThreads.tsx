@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useNavigate } from "react-router";
 import { useTranslation } from "react-i18next";
 import { useChatApi } from "./hooks.ts";
+import { formatDate } from "@ensemble/ui";
 
 /** The room's threads, latest reply first; one opens its side panel (fetched when the list is opened). */
 export function RoomThreads({ roomId }: { roomId: string }) {
@@ -38,9 +39,7 @@ export function RoomThreads({ roomId }: { roomId: string }) {
               {m.author?.displayName ?? t("message.unknownAuthor")}{" "}
               <Text span size="xs" c="dimmed" fw={400}>
                 {t("thread.replies", { count: m.replyCount })} ·{" "}
-                {m.lastReplyAt
-                  ? new Date(m.lastReplyAt).toLocaleString(i18n.language, { dateStyle: "short", timeStyle: "short" })
-                  : ""}
+                {m.lastReplyAt ? formatDate(m.lastReplyAt, "short", i18n.language) : ""}
               </Text>
             </Text>
             <Text size="sm" lineClamp={2}>

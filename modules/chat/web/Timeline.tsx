@@ -14,6 +14,7 @@ import type { MessageCallbacks } from "./MessageActions.tsx";
 import { usePending } from "./pending.ts";
 import { SeenBy } from "./room-settings/SeenBy.tsx";
 import { VirtualList, type VirtualListHandle } from "./VirtualList.tsx";
+import { useDates } from "@ensemble/ui";
 
 type Row =
   | { kind: "day"; key: string; label: string }
@@ -51,7 +52,8 @@ export function Timeline({
   onDiscard,
   onAtBottom,
 }: Props) {
-  const { t, i18n } = useTranslation("chat");
+  const { t } = useTranslation("chat");
+  const dates = useDates();
   const api = useChatApi();
   const meId = useHost().me.id;
   const qc = useQueryClient();
@@ -145,18 +147,14 @@ export function Timeline({
     const out: Row[] = [];
     let prev: ChatMessage | null = null;
     for (const m of items ?? []) {
-      const day = m.createdAt.slice(0, 10);
-      const newDay = !prev || prev.createdAt.slice(0, 10) !== day;
+      // Days as the person lives them (their zone), not UTC's.
+      const day = dates.dayKey(m.createdAt);
+      const newDay = !prev || dates.dayKey(prev.createdAt) !== day;
       if (newDay)
         out.push({
           kind: "day",
           key: `day-${day}`,
-          label: new Date(m.createdAt).toLocaleDateString(i18n.language, {
-            weekday: "long",
-            day: "numeric",
-            month: "long",
-            year: "numeric",
-          }),
+          label: dates.format(m.createdAt, "day"),
         });
       const isNew = firstUnread?.id === m.id;
       if (isNew) out.push({ kind: "new", key: "new-divider" });
@@ -176,7 +174,7 @@ export function Timeline({
       for (const p of pendingItems)
         out.push({ kind: "pending", key: `pending-${p.clientKey}`, clientKey: p.clientKey });
     return out;
-  }, [items, firstUnread, pendingItems, page.data?.hasMoreAfter, i18n.language]);
+  }, [items, firstUnread, pendingItems, page.data?.hasMoreAfter, dates]);
 
   useEffect(() => {
     // Runs after the list's own effects, so its handle knows the new rows.

@@ -3,10 +3,10 @@ import { useTranslation } from "react-i18next";
 import type { Editor } from "@tiptap/core";
 import { Alert, Badge, Blockquote, Button, Group, Loader, Paper, Stack, Text, Textarea, Title } from "@mantine/core";
 import { IconMessagePlus } from "@tabler/icons-react";
-import { useWebHost } from "@ensemble/ui";
 import { COMMENTS_CHANGED, type DocThread, type ThreadList } from "../shared/comments.ts";
 import type { CollabSession } from "./collab-session.ts";
 import { selectionAnchors, showThreads } from "./comment-marks.ts";
+import { formatDate, useWebHost } from "@ensemble/ui";
 
 type Draft = NonNullable<ReturnType<typeof selectionAnchors>>;
 
@@ -35,7 +35,7 @@ function Thread({ thread, act }: { thread: DocThread; act: (path: string, body?:
             <Text size="sm" fw={600}>
               {c.author.displayName}{" "}
               <Text span size="xs" c="dimmed">
-                {new Date(c.createdAt).toLocaleString(i18n.language, { dateStyle: "short", timeStyle: "short" })}
+                {formatDate(c.createdAt, "short", i18n.language)}
               </Text>
             </Text>
             <Text size="sm" style={{ whiteSpace: "pre-wrap" }}>

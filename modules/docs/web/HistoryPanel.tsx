@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { Alert, Button, Drawer, Group, Loader, SegmentedControl, Stack, Text, TextInput, Title } from "@mantine/core";
-import { useWebHost } from "@ensemble/ui";
 import type { DocumentVersion, VersionContent, VersionDiff, VersionList } from "../shared/history.ts";
 import { VersionDiffView, VersionText } from "./VersionView.tsx";
+import { formatDate, useWebHost } from "@ensemble/ui";
 
 type Mode = "view" | "compare";
 
@@ -12,7 +12,7 @@ function useVersionLabel() {
   const { t, i18n } = useTranslation("docs");
   return (v: DocumentVersion) => {
     const what = v.kind === "named" ? (v.name ?? "") : t(v.kind === "auto" ? "history.auto" : "history.beforeRestore");
-    const when = new Date(v.createdAt).toLocaleString(i18n.language, { dateStyle: "short", timeStyle: "medium" });
+    const when = formatDate(v.createdAt, "seconds", i18n.language);
     return { what, when, who: v.author ? t("history.by", { name: v.author.displayName }) : null };
   };
 }

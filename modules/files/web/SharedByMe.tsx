@@ -4,7 +4,7 @@ import { Link } from "react-router";
 import { useTranslation } from "react-i18next";
 import { ActionIcon, Alert, Anchor, Group, Stack, Text, Title } from "@mantine/core";
 import { IconFile, IconFolder, IconTrash, IconUsers } from "@tabler/icons-react";
-import { DataTable, usePageTitle, useProblemText, useWebHost } from "@ensemble/ui";
+import { DataTable, formatDate, usePageTitle, useProblemText, useWebHost } from "@ensemble/ui";
 import type { SharedByMe as Listing } from "../shared/wire.ts";
 import { Saying, type Said } from "./Saying.tsx";
 import { useLinkSummary } from "./ShareLinks.tsx";
@@ -108,7 +108,7 @@ export function SharedByMe() {
             {
               key: "when",
               header: t("shared.when"),
-              cell: (s) => <Text size="sm">{new Date(s.createdAt).toLocaleDateString(i18n.language)}</Text>,
+              cell: (s) => <Text size="sm">{formatDate(s.createdAt, "date", i18n.language)}</Text>,
             },
           ]}
           actions={(s) =>
@@ -144,7 +144,7 @@ export function SharedByMe() {
             {
               key: "when",
               header: t("shared.when"),
-              cell: (l) => <Text size="sm">{new Date(l.createdAt).toLocaleDateString(i18n.language)}</Text>,
+              cell: (l) => <Text size="sm">{formatDate(l.createdAt, "date", i18n.language)}</Text>,
             },
           ]}
           actions={(l) =>

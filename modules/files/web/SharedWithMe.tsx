@@ -3,7 +3,7 @@ import { Link } from "react-router";
 import { useTranslation } from "react-i18next";
 import { Alert, Anchor, Group, Stack, Text, Title } from "@mantine/core";
 import { IconFile, IconFolder } from "@tabler/icons-react";
-import { DataTable, usePageTitle, useWebHost } from "@ensemble/ui";
+import { DataTable, formatDate, usePageTitle, useWebHost } from "@ensemble/ui";
 import type { IncomingShare } from "../shared/wire.ts";
 
 /** « Partagé avec moi »: what people and groups shared with me, the way in to each. */
@@ -61,7 +61,7 @@ export function SharedWithMe() {
           {
             key: "when",
             header: t("shared.when"),
-            cell: (s) => <Text size="sm">{new Date(s.sharedAt).toLocaleString(i18n.language)}</Text>,
+            cell: (s) => <Text size="sm">{formatDate(s.sharedAt, "dateTime", i18n.language)}</Text>,
           },
         ]}
       />

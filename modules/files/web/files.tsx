@@ -26,7 +26,7 @@ import {
   IconTrash,
   IconUpload,
 } from "@tabler/icons-react";
-import { DataTable, useWebHost } from "@ensemble/ui";
+import { DataTable, formatDate, useWebHost } from "@ensemble/ui";
 import type { FileNode, FileSpace, FolderListing } from "../shared/wire.ts";
 import { SharedWithMe } from "./SharedWithMe.tsx";
 import { SharedByMe } from "./SharedByMe.tsx";
@@ -116,7 +116,7 @@ function FilesPage() {
     );
 
   const data = listing.data;
-  const date = (iso: string) => new Date(iso).toLocaleString(i18n.language);
+  const date = (iso: string) => formatDate(iso, "dateTime", i18n.language);
   const canWrite = data?.folder.actions.includes("write") === true;
   return (
     <Stack

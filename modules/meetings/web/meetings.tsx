@@ -3,7 +3,7 @@ import { IconVideoPlus } from "@tabler/icons-react";
 import { useCallback, useEffect, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
-import { useProblemText, useWebHost } from "@ensemble/ui";
+import { formatDate, useProblemText, useWebHost } from "@ensemble/ui";
 import { normaliseMeetingCode } from "../shared/code.ts";
 import type { MeetingDto } from "../shared/schemas.ts";
 
@@ -48,7 +48,7 @@ export default function MeetingsPage() {
   const when = (m: MeetingDto) =>
     m.startsAt
       ? t("page.at", {
-          date: new Date(m.startsAt).toLocaleString(i18n.language, { dateStyle: "medium", timeStyle: "short" }),
+          date: formatDate(m.startsAt, "dateTime", i18n.language),
           minutes: m.durationMinutes,
         })
       : m.kind === "permanent"

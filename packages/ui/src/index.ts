@@ -15,3 +15,14 @@ export { problemCode, useProblemText } from "./problem-text.ts";
 export { ApiProblem, csrfCookie } from "./same-origin.ts";
 export { PeoplePicker, type Picked } from "./PeoplePicker.tsx";
 export { PageTitleProvider, usePageTitle } from "./page-title.tsx";
+export {
+  browserTimeZone,
+  currentTimeZone,
+  dayKey,
+  formatDate,
+  formatWhen,
+  setProfileTimeZone,
+  useDates,
+  type DateStyle,
+  type Dates,
+} from "./dates.ts";

@@ -4,17 +4,16 @@ import { useDebouncedValue } from "@mantine/hooks";
 import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { get } from "../api/client.ts";
-import { useMe } from "../api/session.ts";
 import { ProblemAlert } from "../components/ProblemAlert.tsx";
-import { formatDateTime } from "../lib/format.ts";
+import { useDates } from "@ensemble/ui";
 import type { AuditEntry } from "@ensemble/protocol/wire/audit";
 
 type Entry = AuditEntry;
 
 /** The audit log, newest first, filtered by action (a prefix ending in * works too), with a CSV export. */
 export function AuditTab() {
-  const { t, i18n } = useTranslation();
-  const tz = useMe().data?.timeZone;
+  const { t } = useTranslation();
+  const dates = useDates();
   const [action, setAction] = useState("");
   const [filter] = useDebouncedValue(action.trim(), 300);
   const valid = filter === "" || /^[a-z0-9_.]+\*?$/.test(filter);
@@ -54,7 +53,7 @@ export function AuditTab() {
           <Table.Tbody>
             {log.data?.items.map((e) => (
               <Table.Tr key={e.id}>
-                <Table.Td>{formatDateTime(e.at, i18n.language, tz)}</Table.Td>
+                <Table.Td>{dates.format(e.at, "dateTime")}</Table.Td>
                 <Table.Td>{e.actor?.username ?? "—"}</Table.Td>
                 <Table.Td>
                   <code>{e.action}</code>

@@ -3,15 +3,13 @@ import { Button, Group, NativeSelect, NumberInput, Stack, Text, TextInput } from
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { del, get, post } from "../api/client.ts";
-import { useMe } from "../api/session.ts";
-import { DataTable, ShownOnceSecret } from "@ensemble/ui";
+import { DataTable, ShownOnceSecret, useDates } from "@ensemble/ui";
 import { ProblemAlert } from "../components/ProblemAlert.tsx";
-import { formatDateTime } from "../lib/format.ts";
 import type { Invitation } from "@ensemble/protocol/wire/accounts";
 
 export function InvitationsTab() {
-  const { t, i18n } = useTranslation();
-  const tz = useMe().data?.timeZone;
+  const { t } = useTranslation();
+  const dates = useDates();
   const qc = useQueryClient();
   const [role, setRole] = useState<"member" | "guest">("member");
   const [days, setDays] = useState<number>(7);
@@ -103,7 +101,7 @@ export function InvitationsTab() {
         rowKey={(i) => i.id}
         columns={[
           { key: "role", header: t("admin.role"), cell: (i) => t(`admin.roles.${i.role}`) },
-          { key: "expires", header: t("admin.expires"), cell: (i) => formatDateTime(i.expiresAt, i18n.language, tz) },
+          { key: "expires", header: t("admin.expires"), cell: (i) => dates.format(i.expiresAt, "dateTime") },
           { key: "uses", header: t("admin.uses"), cell: (i) => `${i.uses} / ${i.maxUses}` },
           {
             key: "status",

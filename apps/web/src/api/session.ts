@@ -1,5 +1,6 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
+import { browserTimeZone } from "@ensemble/ui";
 import { ApiError, get, patch } from "./client.ts";
 import type { Branding, Me } from "./types.ts";
 
@@ -47,15 +48,17 @@ export function useSetMe() {
 
 /**
  * A new account (first admin, accepted invitation) keeps the language chosen
- * on the page that created it, instead of the server's default.
+ * on the page that created it, and the browser's time zone, instead of the
+ * server's defaults: the profile's zone is what every date is shown in.
  */
 export function useAdoptNewAccount() {
   const setMe = useSetMe();
   const { i18n } = useTranslation();
   return async (user: Me) => {
-    if (user.locale === i18n.language) return setMe(user);
+    const zone = browserTimeZone();
+    if (user.locale === i18n.language && user.timeZone === zone) return setMe(user);
     try {
-      const r = await patch<{ user: Me }>("/api/me", { locale: i18n.language });
+      const r = await patch<{ user: Me }>("/api/me", { locale: i18n.language, timeZone: zone });
       setMe(r.user);
     } catch {
       setMe(user);

@@ -3,9 +3,8 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useNavigate } from "react-router";
 import { useTranslation } from "react-i18next";
 import { get, post } from "../api/client.ts";
-import { useMe } from "../api/session.ts";
 import { ProblemAlert } from "../components/ProblemAlert.tsx";
-import { formatDateTime } from "../lib/format.ts";
+import { useDates } from "@ensemble/ui";
 import { setUnread, type LocalizedText, type NotificationItem } from "./unread.ts";
 
 export const LIST_KEY = ["notifications", "list"] as const;
@@ -13,7 +12,7 @@ export const LIST_KEY = ["notifications", "list"] as const;
 /** The notification centre: newest first, open one (marks it read), mark all read, desktop notifications. */
 export default function NotificationList({ onOpen }: { onOpen: () => void }) {
   const { t, i18n } = useTranslation();
-  const tz = useMe().data?.timeZone;
+  const dates = useDates();
   const qc = useQueryClient();
   const navigate = useNavigate();
   const list = useQuery({
@@ -71,8 +70,8 @@ export default function NotificationList({ onOpen }: { onOpen: () => void }) {
                 {text(n.title)}
               </Text>
               {n.body && <Text size="sm">{text(n.body)}</Text>}
-              <Text size="xs" c="dimmed">
-                {formatDateTime(n.createdAt, i18n.language, tz)}
+              <Text size="xs" c="dimmed" component="time" dateTime={n.createdAt} data-testid="notification-time">
+                {dates.when(n.createdAt)}
               </Text>
             </UnstyledButton>
           ))}

@@ -3,7 +3,7 @@ import { Anchor, Card, Group, SimpleGrid, Stack, Text, ThemeIcon, Title } from "
 import { Link } from "react-router";
 import { useTranslation } from "react-i18next";
 import { useMe } from "../api/session.ts";
-import { formatLongDate } from "../lib/format.ts";
+import { useDates } from "@ensemble/ui";
 import { lazyPart, manifests } from "../modules/manifests.ts";
 
 const CARDS = manifests.flatMap((m) => (m.homeCards ?? []).map((card) => ({ ns: m.name, ...card })));
@@ -12,11 +12,12 @@ const CARDS = manifests.flatMap((m) => (m.homeCards ?? []).map((card) => ({ ns: 
 export function HomePage() {
   const { t, i18n } = useTranslation();
   const me = useMe().data;
+  const dates = useDates();
   return (
     <Stack gap="lg">
       <div>
         <Title order={1}>{t("home.greeting", { name: me?.displayName ?? "" })}</Title>
-        <Text c="dimmed">{t("home.today", { date: formatLongDate(new Date(), i18n.language, me?.timeZone) })}</Text>
+        <Text c="dimmed">{t("home.today", { date: dates.format(new Date(), "long") })}</Text>
       </div>
       <Title order={2} fz="h3">
         {t("home.needsMe")}

@@ -6,7 +6,7 @@ import { get } from "../api/client.ts";
 import { ProblemAlert } from "../components/ProblemAlert.tsx";
 import { PresenceBadge } from "../components/PresenceBadge.tsx";
 import type { ProfileCard } from "@ensemble/protocol/wire/accounts";
-import { usePageTitle } from "@ensemble/ui";
+import { formatDate, usePageTitle } from "@ensemble/ui";
 
 /** A colleague's profile card, with their live presence and local time. */
 export default function PeoplePage() {
@@ -21,12 +21,8 @@ export default function PeoplePage() {
   if (card.error) return <ProblemAlert error={card.error} />;
   const p = card.data;
   if (!p) return null;
-  let localTime = "";
-  try {
-    localTime = new Intl.DateTimeFormat(i18n.language, { timeStyle: "short", timeZone: p.timeZone }).format(new Date());
-  } catch {
-    localTime = "";
-  }
+  // Their local time is in their own zone, not the reader's.
+  const localTime = formatDate(new Date(), "time", i18n.language, p.timeZone);
   return (
     <Stack maw={640}>
       <Title order={1} className="visually-hidden">

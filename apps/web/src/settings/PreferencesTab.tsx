@@ -4,7 +4,8 @@ import { useTranslation } from "react-i18next";
 import { useMe } from "../api/session.ts";
 import { LANGUAGES } from "../i18n/i18n.ts";
 import { ProblemAlert } from "../components/ProblemAlert.tsx";
-import { formatDateTime, timeZones } from "../lib/format.ts";
+import { formatDate } from "@ensemble/ui";
+import { timeZones } from "../lib/format.ts";
 import { useSaveProfile } from "./useSaveProfile.ts";
 
 /** Language and time zone apply as soon as they are chosen. */
@@ -32,7 +33,7 @@ export function PreferencesTab() {
         allowDeselect={false}
       />
       <Text size="sm" c="dimmed" data-testid="now-in-zone">
-        {formatDateTime(new Date().toISOString(), i18n.language, me.timeZone)}
+        {formatDate(new Date(), "dateTime", i18n.language, me.timeZone)}
       </Text>
     </Stack>
   );

@@ -3,15 +3,13 @@ import { notifications } from "@mantine/notifications";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { del, get, post } from "../api/client.ts";
-import { useMe } from "../api/session.ts";
-import { DataTable } from "@ensemble/ui";
+import { DataTable, useDates } from "@ensemble/ui";
 import { ProblemAlert } from "../components/ProblemAlert.tsx";
-import { formatDateTime } from "../lib/format.ts";
 import type { Session } from "@ensemble/protocol/wire/accounts";
 
 export function SessionsTab() {
-  const { t, i18n } = useTranslation();
-  const tz = useMe().data?.timeZone;
+  const { t } = useTranslation();
+  const dates = useDates();
   const qc = useQueryClient();
   const list = useQuery({ queryKey: ["sessions"], queryFn: () => get<{ sessions: Session[] }>("/api/me/sessions") });
   const refresh = () => qc.invalidateQueries({ queryKey: ["sessions"] });
@@ -48,7 +46,7 @@ export function SessionsTab() {
           {
             key: "lastUsed",
             header: t("settings.lastUsed"),
-            cell: (s) => formatDateTime(s.lastUsedAt, i18n.language, tz),
+            cell: (s) => dates.format(s.lastUsedAt, "dateTime"),
           },
         ]}
         actionsLabel={t("settings.revoke")}

@@ -4,9 +4,8 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { del, get, post } from "../api/client.ts";
 import { useMe } from "../api/session.ts";
-import { DataTable, ShownOnceSecret } from "@ensemble/ui";
+import { DataTable, ShownOnceSecret, useDates } from "@ensemble/ui";
 import { ProblemAlert } from "../components/ProblemAlert.tsx";
-import { formatDateTime } from "../lib/format.ts";
 import type { Token } from "@ensemble/protocol/wire/accounts";
 
 type Scope = Token["scopes"][number];
@@ -15,6 +14,7 @@ type Scope = Token["scopes"][number];
 export function TokensTab() {
   const { t, i18n } = useTranslation();
   const me = useMe().data;
+  const dates = useDates();
   const qc = useQueryClient();
   const [name, setName] = useState("");
   const [scopes, setScopes] = useState<Scope[]>(["read", "write"]);
@@ -96,13 +96,13 @@ export function TokensTab() {
           {
             key: "created",
             header: t("settings.created"),
-            cell: (tok) => formatDateTime(tok.createdAt, i18n.language, me?.timeZone),
+            cell: (tok) => dates.format(tok.createdAt, "dateTime"),
           },
           {
             key: "lastUsed",
             header: t("settings.lastUsed"),
             cell: (tok) =>
-              tok.lastUsedAt ? formatDateTime(tok.lastUsedAt, i18n.language, me?.timeZone) : t("app.never"),
+              tok.lastUsedAt ? dates.format(tok.lastUsedAt, "dateTime") : t("app.never"),
           },
         ]}
         actionsLabel={t("app.delete")}

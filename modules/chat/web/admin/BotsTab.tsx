@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { Alert, Badge, Button, Group, Stack, Text, TextInput, Textarea, Title } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
-import { ConfirmDelete, DataTable, ShownOnceSecret } from "@ensemble/ui";
+import { ConfirmDelete, DataTable, formatDate, ShownOnceSecret } from "@ensemble/ui";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { useHost } from "../host.tsx";
@@ -38,7 +38,7 @@ export function BotsTab() {
     },
     onError: (e) => notifications.show({ color: "red", message: problem(e) }),
   });
-  const date = (iso: string) => new Date(iso).toLocaleDateString(i18n.language, { dateStyle: "medium" });
+  const date = (iso: string) => formatDate(iso, "date", i18n.language);
 
   return (
     <Stack gap="lg">

@@ -4,7 +4,7 @@ import { notifications } from "@mantine/notifications";
 import { IconTrash, IconUpload } from "@tabler/icons-react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { ConfirmDelete, DataTable } from "@ensemble/ui";
+import { ConfirmDelete, DataTable, formatDate } from "@ensemble/ui";
 import { CUSTOM_EMOJI_NAME, type CustomEmoji } from "../../shared/emoji-data.ts";
 import { EMOJI } from "../emoji.ts";
 import { CustomEmojiImage, customEmojiKey } from "../emoji/custom-emoji.tsx";
@@ -71,7 +71,7 @@ export function EmojiTab() {
     },
     onError: (e) => notifications.show({ color: "red", message: problem(e) }),
   });
-  const date = (iso: string) => new Date(iso).toLocaleDateString(i18n.language, { dateStyle: "medium" });
+  const date = (iso: string) => formatDate(iso, "date", i18n.language);
 
   return (
     <Stack gap="lg">

@@ -4,6 +4,7 @@ import { IconCheck, IconCopy, IconTrash } from "@tabler/icons-react";
 import { notifications } from "@mantine/notifications";
 import { useTranslation } from "react-i18next";
 import { useProblemText } from "../i18n.ts";
+import { formatDate } from "@ensemble/ui";
 
 /** A value to copy (a secret URL, a signing secret), selectable as text too. */
 export function CopyField({ label, value, testId }: { label: string; value: string; testId?: string }) {
@@ -110,8 +111,7 @@ export function IntegrationRow({
   );
 }
 
-export const shortDate = (iso: string, locale: string) =>
-  new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" }).format(new Date(iso));
+export const shortDate = (iso: string, locale: string) => formatDate(iso, "dateTime", locale);
 
 /**
  * An integrations panel's create and delete calls: the form's busy state and

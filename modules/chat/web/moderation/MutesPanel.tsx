@@ -6,6 +6,7 @@ import { useTranslation } from "react-i18next";
 import { useMembers } from "../hooks.ts";
 import { useProblemText } from "../i18n.ts";
 import { modKeys, useModerationApi } from "./api.ts";
+import { formatDate } from "@ensemble/ui";
 
 /** Durations offered, in minutes; "forever" mutes until a moderator unmutes. */
 const DURATIONS = ["15", "60", "1440", "10080", "forever"] as const;
@@ -56,9 +57,7 @@ export function MutesPanel({ roomId }: { roomId: string }) {
   const until = (iso: string | null) =>
     iso
       ? t("moderation.until", {
-          date: new Intl.DateTimeFormat(i18n.language, { dateStyle: "medium", timeStyle: "short" }).format(
-            new Date(iso),
-          ),
+          date: formatDate(iso, "dateTime", i18n.language),
         })
       : t("moderation.untilUnmuted");
 

@@ -5,9 +5,9 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { useProblemText } from "../i18n.ts";
 import { modKeys, useModerationApi, useOpenReports, type Report, type ReportResolution } from "./api.ts";
+import { formatDate } from "@ensemble/ui";
 
-const when = (iso: string, locale: string) =>
-  new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" }).format(new Date(iso));
+const when = (iso: string, locale: string) => formatDate(iso, "dateTime", locale);
 
 /** Open reports of the room: what was said, by whom, why; see it in context, dismiss, or delete the message. */
 export function ReportsPanel({
