@@ -10,7 +10,7 @@ const CARDS = manifests.flatMap((m) => (m.homeCards ?? []).map((card) => ({ ns: 
 
 /** "Accueil": what needs me today, one card per card that an installed service's manifest declares. */
 export function HomePage() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const me = useMe().data;
   const dates = useDates();
   return (

@@ -12,7 +12,7 @@ type Scope = Token["scopes"][number];
 
 /** App passwords: the value is shown once, right after creation. */
 export function TokensTab() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const me = useMe().data;
   const dates = useDates();
   const qc = useQueryClient();
@@ -101,8 +101,7 @@ export function TokensTab() {
           {
             key: "lastUsed",
             header: t("settings.lastUsed"),
-            cell: (tok) =>
-              tok.lastUsedAt ? dates.format(tok.lastUsedAt, "dateTime") : t("app.never"),
+            cell: (tok) => (tok.lastUsedAt ? dates.format(tok.lastUsedAt, "dateTime") : t("app.never")),
           },
         ]}
         actionsLabel={t("app.delete")}
