@@ -73,6 +73,7 @@ export class Sfu implements MeetingMedia {
         const others = [...room.publications].filter(([id]) => id !== from.attendeeId);
         return {
           iceServers: turnCredentials(this.k.config, from.personId),
+          iceTransportPolicy: this.k.config.TURN_POLICY,
           publishers: others.map(([id]) => id),
           muted: Object.fromEntries(others.map(([id, p]) => [id, [...p.muted]])),
         };

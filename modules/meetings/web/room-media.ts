@@ -41,8 +41,8 @@ export class RoomMedia {
   private publisher: RTCPeerConnection | null = null;
   private readonly subscribers = new Map<string, RTCPeerConnection>();
   private closed = false;
-  /** `relay` forces every path through TURN (tests of the relay; a network that only lets TURN through). */
-  iceTransportPolicy: RTCIceTransportPolicy = "all";
+  /** `relay` (the server's TURN_POLICY) forces every path through TURN: a network that only lets TURN through. */
+  private iceTransportPolicy: RTCIceTransportPolicy = "all";
 
   constructor(
     socket: RoomSocket,
@@ -61,6 +61,7 @@ export class RoomMedia {
     const r = await this.socket.send(this.topic, { op: "media.join" });
     if (!r.ok) throw new Error(r.code ?? "media");
     this.iceServers = (r.body?.iceServers as RTCIceServer[] | undefined) ?? [];
+    this.iceTransportPolicy = r.body?.iceTransportPolicy === "relay" ? "relay" : "all";
     const muted = (r.body?.muted as Record<string, MediaKind[]> | undefined) ?? {};
     for (const [id, kinds] of Object.entries(muted))
       this.onMuted(id, { audio: kinds.includes("audio"), video: kinds.includes("video") });

@@ -123,6 +123,8 @@ export const configSchema = z.object({
   TURN_SECRET: z.string().min(16).optional(),
   /** How long handed-out TURN credentials stay valid. */
   TURN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
+  /** `relay`: browsers send meeting media only through TURN (a network that lets nothing else out; the relay tests). */
+  TURN_POLICY: z.enum(["all", "relay"]).default("all"),
   CONFIG_FILE: z.string().optional(),
 });
 
@@ -174,6 +176,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     issues.push({ variable: "MEDIA_PORT_MAX", message: "must not be below MEDIA_PORT_MIN" });
   if (c.TURN_URLS.trim() && !c.TURN_SECRET)
     issues.push({ variable: "TURN_SECRET", message: "required when TURN_URLS is set" });
+  if (c.TURN_POLICY === "relay" && !c.TURN_URLS.trim())
+    issues.push({ variable: "TURN_URLS", message: "required when TURN_POLICY is relay" });
   if (issues.length) throw new ConfigError(issues);
   const publicUrl = (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/$/, "");
   return { ...c, dataDir: path.resolve(c.DATA_DIR), publicUrl };
