@@ -2,26 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { startTestServer, type TestServer } from "@ensemble/testkit";
 import { meetingsSfu } from "../modules/meetings/server/module.ts";
-import roomFr from "../modules/meetings/web/i18n/room.fr.json" with { type: "json" };
 import { axeViolations as violations } from "./src/a11y.ts";
 import { FAKE_MEDIA_ARGS, launchChromium, newContext } from "./src/browser.ts";
 import { person, type Person } from "./src/chat.ts";
-
-/** A meeting room text in French, with {{placeholders}} filled, from the module's own file. */
-function rt(key: string, vars: Record<string, string> = {}): string {
-  const node = (roomFr.room as Record<string, string>)[key];
-  if (typeof node !== "string") throw new Error(`no room text for ${key}`);
-  return node.replace(/\{\{(\w+)\}\}/g, (_, v: string) => vars[v] ?? "");
-}
-
-/** Remote tiles whose video plays: decoded frames with a size (the fake camera's test pattern). */
-const playingTiles = (p: Page) =>
-  p.evaluate(
-    () =>
-      [...document.querySelectorAll<HTMLVideoElement>("figure[data-publisher] video")].filter(
-        (v) => v.videoWidth > 0 && v.getVideoPlaybackQuality().totalVideoFrames > 0,
-      ).length,
-  );
+import { joinAsMember as joinByCode, keepPeers, playingTiles, rt, rtpPackets } from "./src/meetings.ts";
 
 let browser: Browser;
 let server: TestServer;
@@ -29,38 +13,6 @@ let alice: Person;
 let bruno: Person;
 let code: string;
 let meetingId: string;
-
-/** Every peer connection the page opens, kept where the test can read its statistics. */
-const keepPeers = () => {
-  const w = window as unknown as { RTCPeerConnection: typeof RTCPeerConnection; __peers: RTCPeerConnection[] };
-  const Native = w.RTCPeerConnection;
-  w.__peers = [];
-  w.RTCPeerConnection = class extends Native {
-    constructor(config?: RTCConfiguration) {
-      super(config);
-      w.__peers.push(this);
-    }
-  };
-};
-
-/** RTP packets the page sent or received so far for one kind, over its open connections (getStats). */
-const rtpPackets = (p: Page, dir: "inbound-rtp" | "outbound-rtp", kind: "audio" | "video") =>
-  p.evaluate(
-    async ([dir, kind]) => {
-      let n = 0;
-      for (const pc of (window as unknown as { __peers: RTCPeerConnection[] }).__peers) {
-        if (pc.connectionState === "closed") continue;
-        (await pc.getStats()).forEach(
-          (s: { type: string; kind?: string; packetsSent?: number; packetsReceived?: number }) => {
-            if (s.type === dir && s.kind === kind)
-              n += (dir === "inbound-rtp" ? s.packetsReceived : s.packetsSent) ?? 0;
-          },
-        );
-      }
-      return n;
-    },
-    [dir, kind] as const,
-  );
 
 beforeAll(async () => {
   browser = await launchChromium(FAKE_MEDIA_ARGS);
@@ -86,11 +38,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function joinAsMember(p: Page) {
-  await p.goto(`/meetings/${code}`);
-  await p.getByRole("button", { name: rt("join") }).click();
-  await p.getByRole("navigation", { name: rt("controls") }).waitFor();
-}
+const joinAsMember = (p: Page) => joinByCode(p, code);
 
 describe("Réunions in three browsers", () => {
   it("lets a guest in only when admitted, then everyone sees the two others", async () => {
