@@ -1,28 +1,39 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "@ensemble/kernel";
-import { startTestServer, type TestClient, type TestServer } from "@ensemble/testkit";
+import { startTestServer, waitFor, type TestClient, type TestServer } from "@ensemble/testkit";
 import { startCoturn, type TestCoturn } from "@ensemble/testkit/coturn";
 import type { MeetingDto } from "../../shared/schemas.ts";
 import { turnCredentials } from "../turn-credentials.ts";
 import { RawSocket } from "./raw-socket.ts";
 import { turnAllocate } from "./turn-allocate.ts";
+import { WeriftParticipant, type ClientIce } from "./werift-client.ts";
 
 /**
  * The TURN credentials the server hands out, against Debian's coturn started
  * here on loopback with the server's shared secret: those of the join answer
  * open an allocation; the same scheme with an expiry in the past, or signed
- * with another secret, is refused.
+ * with another secret, is refused; and media between two participants who
+ * may use nothing but the relay reaches the SFU and each other.
  */
 let coturn: TestCoturn;
 let s: TestServer;
 let organiser: TestClient;
+let member: TestClient;
 
 beforeAll(async () => {
   coturn = await startCoturn();
   s = await startTestServer({
-    env: { TURN_URLS: coturn.url, TURN_SECRET: coturn.secret, TURN_POLICY: "relay" },
+    env: {
+      // The SFU's candidates on loopback, where coturn relays to (it is told to allow loopback peers).
+      MEDIA_ANNOUNCED_IP: "127.0.0.1",
+      WS_MESSAGES_PER_SEC: "500",
+      TURN_URLS: coturn.url,
+      TURN_SECRET: coturn.secret,
+      TURN_POLICY: "relay",
+    },
   });
   organiser = (await s.signedIn()).client;
+  member = (await s.signedIn()).client;
 });
 afterAll(async () => {
   await s?.close();
@@ -74,6 +85,47 @@ describe("meetings: TURN credentials against coturn", () => {
     // Fresh ones from the same function still work: the refusals are the expiry's and the secret's.
     const [fresh] = turnCredentials(s.config, personId);
     expect(await turnAllocate(coturn.port, fresh!.username!, fresh!.credential!)).toMatchObject({ ok: true });
+  });
+
+  it("carries two relay-only participants' media through coturn to the SFU and on to each other", async () => {
+    const m = await organiser.post<MeetingDto>("/api/meetings", { kind: "instant", title: "Point relais" });
+    const topic = `meeting:${m.body.id}`;
+    const people = [];
+    for (const [client, label] of [
+      [organiser, "alice"],
+      [member, "bob"],
+    ] as const) {
+      const joined = await client.post<{ attendee: { id: string } }>("/api/meetings/join", { code: m.body.code });
+      const sock = await RawSocket.open(s.url, { client });
+      const r = await sock.send(topic, { op: "media.join" });
+      // What the page does with the answer: its TURN servers and its policy, given to every peer.
+      const ice = { iceServers: r.body!.iceServers, iceTransportPolicy: r.body!.iceTransportPolicy } as ClientIce;
+      people.push({ id: joined.body.attendee.id, sock, p: new WeriftParticipant(sock, topic, label, ice) });
+    }
+    const [a, b] = people as [(typeof people)[0], (typeof people)[0]];
+    await a.p.publish();
+    await b.p.publish();
+    await a.p.subscribe(b.id);
+    await b.p.subscribe(a.id);
+    /** Whether `to` received video that `from` (labelled so in its payloads) published. */
+    const gets = (to: typeof a, from: typeof a) =>
+      !!to.p.received.get(from.id)?.video.some((v) => v.startsWith(`${from.p.label}:video:`));
+    await waitFor(
+      () => {
+        a.p.tick();
+        b.p.tick();
+        return gets(a, b) && gets(b, a);
+      },
+      "each one's video at the other, through the relay",
+      20_000,
+    );
+    // They offered and answered relay candidates only: every packet went through coturn.
+    for (const x of [a, b]) {
+      expect(x.p.candidateTypes().length).toBeGreaterThan(0);
+      expect(new Set(x.p.candidateTypes())).toEqual(new Set(["relay"]));
+      await x.p.close();
+      x.sock.close();
+    }
   });
 
   it("will not start with a relay-only policy and no TURN server", () => {

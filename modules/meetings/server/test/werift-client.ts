@@ -1,10 +1,20 @@
-import { MediaStreamTrack, RTCPeerConnection, RtpHeader, RtpPacket, type RTCRtpCodecParameters } from "werift";
+import {
+  MediaStreamTrack,
+  RTCPeerConnection,
+  RtpHeader,
+  RtpPacket,
+  type PeerConfig,
+  type RTCRtpCodecParameters,
+} from "werift";
 import { gathered, sfuCodecs } from "../sfu-peer.ts";
 import type { Frame, RawSocket } from "./raw-socket.ts";
 
+/** What a participant's peers are given as the join answer gives a browser: TURN servers, relay only or not. */
+export type ClientIce = Partial<Pick<PeerConfig, "iceServers" | "iceTransportPolicy">>;
+
 /** A client peer on the same machine: loopback is where the test server announces its candidates. */
-const clientPeer = () =>
-  new RTCPeerConnection({ codecs: sfuCodecs, iceUseIpv6: false, iceAdditionalHostAddresses: ["127.0.0.1"] });
+const clientPeer = (ice: ClientIce = {}) =>
+  new RTCPeerConnection({ codecs: sfuCodecs, iceUseIpv6: false, iceAdditionalHostAddresses: ["127.0.0.1"], ...ice });
 
 const ok = (reply: Frame, what: string) => {
   if (!reply.ok) throw new Error(`${what} refused: ${reply.code ?? "?"}`);
@@ -26,16 +36,25 @@ export class WeriftParticipant {
   private readonly sock: RawSocket;
   private readonly topic: string;
   readonly label: string;
+  private readonly ice: ClientIce;
 
-  constructor(sock: RawSocket, topic: string, label: string) {
+  constructor(sock: RawSocket, topic: string, label: string, ice: ClientIce = {}) {
     this.sock = sock;
     this.topic = topic;
     this.label = label;
+    this.ice = ice;
+  }
+
+  /** The candidates this participant's peers announced so far, by type (`host`, `relay`…). */
+  candidateTypes(): string[] {
+    return this.peers.flatMap((pc) =>
+      [...(pc.localDescription?.sdp ?? "").matchAll(/^a=candidate:.* typ (\w+)/gm)].map((m) => m[1]!),
+    );
   }
 
   /** Offers audio and video to the server; resolves with the server's answer applied. */
   async publish(muted: ("audio" | "video")[] = []): Promise<void> {
-    const pc = clientPeer();
+    const pc = clientPeer(this.ice);
     this.peers.push(pc);
     for (const kind of ["audio", "video"] as const) {
       const track = new MediaStreamTrack({ kind });
@@ -73,7 +92,7 @@ export class WeriftParticipant {
   /** Asks the server for a publisher's media and answers its offer. */
   async subscribe(publisherId: string): Promise<void> {
     const offer = ok(await this.sock.send(this.topic, { op: "media.subscribe", publisherId }), "subscribe");
-    const pc = clientPeer();
+    const pc = clientPeer(this.ice);
     this.peers.push(pc);
     const got = { audio: [] as string[], video: [] as string[] };
     this.received.set(publisherId, got);
