@@ -13,7 +13,9 @@ export default defineConfig({
     include: ["{apps,packages,modules}/**/*.test.ts", "bench/**/*.test.ts"],
     exclude: ["**/node_modules/**", "e2e/**"],
     pool: "forks",
-    testTimeout: 30_000,
+    // Some suites spawn the CLI or `serve` as a child process: on a loaded two-core machine one start
+    // took 20–40 s, so a 30 s limit failed tests that were only slow.
+    testTimeout: 90_000,
     hookTimeout: 60_000,
     globalSetup: ["packages/testkit/src/global-setup.ts"],
     reporters: ["default"],
