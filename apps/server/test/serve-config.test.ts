@@ -62,7 +62,7 @@ describe("serve configuration", () => {
       HOST: undefined,
     });
     const base = `http://127.0.0.1:${filePort}`;
-    await waitForReady(base);
+    await waitForReady(base, fromFile.exited);
     fromFile.child.kill("SIGTERM");
     expect((await fromFile.exited).code).toBe(0);
     expect(fromFile.output()).not.toContain("Ensemble is ready");
@@ -85,9 +85,14 @@ describe("serve configuration", () => {
   });
 });
 
-async function waitForReady(base: string): Promise<void> {
-  const deadline = Date.now() + 20_000;
+/** Its log level is silent, so there is no ready line to wait for: ask /readyz until it answers or the child exits. */
+async function waitForReady(base: string, exited: Promise<{ code: number | null }>): Promise<void> {
+  let gone = false;
+  void exited.then(() => (gone = true));
+  // A start can take tens of seconds on a loaded two-core machine; the test's own limit bounds this.
+  const deadline = Date.now() + 80_000;
   for (;;) {
+    if (gone) throw new Error(`${base}: the server exited before it was ready`);
     try {
       if ((await fetch(`${base}/readyz`)).status === 200) return;
     } catch {
