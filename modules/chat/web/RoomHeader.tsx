@@ -1,16 +1,4 @@
-import {
-  ActionIcon,
-  Avatar,
-  Burger,
-  Group,
-  Menu,
-  Popover,
-  ScrollArea,
-  Stack,
-  Text,
-  Title,
-  Tooltip,
-} from "@mantine/core";
+import { ActionIcon, Avatar, Group, Menu, Popover, ScrollArea, Stack, Text, Title, Tooltip } from "@mantine/core";
 import { IconBell, IconBellOff, IconPin, IconStar, IconStarFilled, IconUsers } from "@tabler/icons-react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
@@ -26,6 +14,7 @@ import { RoomAvatar } from "./room-settings/RoomAvatar.tsx";
 import { RoomMenu } from "./room-settings/RoomMenu.tsx";
 import { ROLE_BADGE } from "./role-badge.ts";
 import { RoomThreads } from "./RoomThreads.tsx";
+import { SidebarOpener } from "./Sidebar.tsx";
 
 /** Name, topic, members, favourite and mute, pinned messages; the burger opens the sidebar on a phone. */
 export function RoomHeader({
@@ -56,9 +45,9 @@ export function RoomHeader({
   // « #projet-tramway — Discutons — Métropole »; the shell moves the focus to this heading on a change of room.
   usePageTitle(title);
   return (
-    <Group className="chat-header" justify="space-between" wrap="nowrap" gap="xs">
-      <Group gap="xs" wrap="nowrap" style={{ minWidth: 0 }}>
-        <Burger hiddenFrom="sm" size="sm" onClick={onMenu} aria-label={t("sidebar.open")} />
+    <Group className="chat-header" justify="space-between" wrap="wrap" gap="xs">
+      <Group gap="xs" wrap="nowrap" className="chat-header-title">
+        <SidebarOpener onMenu={onMenu} />
         {room.avatarUrl && <RoomAvatar room={room} size={32} />}
         <div style={{ minWidth: 0 }}>
           <Title order={2} size="h4" className="chat-title" data-testid="room-title" data-page-heading>
@@ -77,7 +66,7 @@ export function RoomHeader({
         </div>
       </Group>
       {room.membership && (
-        <Group gap={4} wrap="nowrap">
+        <Group gap={4} wrap="nowrap" className="chat-header-actions">
           <Popover position="bottom-end" withinPortal shadow="md">
             <Popover.Target>
               <Tooltip label={t("room.members", { count: room.memberCount })} withinPortal>

@@ -2,6 +2,7 @@ import { ActionIcon, Badge, Group, Loader, NavLink, ScrollArea, Stack, Text, Tit
 import {
   IconBookmark,
   IconHash,
+  IconLayoutSidebarLeftExpand,
   IconLock,
   IconMessagePlus,
   IconMessages,
@@ -30,8 +31,6 @@ interface Props {
 /** Favourites, channels and direct messages; unread rooms in bold with their mention count. */
 export function Sidebar({ currentId, onNavigate, onBrowse, onCreate, onDirect, onList }: Props) {
   const { t } = useTranslation("chat");
-  // The service's name comes from the shell's texts (its navigation and pages use the same).
-  const { t: tShell } = useTranslation();
   const sidebar = useSidebar();
   const { me } = useHost();
   const sections = useSections(sidebar.data?.sections);
@@ -48,7 +47,8 @@ export function Sidebar({ currentId, onNavigate, onBrowse, onCreate, onDirect, o
     <nav className="chat-sidebar" aria-label={t("sidebar.label")}>
       <Group justify="space-between" px="sm" py={6} wrap="nowrap">
         <Title order={1} size="h5">
-          {tShell("services.chat.title")}
+          {/* The service's name, as in the shell's navigation (the manifest's label). */}
+          {t("nav")}
         </Title>
         <Group gap={2} wrap="nowrap">
           <UnreadFirstToggle />
@@ -166,5 +166,18 @@ export function Sidebar({ currentId, onNavigate, onBrowse, onCreate, onDirect, o
         </Stack>
       </ScrollArea>
     </nav>
+  );
+}
+
+/**
+ * On a phone, opens the sidebar over the room. Not a second « burger » under the shell's (that one opens the
+ * services' navigation): the sidebar's own icon.
+ */
+export function SidebarOpener({ onMenu }: { onMenu: () => void }) {
+  const { t } = useTranslation("chat");
+  return (
+    <ActionIcon hiddenFrom="sm" variant="subtle" onClick={onMenu} aria-label={t("sidebar.open")}>
+      <IconLayoutSidebarLeftExpand size={20} aria-hidden="true" />
+    </ActionIcon>
   );
 }

@@ -99,7 +99,8 @@ export function AppLayout() {
       </a>
       <AppShell.Header className="brand-header">
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
-          <Group gap="sm" wrap="nowrap">
+          {/* The brand's name gives way (truncated) so that the search, the bell and the user menu stay on a phone. */}
+          <Group gap="sm" wrap="nowrap" miw={0}>
             <Burger
               opened={opened}
               onClick={toggle}
@@ -118,6 +119,7 @@ export function AppLayout() {
               variant="white"
               color="dark"
               size="sm"
+              className="header-search"
               leftSection={<IconSearch size={16} aria-hidden="true" />}
               rightSection={
                 <Kbd size="xs" visibleFrom="md">
@@ -127,7 +129,7 @@ export function AppLayout() {
               onClick={openSearch}
               aria-keyshortcuts="Control+K Meta+K"
             >
-              {t("nav.search")}
+              <span className="header-search-label">{t("nav.search")}</span>
             </Button>
             <NotificationBell />
             <Menu position="bottom-end" withinPortal>

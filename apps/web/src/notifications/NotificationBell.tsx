@@ -14,7 +14,16 @@ export function NotificationBell() {
   const unread = useUnreadCount(true).data ?? 0;
   const shown = unread > 99 ? "99+" : String(unread);
   return (
-    <Popover opened={opened} onChange={setOpened} position="bottom-end" width={380} shadow="md" withinPortal trapFocus>
+    // 380 px, narrower on a phone: the whole list stays inside the screen.
+    <Popover
+      opened={opened}
+      onChange={setOpened}
+      position="bottom-end"
+      width="clamp(240px, calc(100vw - 16px), 380px)"
+      shadow="md"
+      withinPortal
+      trapFocus
+    >
       <Popover.Target>
         <ActionIcon
           variant="white"

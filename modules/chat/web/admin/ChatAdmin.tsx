@@ -1,8 +1,9 @@
-import { Alert, Burger, Group, ScrollArea, Stack, Tabs, Title } from "@mantine/core";
+import { Alert, Group, ScrollArea, Stack, Tabs, Title } from "@mantine/core";
 import { IconLock } from "@tabler/icons-react";
 import { useNavigate, useParams } from "react-router";
 import { useTranslation } from "react-i18next";
 import { useHost } from "../host.tsx";
+import { SidebarOpener } from "../Sidebar.tsx";
 import { BotsTab } from "./BotsTab.tsx";
 import { EmojiTab } from "./EmojiTab.tsx";
 import { GeneralTab } from "./GeneralTab.tsx";
@@ -25,7 +26,7 @@ export function ChatAdmin({ onMenu }: { onMenu: () => void }) {
   const current: Tab = (TABS as readonly string[]).includes(param) ? (param as Tab) : "general";
   const header = (
     <Group gap="xs" wrap="nowrap" px="md" py="sm" className="chat-admin-header">
-      <Burger hiddenFrom="sm" size="sm" onClick={onMenu} aria-label={t("sidebar.open")} />
+      <SidebarOpener onMenu={onMenu} />
       <Title order={2} size="h4">
         {t("admin.title")}
       </Title>
