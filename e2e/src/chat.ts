@@ -3,6 +3,8 @@ import type { Browser, Page } from "playwright-core";
 import type { TestClient, TestServer } from "@ensemble/testkit";
 import chatFr from "../../modules/chat/web/i18n/fr.json" with { type: "json" };
 import chatLabelsFr from "../../modules/chat/web/i18n/manifest.fr.json" with { type: "json" };
+import chatEn from "../../modules/chat/web/i18n/en.json" with { type: "json" };
+import chatLabelsEn from "../../modules/chat/web/i18n/manifest.en.json" with { type: "json" };
 import { newContext } from "./browser.ts";
 import { signIn } from "./shell.ts";
 
@@ -11,12 +13,20 @@ import { signIn } from "./shell.ts";
  * chat's bundle, then its manifest's labels (loaded with the shell).
  */
 export function ct(key: string, vars: Record<string, string | number> = {}): string {
+  return chatText("fr", key, vars);
+}
+
+const CHAT_TEXTS = { fr: [chatFr, chatLabelsFr], en: [chatEn, chatLabelsEn] } as const;
+
+/** A chat text in the given language (see `ct`). */
+export function chatText(lang: "fr" | "en", key: string, vars: Record<string, string | number> = {}): string {
   const lookup = (tree: unknown) => {
     let node = tree;
     for (const part of key.split(".")) node = (node as Record<string, unknown> | undefined)?.[part];
     return node;
   };
-  const node = lookup(chatFr) ?? lookup(chatLabelsFr);
+  const [bundle, labels] = CHAT_TEXTS[lang];
+  const node = lookup(bundle) ?? lookup(labels);
   if (typeof node !== "string") throw new Error(`no chat text for ${key}`);
   return node.replace(/\{\{(\w+)\}\}/g, (_, v: string) => String(vars[v] ?? ""));
 }

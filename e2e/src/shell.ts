@@ -42,8 +42,10 @@ export async function fillAccountForm(
   await page.getByRole("button", { name: tr(lang, "auth.createAccount") }).click();
 }
 
+/** Chooses the language on a page before sign-in (its label is in the browser's language on a first visit). */
 export async function chooseLanguage(page: Page, lang: Lang) {
-  await page.getByRole("combobox", { name: tr("fr", "app.language") }).selectOption(lang);
+  const label = new RegExp(`^(${tr("fr", "app.language")}|${tr("en", "app.language")})$`);
+  await page.getByRole("combobox", { name: label }).selectOption(lang);
   await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe(lang);
 }
 

@@ -6,7 +6,7 @@ import { RouterProvider } from "react-router";
 import { setProfileTimeZone } from "@ensemble/ui";
 import { useTranslation } from "react-i18next";
 import { useBranding, useMe } from "./api/session.ts";
-import { setLanguage } from "./i18n/i18n.ts";
+import { browserLanguage, setLanguage } from "./i18n/i18n.ts";
 import { brandTheme, brandVariables } from "./theme/theme.ts";
 import { router } from "./router.tsx";
 
@@ -25,8 +25,12 @@ function Themed() {
   const theme = useMemo(() => brandTheme(color, closeLabel), [color, closeLabel]);
   const resolver = useMemo(() => brandVariables(color), [color]);
 
+  // Signed in: the profile's language. Before: the one chosen on this device, else the browser's (a first
+  // visit from an English browser reads English), else the organisation's default.
   useEffect(() => {
-    setLanguage(me?.locale ?? localStorage.getItem("ensemble.lang") ?? branding?.defaultLocale ?? "fr");
+    setLanguage(
+      me?.locale ?? localStorage.getItem("ensemble.lang") ?? browserLanguage() ?? branding?.defaultLocale ?? "fr",
+    );
   }, [me?.locale, branding?.defaultLocale]);
 
   // Every date in the shell and the modules follows the profile's zone (the browser's when signed out).

@@ -82,7 +82,12 @@ export async function notifyMessage(tx: ChatDb, m: ChatMessagesTable, a: NotifyA
       ...(silent.length ? { quiet: silent } : {}),
       kind,
       actorId: m.author_id,
-      title: { key: `chat.notification.${kind.slice(5)}`, params: { author: who, room: where }, text },
+      // The web app says it in the reader's language from the chat's labels (`notification.*` in its manifest).
+      title: {
+        key: `chat.notification.${kind.slice(5)}${where || kind === "chat.direct" ? "" : "NoRoom"}`,
+        params: { author: who, room: where },
+        text,
+      },
       body: { key: "chat.notification.excerpt", params: { text: excerpt }, text: excerpt },
       link: `/chat/${m.room_id}?message=${m.id}`,
       importance: kind === "chat.thread_reply" ? "normal" : "high",

@@ -5,7 +5,7 @@ import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
 import type { Branding } from "../api/types.ts";
 import { follow, useConnectionState } from "../lib/realtime.ts";
-import { setUnread, type LocalizedText, type NotificationItem } from "../notifications/unread.ts";
+import { localize, setUnread, type LocalizedText, type NotificationItem } from "../notifications/unread.ts";
 import type { NotificationCreatedPayload, NotificationReadPayload } from "@ensemble/protocol/wire/notifications";
 
 /** What the `user:` topic carries for notifications (created or read), inferred from the events' schemas. */
@@ -25,7 +25,7 @@ export function RealtimeBridge({ userId }: { userId: string }) {
   /** A desktop notification when the tab is in the background and the person allowed them. An effect event: the subscription below is not renewed when navigate changes. */
   const desktop = useEffectEvent((n: NotificationItem) => {
     if (typeof Notification === "undefined" || Notification.permission !== "granted" || !document.hidden) return;
-    const text = (l: LocalizedText) => (i18n.exists(l.key) ? i18n.t(l.key, l.params ?? {}) : l.text);
+    const text = (l: LocalizedText) => localize(i18n, l);
     const shown = new Notification(text(n.title), { body: n.body ? text(n.body) : "", tag: n.id });
     shown.onclick = () => {
       window.focus();

@@ -19,6 +19,13 @@ void i18n.use(initReactI18next).init({
   returnNull: false,
 });
 
+/** The first of the browser's preferred languages that the product speaks (`en-GB` → `en`), if any. */
+export function browserLanguage(): string | undefined {
+  return navigator.languages
+    .map((l) => l.slice(0, 2).toLowerCase())
+    .find((l) => (LANGUAGES as readonly string[]).includes(l));
+}
+
 export function setLanguage(lang: string): void {
   const next = (LANGUAGES as readonly string[]).includes(lang) ? lang : "fr";
   if (i18n.language !== next) void i18n.changeLanguage(next);

@@ -5,7 +5,7 @@ import { useTranslation } from "react-i18next";
 import { get, post } from "../api/client.ts";
 import { ProblemAlert } from "../components/ProblemAlert.tsx";
 import { useDates } from "@ensemble/ui";
-import { setUnread, type LocalizedText, type NotificationItem } from "./unread.ts";
+import { localize, setUnread, type LocalizedText, type NotificationItem } from "./unread.ts";
 
 export const LIST_KEY = ["notifications", "list"] as const;
 
@@ -30,7 +30,7 @@ export default function NotificationList({ onOpen }: { onOpen: () => void }) {
       void qc.invalidateQueries({ queryKey: LIST_KEY });
     },
   });
-  const text = (l: LocalizedText) => (i18n.exists(l.key) ? t(l.key, l.params ?? {}) : l.text);
+  const text = (l: LocalizedText) => localize(i18n, l);
   const canAskDesktop = typeof Notification !== "undefined" && Notification.permission === "default";
   const items = list.data?.items ?? [];
 

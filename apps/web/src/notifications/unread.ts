@@ -1,4 +1,5 @@
 import { useQuery, type QueryClient } from "@tanstack/react-query";
+import type { i18n } from "i18next";
 import { get } from "../api/client.ts";
 import type { Notification } from "@ensemble/protocol/wire/notifications";
 
@@ -26,5 +27,17 @@ export function setUnread(qc: QueryClient, count: number): void {
 }
 
 export type LocalizedText = Notification["title"];
+
+/**
+ * A notification's text in the reader's language. A key whose first part names a module (`chat.notification.
+ * mention`) is looked up in that module's labels (its manifest, loaded with the shell), any other in the
+ * shell's; the server's rendered `text` when neither has it.
+ */
+export function localize(i18n: i18n, l: LocalizedText): string {
+  const [ns, ...rest] = l.key.split(".");
+  const own = rest.join(".");
+  if (ns && own && i18n.exists(own, { ns })) return i18n.t(own, { ns, ...l.params });
+  return i18n.exists(l.key) ? i18n.t(l.key, l.params ?? {}) : l.text;
+}
 
 export type NotificationItem = Notification;

@@ -72,6 +72,12 @@ describe("chat web texts (the `chat` namespace: manifest labels with the shell, 
     for (const s of ["online", "away", "dnd", "offline"]) used.add(`presence.${s}`);
     for (const r of ["owner", "moderator", "member"]) used.add(`roles.${r}`);
     for (const s of ["favourites", "channels", "direct"]) used.add(`sidebar.sections.${s}`);
+    // Each built-in slash command's description, in the reader's language (integrations/slash.tsx). The list is
+    // the server's (read as text: browser code never imports server code).
+    const builtIns = readFileSync(new URL("../../server/integrations/custom-commands.ts", import.meta.url), "utf8");
+    const names = [...builtIns.matchAll(/command: "\/([a-z]+)",\s+description/g)].map((m) => m[1]!);
+    expect(names).toEqual(expect.arrayContaining(["me", "shrug", "mute", "call"]));
+    for (const name of names) used.add(`slashCommands.${name}`);
     expect(used.size).toBeGreaterThan(80);
     const has = (keys: Map<string, string>, k: string) => keys.has(k) || keys.has(`${k}_other`);
     const missing = [...used].filter((k) => !k.startsWith("problems.") && (!has(frKeys, k) || !has(enKeys, k)));

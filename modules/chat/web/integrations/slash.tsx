@@ -1,4 +1,4 @@
-import { useCallback, useSyncExternalStore } from "react";
+import { useCallback, useMemo, useSyncExternalStore } from "react";
 import { CloseButton, Group, Paper, Stack, Text } from "@mantine/core";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
@@ -10,10 +10,23 @@ import { Markdown } from "../Markdown.tsx";
 import { useHost } from "../host.tsx";
 import { intKeys, useIntegrationsApi, type SlashCommand } from "./api.ts";
 
-/** The organisation's slash commands (built-in and custom), for the composer. */
+/**
+ * The organisation's slash commands (built-in and custom), for the composer. A built-in's description is the
+ * chat's own text in the reader's language (the server's is French); a custom one reads as its author wrote it.
+ */
 export function useSlashCommands(): SlashCommand[] {
+  const { t } = useTranslation("chat");
   const api = useIntegrationsApi();
-  return useQuery({ queryKey: intKeys.commands, queryFn: api.commands, staleTime: 5 * 60_000 }).data?.items ?? [];
+  const items = useQuery({ queryKey: intKeys.commands, queryFn: api.commands, staleTime: 5 * 60_000 }).data?.items;
+  return useMemo(
+    () =>
+      (items ?? []).map((c) =>
+        c.builtIn
+          ? { ...c, description: t(`slashCommands.${c.command.slice(1)}`, { defaultValue: c.description }) }
+          : c,
+      ),
+    [items, t],
+  );
 }
 
 /** `/na` typed at the very start of the message: the commands it may name. */
