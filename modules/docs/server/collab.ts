@@ -8,14 +8,17 @@ import { DocsCloseCodes } from "../shared/close-codes.ts";
 import { COMMENTS_CHANGED } from "../shared/comments.ts";
 import { documentAccess } from "./access.ts";
 import { BODY_FIELD } from "./export.ts";
+import { DurableAcks } from "./durable-acks.ts";
 import { DocumentStore } from "./persistence.ts";
 import { docsDb } from "./tables.ts";
+import { UpdateLog } from "./update-log.ts";
 import { docFromState, VersionStore } from "./versions.ts";
 
-/** What Hocuspocus carries for each connection: who opened the socket, and the socket (to close it). */
+/** What Hocuspocus carries for each connection: who opened the socket, the socket (to close it) and its acknowledgements. */
 export interface CollabContext {
   actor: UserActor;
   socket: WebSocket;
+  acks: DurableAcks;
 }
 
 /** y-protocols' sync message types that carry content: step 2 and update. */
@@ -35,6 +38,7 @@ const refusal = (reason: string) => ({ reason });
 export class CollabServer {
   readonly hocuspocus: Hocuspocus<CollabContext>;
   private readonly store: DocumentStore;
+  private readonly log: UpdateLog;
   private readonly versions: VersionStore;
   private readonly sockets = new Set<CollabContext>();
   /** Sockets authorised on a document that is still loading: a failed load closes them. */
@@ -46,6 +50,7 @@ export class CollabServer {
   constructor(k: Kernel, extensions: Extension[] = []) {
     this.k = k;
     this.store = new DocumentStore(docsDb(k));
+    this.log = new UpdateLog(this.store);
     this.versions = new VersionStore(docsDb(k));
     this.hocuspocus = new Hocuspocus<CollabContext>({
       quiet: true,
@@ -61,11 +66,16 @@ export class CollabServer {
       socket.close(CloseCodes.goingAway.code, CloseCodes.goingAway.reason);
       return;
     }
-    const context: CollabContext = { actor, socket };
+    const acks = new DurableAcks(socket, (err) => {
+      this.k.log.error({ err }, "co-editing updates could not be logged; their sender is not acknowledged");
+      socket.close(DocsCloseCodes.storeFailed.code, DocsCloseCodes.storeFailed.reason);
+    });
+    const context: CollabContext = { actor, socket, acks };
     this.sockets.add(context);
     // Hocuspocus reads the document name from the messages; the request is only handed to hooks.
     const request = new Request(`http://collab.invalid${req.url}`);
-    const connection = this.hocuspocus.handleConnection(socket, request, context);
+    // Hocuspocus talks to the socket through the acknowledgement gate.
+    const connection = this.hocuspocus.handleConnection(acks, request, context);
     socket.on("message", (data: Buffer) => connection.handleMessage(new Uint8Array(data)));
     socket.on("close", (code: number, reason: Buffer) => {
       this.sockets.delete(context);
@@ -84,6 +94,7 @@ export class CollabServer {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.recheckTimer) clearInterval(this.recheckTimer);
+    await this.log.drain();
     for (const doc of this.hocuspocus.documents.values())
       if (!doc.isLoading) await this.store.compact(doc.name, doc).catch((err: unknown) => this.logStoreError(err));
     for (const c of this.sockets) c.socket.close(CloseCodes.goingAway.code, CloseCodes.goingAway.reason);
@@ -119,8 +130,9 @@ export class CollabServer {
       beforeSync: async ({ type, payload, connection, documentName }) => {
         if (!CONTENT_MESSAGES.has(type) || connection.readOnly || isEmptyUpdate(payload)) return;
         if (this.stopped) throw refusal("shutting-down");
-        // Durable before it is applied and acknowledged: a killed node loses nothing a client saw confirmed.
-        await this.store.append(documentName, payload);
+        // Applied and relayed to the other editors at once; logged in the next group commit, and acknowledged
+        // to its sender only once committed: a killed node loses nothing a client saw confirmed.
+        connection.context.acks.track(this.log.append(documentName, payload));
       },
       onStoreDocument: async ({ documentName, document }) => {
         if (this.stopped) return;
@@ -158,7 +170,7 @@ export class CollabServer {
       } finally {
         doc.off("update", collect);
       }
-      for (const u of updates) await this.store.append(docId, u);
+      await Promise.all(updates.map((u) => this.log.append(docId, u)));
     } finally {
       await connection.disconnect();
     }

@@ -9,4 +9,6 @@ export const DocsCloseCodes = {
   accessRevoked: { code: 4403, reason: "access revoked", retry: false },
   /** The stored document could not be read: nothing is served rather than an empty document. */
   loadFailed: { code: 4503, reason: "document unavailable", retry: true },
+  /** Updates this socket sent could not be logged: they are not acknowledged, and the provider's reconnection resends what the server lacks. */
+  storeFailed: { code: 4504, reason: "changes not stored", retry: true },
 } as const;

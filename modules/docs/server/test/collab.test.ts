@@ -20,8 +20,9 @@ const synced = (c: CollabClient, what: string) => waitFor(() => c.provider.isSyn
 /** What a client joining now would be served: the stored state and logged updates, merged. */
 async function storedText(docId: string): Promise<string> {
   const db = docsDb(server.kernel);
-  const state = await db.selectFrom("docs_states").select("state").where("doc_id", "=", docId).executeTakeFirst();
+  // The log before the state, as DocumentStore.load reads them (a compaction may commit in between).
   const updates = await db.selectFrom("docs_updates").select("update").where("doc_id", "=", docId).execute();
+  const state = await db.selectFrom("docs_states").select("state").where("doc_id", "=", docId).executeTakeFirst();
   const doc = new Y.Doc();
   for (const u of [...(state ? [state.state] : []), ...updates.map((x) => x.update)])
     Y.applyUpdate(doc, new Uint8Array(u));
@@ -145,6 +146,28 @@ describe("co-editing at /collab with the stock Hocuspocus provider", () => {
     const fresh = connect(id, { cookies: alice });
     await synced(fresh, "fresh");
     expect(fresh.text.toString()).toBe("Contenu précieux");
+  });
+
+  it("relays an update before it is logged, and acknowledges only what is logged", async () => {
+    const id = await newDocument(alice, aliceRoot, "Journal.ensdoc");
+    const a = connect(id, { cookies: alice });
+    const b = connect(id, { cookies: alice });
+    await Promise.all([synced(a, "a"), synced(b, "b")]);
+    a.text.insert(0, "Écrit");
+    await waitFor(() => a.acked() === "Écrit", "first edit acknowledged");
+    await sql`alter table docs_updates rename to docs_updates_away`.execute(server.kernel.db);
+    try {
+      a.text.insert(5, " puis relayé");
+      // The other editor sees it although the log cannot take it…
+      await waitFor(() => b.text.toString() === "Écrit puis relayé", "relayed to b");
+      // …and its sender is never told it is safe: its socket closes instead.
+      await waitFor(() => a.closes.includes(DocsCloseCodes.storeFailed.code), "a closed: changes not stored");
+      expect(a.acked()).toBe("Écrit");
+    } finally {
+      await sql`alter table docs_updates_away rename to docs_updates`.execute(server.kernel.db);
+    }
+    // The change stayed in the server's memory; the next store keeps it.
+    await waitFor(async () => (await storedText(id)) === "Écrit puis relayé", "stored by the next compaction");
   });
 
   it("exports what the editor wrote as Markdown and HTML, to those who may read it", async () => {
