@@ -1,33 +1,18 @@
-import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import WebSocket from "ws";
-import * as Y from "yjs";
-import { HocuspocusProvider, HocuspocusProviderWebsocket } from "@hocuspocus/provider";
-import { WebsocketProvider } from "y-websocket";
+import { ensemble, reference, type Target } from "./docs-targets.ts";
 import type { BenchReport } from "./report.ts";
-import { createAdmin, freePort, rssMiB, startServerProcess } from "./server-process.ts";
+import { rssMiB } from "./server-process.ts";
 
-const EDITORS = Number(process.env.BENCH_DOCS_EDITORS ?? 50);
-const EDITS = Number(process.env.BENCH_DOCS_EDITS ?? 30);
-/** A keystroke every 200 ms per editor: human typing speed, about 60 words a minute. */
-const PACE_MS = Number(process.env.BENCH_DOCS_PACE_MS ?? 200);
-
-/** One editor: its document and a way to close it, whichever server it talks to. */
-interface Editor {
-  doc: Y.Doc;
-  synced: Promise<void>;
-  close(): void;
-}
-
-/** A server under test: where it runs and how an editor connects to its one document. */
-interface Target {
-  name: string;
-  pid: number;
-  connect(): Editor;
-  stop(): Promise<void>;
-}
+const quick = process.argv.includes("--quick");
+const EDITORS = Number(process.env.BENCH_DOCS_EDITORS ?? (quick ? 20 : 200));
+/** Editors that are stock providers and measure propagation; the others are light typists (docs-targets.ts). */
+const OBSERVERS = Math.min(EDITORS, Number(process.env.BENCH_DOCS_OBSERVERS ?? (quick ? 5 : 20)));
+const EDITS = Number(process.env.BENCH_DOCS_EDITS ?? (quick ? 5 : 20));
+/** A keystroke every 250 ms per editor: human typing speed, about 50 words a minute. */
+const PACE_MS = Number(process.env.BENCH_DOCS_PACE_MS ?? 250);
+const OPEN_DOCS = Number(process.env.BENCH_DOCS_OPEN ?? (quick ? 50 : 1000));
+/** What each open document holds: a paragraph typed as 20 transactions of a sentence. */
+const SENTENCE = "Le compte rendu de la réunion du mardi est en ligne. ";
 
 /** Seconds of CPU (user + system) a process has used, from /proc. */
 function cpuSeconds(pid: number): number {
@@ -39,192 +24,154 @@ const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] ?? Number.NaN;
 };
+const turn = () => new Promise((r) => setImmediate(r));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Ensemble: `ensemble serve` as `npm start` runs it; editors are the stock Hocuspocus provider with a session cookie. */
-async function ensemble(): Promise<Target> {
-  const server = await startServerProcess({ timeoutMs: 180_000 });
-  const admin = await createAdmin(server);
-  const csrf = /ensemble_csrf=([^;]+)/.exec(admin.cookie)?.[1] ?? "";
-  const headers = { cookie: admin.cookie, "x-csrf-token": csrf };
-  const spaces = (await (await fetch(`${server.url}/api/files/spaces`, { headers })).json()) as {
-    spaces: { rootId: string }[];
-  };
-  const put = await fetch(`${server.url}/api/files/nodes/${spaces.spaces[0]!.rootId}/files?name=bench.ensdoc`, {
-    method: "PUT",
-    headers: { ...headers, "content-type": "application/vnd.ensemble.document+json" },
-    body: '{"type":"ensemble-document","version":1}\n',
-  });
-  if (put.status !== 200) throw new Error(`document not created: ${put.status} ${await put.text()}`);
-  const docId = ((await put.json()) as { id: string }).id;
-  class CookieSocket extends WebSocket {
-    constructor(url: string) {
-      super(url, { headers: { cookie: admin.cookie } });
-    }
+/** Waits until the server has used under 5% of a CPU over half a second: what it was sent is handled. */
+async function quiet(pid: number): Promise<void> {
+  for (;;) {
+    const before = cpuSeconds(pid);
+    await sleep(500);
+    if (cpuSeconds(pid) - before < 0.025) return;
   }
-  return {
-    name: "Ensemble (/collab, Hocuspocus 4.7, SQLite, every update logged before its ack)",
-    pid: server.pid,
-    connect: () => {
-      const doc = new Y.Doc();
-      const websocketProvider = new HocuspocusProviderWebsocket({
-        url: `${server.url.replace(/^http/, "ws")}/collab`,
-        WebSocketPolyfill: CookieSocket,
-      });
-      const provider = new HocuspocusProvider({ websocketProvider, name: docId, document: doc });
-      provider.attach();
-      const synced = new Promise<void>((resolve) => provider.on("synced", () => resolve()));
-      return {
-        doc,
-        synced,
-        close: () => {
-          provider.destroy();
-          websocketProvider.destroy();
-        },
-      };
-    },
-    stop: () => server.stop(),
-  };
 }
 
-/**
- * The reference Yjs backend, `@y/websocket-server` (in memory, no persistence), with y-websocket's provider.
- * 0.1.1, not 0.1.5: 0.1.5 needs `@y/y@*`, which only has pre-releases, so npm cannot install it.
- */
-async function reference(): Promise<Target> {
-  const port = await freePort();
-  // The package's own start script (its `y-websocket-server` bin); 0.1.1 exports no path to it.
-  const script = path.join(
-    path.dirname(fileURLToPath(import.meta.resolve("@y/websocket-server/package.json"))),
-    "src/server.js",
-  );
-  const child = spawn(process.execPath, [script], {
-    env: { ...process.env, HOST: "127.0.0.1", PORT: String(port) },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  await new Promise<void>((resolve, reject) => {
-    child.once("exit", (code) => reject(new Error(`@y/websocket-server exited with ${code}`)));
-    child.stdout!.on("data", (c: Buffer) => {
-      if (c.toString().includes("running")) resolve();
-    });
-  });
-  return {
-    name: "@y/websocket-server 0.1.1 (in memory)",
-    pid: child.pid!,
-    connect: () => {
-      const doc = new Y.Doc();
-      const provider = new WebsocketProvider(`ws://127.0.0.1:${port}`, "bench", doc, {
-        WebSocketPolyfill: WebSocket as never,
-      });
-      const synced = new Promise<void>((resolve) => provider.once("sync", () => resolve()));
-      return { doc, synced, close: () => provider.destroy() };
-    },
-    stop: async () => {
-      const exited = new Promise((r) => child.once("exit", r));
-      child.kill("SIGTERM");
-      await exited;
-    },
-  };
-}
-
-interface Figures {
+interface Typing {
   p50: number;
   p99: number;
   convergeMs: number;
   cpuS: number;
   rssMiB: number;
+  benchCpuS: number;
 }
 
 /**
  * EDITORS editors on one document, each typing EDITS characters at PACE_MS,
- * start times spread over one pace. Every keystroke also records when it was
- * typed (a Y.Map entry) so each other editor measures its propagation.
+ * starts spread over one pace. Every keystroke also records when it was typed
+ * (a Y.Map entry); each observer measures when every other editor's keystrokes arrive.
  */
-async function workload(t: Target): Promise<Figures> {
-  const editors = Array.from({ length: EDITORS }, () => t.connect());
-  await Promise.all(editors.map((e) => e.synced));
+async function typing(t: Target): Promise<Typing> {
+  const [name] = await t.newDocs(1);
+  const observers = Array.from({ length: OBSERVERS }, () => t.connect(name!));
+  await Promise.all(observers.map((e) => e.synced));
+  const typists = Array.from({ length: EDITORS - OBSERVERS }, () => t.typist(name!));
+  await Promise.all(typists.map((e) => e.ready));
   const latencies: number[] = [];
   const expected = EDITORS * EDITS;
-  let allSeen: () => void = () => undefined;
   let completeAt = 0;
+  let allSeen: () => void = () => undefined;
   const done = new Promise<void>((resolve) => (allSeen = resolve));
   const complete = new Set<number>();
-  editors.forEach((e, i) => {
+  observers.forEach((e, i) => {
     const stamps = e.doc.getMap<number>("typed");
     stamps.observe((ev, tr) => {
       const now = performance.now();
       if (!tr.local) for (const key of ev.keysChanged) latencies.push(now - stamps.get(key)!);
-      // An editor's own last keystroke may be what completes its copy.
+      // An observer's own last keystroke may be what completes its copy.
       if (stamps.size === expected) complete.add(i);
-      if (complete.size === EDITORS && completeAt === 0) {
+      if (complete.size === OBSERVERS && completeAt === 0) {
         completeAt = performance.now();
         allSeen();
       }
     });
   });
   const cpu0 = cpuSeconds(t.pid);
+  const me0 = process.cpuUsage();
   let lastTyped = 0;
   await Promise.all(
-    editors.map(async (e, i) => {
-      await new Promise((r) => setTimeout(r, (PACE_MS * i) / EDITORS));
-      const text = e.doc.getText("body");
-      const stamps = e.doc.getMap<number>("typed");
+    [...observers.map((e) => e.doc), ...typists.map((e) => e.doc)].map(async (doc, i) => {
+      await sleep((PACE_MS * i) / EDITORS);
+      const text = doc.getText("body");
+      const stamps = doc.getMap<number>("typed");
       for (let n = 0; n < EDITS; n++) {
         lastTyped = performance.now();
-        e.doc.transact(() => {
+        doc.transact(() => {
           text.insert(Math.floor(Math.random() * (text.length + 1)), "abcdefghij"[n % 10]!);
           stamps.set(`${i}:${n}`, performance.now());
         });
-        await new Promise((r) => setTimeout(r, PACE_MS));
+        await sleep(PACE_MS);
       }
     }),
   );
   await done;
-  const convergeMs = completeAt - lastTyped;
-  const texts = new Set(editors.map((e) => e.doc.getText("body").toString()));
+  const me = process.cpuUsage(me0);
+  const texts = new Set(observers.map((e) => e.doc.getText("body").toString()));
   if (texts.size !== 1) throw new Error(`${t.name}: editors did not converge`);
   const figures = {
     p50: pct(latencies, 50),
     p99: pct(latencies, 99),
-    convergeMs,
+    convergeMs: completeAt - lastTyped,
     cpuS: cpuSeconds(t.pid) - cpu0,
     rssMiB: rssMiB(t.pid),
+    benchCpuS: (me.user + me.system) / 1e6,
   };
-  for (const e of editors) e.close();
+  for (const e of [...observers, ...typists]) e.close();
   return figures;
 }
 
+interface Open {
+  before: number;
+  after: number;
+}
+
+/** OPEN_DOCS documents open at once, each by its own editor (socket) and holding a typed paragraph. */
+async function openDocuments(t: Target): Promise<Open> {
+  await quiet(t.pid);
+  const before = rssMiB(t.pid);
+  const names = await t.newDocs(OPEN_DOCS);
+  const editors = [];
+  for (let i = 0; i < names.length; i += 50) {
+    const batch = names.slice(i, i + 50).map((n) => t.connect(n));
+    await Promise.all(batch.map((e) => e.synced));
+    for (const e of batch) {
+      const text = e.doc.getText("body");
+      for (let s = 0; s < 20; s++) text.insert(text.length, SENTENCE);
+      await turn();
+    }
+    editors.push(...batch);
+  }
+  await quiet(t.pid);
+  const after = rssMiB(t.pid);
+  for (const e of editors) e.close();
+  return { before, after };
+}
+
 export async function docs(): Promise<BenchReport> {
-  const results: { name: string; f: Figures }[] = [];
+  const results: { name: string; typing: Typing; open: Open }[] = [];
   for (const make of [ensemble, reference]) {
     const t = await make();
     try {
-      results.push({ name: t.name, f: await workload(t) });
+      const typed = await typing(t);
+      results.push({ name: t.name, typing: typed, open: await openDocuments(t) });
     } finally {
       await t.stop();
     }
   }
-  const [ours, ref] = results as [{ name: string; f: Figures }, { name: string; f: Figures }];
-  const ratio = (a: number, b: number) => `×${(a / b).toFixed(2)}`;
-  const row = (label: string, pick: (f: Figures) => number, unit: string, digits = 1) => [
+  const [ours, ref] = results as [(typeof results)[0], (typeof results)[0]];
+  const row = (label: string, a: number, b: number, unit: string, digits = 1) => [
     label,
-    `${pick(ours.f).toFixed(digits)} ${unit}`,
-    `${pick(ref.f).toFixed(digits)} ${unit}`,
-    ratio(pick(ours.f), pick(ref.f)),
+    `${a.toFixed(digits)} ${unit}`,
+    `${b.toFixed(digits)} ${unit}`,
+    `×${(a / b).toFixed(2)}`,
   ];
+  const perDoc = (o: Open) => ((o.after - o.before) * 1024) / OPEN_DOCS;
   return {
-    title: "Co-editing: one document, many editors, against @y/websocket-server",
+    title: "Co-editing: one document, many editors, and many documents, against @y/websocket-server",
     table: [
       ["measure", "Ensemble", "@y/websocket-server", "ratio"],
-      row("propagation p50 (keystroke → each other editor)", (f) => f.p50, "ms"),
-      row("propagation p99", (f) => f.p99, "ms"),
-      row("last keystroke → every editor has everything", (f) => f.convergeMs, "ms", 0),
-      row("server CPU during the typing", (f) => f.cpuS, "s", 2),
-      row("server RSS after", (f) => f.rssMiB, "MiB"),
+      row("propagation p50 (keystroke → each observer)", ours.typing.p50, ref.typing.p50, "ms"),
+      row("propagation p99", ours.typing.p99, ref.typing.p99, "ms"),
+      row("last keystroke → every observer has everything", ours.typing.convergeMs, ref.typing.convergeMs, "ms", 0),
+      row("server CPU during the typing", ours.typing.cpuS, ref.typing.cpuS, "s", 2),
+      row("server RSS after the typing", ours.typing.rssMiB, ref.typing.rssMiB, "MiB"),
+      row("bench process CPU during the typing (the clients)", ours.typing.benchCpuS, ref.typing.benchCpuS, "s", 2),
+      row(`server RSS with ${OPEN_DOCS} documents open`, ours.open.after, ref.open.after, "MiB"),
+      row("… of which the documents (RSS after − before, per document)", perDoc(ours.open), perDoc(ref.open), "KiB"),
     ],
     notes: [
-      `${EDITORS} editors on one document, each typing ${EDITS} characters at one every ${PACE_MS} ms (about 60 words a minute), starts spread over ${PACE_MS} ms; every keystroke is a Yjs transaction (a character at a random place and its timestamp), and each other editor measures when it arrives. Editors run in the bench's process (the stock Hocuspocus provider for Ensemble, y-websocket's provider for the reference), so their CPU shares the machine with the servers.`,
-      "The reference keeps documents in memory only; Ensemble writes every update to its database before acknowledging it (SQLite here) and stores the state debounced: part of the difference is that durability.",
-      "Not measured yet: 200 editors and 1,000 documents open at once (the issue's full load); run with BENCH_DOCS_EDITORS=200 on a quiet machine.",
+      `Typing: ${EDITORS} editors on one document, each typing ${EDITS} characters at one every ${PACE_MS} ms (human speed), starts spread over ${PACE_MS} ms; every keystroke is a Yjs transaction (a character at a random place and its timestamp). ${OBSERVERS} editors are stock providers (Hocuspocus's for Ensemble, y-websocket's with its BroadcastChannel off for the reference) that measure when every other editor's keystrokes arrive; the other ${EDITORS - OBSERVERS} are light typists (a socket speaking the server's sync protocol, reading and dropping what it receives), so the server carries ${EDITORS} editors while the bench's process does not apply every update ${EDITORS} times. The clients run in the bench's process on the same machine.`,
+      `Open documents: ${OPEN_DOCS} documents, each opened by its own stock provider (one socket each), which types a paragraph (20 sentences, ${20 * SENTENCE.length} characters); RSS read once the server is idle (under 5% of a CPU over 0.5 s), before and with all of them open.`,
+      "Ensemble relays an update to the other editors as soon as it is applied, logs it in the next group commit of the update log (SQLite here), and acknowledges it to its sender once committed; the reference keeps documents in memory only.",
     ],
   };
 }
