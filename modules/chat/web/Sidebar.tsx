@@ -45,7 +45,8 @@ export function Sidebar({ currentId, onNavigate, onBrowse, onCreate, onDirect, o
   };
   return (
     <nav className="chat-sidebar" aria-label={t("sidebar.label")}>
-      <Group justify="space-between" px="sm" py={6} wrap="nowrap">
+      {/* Wraps rather than overflowing onto the room's header when the list is narrow or the name long. */}
+      <Group justify="space-between" px="sm" py={6} gap={4}>
         <Title order={1} size="h5">
           {/* The service's name, as in the shell's navigation (the manifest's label). */}
           {t("nav")}
