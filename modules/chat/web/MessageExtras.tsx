@@ -18,7 +18,8 @@ const when = (iso: string, lang: string) => formatDate(iso, "short", lang);
 export function EditedMark({ m }: { m: ChatMessage }) {
   const { t } = useTranslation("chat");
   return (
-    <Popover position="bottom-start" withinPortal shadow="md" width={320}>
+    // The focus goes into the history (Esc closes it) and back to « (modifié) ».
+    <Popover position="bottom-start" withinPortal shadow="md" width={320} trapFocus returnFocus>
       <Popover.Target>
         <UnstyledButton
           className="chat-edited"

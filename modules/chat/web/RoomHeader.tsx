@@ -1,6 +1,7 @@
 import { ActionIcon, Avatar, Group, Menu, Popover, ScrollArea, Stack, Text, Title, Tooltip } from "@mantine/core";
 import { IconBell, IconBellOff, IconPin, IconStar, IconStarFilled, IconUsers } from "@tabler/icons-react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useId } from "react";
 import { useTranslation } from "react-i18next";
 import { usePageTitle } from "@ensemble/ui";
 import type { Room } from "../shared/schemas.ts";
@@ -40,6 +41,7 @@ export function RoomHeader({
     void qc.invalidateQueries({ queryKey: keys.room(room.id) });
     void qc.invalidateQueries({ queryKey: keys.sidebar });
   };
+  const membersTitle = useId();
   const name = roomLabel(room, me.id);
   const title = room.type === "dm" ? name : `${room.type === "channel" ? "#" : "🔒 "}${room.slug ?? name}`;
   // « #projet-tramway — Discutons — Métropole »; the shell moves the focus to this heading on a change of room.
@@ -67,7 +69,8 @@ export function RoomHeader({
       </Group>
       {room.membership && (
         <Group gap={4} wrap="nowrap" className="chat-header-actions">
-          <Popover position="bottom-end" withinPortal shadow="md">
+          {/* The focus goes into the list (Esc closes it) and back to the button; the list is named by its title. */}
+          <Popover position="bottom-end" withinPortal shadow="md" trapFocus returnFocus>
             <Popover.Target>
               <Tooltip label={t("room.members", { count: room.memberCount })} withinPortal>
                 <ActionIcon variant="subtle" aria-label={t("room.members", { count: room.memberCount })}>
@@ -75,7 +78,10 @@ export function RoomHeader({
                 </ActionIcon>
               </Tooltip>
             </Popover.Target>
-            <Popover.Dropdown>
+            <Popover.Dropdown aria-labelledby={membersTitle}>
+              <Text size="xs" fw={700} mb={4} id={membersTitle}>
+                {t("room.members", { count: room.memberCount })}
+              </Text>
               <ScrollArea.Autosize mah={300}>
                 <Stack gap={4}>
                   {members.list.map((m) => (

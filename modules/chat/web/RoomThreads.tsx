@@ -1,6 +1,7 @@
 import { ActionIcon, Menu, Text, Tooltip } from "@mantine/core";
 import { IconMessages } from "@tabler/icons-react";
 import { useQuery } from "@tanstack/react-query";
+import { useEffect, useRef, useState } from "react";
 import { useNavigate } from "react-router";
 import { useTranslation } from "react-i18next";
 import { useChatApi } from "./hooks.ts";
@@ -16,8 +17,17 @@ export function RoomThreads({ roomId }: { roomId: string }) {
     queryFn: () => api.roomThreads(roomId),
     enabled: false,
   });
+  const [opened, setOpened] = useState(false);
+  const list = useRef<HTMLDivElement>(null);
+  // The list arrives after the menu opened (it is fetched then) and replaces the « loading » line: the focus
+  // goes to its first thread, as on opening, since Mantine hears the arrows and Esc only inside the menu.
+  useEffect(() => {
+    const el = list.current;
+    if (opened && threads.data && el && !el.contains(document.activeElement))
+      el.querySelector<HTMLElement>('[role="menuitem"]:not([data-disabled])')?.focus();
+  }, [opened, threads.data]);
   return (
-    <Menu position="bottom-end" withinPortal onOpen={() => void threads.refetch()}>
+    <Menu position="bottom-end" withinPortal opened={opened} onChange={setOpened} onOpen={() => void threads.refetch()}>
       <Menu.Target>
         <Tooltip label={t("lists.roomThreads")} withinPortal>
           <ActionIcon variant="subtle" aria-label={t("lists.roomThreads")} data-testid="room-threads">
@@ -25,7 +35,7 @@ export function RoomThreads({ roomId }: { roomId: string }) {
           </ActionIcon>
         </Tooltip>
       </Menu.Target>
-      <Menu.Dropdown maw={360} data-testid="room-threads-list">
+      <Menu.Dropdown maw={360} data-testid="room-threads-list" ref={list}>
         {threads.isFetching && !threads.data && <Menu.Item disabled>{t("room.loading")}</Menu.Item>}
         {threads.data?.items.length === 0 && <Menu.Item disabled>{t("lists.noRoomThreads")}</Menu.Item>}
         {threads.data?.items.map((m) => (

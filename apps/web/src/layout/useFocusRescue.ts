@@ -13,16 +13,39 @@ function usable(el: HTMLElement): boolean {
   );
 }
 
+/** Where the keyboard starts in a layer: what it asks for (as Mantine's focus trap does), else its first control. */
+const FIRST =
+  "[data-autofocus], input:not([disabled]), textarea:not([disabled]), [role='menuitem']:not([data-disabled]), button:not([disabled]):not([tabindex='-1']), [href], [tabindex='0']";
+
+/**
+ * The open modal dialog, menu or popover drawn on top (the last opened: each is a portal appended to the
+ * page), if any: the layer the person is working in.
+ */
+function openLayer(): HTMLElement | undefined {
+  const layers = document.querySelectorAll<HTMLElement>(
+    "[role='dialog'][aria-modal='true'], .mantine-Popover-dropdown, .mantine-Menu-dropdown",
+  );
+  return [...layers].reverse().find(usable);
+}
+
 /**
  * A keyboard user never loses the focus to `<body>` (issue 16, WCAG 2.4.3).
  * When what held it disappears — the menu item that opened a dialog, then that
  * dialog on Esc, an entry removed from a list — Chromium leaves the focus on
  * `<body>` and the next Tab starts from the top of the page. The focus goes
  * back to the last element that had it and is still in the page: the menu's
- * button, the dialog's opener. Not while a modal dialog is open (it places its
- * own focus), and not after a pointer press (a click on the page's background
- * is the person's choice). Runs after Mantine's own return of focus (10 ms)
- * and a new page's heading (useRouteFocus), which both win.
+ * button, the dialog's opener. Not after a pointer press (a click on the page's
+ * background is the person's choice). Runs after Mantine's own placing and
+ * return of focus (0 and 10 ms) and a new page's heading (useRouteFocus), which
+ * all win.
+ *
+ * An open layer — a modal dialog, a menu, a popover — keeps the focus, even after
+ * a pointer press: it goes back to the last element that had it inside the layer,
+ * else to the layer's first control. A confirmation closed inside a dialog
+ * returns the focus to the menu item that opened it, which is gone; Mantine hides
+ * a menu whose button leaves the screen (a narrower window) and draws it again
+ * when the button is back, the focus it held fallen to `<body>` meanwhile. On
+ * `<body>` neither Esc nor the arrows reach the layer.
  */
 export function useFocusRescue(): void {
   useEffect(() => {
@@ -31,13 +54,17 @@ export function useFocusRescue(): void {
     let timer = 0;
     const lost = () => !document.activeElement || document.activeElement === document.body;
     const rescue = () => {
-      if (pointer || !lost() || document.querySelector("[role='dialog'][aria-modal='true']")) return;
+      if (!lost()) return;
+      const layer = openLayer();
+      if (!layer && pointer) return;
       for (let i = recent.length - 1; i >= 0; i--) {
         const el = recent[i]!.deref();
-        if (!el || !usable(el)) continue;
+        if (!el || !usable(el) || (layer && !layer.contains(el))) continue;
         el.focus();
         if (!lost()) return;
       }
+      layer?.querySelector<HTMLElement>(FIRST)?.focus();
+      if (lost()) layer?.focus();
     };
     const later = () => {
       window.clearTimeout(timer);
@@ -61,6 +88,8 @@ export function useFocusRescue(): void {
     document.addEventListener("focusout", onFocusOut);
     document.addEventListener("pointerdown", onPointer, true);
     document.addEventListener("keydown", onKey, true);
+    // A layer hidden by a narrower window comes back with a wider one, without a change to the page's tree.
+    window.addEventListener("resize", later);
     observer.observe(document.body, { childList: true, subtree: true });
     return () => {
       window.clearTimeout(timer);
@@ -69,6 +98,7 @@ export function useFocusRescue(): void {
       document.removeEventListener("focusout", onFocusOut);
       document.removeEventListener("pointerdown", onPointer, true);
       document.removeEventListener("keydown", onKey, true);
+      window.removeEventListener("resize", later);
     };
   }, []);
 }

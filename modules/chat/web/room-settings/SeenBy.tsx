@@ -1,5 +1,6 @@
 import { Avatar, Group, Popover, Stack, Text, UnstyledButton } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
+import { useId } from "react";
 import { useTranslation } from "react-i18next";
 import { settingsKeys, useRoomSettingsApi } from "./room-api.ts";
 
@@ -19,6 +20,7 @@ export function SeenBy({ roomId, messageId }: { roomId: string; messageId: strin
   const { t } = useTranslation("chat");
   const api = useRoomSettingsApi();
   const on = useReadReceipts();
+  const titleId = useId();
   const seen = useQuery({
     queryKey: settingsKeys.seen(roomId, messageId),
     queryFn: () => api.seen(messageId),
@@ -30,7 +32,8 @@ export function SeenBy({ roomId, messageId }: { roomId: string; messageId: strin
   const label = t("roomSettings.seen.count", { count: people.length });
   return (
     <Group justify="flex-end" px="md" pb={2}>
-      <Popover position="top-end" withinPortal shadow="md" onOpen={() => void seen.refetch()}>
+      {/* The focus goes into the list (Esc closes it) and back to the button; the list is named by its title. */}
+      <Popover position="top-end" withinPortal shadow="md" trapFocus returnFocus onOpen={() => void seen.refetch()}>
         <Popover.Target>
           <UnstyledButton className="chat-seen-by" aria-label={label} data-testid="seen-by" data-count={people.length}>
             <Group gap={4} wrap="nowrap">
@@ -45,8 +48,8 @@ export function SeenBy({ roomId, messageId }: { roomId: string; messageId: strin
             </Group>
           </UnstyledButton>
         </Popover.Target>
-        <Popover.Dropdown>
-          <Text size="xs" fw={700} mb={4}>
+        <Popover.Dropdown aria-labelledby={titleId}>
+          <Text size="xs" fw={700} mb={4} id={titleId}>
             {t("roomSettings.seen.title")}
           </Text>
           <Stack gap={2} data-testid="seen-by-list">
