@@ -4,12 +4,7 @@ import { axeViolations as violations } from "./src/a11y.ts";
 import { startTestServer, type TestServer } from "@ensemble/testkit";
 import { launchChromium } from "./src/browser.ts";
 import { tr } from "./src/shell.ts";
-import { ct, defaultChannel, expectCount, messages, openRoom, person, send, type Person } from "./src/chat.ts";
-
-const PNG = Buffer.from(
-  "iVBORw0KGgoAAAANSUhEUgAAAEAAAAAwCAIAAAAuKetIAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAAfUlEQVRoge2SAQkAURSDlsScF9FYF2M8/sAAOhY+T5O6AQuwviK7kHdJ3YAFWF+RXci7pG7AAqyvyC7kXVI3YAHWV2QX8i6pG7AA6yuyC3mX1A1YgPUV2YW8S+oGLMD6iuxC3iV1AxZgfUV2Ie+SugELsL4iu5B3Sd2AxwN+UX1o8ehqlvIAAAAASUVORK5CYII=",
-  "base64",
-);
+import { ct, defaultChannel, expectCount, messages, openRoom, person, PNG, send, type Person } from "./src/chat.ts";
 
 let browser: Browser;
 let server: TestServer;

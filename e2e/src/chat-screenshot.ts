@@ -7,14 +7,11 @@ import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { startTestServer, type TestClient } from "@ensemble/testkit";
 import { launchChromium, newContext } from "./browser.ts";
+import { PNG } from "./chat.ts";
 import { signIn } from "./shell.ts";
 
 const out = fileURLToPath(new URL("../../docs/screenshots/", import.meta.url));
 mkdirSync(out, { recursive: true });
-const PNG = Buffer.from(
-  "iVBORw0KGgoAAAANSUhEUgAAAEAAAAAwCAIAAAAuKetIAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAAfUlEQVRoge2SAQkAURSDlsScF9FYF2M8/sAAOhY+T5O6AQuwviK7kHdJ3YAFWF+RXci7pG7AAqyvyC7kXVI3YAHWV2QX8i6pG7AA6yuyC3mX1A1YgPUV2YW8S+oGLMD6iuxC3iV1AxZgfUV2Ie+SugELsL4iu5B3Sd2AxwN+UX1o8ehqlvIAAAAASUVORK5CYII=",
-  "base64",
-);
 
 const server = await startTestServer();
 const browser = await launchChromium();

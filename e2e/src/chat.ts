@@ -8,6 +8,12 @@ import chatLabelsEn from "../../modules/chat/web/i18n/manifest.en.json" with { t
 import { newContext } from "./browser.ts";
 import { signIn } from "./shell.ts";
 
+/** A small PNG (64 × 48, one colour): the server checks that an upload really is an image. */
+export const PNG = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAEAAAAAwCAIAAAAuKetIAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAAfUlEQVRoge2SAQkAURSDlsScF9FYF2M8/sAAOhY+T5O6AQuwviK7kHdJ3YAFWF+RXci7pG7AAqyvyC7kXVI3YAHWV2QX8i6pG7AA6yuyC3mX1A1YgPUV2YW8S+oGLMD6iuxC3iV1AxZgfUV2Ie+SugELsL4iu5B3Sd2AxwN+UX1o8ehqlvIAAAAASUVORK5CYII=",
+  "base64",
+);
+
 /**
  * A chat text in French, with {{placeholders}} filled (the tests read labels from the app's own files): the
  * chat's bundle, then its manifest's labels (loaded with the shell).
