@@ -3,7 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Locator, Page } from "playwright-core";
 import { AxeBuilder } from "@axe-core/playwright";
 import { startTestServer, type TestClient, type TestServer } from "@ensemble/testkit";
+import { expectAxeClean } from "./src/a11y.ts";
 import { launchChromium } from "./src/browser.ts";
+import { brandBackground } from "./src/shell.ts";
 import { composer, ct, defaultChannel, openRoom, person, send, type Person } from "./src/chat.ts";
 
 let browser: Browser;
@@ -189,8 +191,20 @@ describe("room settings in the browser", () => {
     await expect.poll(() => seen.getAttribute("data-count"), { timeout: 20_000 }).toBe("1");
     expect(await seen.textContent()).toContain(ct("roomSettings.seen.count_one", { count: 1 }));
     await seen.click();
-    await expect.poll(() => alice.page.getByTestId("seen-by-list").textContent()).toBe("Bruno Petit");
+    const list = alice.page.getByTestId("seen-by-list");
+    await expect.poll(() => list.textContent()).toBe("Bruno Petit");
+    // Issue 16: the popover too has no WCAG A/AA violation, at both sizes, with a dark and a pale brand.
+    for (const [brandColor, rgb] of [
+      ["#f2e96b", "rgb(242, 233, 107)"],
+      ["#000091", "rgb(0, 0, 145)"],
+    ] as const) {
+      expect((await alice.api.patch("/api/admin/settings", { brandColor })).status).toBe(200);
+      // The open page takes the colour live (org:branding topic): scan once the header wears it.
+      await expect.poll(() => brandBackground(alice.page)).toBe(rgb);
+      await expectAxeClean(alice.page, `« Vu par », brand ${brandColor}`, () => list.waitFor());
+    }
     await alice.page.keyboard.press("Escape");
+    await list.waitFor({ state: "detached" });
   });
 
   it("archiving replaces the composer with a read-only banner for everyone; unarchiving brings it back", async () => {

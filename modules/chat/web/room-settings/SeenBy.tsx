@@ -35,9 +35,10 @@ export function SeenBy({ roomId, messageId }: { roomId: string; messageId: strin
       {/* The focus goes into the list (Esc closes it) and back to the button; the list is named by its title. */}
       <Popover position="top-end" withinPortal shadow="md" trapFocus returnFocus onOpen={() => void seen.refetch()}>
         <Popover.Target>
-          <UnstyledButton className="chat-seen-by" aria-label={label} data-testid="seen-by" data-count={people.length}>
+          {/* Named by its visible text alone: the avatars' initials are hidden from the name (WCAG 2.5.3). */}
+          <UnstyledButton className="chat-seen-by" data-testid="seen-by" data-count={people.length}>
             <Group gap={4} wrap="nowrap">
-              <Avatar.Group spacing={6}>
+              <Avatar.Group spacing={6} aria-hidden>
                 {people.slice(0, 3).map((p) => (
                   <Avatar key={p.id} size={16} radius="xl" alt="" name={p.displayName} />
                 ))}
