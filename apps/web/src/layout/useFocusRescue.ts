@@ -15,7 +15,7 @@ function usable(el: HTMLElement): boolean {
 
 /** Where the keyboard starts in a layer: what it asks for (as Mantine's focus trap does), else its first control. */
 const FIRST =
-  "[data-autofocus], input:not([disabled]):not([role='combobox']), textarea:not([disabled]), [role='menuitem']:not([data-disabled]), button:not([disabled]):not([tabindex='-1']), [href], [tabindex='0']";
+  "[data-autofocus], input:not([disabled]):not([aria-haspopup='listbox']), textarea:not([disabled]), [role='menuitem']:not([data-disabled]), button:not([disabled]):not([tabindex='-1']), [href], [tabindex='0']";
 
 /**
  * The open modal dialog, menu or popover drawn on top (the last opened: each is a portal appended to the
@@ -59,9 +59,10 @@ export function useFocusRescue(): void {
       if (!layer && pointer) return;
       for (let i = recent.length - 1; i >= 0; i--) {
         const el = recent[i]!.deref();
-        // A combobox opens its list when focused: given back the focus, it would cover the dialog (the invite
-        // form's group picker over the member list once its submit button went busy).
-        if (!el || !usable(el) || (layer && !layer.contains(el)) || el.matches("[role='combobox']")) continue;
+        // A select's field opens its list when focused: given back the focus, it would cover the dialog (the
+        // invite form's group picker over the member list once its submit button went busy). The composer, a
+        // combobox whose list opens only as one types, has no `aria-haspopup` and is given the focus back.
+        if (!el || !usable(el) || (layer && !layer.contains(el)) || el.matches("[aria-haspopup='listbox']")) continue;
         el.focus();
         if (!lost()) return;
       }
