@@ -129,6 +129,8 @@ describe("installable desktop app (PWA)", () => {
     const app = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
+      // A first visit follows the browser's language: this one speaks French, like the test's texts.
+      locale: "fr-FR",
       args: [...CHROMIUM_ARGS, `--app=${startUrl}`],
     });
     try {
